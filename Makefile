@@ -1,0 +1,38 @@
+# The two set-up commands: `make demo` and `make test`. Both install libedit's headers first
+# when pkg-config cannot find them, so they work on a fresh Debian machine with Swift installed.
+SWIFT ?= swift
+SWIFT_FLAGS ?=
+
+.PHONY: demo test build release bench bench-store bench-mock bench-check bench-startup deps fixtures
+
+deps:
+	@if ! pkg-config --exists libedit 2>/dev/null; then \
+	  if command -v apt-get >/dev/null 2>&1; then \
+	    echo "relink: installing libedit-dev and pkg-config (libedit's headers)"; \
+	    SUDO=""; [ "$$(id -u)" -eq 0 ] || SUDO="sudo"; \
+	    $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq libedit-dev pkg-config >/dev/null; \
+	  else \
+	    echo "relink: libedit's headers are missing and apt-get is not available."; \
+	    echo "        Install libedit (with its development headers) and pkg-config, then run make again."; \
+	    exit 1; \
+	  fi; \
+	fi
+
+build: deps
+	$(SWIFT) build $(SWIFT_FLAGS)
+
+demo: build
+	$(SWIFT) run $(SWIFT_FLAGS) relink --fixture demo
+
+test: deps
+	$(SWIFT) build --build-tests $(SWIFT_FLAGS)
+	$(SWIFT) test --skip-build $(SWIFT_FLAGS)
+
+release: deps
+	$(SWIFT) build -c release
+
+# Benchmarks are release builds; see BENCHMARKS.md for the figures and the machine.
+bench: bench-store
+
+bench-store: release
+	bash Scripts/bench-store.sh
