@@ -1,1 +1,34 @@
-print("t")
+// A child process for the store's crash and concurrency tests (Tests/RelinkStoreTests).
+//
+//   store-torture STORE PREFIX COUNT [COMPACT_BYTES]
+//
+// Commits COUNT changes to the store in STORE. Commit i adds project PREFIX<i> and increments the
+// shared counter project CNT (a read-modify-write, so a lost update shows), then prints "ack i"
+// and flushes: a line printed is a change the store reported as done.
+import Foundation
+import RelinkCore
+import RelinkStore
+
+let arguments = CommandLine.arguments
+guard arguments.count >= 4, let count = Int(arguments[3]) else {
+    FileHandle.standardError.write(Data("usage: store-torture STORE PREFIX COUNT [COMPACT_BYTES]\n".utf8))
+    exit(2)
+}
+let prefix = arguments[2]
+let options = Store.Options(durable: true, compactionThreshold: arguments.count > 4 ? Int(arguments[4]) : nil)
+do {
+    let store = try Store(directory: URL(fileURLWithPath: arguments[1]), options: options)
+    for i in 0..<count {
+        try store.update { transaction in
+            let key = ProjectKey(rawValue: "\(prefix)\(i)")!
+            transaction.put(Project(key: key, name: "project \(prefix) \(i)", jiraSite: "torture.atlassian.net"))
+            var counter = transaction.project("CNT") ?? Project(key: "CNT", name: "0", jiraSite: "torture.atlassian.net")
+            counter.name = String((Int(counter.name) ?? 0) + 1)
+            transaction.put(counter)
+        }
+        FileHandle.standardOutput.write(Data("ack \(i)\n".utf8))
+    }
+} catch {
+    FileHandle.standardError.write(Data("store-torture: \(error)\n".utf8))
+    exit(1)
+}

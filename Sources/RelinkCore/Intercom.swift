@@ -1,0 +1,116 @@
+/// Intercom's hosting regions. `GET /me` tells a workspace's region as `app.region`.
+public enum Region: String, Codable, Sendable, CaseIterable, CustomStringConvertible {
+    case us = "US"
+    case eu = "EU"
+    case au = "AU"
+
+    /// Accepts `us`, `US`, `eu`, … as a person types them.
+    public init?(loose value: String) {
+        self.init(rawValue: value.uppercased())
+    }
+
+    public var description: String { rawValue }
+}
+
+/// An Intercom workspace ("app" in Intercom's API): its `id_code`, name and region.
+public struct Workspace: Codable, Equatable, Hashable, Sendable {
+    public var id: String
+    public var name: String
+    public var region: Region
+
+    public init(id: String, name: String, region: Region) {
+        self.id = id
+        self.name = name
+        self.region = region
+    }
+}
+
+/// The Intercom teammate a connection acts as: the one logged in when the project was connected.
+public struct AppUser: Codable, Equatable, Hashable, Sendable {
+    public var id: String
+    public var email: String
+    public var name: String
+
+    public init(id: String, email: String, name: String) {
+        self.id = id
+        self.email = email
+        self.name = name
+    }
+}
+
+/// Why Intercom stopped accepting a connection's token.
+public enum BreakCause: String, Codable, Sendable, CaseIterable, CustomStringConvertible {
+    /// The app user changed their Intercom password: every token of that teammate died.
+    case passwordChanged = "password-changed"
+    /// The authorization token was revoked by hand: that one token died.
+    case tokenRevoked = "token-revoked"
+    /// The app user was removed from the workspace: their tokens died and they cannot authorize again.
+    case userRemoved = "user-removed"
+    /// The workspace uninstalled the app: every token of the app there died.
+    case appUninstalled = "app-uninstalled"
+    /// The token is alive but lacks a permission (403).
+    case permissionMissing = "permission-missing"
+
+    public var description: String { rawValue }
+}
+
+/// What Intercom answered when it refused a call: the facts a diagnosis rests on.
+public struct Evidence: Codable, Equatable, Sendable {
+    public var status: Int
+    public var code: String?
+    public var message: String?
+    public var requestID: String?
+
+    public init(status: Int, code: String? = nil, message: String? = nil, requestID: String? = nil) {
+        self.status = status
+        self.code = code
+        self.message = message
+        self.requestID = requestID
+    }
+
+    /// `401 token_revoked (request 000abc)`: a short form for views and logs.
+    public var summary: String {
+        var text = "\(status)"
+        if let code { text += " \(code)" }
+        if let requestID { text += " (request \(requestID))" }
+        return text
+    }
+}
+
+/// Why a connection is thought broken: the evidence, and the causes that fit it.
+///
+/// The real API never says which cause killed a token, so `causes` lists every cause the evidence
+/// fits; against the mock, the simulated cause is known and `isGroundTruth` is true.
+public struct Diagnosis: Codable, Equatable, Sendable {
+    public var evidence: Evidence
+    public var causes: [BreakCause]
+    public var isGroundTruth: Bool
+
+    public init(evidence: Evidence, causes: [BreakCause], isGroundTruth: Bool) {
+        self.evidence = evidence
+        self.causes = causes
+        self.isGroundTruth = isGroundTruth
+    }
+
+    /// A diagnosis from evidence alone, as a check against the real API makes it.
+    public init(evidence: Evidence) {
+        self.init(evidence: evidence, causes: Self.causesFitting(evidence), isGroundTruth: false)
+    }
+
+    /// The causes that an authentication or authorization answer is consistent with.
+    public static func causesFitting(_ evidence: Evidence) -> [BreakCause] {
+        if evidence.status == 403 { return [.permissionMissing] }
+        switch evidence.code {
+        case "token_revoked": return [.tokenRevoked, .appUninstalled]
+        case "admin_not_found": return [.userRemoved]
+        case "token_suspended": return [.userRemoved, .appUninstalled]
+        default: return [.passwordChanged, .tokenRevoked, .userRemoved, .appUninstalled]
+        }
+    }
+
+    /// Whether an HTTP status means Intercom refused the token or its permissions (as opposed to
+    /// being briefly unavailable): only these answers may mark a connection broken.
+    public static func isAuthenticationFailure(status: Int) -> Bool {
+        status == 401 || status == 403
+    }
+}

@@ -1,0 +1,24 @@
+/// A transition the lifecycle refuses, with a message a person can act on.
+public enum LifecycleError: Error, Equatable, Sendable, CustomStringConvertible {
+    case alreadyConnected(ProjectKey, ConnectionState.StateName)
+    case notConnected(ProjectKey)
+    case workspaceChangeNeedsConfirmation(ProjectKey, from: Workspace, to: Workspace)
+    case notBroken(ProjectKey)
+
+    public var description: String {
+        switch self {
+        case .alreadyConnected(let key, .broken):
+            "\(key) already has a connection (broken); use `reconnect \(key)` to repair it."
+        case .alreadyConnected(let key, _):
+            "\(key) is already connected; use `reconnect \(key)` or `app-user \(key) --as EMAIL`."
+        case .notConnected(let key):
+            "\(key) is not connected to Intercom; use `connect \(key) --as EMAIL` first."
+        case .workspaceChangeNeedsConfirmation(let key, let from, let to):
+            "\(key) was connected to \"\(from.name)\" (\(from.id)); connecting it to \"\(to.name)\" (\(to.id)) "
+                + "leaves its conversation links pointing at the old workspace. "
+                + "Add --allow-workspace-change to confirm."
+        case .notBroken(let key):
+            "\(key) is not broken."
+        }
+    }
+}

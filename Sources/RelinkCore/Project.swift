@@ -1,0 +1,110 @@
+import Foundation
+
+/// A Jira project (a "space" in Jira's newer wording) as the Intercom for Jira app sees it.
+///
+/// The settings and the conversation links belong to the project, not to its connection: they
+/// survive revoking, reconnecting and changing the app user.
+public struct Project: Codable, Equatable, Sendable, Identifiable {
+    public var key: ProjectKey
+    public var name: String
+    /// The Jira site, e.g. `acme.atlassian.net`.
+    public var jiraSite: String
+    /// The project property `intercom.connection.configuration`.
+    public var settings: ConnectionConfiguration
+    /// The issue properties `intercom.conversation.links`, one entry per linked Jira issue.
+    public var links: [IssueLinks]
+
+    public var id: ProjectKey { key }
+
+    enum CodingKeys: String, CodingKey { case key, name, jiraSite, settings, links }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        key = try c.decode(ProjectKey.self, forKey: .key)
+        name = try c.decode(String.self, forKey: .name)
+        jiraSite = try c.decode(String.self, forKey: .jiraSite)
+        settings = try c.decodeIfPresent(ConnectionConfiguration.self, forKey: .settings) ?? .defaults
+        links = try c.decodeIfPresent([IssueLinks].self, forKey: .links) ?? []
+    }
+
+    /// Writes every field, except that a store (`CodingUserInfoKey.omitDefaults`) leaves out
+    /// default settings and empty links: a large store stays small and quick to open.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        let omitDefaults = encoder.userInfo[.omitDefaults] as? Bool == true
+        try c.encode(key, forKey: .key)
+        try c.encode(name, forKey: .name)
+        try c.encode(jiraSite, forKey: .jiraSite)
+        if !(omitDefaults && settings == .defaults) { try c.encode(settings, forKey: .settings) }
+        if !(omitDefaults && links.isEmpty) { try c.encode(links, forKey: .links) }
+    }
+
+    public init(
+        key: ProjectKey, name: String, jiraSite: String,
+        settings: ConnectionConfiguration = .defaults, links: [IssueLinks] = []
+    ) {
+        self.key = key
+        self.name = name
+        self.jiraSite = jiraSite
+        self.settings = settings
+        self.links = links
+    }
+}
+
+/// A Jira project key such as `SUP`: upper-case letters and digits, starting with a letter.
+public struct ProjectKey: RawRepresentable, Codable, Hashable, Comparable, Sendable,
+    CustomStringConvertible, ExpressibleByStringLiteral
+{
+    public let rawValue: String
+
+    /// Accepts what Jira accepts, case-insensitively, and normalises to upper case.
+    public init?(rawValue: String) {
+        let upper = rawValue.uppercased()
+        guard let first = upper.unicodeScalars.first, ("A"..."Z").contains(first),
+            upper.count <= 32,
+            upper.unicodeScalars.allSatisfy({ ("A"..."Z").contains($0) || ("0"..."9").contains($0) || $0 == "_" })
+        else { return nil }
+        self.rawValue = upper
+    }
+
+    public init(stringLiteral value: String) {
+        guard let key = ProjectKey(rawValue: value) else { preconditionFailure("invalid project key literal \(value)") }
+        self = key
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        let raw = try container.decode(String.self)
+        guard let key = ProjectKey(rawValue: raw) else {
+            throw DecodingError.dataCorruptedError(
+                in: container, debugDescription: "\"\(raw)\" is not a Jira project key")
+        }
+        self = key
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(rawValue)
+    }
+
+    public var description: String { rawValue }
+    public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
+}
+
+/// The conversation links of one Jira issue: ids only, with no workspace — which is why links
+/// work again only after reconnecting to the same workspace.
+public struct IssueLinks: Codable, Equatable, Sendable {
+    public var issueKey: String
+    public var conversationIds: [String]
+    public var count: Int { conversationIds.count }
+
+    public init(issueKey: String, conversationIds: [String]) {
+        self.issueKey = issueKey
+        self.conversationIds = conversationIds
+    }
+}
+
+extension CodingUserInfoKey {
+    /// Set to `true` to leave out of an encoding what equals its default (see `Project.encode`).
+    public static let omitDefaults = CodingUserInfoKey(rawValue: "relink.omitDefaults")!
+}

@@ -1,0 +1,81 @@
+import Foundation
+
+/// The project's Intercom integration settings view (DESIGN.md §1), computed from the records:
+/// what a person sees, independent of how it is rendered.
+public struct SettingsView: Equatable, Sendable {
+    public enum Action: String, Codable, Sendable {
+        case connect, check, revoke, reconnect
+        case changeAppUser = "app-user"
+    }
+
+    public var key: ProjectKey
+    public var name: String
+    public var state: ConnectionState.StateName
+    public var indicator: Indicator
+    public var headline: String
+    /// Why a broken connection is unusable and that Reconnect repairs it; nil otherwise.
+    public var warning: String?
+    /// A transient failure of the last check, shown without changing the state.
+    public var notice: String?
+    public var workspace: Workspace?
+    public var appUser: AppUser?
+    public var since: Date?
+    public var lastCheck: CheckRecord?
+    public var actions: [Action]
+
+    public init(project: Project, connection: Connection?) {
+        let connection = connection ?? Connection(projectKey: project.key)
+        key = project.key
+        name = project.name
+        state = connection.state.name
+        indicator = state.indicator
+        workspace = connection.state.authorization?.workspace
+        appUser = connection.state.authorization?.appUser
+        since = connection.state.authorization?.since
+        lastCheck = connection.lastCheck
+        switch connection.state {
+        case .notConnected:
+            headline = "Not connected to Intercom"
+            actions = [.connect]
+        case .connected(let authorization):
+            headline = "Connected to \(authorization.workspace.name)"
+            actions = [.check, .revoke, .changeAppUser]
+        case .broken(let authorization, let breakage):
+            headline = "Connection broken"
+            warning = Self.warning(for: breakage.diagnosis, authorization: authorization)
+            actions = [.reconnect, .revoke]
+        }
+        if let lastCheck, lastCheck.result == .transientFailure {
+            notice = "The last check could not reach a verdict (\(lastCheck.reason ?? "Intercom was unavailable")); "
+                + "the connection was left as it was."
+        }
+    }
+
+    /// The warning of a broken connection: what is wrong, on whose account, and what repairs it.
+    public static func warning(for diagnosis: Diagnosis, authorization: Authorization) -> String {
+        let user = authorization.appUser.email
+        let workspace = authorization.workspace.name
+        let repair = "Reconnect to repair it."
+        guard diagnosis.isGroundTruth, diagnosis.causes.count == 1 else {
+            let fits = diagnosis.causes.map(\.rawValue).joined(separator: ", ")
+            return "Intercom no longer accepts the app user's token (\(diagnosis.evidence.summary)). "
+                + "Intercom does not say why; the evidence fits: \(fits). \(repair)"
+        }
+        switch diagnosis.causes[0] {
+        case .passwordChanged:
+            return "The app user \(user) changed their Intercom password, which ended every token they had authorized. "
+                + repair
+        case .tokenRevoked:
+            return "The authorization token of the app user \(user) was revoked in Intercom. \(repair)"
+        case .userRemoved:
+            return "The app user \(user) was removed from the \(workspace) workspace and can no longer authorize it. "
+                + "Reconnect as another teammate (a new app user) to repair it."
+        case .appUninstalled:
+            return "The Intercom for Jira app was uninstalled from the \(workspace) workspace. "
+                + "Reconnect to install and authorize it again."
+        case .permissionMissing:
+            return "The app user \(user) lacks a permission the connection needs (Intercom answered 403). "
+                + "Give the teammate \"Can install, configure and delete apps\", then reconnect."
+        }
+    }
+}

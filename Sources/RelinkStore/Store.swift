@@ -1,0 +1,269 @@
+import Foundation
+import RelinkCore
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// relink's store: one directory of readable JSON that it owns.
+///
+/// ```
+/// state.json       projects, connections, events (snapshot)      shareable
+/// journal.jsonl    changes since the snapshot, one per line       shareable
+/// secrets.json     tokens, the OAuth client (snapshot)            mode 0600
+/// secrets.jsonl    changes to the secrets                         mode 0600
+/// world.json       the mock Intercom's world (no plaintext secrets)
+/// history          the REPL's history                             mode 0600
+/// .lock            the lock every relink process takes on this store
+/// backups/         files as they were before a migration
+/// ```
+///
+/// Reads come from memory; `refresh()` brings in what other processes committed. `update` takes
+/// the store's lock, catches up with other processes, runs the change and appends it durably
+/// before returning: a change reported as done survives `kill -9` at any instant, and two
+/// processes never lose each other's changes.
+public final class Store: @unchecked Sendable {
+    // @unchecked: every mutable member is reached only while holding `lock` (in-process) and, for
+    // the files, the `.lock` file lock (across processes).
+    public let directory: URL
+    private let lock = NSLock()
+    private let fileLock: FileLock
+    private let publicFile: JournaledFile<StoreState>
+    private let secretFile: JournaledFile<SecretState>
+
+    public struct Options: Sendable {
+        /// `fdatasync` every commit, so a change also survives the machine crashing, not only
+        /// the process. On by default; the cost is measured in BENCHMARKS.md.
+        public var durable: Bool
+
+        /// The journal size past which a commit folds it into a new snapshot; nil for the default.
+        /// Tests make it small to exercise compaction under concurrent writers.
+        public var compactionThreshold: Int?
+
+        public init(durable: Bool = true, compactionThreshold: Int? = nil) {
+            self.durable = durable
+            self.compactionThreshold = compactionThreshold
+        }
+    }
+
+    public var worldFile: URL { directory.appendingPathComponent("world.json") }
+    public var historyFile: URL { directory.appendingPathComponent("history") }
+    public var stateFile: URL { publicFile.snapshotURL }
+
+    /// Opens the store in `directory`, creating it when absent and migrating older files forward.
+    ///
+    /// - Throws: `StoreError.damaged` or `.newerSchema` naming the file, which is left untouched.
+    public init(directory: URL, options: Options = Options()) throws {
+        self.directory = directory.standardizedFileURL
+        let path = self.directory.path
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
+            guard isDirectory.boolValue else {
+                throw StoreError.io(file: path, operation: "open as a store", reason: "it is a file, not a directory")
+            }
+        } else {
+            do {
+                try FileManager.default.createDirectory(
+                    at: self.directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            } catch {
+                throw StoreError.io(file: path, operation: "create the store directory", reason: error.localizedDescription)
+            }
+        }
+        fileLock = try FileLock(url: self.directory.appendingPathComponent(".lock"))
+        publicFile = JournaledFile(
+            snapshotURL: self.directory.appendingPathComponent("state.json"),
+            journalURL: self.directory.appendingPathComponent("journal.jsonl"), mode: 0o644,
+            durable: options.durable, compactionFloor: options.compactionThreshold)
+        secretFile = JournaledFile(
+            snapshotURL: self.directory.appendingPathComponent("secrets.json"),
+            journalURL: self.directory.appendingPathComponent("secrets.jsonl"), mode: 0o600,
+            durable: options.durable, compactionFloor: options.compactionThreshold)
+        try loadMigratingIfNeeded()
+    }
+
+    private func loadMigratingIfNeeded() throws {
+        do {
+            try withFileLock(exclusive: false) {
+                try secretFile.load()
+                try publicFile.load()
+            }
+        } catch StoreError.olderSchema(_, let found) {
+            try withFileLock(exclusive: true) {
+                try Migration.migrate(directory: directory, from: found, public: publicFile, secrets: secretFile)
+            }
+            try withFileLock(exclusive: false) {
+                try secretFile.load()
+                try publicFile.load()
+            }
+        }
+    }
+
+    // MARK: Reading
+
+    /// Brings in what other relink processes committed since the last read.
+    public func refresh() throws {
+        try withFileLock(exclusive: false) {
+            try secretFile.catchUp()
+            try publicFile.catchUp()
+        }
+    }
+
+    /// Every project, sorted by key.
+    public var projects: [Project] {
+        lock.withLock { publicFile.state.projects.values.sorted { $0.key < $1.key } }
+    }
+
+    public var projectKeys: [ProjectKey] {
+        lock.withLock { publicFile.state.projects.keys.sorted() }
+    }
+
+    public var projectCount: Int { lock.withLock { publicFile.state.projects.count } }
+
+    public func project(_ key: ProjectKey) -> Project? {
+        lock.withLock { publicFile.state.projects[key] }
+    }
+
+    /// The project's connection record; a project never connected has a "not connected" one.
+    public func connection(for key: ProjectKey) -> Connection {
+        lock.withLock { publicFile.state.connections[key] } ?? Connection(projectKey: key)
+    }
+
+    /// Recorded transitions, oldest first: of one project, or of all; the last `limit` of them.
+    public func events(for key: ProjectKey? = nil, limit: Int? = nil) -> [ConnectionEvent] {
+        lock.withLock {
+            let all = publicFile.state.events
+            let matching = key.map { key in all.filter { $0.project == key } } ?? all
+            return limit.map { Array(matching.suffix($0)) } ?? matching
+        }
+    }
+
+    /// The token an authorization names. Never print it.
+    public func token(id: String) -> String? {
+        lock.withLock { secretFile.state.tokens[id] }
+    }
+
+    /// Every secret the store holds, for redacting exports and proving that they are redacted.
+    public var allSecrets: [String] {
+        lock.withLock {
+            Array(secretFile.state.tokens.values)
+                + (secretFile.state.oauthClient.map { [$0.clientSecret] } ?? [])
+        }
+    }
+
+    public var oauthClient: OAuthClientCredentials? {
+        lock.withLock { secretFile.state.oauthClient }
+    }
+
+    // MARK: Writing
+
+    /// Runs `body` on the latest state (other processes' commits included) and makes what it
+    /// changed durable before returning. When `body` throws, nothing is written.
+    ///
+    /// - Throws: what `body` throws, or `StoreError` when the change cannot be written.
+    @discardableResult
+    public func update<T>(_ body: (inout StoreTransaction) throws -> T) throws -> T {
+        try withFileLock(exclusive: true) { () throws -> T in
+            try secretFile.catchUp()
+            try publicFile.catchUp()
+            var transaction = StoreTransaction(publicFile: publicFile, secretFile: secretFile)
+            let result = try body(&transaction)
+            // Secrets first: a crash between the two leaves an unused token, never a record
+            // naming a token that is not there.
+            try secretFile.append(transaction.secretChanges)
+            try publicFile.append(transaction.changes)
+            try secretFile.compactIfNeeded()
+            try publicFile.compactIfNeeded()
+            return result
+        }
+    }
+
+    /// Folds the journals into fresh snapshots now (the generator and `export` use it).
+    public func compact() throws {
+        try withFileLock(exclusive: true) {
+            try secretFile.catchUp()
+            try publicFile.catchUp()
+            try secretFile.writeSnapshot()
+            try publicFile.writeSnapshot()
+        }
+    }
+
+    private func withFileLock<T>(exclusive: Bool, _ body: () throws -> T) throws -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        return try fileLock.withLock(exclusive: exclusive, body)
+    }
+}
+
+/// The changes of one `Store.update`, and reads that see them.
+public struct StoreTransaction {
+    private let publicFile: JournaledFile<StoreState>
+    private let secretFile: JournaledFile<SecretState>
+    private var projectOverlay: [ProjectKey: Project?] = [:]
+    private var connectionOverlay: [ProjectKey: Connection] = [:]
+    private var tokenOverlay: [String: String?] = [:]
+    private(set) var changes: [StoreState.Change] = []
+    private(set) var secretChanges: [SecretState.Change] = []
+
+    init(publicFile: JournaledFile<StoreState>, secretFile: JournaledFile<SecretState>) {
+        self.publicFile = publicFile
+        self.secretFile = secretFile
+    }
+
+    public func project(_ key: ProjectKey) -> Project? {
+        if let overlaid = projectOverlay[key] { return overlaid }
+        return publicFile.state.projects[key]
+    }
+
+    public func connection(for key: ProjectKey) -> Connection {
+        connectionOverlay[key] ?? publicFile.state.connections[key] ?? Connection(projectKey: key)
+    }
+
+    public func token(id: String) -> String? {
+        if let overlaid = tokenOverlay[id] { return overlaid }
+        return secretFile.state.tokens[id]
+    }
+
+    public var projectKeys: [ProjectKey] {
+        var keys = Set(publicFile.state.projects.keys)
+        for (key, project) in projectOverlay {
+            if project == nil { keys.remove(key) } else { keys.insert(key) }
+        }
+        return keys.sorted()
+    }
+
+    public mutating func put(_ project: Project) {
+        projectOverlay[project.key] = project
+        changes.append(.putProject(project: project))
+    }
+
+    public mutating func deleteProject(_ key: ProjectKey) {
+        projectOverlay[key] = .some(nil)
+        connectionOverlay[key] = Connection(projectKey: key)
+        changes.append(.deleteProject(key: key))
+    }
+
+    public mutating func put(_ connection: Connection) {
+        connectionOverlay[connection.projectKey] = connection
+        changes.append(.putConnection(connection: connection))
+    }
+
+    public mutating func record(_ event: ConnectionEvent) {
+        changes.append(.recordEvent(event: event))
+    }
+
+    public mutating func storeToken(_ token: String, id: String) {
+        tokenOverlay[id] = token
+        secretChanges.append(.putToken(id: id, token: token))
+    }
+
+    public mutating func forgetToken(id: String) {
+        tokenOverlay[id] = .some(nil)
+        secretChanges.append(.forgetToken(id: id))
+    }
+
+    public mutating func setOAuthClient(_ client: OAuthClientCredentials?) {
+        secretChanges.append(.setOAuthClient(client: client))
+    }
+}

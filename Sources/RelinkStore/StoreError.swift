@@ -1,0 +1,81 @@
+import Foundation
+
+/// Why the store could not be opened or changed, naming the file and what to do.
+public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// A file is damaged: truncated, not JSON, wrong types, a damaged journal line. Its bytes
+    /// are left as they are for inspection.
+    case damaged(file: String, problem: String)
+    /// A file was written by a newer relink than this one.
+    case newerSchema(file: String, found: Int, supported: Int)
+    /// A file was written by an older relink; opening the store migrates it (keeping a backup).
+    case olderSchema(file: String, found: Int)
+    /// A system call failed.
+    case io(file: String, operation: String, reason: String)
+    /// The change asked for refers to something that is not there.
+    case unknownProject(String, suggestion: String?)
+
+    public var description: String {
+        switch self {
+        case .damaged(let file, let problem):
+            "\(file): \(problem). The file was left untouched; repair it or move it aside, then try again."
+        case .newerSchema(let file, let found, let supported):
+            "\(file): written by a newer relink (schema version \(found); this relink reads versions up to "
+                + "\(supported)). The file was left untouched; use a newer relink."
+        case .olderSchema(let file, let found):
+            "\(file): schema version \(found) is older than this relink's; open the store to migrate it."
+        case .io(let file, let operation, let reason):
+            "\(file): cannot \(operation): \(reason)"
+        case .unknownProject(let key, let suggestion):
+            "no project \(key)" + (suggestion.map { "; did you mean \($0)?" } ?? "")
+        }
+    }
+
+    static func io(_ url: URL, _ operation: String, errno code: Int32 = errno) -> StoreError {
+        .io(file: url.path, operation: operation, reason: String(cString: strerror(code)))
+    }
+
+    /// Turns a decoding failure into a message that names the place in the file and the problem.
+    static func damaged(_ url: URL, decoding error: any Error, data: Data) -> StoreError {
+        .damaged(file: url.path, problem: describe(error, data: data))
+    }
+
+    static func describe(_ error: any Error, data: Data) -> String {
+        func path(_ context: DecodingError.Context) -> String {
+            let text = context.codingPath.reduce(into: "") { text, key in
+                if let index = key.intValue { text += "[\(index)]" } else { text += text.isEmpty ? key.stringValue : ".\(key.stringValue)" }
+            }
+            return text.isEmpty ? "the top level" : text
+        }
+        switch error {
+        case DecodingError.typeMismatch(let type, let context):
+            return "wrong type at \(path(context)): expected \(typeName(type))"
+        case DecodingError.valueNotFound(let type, let context):
+            return "missing value at \(path(context)): expected \(typeName(type))"
+        case DecodingError.keyNotFound(let key, let context):
+            let container = path(context)
+            return "missing field \"\(key.stringValue)\"" + (container == "the top level" ? "" : " in \(container)")
+        case DecodingError.dataCorrupted(let context) where !context.codingPath.isEmpty:
+            return "bad value at \(path(context)): \(context.debugDescription)"
+        case DecodingError.dataCorrupted:
+            let trimmed = data.reversed().drop(while: { $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 })
+            if data.isEmpty { return "empty file (truncated?)" }
+            if let last = trimmed.first, last != UInt8(ascii: "}"), last != UInt8(ascii: "]") {
+                return "truncated: the JSON document ends early (\(data.count) bytes)"
+            }
+            return "not valid JSON"
+        default:
+            return "unreadable: \(error)"
+        }
+    }
+
+    private static func typeName(_ type: Any.Type) -> String {
+        switch type {
+        case is String.Type: "a string"
+        case is Int.Type: "an integer"
+        case is Bool.Type: "true or false"
+        case is Double.Type: "a number"
+        default:
+            String(describing: type).contains("Array") ? "a list" : "an object"
+        }
+    }
+}
