@@ -57,9 +57,12 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
         case DecodingError.dataCorrupted(let context) where !context.codingPath.isEmpty:
             return "bad value at \(path(context)): \(context.debugDescription)"
         case DecodingError.dataCorrupted:
-            let trimmed = data.reversed().drop(while: { $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 })
+            func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 }
             if data.isEmpty { return "empty file (truncated?)" }
-            if let last = trimmed.first, last != UInt8(ascii: "}"), last != UInt8(ascii: "]") {
+            let first = data.first(where: { !isSpace($0) })
+            let last = data.reversed().first(where: { !isSpace($0) })
+            let opens = first == UInt8(ascii: "{") || first == UInt8(ascii: "[")
+            if opens, last != UInt8(ascii: "}"), last != UInt8(ascii: "]") {
                 return "truncated: the JSON document ends early (\(data.count) bytes)"
             }
             return "not valid JSON"
