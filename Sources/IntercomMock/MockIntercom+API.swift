@@ -1,0 +1,279 @@
+import Foundation
+import IntercomAPI
+
+extension MockIntercom {
+    /// Decides the answer to one request, and journals it, in one actor call.
+    ///
+    /// `appliedFault` is set when a latency fault already delayed this request: faults are not
+    /// drawn twice for one request.
+    func serve(_ request: APIRequest, appliedFault: String? = nil) -> APIStep {
+        var fault = appliedFault
+        if appliedFault == nil {
+            switch decideFault(method: request.method, path: request.path) {
+            case .none:
+                break
+            case .latency(let milliseconds, let label):
+                return .delay(milliseconds: milliseconds, fault: label)
+            case .status(let status, let body, let label):
+                return finish(request, faultOutcome(status: status, body: body), fault: label)
+            case .rateLimit(let label):
+                let headers = rateLimitHeaders(remaining: 0, reset: currentWindowStart() + world.rateLimit.windowSeconds)
+                var outcome = APIOutcome.error(
+                    429, .rateLimitExceeded, "Rate limit exceeded", requestID: newRequestID())
+                outcome.headers = headers
+                return finish(request, outcome, fault: label)
+            case .drop(let label):
+                fault = label
+                journal.append {
+                    JournalEntry(
+                        sequence: $0, time: now(), method: request.method, path: request.path, status: nil,
+                        requestID: "-", fault: label, token: nil, tokenAlive: nil)
+                }
+                return .drop
+            }
+        }
+        let requestID = newRequestID()
+        switch request.route {
+        case .authorize:
+            return finish(request, authorize(query: request.query, requestID: requestID), fault: fault)
+        case .tokenExchange:
+            return finish(request, exchangeCode(request, requestID: requestID), fault: fault)
+        default:
+            var token: (label: String?, alive: Bool?) = (nil, nil)
+            let outcome = authenticated(request, requestID: requestID, token: &token)
+            return finish(request, outcome, fault: fault, token: token.label, tokenAlive: token.alive)
+        }
+    }
+
+    private func finish(
+        _ request: APIRequest, _ outcome: APIOutcome, fault: String?, token: String? = nil, tokenAlive: Bool? = nil
+    ) -> APIStep {
+        var outcome = outcome
+        let requestID: String
+        if case .errors(let list) = outcome.payload, let id = list.requestID {
+            requestID = id
+        } else {
+            requestID = newRequestID()
+        }
+        outcome.headers.append(("X-Request-Id", requestID))
+        journal.append {
+            JournalEntry(
+                sequence: $0, time: now(), method: request.method, path: request.path, status: outcome.status,
+                requestID: requestID, fault: fault, token: token, tokenAlive: tokenAlive)
+        }
+        return .answer(outcome, requestID: requestID)
+    }
+
+    /// Version check, bearer authentication, rate limit, permission, then the route itself.
+    private func authenticated(
+        _ request: APIRequest, requestID: String, token label: inout (label: String?, alive: Bool?)
+    ) -> APIOutcome {
+        if let version = request.version, !IntercomVersion.isValid(version) {
+            return .error(
+                400, .intercomVersionInvalid, "The requested version could not be found", requestID: requestID)
+        }
+        guard let bearer = Self.bearerToken(request.authorization) else {
+            return .error(401, .unauthorized, "Access Token Invalid", requestID: requestID)
+        }
+        guard let index = world.tokenIndex(plaintextOrID: bearer), world.tokens[index].id != bearer else {
+            // The public id is not a credential: only the plaintext authenticates.
+            label = ("[redacted]", nil)
+            return .error(401, .unauthorized, "Access Token Invalid", requestID: requestID)
+        }
+        let token = world.tokens[index]
+        label = (token.id, token.isAlive)
+        if let death = token.death {
+            // Intercom does not document which code a dead token gets; the mock answers
+            // `token_revoked` when it was revoked by hand and `unauthorized` for every other cause,
+            // which is what a client that has to guess the cause will see in the wild.
+            if death.cause == .tokenRevoked {
+                return .error(401, .tokenRevoked, "Token revoked", requestID: requestID)
+            }
+            return .error(401, .unauthorized, "Access Token Invalid", requestID: requestID)
+        }
+        let (allowed, headers) = countRequest(tokenID: token.id)
+        var outcome: APIOutcome
+        if !allowed {
+            outcome = .error(429, .rateLimitExceeded, "Rate limit exceeded", requestID: requestID)
+        } else if token.permissionMissing {
+            outcome = .error(
+                403, .forbidden, "The access token does not have the permission this request needs",
+                requestID: requestID)
+        } else {
+            outcome = route(request, token: token, requestID: requestID)
+        }
+        outcome.headers.append(contentsOf: headers)
+        return outcome
+    }
+
+    private func route(_ request: APIRequest, token: MockWorld.Token, requestID: String) -> APIOutcome {
+        guard let teammate = world.teammate(id: token.teammateID),
+            let workspace = world.workspaces.first(where: { $0.idCode == token.workspaceID })
+        else {
+            return .error(401, .unauthorized, "Access Token Invalid", requestID: requestID)
+        }
+        switch request.route {
+        case .me:
+            var admin = Self.admin(teammate)
+            admin.emailVerified = true
+            admin.avatar = Avatar(imageURL: "https://static.intercomassets.com/assets/default-avatars/admins/128.png")
+            admin.app = App(
+                idCode: workspace.idCode, name: workspace.name, createdAt: workspace.createdAt, secure: true,
+                identityVerification: true, timezone: workspace.timezone, region: workspace.region)
+            // `/me` carries no team_ids or away fields in Intercom's example answer.
+            admin.awayModeEnabled = nil
+            admin.awayModeReassign = nil
+            admin.teamIDs = nil
+            return APIOutcome(status: 200, payload: .admin(admin))
+        case .admins:
+            let admins = world.teammates.filter { $0.workspaces.contains(workspace.idCode) }.map(Self.admin)
+            return APIOutcome(status: 200, payload: .adminList(AdminList(admins: admins)))
+        case .admin(let id):
+            guard let admin = world.teammates.first(where: { $0.id == id && $0.workspaces.contains(workspace.idCode) })
+            else {
+                return .error(404, .adminNotFound, "Admin not found", requestID: requestID)
+            }
+            return APIOutcome(status: 200, payload: .admin(Self.admin(admin)))
+        case .uninstall:
+            let time = now()
+            do {
+                _ = try commit {
+                    try $0.uninstallApp(workspaceID: workspace.idCode, clientID: token.clientID, at: time)
+                }
+            } catch {
+                return serverError(error, requestID: requestID)
+            }
+            return APIOutcome(status: 200, payload: .emptyObject)
+        case .conversation(let id):
+            guard let record = world.conversations.first(where: { $0.id == id && $0.workspaceID == workspace.idCode })
+            else {
+                return .error(404, .notFound, "Resource Not Found", requestID: requestID)
+            }
+            return APIOutcome(status: 200, payload: .conversation(conversation(record)))
+        case .reply(let id):
+            return reply(conversationID: id, body: request.body, workspace: workspace.idCode, requestID: requestID)
+        case .authorize, .tokenExchange:
+            return .error(404, .notFound, "Resource Not Found", requestID: requestID)
+        }
+    }
+
+    private func reply(conversationID: String, body: Data, workspace: String, requestID: String) -> APIOutcome {
+        guard let index = world.conversations.firstIndex(where: { $0.id == conversationID && $0.workspaceID == workspace })
+        else {
+            return .error(404, .notFound, "Resource Not Found", requestID: requestID)
+        }
+        guard let reply = try? JSONDecoder().decode(AdminReplyRequest.self, from: body) else {
+            return .error(
+                400, .parameterInvalid, "Expected a JSON body with message_type, type and admin_id",
+                requestID: requestID)
+        }
+        guard reply.type == "admin", reply.messageType == "note" else {
+            return .error(
+                400, .parameterInvalid, "The mock accepts only notes by admins (message_type note, type admin)",
+                requestID: requestID)
+        }
+        guard let text = reply.body, !text.isEmpty else {
+            return .error(400, .parameterInvalid, "Body is required for a note", requestID: requestID)
+        }
+        guard world.teammates.contains(where: { $0.id == reply.adminID && $0.workspaces.contains(workspace) }) else {
+            return .error(404, .adminNotFound, "Admin not found", requestID: requestID)
+        }
+        let createdAt = Int(now().timeIntervalSince1970)
+        do {
+            let record = try commit { world -> MockWorld.ConversationRecord in
+                let note = MockWorld.ConversationRecord.Note(
+                    id: "\(world.takeSerial())", adminID: reply.adminID, body: text, createdAt: createdAt)
+                world.conversations[index].notes.append(note)
+                return world.conversations[index]
+            }
+            return APIOutcome(status: 200, payload: .conversation(conversation(record)))
+        } catch {
+            return serverError(error, requestID: requestID)
+        }
+    }
+
+    func serverError(_ error: any Error, requestID: String) -> APIOutcome {
+        logger.error("mock world could not be saved", metadata: ["error": "\(error)"])
+        return .error(500, .serverError, "Server error", requestID: requestID)
+    }
+
+    private func conversation(_ record: MockWorld.ConversationRecord) -> Conversation {
+        let parts = record.notes.map { note in
+            let author = world.teammate(id: note.adminID)
+            return ConversationPart(
+                id: note.id, partType: "note", body: note.body, createdAt: note.createdAt,
+                author: .init(type: "admin", id: note.adminID, name: author?.name, email: author?.email))
+        }
+        let updatedAt = record.notes.last?.createdAt ?? record.createdAt
+        return Conversation(id: record.id, createdAt: record.createdAt, updatedAt: updatedAt, parts: parts)
+    }
+
+    private static func admin(_ teammate: MockWorld.Teammate) -> Admin {
+        Admin(
+            id: teammate.id, name: teammate.name, email: teammate.email, awayModeEnabled: false,
+            awayModeReassign: false, hasInboxSeat: true, teamIDs: [])
+    }
+
+    static func bearerToken(_ header: String?) -> String? {
+        guard let header else { return nil }
+        let parts = header.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
+        guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
+        let token = parts[1].trimmingCharacters(in: .whitespaces)
+        return token.isEmpty ? nil : token
+    }
+
+    // MARK: Rate limit
+
+    private func currentWindowStart() -> Int {
+        let seconds = Int(now().timeIntervalSince1970)
+        let window = max(world.rateLimit.windowSeconds, 1)
+        return seconds - seconds % window
+    }
+
+    /// Counts one authenticated request of the token; says whether it is within the limit, with the headers.
+    private func countRequest(tokenID: String) -> (Bool, [(String, String)]) {
+        let start = currentWindowStart()
+        var window = rateWindows[tokenID] ?? RateWindow(start: start, count: 0)
+        if window.start != start { window = RateWindow(start: start, count: 0) }
+        let limit = world.rateLimit.limit
+        let allowed = window.count < limit
+        if allowed { window.count += 1 }
+        rateWindows[tokenID] = window
+        let reset = start + max(world.rateLimit.windowSeconds, 1)
+        return (allowed, rateLimitHeaders(remaining: max(limit - window.count, 0), reset: reset))
+    }
+
+    private func rateLimitHeaders(remaining: Int, reset: Int) -> [(String, String)] {
+        [
+            (RateLimitHeader.limit, "\(world.rateLimit.limit)"),
+            (RateLimitHeader.remaining, "\(remaining)"),
+            (RateLimitHeader.reset, "\(reset)"),
+        ]
+    }
+
+    // MARK: Faults that answer
+
+    private func faultOutcome(status: Int, body: FaultSpec.Body) -> APIOutcome {
+        let requestID = newRequestID()
+        switch body {
+        case .html:
+            let page = "<html><head><title>\(status)</title></head><body><h1>\(status)</h1><p>Injected by relink's mock.</p></body></html>"
+            return APIOutcome(status: status, payload: .html(page))
+        case .json:
+            let code: IntercomErrorCode =
+                switch status {
+                case 401: .unauthorized
+                case 403: .forbidden
+                case 404: .notFound
+                case 429: .rateLimitExceeded
+                case 400..<500: .parameterInvalid
+                default: .serverError
+                }
+            return .error(status, code, "Injected fault: HTTP \(status)", requestID: requestID)
+        }
+    }
+
+    func newRequestID() -> String {
+        UUID().uuidString.lowercased()
+    }
+}

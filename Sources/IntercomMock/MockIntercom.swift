@@ -1,0 +1,132 @@
+import Foundation
+import Logging
+
+/// The mock Intercom's state: the world, the faults, the request journal and the clock.
+///
+/// Everything a request decides (is the token alive, is it over the rate limit, which fault hits)
+/// happens inside one call to this actor, and every break cause is one call too, so a cause is
+/// atomic with respect to concurrent requests. The world is saved after every change.
+public actor MockIntercom {
+    /// The current world.
+    public private(set) var world: MockWorld
+    /// What `reset()` returns to: the world as it was loaded or given at start.
+    private let initialWorld: MockWorld
+    private let persistence: (any WorldPersistence)?
+    /// The clock; tests inject one to expire authorization codes and rate-limit windows.
+    public nonisolated let now: @Sendable () -> Date
+    let logger: Logger
+
+    var faults: [ActiveFault] = []
+    var nextFaultNumber = 1
+    var journal = Journal(capacity: 10_000)
+    var rateWindows: [String: RateWindow] = [:]
+
+    /// How long an authorization code may wait for its exchange.
+    public static let codeLifetime: TimeInterval = 600
+
+    /// A mock over `world`, saving every change through `persistence` when one is given.
+    public init(
+        world: MockWorld, persistence: (any WorldPersistence)? = nil,
+        now: @escaping @Sendable () -> Date = { Date() }, logger: Logger = Logger(label: "relink.mock")
+    ) {
+        self.world = world
+        self.initialWorld = world
+        self.persistence = persistence
+        self.now = now
+        self.logger = logger
+    }
+
+    /// A mock over the world saved in `persistence`, or over `fallback` (saved at once) when none was.
+    ///
+    /// Throws ``WorldFileError`` when a saved world exists but is damaged; it is left untouched.
+    public static func load(
+        from persistence: any WorldPersistence, orStartWith fallback: MockWorld = MockWorld(),
+        now: @escaping @Sendable () -> Date = { Date() }, logger: Logger = Logger(label: "relink.mock")
+    ) throws -> MockIntercom {
+        let world: MockWorld
+        if let saved = try persistence.loadWorld() {
+            world = saved
+        } else {
+            world = fallback
+            try persistence.saveWorld(world)
+        }
+        return MockIntercom(world: world, persistence: persistence, now: now, logger: logger)
+    }
+
+    /// Applies `change` to a copy of the world, saves it, and only then makes it current, so a
+    /// failed save leaves the world as it was.
+    func commit<T>(_ change: (inout MockWorld) throws -> T) throws -> T {
+        var copy = world
+        let result = try change(&copy)
+        try persistence?.saveWorld(copy)
+        world = copy
+        return result
+    }
+
+    /// Edits the world (fixtures, control API) and saves it. Throws what `change` throws, or a
+    /// persistence error.
+    public func edit<T: Sendable>(_ change: @Sendable (inout MockWorld) throws -> T) throws -> T {
+        try commit(change)
+    }
+
+    /// Issues a token without the OAuth dance (fixtures, tests) and returns its plaintext once.
+    public func issueToken(teammateEmail: String, workspaceID: String, clientID: String) throws -> String {
+        let issuedAt = now()
+        return try commit {
+            try $0.issueToken(teammateEmail: teammateEmail, workspaceID: workspaceID, clientID: clientID, issuedAt: issuedAt)
+        }
+    }
+
+    /// Puts the world back to what it was at start and clears faults, journal and rate-limit counters.
+    public func reset() throws {
+        try persistence?.saveWorld(initialWorld)
+        world = initialWorld
+        faults.removeAll()
+        journal.clear()
+        rateWindows.removeAll()
+    }
+
+    /// The most recent journal entries, oldest first.
+    public func journalEntries(limit: Int? = nil) -> [JournalEntry] {
+        journal.entries(limit: limit)
+    }
+
+    // MARK: Faults
+
+    /// Installs a fault; throws ``MockError`` when the spec does not fit its kind.
+    @discardableResult
+    public func addFault(_ spec: FaultSpec) throws -> FaultInfo {
+        try spec.validate()
+        let fault = ActiveFault(id: "f\(nextFaultNumber)", spec: spec)
+        nextFaultNumber += 1
+        faults.append(fault)
+        return fault.info
+    }
+
+    /// The installed faults, in the order they are tried.
+    public func faultList() -> [FaultInfo] {
+        faults.map(\.info)
+    }
+
+    /// Removes one fault; `false` when there is none with that id.
+    @discardableResult
+    public func removeFault(id: String) -> Bool {
+        let before = faults.count
+        faults.removeAll { $0.info.id == id }
+        return faults.count != before
+    }
+
+    /// Removes every fault.
+    public func removeAllFaults() {
+        faults.removeAll()
+    }
+
+    /// The first installed fault that matches and hits, drawing from each matching fault's generator.
+    func decideFault(method: String, path: String) -> FaultDecision {
+        for index in faults.indices where faults[index].info.spec.matches(method: method, path: path) {
+            let decision = faults[index].decide()
+            if decision != .none { return decision }
+        }
+        return .none
+    }
+}

@@ -1,0 +1,245 @@
+import Foundation
+import Hummingbird
+import IntercomAPI
+
+/// The control API under `/__mock/`: no authentication, JSON in and out. It answers
+/// `{"error":"…"}` with 400 (invalid request) or 404 (unknown teammate, workspace, token, fault).
+extension MockServer {
+    struct TeammateEdit: Codable, Sendable {
+        var id: String?
+        var email: String
+        var name: String
+        var password: String
+        var workspaces: [String]
+    }
+
+    struct PasswordEdit: Codable, Sendable {
+        var password: String
+    }
+
+    struct MembershipEdit: Codable, Sendable {
+        var teammate: String
+        var workspace: String
+    }
+
+    struct WorkspaceEdit: Codable, Sendable {
+        var idCode: String
+        var name: String
+        var region: String?
+        var timezone: String?
+
+        enum CodingKeys: String, CodingKey {
+            case idCode = "id_code"
+            case name, region, timezone
+        }
+    }
+
+    struct RateLimitEdit: Codable, Sendable {
+        var limit: Int
+        var windowSeconds: Int
+
+        enum CodingKeys: String, CodingKey {
+            case limit
+            case windowSeconds = "window_seconds"
+        }
+    }
+
+    struct AppEdit: Codable, Sendable {
+        var clientID: String
+        var clientSecret: String
+        var name: String
+        var redirectURIs: [String]
+        var installedIn: [String]?
+
+        enum CodingKeys: String, CodingKey {
+            case clientID = "client_id"
+            case clientSecret = "client_secret"
+            case name
+            case redirectURIs = "redirect_uris"
+            case installedIn = "installed_in"
+        }
+    }
+
+    struct ConversationEdit: Codable, Sendable {
+        var id: String
+        var workspace: String
+    }
+
+    struct ControlError: Codable, Sendable {
+        var error: String
+    }
+
+    static func addControlRoutes(to router: Router<MockRequestContext>, intercom: MockIntercom) {
+        let control = router.group("/__mock")
+
+        control.post("/causes") { request, _ in
+            try await run { try await intercom.apply(try await decode(CauseRequest.self, request)) }
+        }
+        control.get("/world") { _, _ in
+            controlJSON(await intercom.world.redacted)
+        }
+        control.post("/world/workspaces") { request, _ in
+            try await run {
+                let edit = try await decode(WorkspaceEdit.self, request)
+                guard ["US", "EU", "AU"].contains(edit.region ?? "US") else {
+                    throw MockError(.invalid, "region must be US, EU or AU")
+                }
+                return try await intercom.edit { world in
+                    world.addWorkspace(
+                        idCode: edit.idCode, name: edit.name, region: edit.region ?? "US",
+                        timezone: edit.timezone ?? "Europe/Dublin")
+                    return world.redacted.workspaces.first { $0.idCode == edit.idCode }
+                }
+            }
+        }
+        control.post("/world/teammates") { request, _ in
+            try await run {
+                let edit = try await decode(TeammateEdit.self, request)
+                return try await intercom.edit { world in
+                    for workspace in edit.workspaces { _ = try world.requireWorkspace(workspace) }
+                    let id = edit.id ?? "\(1_000_000 + world.takeSerial())"
+                    world.addTeammate(
+                        id: id, email: edit.email, name: edit.name, password: edit.password, workspaces: edit.workspaces)
+                    return world.redacted.teammates.first { $0.id == id }
+                }
+            }
+        }
+        control.put("/world/teammates/:email/password") { request, context in
+            // A set-up edit: it kills no token. To simulate a password change, post the cause.
+            let email = context.parameters.get("email") ?? ""
+            return try await run {
+                let edit = try await decode(PasswordEdit.self, request)
+                return try await intercom.edit { world in
+                    let teammate = try world.requireTeammate(email: email)
+                    let index = world.teammates.firstIndex { $0.id == teammate.id }!
+                    world.teammates[index].password = SaltedDigest(secret: edit.password)
+                    return world.redacted.teammates[index]
+                }
+            }
+        }
+        control.post("/world/memberships") { request, _ in
+            try await run {
+                let edit = try await decode(MembershipEdit.self, request)
+                return try await intercom.edit { world in
+                    let teammate = try world.requireTeammate(email: edit.teammate)
+                    _ = try world.requireWorkspace(edit.workspace)
+                    let index = world.teammates.firstIndex { $0.id == teammate.id }!
+                    if !world.teammates[index].workspaces.contains(edit.workspace) {
+                        world.teammates[index].workspaces.append(edit.workspace)
+                    }
+                    // Adding the teammate back lifts the refusal a removal left.
+                    world.teammates[index].removedFrom.removeAll { $0 == edit.workspace }
+                    return world.redacted.teammates[index]
+                }
+            }
+        }
+        control.delete("/world/memberships") { request, _ in
+            // Removing a membership is the `user-removed` cause: a teammate outside a workspace
+            // holding live tokens for it would be a world Intercom never shows.
+            try await run {
+                let edit = try await decode(MembershipEdit.self, request)
+                return try await intercom.removeTeammate(email: edit.teammate, fromWorkspace: edit.workspace)
+            }
+        }
+        control.post("/world/apps") { request, _ in
+            try await run {
+                let edit = try await decode(AppEdit.self, request)
+                return try await intercom.edit { world in
+                    world.registerApp(
+                        clientID: edit.clientID, clientSecret: edit.clientSecret, name: edit.name,
+                        redirectURIs: edit.redirectURIs, installedIn: edit.installedIn ?? [])
+                    return world.redacted.apps.first { $0.clientId == edit.clientID }
+                }
+            }
+        }
+        control.post("/world/conversations") { request, _ in
+            try await run {
+                let edit = try await decode(ConversationEdit.self, request)
+                return try await intercom.edit { world in
+                    _ = try world.requireWorkspace(edit.workspace)
+                    world.addConversation(id: edit.id, workspaceID: edit.workspace)
+                    return world.conversations.first { $0.id == edit.id }
+                }
+            }
+        }
+        control.put("/world/rate-limit") { request, _ in
+            try await run {
+                let edit = try await decode(RateLimitEdit.self, request)
+                guard edit.limit >= 0, edit.windowSeconds >= 1 else {
+                    throw MockError(.invalid, "limit must be ≥ 0 and window_seconds ≥ 1")
+                }
+                return try await intercom.edit { world in
+                    world.rateLimit = .init(limit: edit.limit, windowSeconds: edit.windowSeconds)
+                    return world.rateLimit
+                }
+            }
+        }
+        control.post("/faults") { request, _ in
+            try await run { try await intercom.addFault(try await decode(FaultSpec.self, request)) }
+        }
+        control.get("/faults") { _, _ in
+            controlJSON(await intercom.faultList())
+        }
+        control.delete("/faults") { _, _ in
+            await intercom.removeAllFaults()
+            return Response(status: .noContent)
+        }
+        control.delete("/faults/:id") { _, context in
+            let id = context.parameters.get("id") ?? ""
+            guard await intercom.removeFault(id: id) else {
+                return controlJSON(ControlError(error: "no fault with id \(id)"), status: .notFound)
+            }
+            return Response(status: .noContent)
+        }
+        control.get("/journal") { request, _ in
+            let limit = request.uri.queryParameters.get("limit", as: Int.self)
+            return controlJSON(await intercom.journalEntries(limit: limit))
+        }
+        control.post("/reset") { _, _ in
+            try await run {
+                try await intercom.reset()
+                return ["reset": true]
+            }
+        }
+    }
+
+    /// Runs a control action and answers its result, or its error as `{"error":"…"}`.
+    private static func run<T: Encodable & Sendable>(_ action: () async throws -> T) async throws -> Response {
+        do {
+            return controlJSON(try await action())
+        } catch let error as MockError {
+            return controlJSON(ControlError(error: error.message), status: error.kind == .notFound ? .notFound : .badRequest)
+        } catch let error as DecodingError {
+            return controlJSON(ControlError(error: "invalid JSON body: \(describe(error))"), status: .badRequest)
+        } catch let error as WorldFileError {
+            return controlJSON(ControlError(error: error.description), status: .internalServerError)
+        }
+    }
+
+    private static func decode<T: Decodable>(_ type: T.Type, _ request: Request) async throws -> T {
+        var request = request
+        let buffer = try await request.collectBody(upTo: 1 << 20)
+        return try JSONDecoder().decode(T.self, from: Data(buffer: buffer))
+    }
+
+    private static func describe(_ error: DecodingError) -> String {
+        switch error {
+        case .keyNotFound(let key, _): return "missing \"\(key.stringValue)\""
+        case .typeMismatch(_, let context), .valueNotFound(_, let context), .dataCorrupted(let context):
+            let path = context.codingPath.map(\.stringValue).joined(separator: ".")
+            return path.isEmpty ? context.debugDescription : "\(path): \(context.debugDescription)"
+        @unknown default: return "\(error)"
+        }
+    }
+
+    static func controlJSON<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok) -> Response {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.dateEncodingStrategy = .iso8601
+        let data = (try? encoder.encode(value)) ?? Data("{}".utf8)
+        return Response(
+            status: status, headers: [.contentType: "application/json; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(data: data)))
+    }
+}

@@ -1,0 +1,85 @@
+import Foundation
+import Hummingbird
+import IntercomAPI
+import Logging
+import NIOCore
+
+/// The mock Intercom's HTTP server.
+public struct MockServer {
+    /// The router with Intercom's routes and the control API under `/__mock/`.
+    public static func buildRouter(intercom: MockIntercom) -> Router<MockRequestContext> {
+        let router = Router(context: MockRequestContext.self)
+        addAPIRoutes(to: router, intercom: intercom)
+        addControlRoutes(to: router, intercom: intercom)
+        return router
+    }
+
+    /// The application, listening on `host:port` (0: a port the OS picks).
+    public static func buildApplication(
+        intercom: MockIntercom, host: String = "127.0.0.1", port: Int = 0, logger: Logger,
+        onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
+    ) -> some ApplicationProtocol {
+        Application(
+            router: buildRouter(intercom: intercom),
+            configuration: .init(address: .hostname(host, port: port), serverName: nil),
+            onServerRunning: onServerRunning,
+            logger: logger)
+    }
+
+    /// Starts the mock in-process and returns once it listens.
+    ///
+    /// Throws when the address cannot be bound.
+    public static func start(
+        intercom: MockIntercom, host: String = "127.0.0.1", port: Int = 0, logger: Logger
+    ) async throws -> RunningMockServer {
+        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
+        let application = buildApplication(intercom: intercom, host: host, port: port, logger: logger) { channel in
+            continuation.yield(channel.localAddress?.port ?? 0)
+            continuation.finish()
+        }
+        let task = Task {
+            defer { continuation.finish() }
+            try await application.run()
+        }
+        var iterator = ports.makeAsyncIterator()
+        guard let boundPort = await iterator.next() else {
+            // The stream finished without a port: the server failed to start; surface its error.
+            try await task.value
+            throw MockError(.invalid, "the mock server stopped before it listened")
+        }
+        return RunningMockServer(host: host, port: boundPort, task: task)
+    }
+
+    /// Runs the mock in the foreground until SIGINT or SIGTERM, then shuts down gracefully.
+    /// `onListening` receives the base URL once the server listens. Throws when it cannot bind.
+    public static func serve(
+        intercom: MockIntercom, host: String, port: Int, logger: Logger,
+        onListening: @escaping @Sendable (String) -> Void
+    ) async throws {
+        let application = buildApplication(intercom: intercom, host: host, port: port, logger: logger) { channel in
+            onListening(baseURL(host: host, port: channel.localAddress?.port ?? port))
+        }
+        try await application.runService()
+    }
+
+    static func baseURL(host: String, port: Int) -> String {
+        host.contains(":") ? "http://[\(host)]:\(port)" : "http://\(host):\(port)"
+    }
+}
+
+/// A mock server running in-process.
+public struct RunningMockServer: Sendable {
+    public let host: String
+    /// The port the OS chose (or the one asked for).
+    public let port: Int
+    let task: Task<Void, any Error>
+
+    /// `http://127.0.0.1:PORT`, no trailing slash.
+    public var baseURL: String { MockServer.baseURL(host: host, port: port) }
+
+    /// Stops the server: cancelling the task shuts its service group down gracefully.
+    public func shutdown() async {
+        task.cancel()
+        _ = await task.result
+    }
+}
