@@ -60,7 +60,10 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .executableTarget(name: "relink", dependencies: ["RelinkCLI"]),
+        .executableTarget(
+            name: "relink",
+            dependencies: ["RelinkCLI", .product(name: "Logging", package: "swift-log")]
+        ),
         // Benchmarks: store open/commit at scale, and the load drivers for the mock and `check --all`.
         .executableTarget(name: "relink-bench", dependencies: ["RelinkCore", "RelinkStore"]),
         // A child process for the crash and concurrency tests of the store: commits in a loop.
