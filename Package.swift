@@ -65,7 +65,9 @@ let package = Package(
             dependencies: ["RelinkCLI", .product(name: "Logging", package: "swift-log")]
         ),
         // Benchmarks: store open/commit at scale, and the load drivers for the mock and `check --all`.
-        .executableTarget(name: "relink-bench", dependencies: ["RelinkCore", "RelinkStore"]),
+        // Fixture generators: the demo fixture and large stores (shared by Fixtures/large and the benchmarks).
+        .target(name: "RelinkFixtures", dependencies: ["RelinkCore", "RelinkStore", "IntercomMock"]),
+        .executableTarget(name: "relink-bench", dependencies: ["RelinkCore", "RelinkStore", "RelinkFixtures"]),
         // A child process for the crash and concurrency tests of the store: commits in a loop.
         .executableTarget(name: "store-torture", dependencies: ["RelinkCore", "RelinkStore"]),
 

@@ -44,8 +44,9 @@ extension MockWorld {
     ///
     /// Throws ``MockError`` when the teammate, workspace or app is unknown, or the teammate is not
     /// a member of the workspace. Installs the app in the workspace, as an authorization would.
+    /// `plaintext` fixes the token for a checked-in fixture (fake, and named so); by default it is random.
     public mutating func issueToken(
-        teammateEmail: String, workspaceID: String, clientID: String, issuedAt: Date = Date()
+        teammateEmail: String, workspaceID: String, clientID: String, issuedAt: Date = Date(), plaintext: String? = nil
     ) throws -> String {
         let teammate = try requireTeammate(email: teammateEmail)
         _ = try requireWorkspace(workspaceID)
@@ -58,7 +59,7 @@ extension MockWorld {
         if !apps[appIndex].installedIn.contains(workspaceID) {
             apps[appIndex].installedIn.append(workspaceID)
         }
-        let plaintext = Secret.random(prefix: "mock_tok_")
+        let plaintext = plaintext ?? Secret.random(prefix: "mock_tok_")
         tokens.append(
             Token(
                 id: "tok-\(takeSerial())", digest: Secret.sha256Hex(plaintext), teammateID: teammate.id,

@@ -1,1 +1,178 @@
-print("bench")
+// relink's benchmarks. See BENCHMARKS.md for the figures, the machine and the commands.
+//
+//   relink-bench generate --projects N --out DIR [--world]
+//       a store of N projects in every state (the generator of Fixtures/large)
+//   relink-bench store [--sizes 1000,10000,100000] [--commits 1000] [--work DIR]
+//       open time, one commit's latency (median, p99) and peak memory per size, each measured in
+//       a fresh child process, with TinyDB (Scripts/tinydb_baseline.py) on the same records beside it
+import Foundation
+import RelinkCore
+import RelinkFixtures
+import RelinkStore
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+func fail(_ message: String) -> Never {
+    FileHandle.standardError.write(Data("relink-bench: \(message)\n".utf8))
+    exit(2)
+}
+
+func option(_ name: String, in arguments: [String]) -> String? {
+    guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count else { return nil }
+    return arguments[index + 1]
+}
+
+func peakMemoryMB() -> Double {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    return Double(usage.ru_maxrss) / 1024  // ru_maxrss is in KiB on Linux
+}
+
+func percentile(_ sorted: [Double], _ p: Double) -> Double {
+    sorted[min(sorted.count - 1, Int((Double(sorted.count) * p).rounded(.up)) - 1)]
+}
+
+func elapsedMS(since start: ContinuousClock.Instant) -> Double {
+    let duration = ContinuousClock.now - start
+    return Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15
+}
+
+func generate(projects: Int, into directory: URL, world: Bool) throws {
+    try? FileManager.default.removeItem(at: directory)
+    let store = try Store(directory: directory, options: .init(durable: false))
+    let generated = try LargeStoreGenerator(projectCount: projects, includeWorld: world).generate(into: store)
+    if world {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        encoder.dateEncodingStrategy = .iso8601
+        try encoder.encode(generated).write(to: directory.appendingPathComponent("world.json"))
+    }
+}
+
+/// Writes the same records as a TinyDB file: one document per project, its connection merged in.
+func writeTinyDB(from directory: URL, to file: URL) throws {
+    let store = try Store(directory: directory)
+    let encoder = JSONEncoder()
+    encoder.dateEncodingStrategy = .custom { date, encoder in
+        var container = encoder.singleValueContainer()
+        try container.encode(Timestamp.format(date))
+    }
+    var table: [String: Any] = [:]
+    for (index, project) in store.projects.enumerated() {
+        var document = try JSONSerialization.jsonObject(with: encoder.encode(project)) as! [String: Any]
+        document["connection"] = try JSONSerialization.jsonObject(with: encoder.encode(store.connection(for: project.key)))
+        table[String(index + 1)] = document
+    }
+    try JSONSerialization.data(withJSONObject: ["_default": table]).write(to: file)
+}
+
+/// In a fresh process: open the store, then time `commits` single-record updates.
+func measureChild(directory: URL, commits: Int) throws {
+    let start = ContinuousClock.now
+    let store = try Store(directory: directory)
+    let openMS = elapsedMS(since: start)
+    let keys = store.projectKeys
+    var generator = SplitMix64(seed: 42)
+    var latencies: [Double] = []
+    latencies.reserveCapacity(commits)
+    for _ in 0..<commits {
+        let key = keys[Int(generator.next() % UInt64(keys.count))]
+        let began = ContinuousClock.now
+        try store.update { transaction in
+            var connection = transaction.connection(for: key)
+            if connection.state.authorization != nil {
+                if let event = try connection.recordCheck(.healthy, at: Date(), by: "bench") { transaction.record(event) }
+                transaction.put(connection)
+            } else if var project = transaction.project(key) {
+                project.name += "."
+                transaction.put(project)
+            }
+        }
+        latencies.append(elapsedMS(since: began))
+    }
+    latencies.sort()
+    let result: [String: Double] = [
+        "open_ms": openMS, "commit_median_ms": percentile(latencies, 0.5), "commit_p99_ms": percentile(latencies, 0.99),
+        "commit_max_ms": latencies.last ?? 0, "peak_mb": peakMemoryMB(),
+    ]
+    print(String(decoding: try JSONSerialization.data(withJSONObject: result, options: [.sortedKeys]), as: UTF8.self))
+}
+
+func runChild(_ executable: String, _ arguments: [String]) throws -> [String: Double] {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: executable)
+    process.arguments = arguments
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    try process.run()
+    let data = pipe.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    guard process.terminationStatus == 0,
+        let line = String(decoding: data, as: UTF8.self).split(separator: "\n").last,
+        let result = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Double]
+    else { fail("\(executable) \(arguments.joined(separator: " ")) failed") }
+    return result
+}
+
+struct SplitMix64: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+func benchStore(arguments: [String]) throws {
+    let sizes = (option("--sizes", in: arguments) ?? "1000,10000,100000").split(separator: ",").compactMap { Int($0) }
+    let commits = Int(option("--commits", in: arguments) ?? "1000") ?? 1000
+    let work = URL(fileURLWithPath: option("--work", in: arguments) ?? NSTemporaryDirectory() + "relink-bench")
+    let me = CommandLine.arguments[0]
+    let scriptDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("Scripts")
+    print("size      system  open ms  commit median ms  commit p99 ms  commit max ms  peak MB")
+    for size in sizes {
+        let directory = work.appendingPathComponent("store-\(size)")
+        try generate(projects: size, into: directory, world: false)
+        let relink = try runChild(me, ["store-child", directory.path, String(commits)])
+        func row(_ system: String, _ r: [String: Double]) {
+            print(
+                String(
+                    format: "%-8d  %-6@  %7.1f  %16.3f  %13.3f  %13.3f  %7.1f", size, system, r["open_ms"]!, r["commit_median_ms"]!,
+                    r["commit_p99_ms"]!, r["commit_max_ms"]!, r["peak_mb"]!))
+        }
+        row("relink", relink)
+        let tinyFile = work.appendingPathComponent("tinydb-\(size).json")
+        try writeTinyDB(from: directory, to: tinyFile)
+        // TinyDB rewrites its whole file on every update: fewer commits at the large sizes keep the run short.
+        let tinyCommits = size >= 100_000 ? 20 : size >= 10_000 ? 100 : commits
+        let tiny = try runChild(
+            "/usr/bin/env", ["python3", scriptDirectory.appendingPathComponent("tinydb_baseline.py").path, tinyFile.path, String(tinyCommits)])
+        row("tinydb", tiny)
+    }
+}
+
+let arguments = Array(CommandLine.arguments.dropFirst())
+do {
+    switch arguments.first {
+    case "generate":
+        guard let count = option("--projects", in: arguments).flatMap(Int.init), let out = option("--out", in: arguments) else {
+            fail("usage: relink-bench generate --projects N --out DIR [--world]")
+        }
+        try generate(projects: count, into: URL(fileURLWithPath: out), world: arguments.contains("--world"))
+    case "store":
+        try benchStore(arguments: arguments)
+    case "store-child":
+        guard arguments.count == 3, let commits = Int(arguments[2]) else { fail("usage: relink-bench store-child DIR COMMITS") }
+        try measureChild(directory: URL(fileURLWithPath: arguments[1]), commits: commits)
+    default:
+        fail("usage: relink-bench generate|store … (see the comment at the top of Sources/relink-bench/main.swift)")
+    }
+} catch {
+    fail("\(error)")
+}
