@@ -11,6 +11,7 @@ public struct MockServer {
         let router = Router(context: MockRequestContext.self)
         addAPIRoutes(to: router, intercom: intercom)
         addControlRoutes(to: router, intercom: intercom)
+        addInspectRoutes(to: router, intercom: intercom)
         return router
     }
 

@@ -35,7 +35,7 @@ extension MockWorld {
     }
 
     /// `token-revoked`: the one token, named by its plaintext or its public id, dies.
-    mutating func revokeToken(_ plaintextOrID: String, at now: Date) throws -> BreakReport {
+    public mutating func revokeToken(_ plaintextOrID: String, at now: Date) throws -> BreakReport {
         guard let index = tokenIndex(plaintextOrID: plaintextOrID) else {
             throw MockError(.notFound, "no such token")
         }

@@ -147,9 +147,14 @@ public final class Store: @unchecked Sendable {
     /// Every secret the store holds, for redacting exports and proving that they are redacted.
     public var allSecrets: [String] {
         lock.withLock {
-            Array(secretFile.state.tokens.values)
+            Array(secretFile.state.tokens.values) + Array(secretFile.state.mockPasswords.values)
                 + (secretFile.state.oauthClient.map { [$0.clientSecret] } ?? [])
         }
+    }
+
+    /// The password the store remembers for a mock teammate (fake; never one of the real API).
+    public func mockPassword(for email: String) -> String? {
+        lock.withLock { secretFile.state.mockPasswords[email.lowercased()] }
     }
 
     public var oauthClient: OAuthClientCredentials? {
@@ -261,6 +266,10 @@ public struct StoreTransaction {
     public mutating func forgetToken(id: String) {
         tokenOverlay[id] = .some(nil)
         secretChanges.append(.forgetToken(id: id))
+    }
+
+    public mutating func rememberMockPassword(_ password: String, for email: String) {
+        secretChanges.append(.putMockPassword(email: email, password: password))
     }
 
     public mutating func setOAuthClient(_ client: OAuthClientCredentials?) {

@@ -58,10 +58,23 @@ struct StoreState: JournaledState {
 struct SecretState: JournaledState {
     var tokens: [String: String] = [:]
     var oauthClient: OAuthClientCredentials?
+    /// Passwords of the mock's teammates (fake ones, from fixtures or typed once), so that
+    /// `connect --as EMAIL` against the mock needs no password each time.
+    var mockPasswords: [String: String] = [:]
 
     init() {}
 
+    enum CodingKeys: String, CodingKey { case tokens, oauthClient, mockPasswords }
+
+    init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        tokens = try c.decodeIfPresent([String: String].self, forKey: .tokens) ?? [:]
+        oauthClient = try c.decodeIfPresent(OAuthClientCredentials.self, forKey: .oauthClient)
+        mockPasswords = try c.decodeIfPresent([String: String].self, forKey: .mockPasswords) ?? [:]
+    }
+
     enum Change: Codable, Sendable {
+        case putMockPassword(email: String, password: String)
         case putToken(id: String, token: String)
         case forgetToken(id: String)
         case setOAuthClient(client: OAuthClientCredentials?)
@@ -69,6 +82,7 @@ struct SecretState: JournaledState {
 
     mutating func apply(_ change: Change) {
         switch change {
+        case .putMockPassword(let email, let password): mockPasswords[email.lowercased()] = password
         case .putToken(let id, let token): tokens[id] = token
         case .forgetToken(let id): tokens[id] = nil
         case .setOAuthClient(let client): oauthClient = client

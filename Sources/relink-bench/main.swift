@@ -2,10 +2,13 @@
 //
 //   relink-bench generate --projects N --out DIR [--world]
 //       a store of N projects in every state (the generator of Fixtures/large)
+//   relink-bench fixtures [--root Fixtures]
+//       writes Fixtures/demo and Fixtures/large (5,000 projects) anew
 //   relink-bench store [--sizes 1000,10000,100000] [--commits 1000] [--work DIR]
 //       open time, one commit's latency (median, p99) and peak memory per size, each measured in
 //       a fresh child process, with TinyDB (Scripts/tinydb_baseline.py) on the same records beside it
 import Foundation
+import IntercomMock
 import RelinkCore
 import RelinkFixtures
 import RelinkStore
@@ -43,12 +46,7 @@ func generate(projects: Int, into directory: URL, world: Bool) throws {
     try? FileManager.default.removeItem(at: directory)
     let store = try Store(directory: directory, options: .init(durable: false))
     let generated = try LargeStoreGenerator(projectCount: projects, includeWorld: world).generate(into: store)
-    if world {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        encoder.dateEncodingStrategy = .iso8601
-        try encoder.encode(generated).write(to: directory.appendingPathComponent("world.json"))
-    }
+    if world { try FileWorldPersistence(fileURL: store.worldFile).saveWorld(generated) }
 }
 
 /// Writes the same records as a TinyDB file: one document per project, its connection merged in.
@@ -165,6 +163,17 @@ do {
             fail("usage: relink-bench generate --projects N --out DIR [--world]")
         }
         try generate(projects: count, into: URL(fileURLWithPath: out), world: arguments.contains("--world"))
+    case "fixtures":
+        let root = URL(fileURLWithPath: option("--root", in: arguments) ?? "Fixtures")
+        let demo = root.appendingPathComponent("demo")
+        try? FileManager.default.removeItem(at: demo)
+        try DemoFixture.write(to: Store(directory: demo, options: .init(durable: false)))
+        try generate(projects: 5000, into: root.appendingPathComponent("large"), world: true)
+        for fixture in [demo, root.appendingPathComponent("large")] {
+            for leftover in [".lock", "journal.jsonl", "secrets.jsonl"] {
+                try? FileManager.default.removeItem(at: fixture.appendingPathComponent(leftover))
+            }
+        }
     case "store":
         try benchStore(arguments: arguments)
     case "store-child":
