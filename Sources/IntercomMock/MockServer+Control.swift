@@ -5,12 +5,21 @@ import IntercomAPI
 /// The control API under `/__mock/`: no authentication, JSON in and out. It answers
 /// `{"error":"…"}` with 400 (invalid request) or 404 (unknown teammate, workspace, token, fault).
 extension MockServer {
-    struct TeammateEdit: Codable, Sendable {
+    /// The body of `POST /__mock/world/teammates`.
+    public struct TeammateEdit: Codable, Sendable {
         var id: String?
         var email: String
         var name: String
         var password: String
         var workspaces: [String]
+
+        public init(id: String? = nil, email: String, name: String, password: String, workspaces: [String]) {
+            self.id = id
+            self.email = email
+            self.name = name
+            self.password = password
+            self.workspaces = workspaces
+        }
     }
 
     struct PasswordEdit: Codable, Sendable {
@@ -65,8 +74,13 @@ extension MockServer {
         var workspace: String
     }
 
-    struct ControlError: Codable, Sendable {
-        var error: String
+    /// The control API's error answer: `{"error":"…"}`.
+    public struct ControlError: Codable, Sendable {
+        public var error: String
+
+        public init(error: String) {
+            self.error = error
+        }
     }
 
     static func addControlRoutes(to router: Router<MockRequestContext>, intercom: MockIntercom) {
