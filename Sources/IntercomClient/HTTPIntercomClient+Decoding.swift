@@ -40,7 +40,8 @@ extension HTTPIntercomClient {
             }
             return IntercomFailure(
                 kind: .notJSON, status: answer.status,
-                message: answer.body.readableBytes == 0 ? "the answer has no body" : "the answer is not an Intercom error",
+                message: answer.body.readableBytes == 0
+                    ? "the answer has no body" : "the answer is not an Intercom error",
                 requestID: headerRequestID, bodySnippet: Self.snippet(answer.body))
         }
         let first = list.errors.first
@@ -75,7 +76,8 @@ extension HTTPIntercomClient {
             case .connectTimeout:
                 return IntercomFailure(kind: .unreachable, message: "the connection attempt timed out")
             case .remoteConnectionClosed:
-                return IntercomFailure(kind: .unreachable, message: "the server closed the connection without answering")
+                return IntercomFailure(
+                    kind: .unreachable, message: "the server closed the connection without answering")
             case .cancelled:
                 return IntercomFailure(kind: .unreachable, message: "the request was cancelled")
             case .invalidURL, .emptyHost, .emptyScheme:

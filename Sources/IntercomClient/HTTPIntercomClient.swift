@@ -25,6 +25,9 @@ public struct HTTPIntercomClient: IntercomAPIClient {
     var intercomVersion = IntercomVersion.current
 
     /// A client for `endpoint`. `httpClient` stays owned by the caller (the shared one needs no shutdown).
+    ///
+    /// Should the client follow a redirect, AsyncHTTPClient drops `Authorization` when the redirect
+    /// leaves the origin, so a token never travels to another host.
     public init(
         endpoint: IntercomEndpoint, httpClient: HTTPClient = .shared, timeout: Duration = .seconds(10),
         maxBodyBytes: Int = 1 << 20, logger: Logger
@@ -140,10 +143,12 @@ public struct HTTPIntercomClient: IntercomAPIClient {
 
     /// `application/x-www-form-urlencoded`: only unreserved characters stay, space becomes `+`.
     static func formEncode(_ fields: [(String, String)]) -> String {
-        var allowed = CharacterSet.alphanumerics.intersection(CharacterSet(charactersIn: Unicode.Scalar(0)..<Unicode.Scalar(128)))
+        var allowed = CharacterSet.alphanumerics.intersection(
+            CharacterSet(charactersIn: Unicode.Scalar(0)..<Unicode.Scalar(128)))
         allowed.insert(charactersIn: "-._* ")
         func encode(_ value: String) -> String {
-            (value.addingPercentEncoding(withAllowedCharacters: allowed) ?? value).replacingOccurrences(of: " ", with: "+")
+            (value.addingPercentEncoding(withAllowedCharacters: allowed) ?? value).replacingOccurrences(
+                of: " ", with: "+")
         }
         return fields.map { "\(encode($0.0))=\(encode($0.1))" }.joined(separator: "&")
     }

@@ -5,8 +5,9 @@ import Foundation
 /// Only ``Kind/authRejected`` (401) and ``Kind/forbidden`` (403) say anything about the token:
 /// ``breaksConnection`` is true for those two alone, so a 429, a 5xx, a timeout or a refused
 /// connection can never mark a healthy connection broken (design §1). The failure carries the
-/// evidence a person needs (status, error code, message, request id) and never a token.
-public struct IntercomFailure: Error, Equatable, Sendable, CustomStringConvertible {
+/// evidence a person needs (status, error code, message, request id) and never a token; it is
+/// `Codable` so a failed check can be recorded as it was.
+public struct IntercomFailure: Error, Codable, Equatable, Sendable, CustomStringConvertible {
     /// What kind of failure this is.
     public enum Kind: String, Codable, Equatable, Sendable, CaseIterable {
         /// 401 with Intercom's `error.list`: the token is dead (revoked, password changed, teammate removed, app uninstalled).
@@ -97,7 +98,8 @@ public struct IntercomFailure: Error, Equatable, Sendable, CustomStringConvertib
             let reset = rateLimitReset.map { " until \(Self.format($0))" } ?? ""
             return "Intercom is rate limiting this token\(reset)\(facts)\(said). Try again after the reset."
         case .notFound:
-            return "Intercom has no such resource\(facts)\(said). Check the id, and that it belongs to the connected workspace."
+            return
+                "Intercom has no such resource\(facts)\(said). Check the id, and that it belongs to the connected workspace."
         case .badRequest:
             return "Intercom refused the request as invalid\(facts)\(said)."
         case .serverError:

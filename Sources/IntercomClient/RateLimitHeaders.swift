@@ -3,15 +3,15 @@ import IntercomAPI
 import NIOHTTP1
 
 /// Intercom's rate-limit headers (`X-RateLimit-Limit`, `-Remaining`, `-Reset`) as values.
-public struct RateLimitHeaders: Equatable, Sendable {
+struct RateLimitHeaders: Equatable, Sendable {
     /// Requests allowed per window.
-    public var limit: Int?
+    var limit: Int?
     /// Requests left in the current window.
-    public var remaining: Int?
+    var remaining: Int?
     /// When the window resets (the header is Unix seconds).
-    public var reset: Date?
+    var reset: Date?
 
-    public init(limit: Int? = nil, remaining: Int? = nil, reset: Date? = nil) {
+    init(limit: Int? = nil, remaining: Int? = nil, reset: Date? = nil) {
         self.limit = limit
         self.remaining = remaining
         self.reset = reset

@@ -39,7 +39,9 @@ public struct RetryPolicy: Sendable {
     public static let none = RetryPolicy(maxAttempts: 1)
 
     /// Runs `operation` until it succeeds, fails for good, or the attempts run out; answers the last result.
-    public func run<T>(_ operation: @Sendable () async -> Result<T, IntercomFailure>) async -> Result<T, IntercomFailure> {
+    public func run<T>(_ operation: @Sendable () async -> Result<T, IntercomFailure>) async -> Result<
+        T, IntercomFailure
+    > {
         var attempt = 1
         while true {
             let result = await operation()

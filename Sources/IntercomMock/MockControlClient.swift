@@ -39,7 +39,43 @@ public struct MockControlClient: Sendable {
         id: String? = nil, email: String, name: String, password: String, workspaces: [String]
     ) async throws(MockControlError) -> RedactedWorld.Teammate {
         let edit = MockServer.TeammateEdit(id: id, email: email, name: name, password: password, workspaces: workspaces)
-        return try await call(.POST, "/world/teammates", body: edit, as: RedactedWorld.Teammate.self, decoder: Self.worldDecoder)
+        return try await call(
+            .POST, "/world/teammates", body: edit, as: RedactedWorld.Teammate.self, decoder: Self.worldDecoder)
+    }
+
+    /// Adds (or replaces) a workspace; `region` is `US` (the default), `EU` or `AU`.
+    public func addWorkspace(
+        idCode: String, name: String, region: String? = nil, timezone: String? = nil
+    ) async throws(MockControlError) -> MockWorld.Workspace {
+        let edit = MockServer.WorkspaceEdit(idCode: idCode, name: name, region: region, timezone: timezone)
+        return try await call(
+            .POST, "/world/workspaces", body: edit, as: MockWorld.Workspace.self, decoder: Self.worldDecoder)
+    }
+
+    /// Makes a teammate a member of a workspace again, lifting the refusal a removal left.
+    public func addMembership(teammate email: String, workspace: String) async throws(MockControlError)
+        -> RedactedWorld.Teammate
+    {
+        let edit = MockServer.MembershipEdit(teammate: email, workspace: workspace)
+        return try await call(
+            .POST, "/world/memberships", body: edit, as: RedactedWorld.Teammate.self, decoder: Self.worldDecoder)
+    }
+
+    /// Adds (or replaces) a conversation with no notes.
+    public func addConversation(id: String, workspace: String) async throws(MockControlError)
+        -> MockWorld.ConversationRecord
+    {
+        let edit = MockServer.ConversationEdit(id: id, workspace: workspace)
+        return try await call(
+            .POST, "/world/conversations", body: edit, as: MockWorld.ConversationRecord.self,
+            decoder: Self.conversationDecoder)
+    }
+
+    /// Sets how many authenticated requests one token may make per window.
+    public func setRateLimit(limit: Int, windowSeconds: Int) async throws(MockControlError) -> MockWorld.RateLimit {
+        let edit = MockServer.RateLimitEdit(limit: limit, windowSeconds: windowSeconds)
+        return try await call(
+            .PUT, "/world/rate-limit", body: edit, as: MockWorld.RateLimit.self, decoder: Self.worldDecoder)
     }
 
     /// Installs a fault; answers it with its id and the seed in use.
@@ -88,7 +124,8 @@ public struct MockControlClient: Sendable {
         do {
             data = try JSONEncoder().encode(body)
         } catch {
-            throw MockControlError(request: "\(method.rawValue) /__mock\(path)", status: nil, message: "cannot encode the body: \(error)")
+            throw MockControlError(
+                request: "\(method.rawValue) /__mock\(path)", status: nil, message: "cannot encode the body: \(error)")
         }
         return try decode(type, try await send(method, path, body: data), method, path, decoder)
     }
@@ -121,7 +158,8 @@ public struct MockControlClient: Sendable {
             status = Int(response.status.code)
             data = Data(buffer: try await response.body.collect(upTo: maxBodyBytes))
         } catch {
-            throw MockControlError(request: label, status: nil, message: "the mock at \(baseURL) did not answer: \(error)")
+            throw MockControlError(
+                request: label, status: nil, message: "the mock at \(baseURL) did not answer: \(error)")
         }
         guard (200..<300).contains(status) else {
             let message =
@@ -144,6 +182,15 @@ public struct MockControlClient: Sendable {
     /// camel case, and restore the `ID` spelling where the world's own types use it (conversations
     /// and their notes); `RedactedWorld` itself uses `clientId`.
     static var worldDecoder: JSONDecoder {
+        snakeCaseDecoder { path in path.dropLast().contains { $0.stringValue == "conversations" } }
+    }
+
+    /// A lone conversation record: every `…_id` key is an `…ID` property.
+    static var conversationDecoder: JSONDecoder {
+        snakeCaseDecoder { _ in true }
+    }
+
+    private static func snakeCaseDecoder(upperID: @escaping @Sendable ([any CodingKey]) -> Bool) -> JSONDecoder {
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .iso8601
         decoder.keyDecodingStrategy = .custom { path in
@@ -151,8 +198,7 @@ public struct MockControlClient: Sendable {
             let words = key.split(separator: "_")
             guard words.count > 1 else { return ControlKey(key) }
             var camel = String(words[0]) + words.dropFirst().map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined()
-            let inConversations = path.dropLast().contains { $0.stringValue == "conversations" }
-            if inConversations, camel.hasSuffix("Id") { camel = String(camel.dropLast(2)) + "ID" }
+            if camel.hasSuffix("Id"), upperID(path) { camel = String(camel.dropLast(2)) + "ID" }
             return ControlKey(camel)
         }
         return decoder

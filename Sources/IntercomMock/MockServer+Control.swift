@@ -26,16 +26,30 @@ extension MockServer {
         var password: String
     }
 
-    struct MembershipEdit: Codable, Sendable {
+    /// The body of `POST` and `DELETE /__mock/world/memberships`.
+    public struct MembershipEdit: Codable, Sendable {
         var teammate: String
         var workspace: String
+
+        public init(teammate: String, workspace: String) {
+            self.teammate = teammate
+            self.workspace = workspace
+        }
     }
 
-    struct WorkspaceEdit: Codable, Sendable {
+    /// The body of `POST /__mock/world/workspaces`.
+    public struct WorkspaceEdit: Codable, Sendable {
         var idCode: String
         var name: String
         var region: String?
         var timezone: String?
+
+        public init(idCode: String, name: String, region: String? = nil, timezone: String? = nil) {
+            self.idCode = idCode
+            self.name = name
+            self.region = region
+            self.timezone = timezone
+        }
 
         enum CodingKeys: String, CodingKey {
             case idCode = "id_code"
@@ -43,9 +57,15 @@ extension MockServer {
         }
     }
 
-    struct RateLimitEdit: Codable, Sendable {
+    /// The body of `PUT /__mock/world/rate-limit`.
+    public struct RateLimitEdit: Codable, Sendable {
         var limit: Int
         var windowSeconds: Int
+
+        public init(limit: Int, windowSeconds: Int) {
+            self.limit = limit
+            self.windowSeconds = windowSeconds
+        }
 
         enum CodingKeys: String, CodingKey {
             case limit
@@ -69,9 +89,15 @@ extension MockServer {
         }
     }
 
-    struct ConversationEdit: Codable, Sendable {
+    /// The body of `POST /__mock/world/conversations`.
+    public struct ConversationEdit: Codable, Sendable {
         var id: String
         var workspace: String
+
+        public init(id: String, workspace: String) {
+            self.id = id
+            self.workspace = workspace
+        }
     }
 
     /// The control API's error answer: `{"error":"…"}`.

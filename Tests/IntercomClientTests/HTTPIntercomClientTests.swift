@@ -43,7 +43,8 @@ struct HTTPIntercomClientTests {
                 switch cause {
                 case .passwordChanged: CauseRequest(cause: cause, teammate: MockHarness.bot)
                 case .tokenRevoked: CauseRequest(cause: cause, token: token)
-                case .userRemoved: CauseRequest(cause: cause, teammate: MockHarness.bot, workspace: MockHarness.workspace)
+                case .userRemoved:
+                    CauseRequest(cause: cause, teammate: MockHarness.bot, workspace: MockHarness.workspace)
                 case .appUninstalled: CauseRequest(cause: cause, workspace: MockHarness.workspace)
                 case .permissionMissing: CauseRequest(cause: cause, token: token)
                 }

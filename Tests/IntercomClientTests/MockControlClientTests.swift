@@ -53,11 +53,34 @@ struct MockControlClientTests {
         }
     }
 
+    @Test("World edits: workspace, membership, conversation, rate limit (which the client then meets as a 429)")
+    func worldEdits() async throws {
+        try await MockHarness.with { mock in
+            let control = mock.control
+            let workspace = try await control.addWorkspace(idCode: "ws-au", name: "Acme Australia", region: "AU")
+            #expect(workspace.region == "AU")
+            let alice = try await control.addMembership(teammate: MockHarness.alice, workspace: "ws-au")
+            #expect(alice.workspaces.contains("ws-au"))
+            let conversation = try await control.addConversation(id: "c-au", workspace: "ws-au")
+            #expect(conversation.workspaceID == "ws-au")
+
+            let limit = try await control.setRateLimit(limit: 1, windowSeconds: 60)
+            #expect(limit.limit == 1 && limit.windowSeconds == 60)
+            let token = try await mock.botToken()
+            let client = mock.client()
+            _ = try await client.me(token: token).get()
+            let failure = try #require(await client.me(token: token).failure)
+            #expect(failure.kind == .rateLimited)
+            #expect(failure.rateLimitReset != nil)
+        }
+    }
+
     @Test("A refusal carries the control API's message")
     func refusalMessage() async throws {
         try await MockHarness.with { mock in
             await #expect {
-                _ = try await mock.control.applyCause(CauseRequest(cause: .passwordChanged, teammate: "nobody@acme.test"))
+                _ = try await mock.control.applyCause(
+                    CauseRequest(cause: .passwordChanged, teammate: "nobody@acme.test"))
             } throws: { error in
                 guard let error = error as? MockControlError else { return false }
                 return error.status == 404 && error.message == "no teammate with email nobody@acme.test"

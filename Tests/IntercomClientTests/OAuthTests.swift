@@ -29,8 +29,10 @@ struct OAuthTests {
 
             // A code is single-use.
             let again = try #require(
-                await client.exchange(code: code, clientID: MockHarness.clientID, clientSecret: MockHarness.clientSecret)
-                    .failure)
+                await client.exchange(
+                    code: code, clientID: MockHarness.clientID, clientSecret: MockHarness.clientSecret
+                )
+                .failure)
             #expect(again.kind == .authRejected)
         }
     }
@@ -110,7 +112,10 @@ struct OAuthTests {
             ("code=abc", .stateMismatch),
             ("state=good", .missingCode),
             ("error=access_denied&state=good", .accessDenied),
-            ("error=server_error&error_description=boom&state=good", .authorizationFailed(error: "server_error", description: "boom")),
+            (
+                "error=server_error&error_description=boom&state=good",
+                .authorizationFailed(error: "server_error", description: "boom")
+            ),
             // A forged redirect with the wrong state learns nothing, even about a denial.
             ("error=access_denied&state=bad", .stateMismatch),
         ]

@@ -28,7 +28,9 @@ public struct MockAuthorizer: Sendable {
         state: String, redirectURI: String?
     ) async -> Result<String, IntercomFailure> {
         let request = OAuthRequest(clientID: clientID, state: state, redirectURI: redirectURI)
-        guard var components = URLComponents(url: request.authorizeURL(endpoint: endpoint), resolvingAgainstBaseURL: false)
+        guard
+            var components = URLComponents(
+                url: request.authorizeURL(endpoint: endpoint), resolvingAgainstBaseURL: false)
         else {
             return .failure(IntercomFailure(kind: .badRequest, message: "the authorize URL could not be built"))
         }
@@ -64,7 +66,8 @@ public struct MockAuthorizer: Sendable {
         case 300..<400:
             guard let location = answer.headers.first(name: "Location"), let redirect = URL(string: location) else {
                 return .failure(
-                    IntercomFailure(kind: .notJSON, status: answer.status, message: "the redirect has no usable Location"))
+                    IntercomFailure(
+                        kind: .notJSON, status: answer.status, message: "the redirect has no usable Location"))
             }
             do throws(OAuthError) {
                 return .success(try OAuthRequest.code(fromRedirect: redirect, expectedState: state))
@@ -97,7 +100,8 @@ public struct MockAuthorizer: Sendable {
         default:
             return .failure(
                 (200..<300).contains(answer.status)
-                    ? IntercomFailure(kind: .notJSON, status: answer.status, message: "the authorize step did not redirect")
+                    ? IntercomFailure(
+                        kind: .notJSON, status: answer.status, message: "the authorize step did not redirect")
                     : HTTPIntercomClient.failure(for: answer))
         }
     }

@@ -46,7 +46,9 @@ struct RedirectRoute: Sendable {
         }
         do throws(OAuthError) {
             let code = try OAuthRequest.code(fromRedirect: url, expectedState: expectedState)
-            return (.ok, Self.page("relink is connected", "Authorization received. You can close this tab."), .success(code))
+            return (
+                .ok, Self.page("relink is connected", "Authorization received. You can close this tab."), .success(code)
+            )
         } catch .stateMismatch {
             // Not ours (or forged): refuse it and keep waiting for the real redirect.
             return (.badRequest, Self.page("Wrong state", OAuthError.stateMismatch.description), nil)
