@@ -39,16 +39,19 @@ public struct HTTPIntercomClient: IntercomAPIClient {
         self.logger = logger
     }
 
+    /// See ``IntercomAPIClient/me(token:)``.
     public func me(token: String) async -> Result<Admin, IntercomFailure> {
         let answer = await send(.GET, endpoint.url("/me"), token: token)
         return answer.flatMap { decode(Admin.self, $0) }
     }
 
+    /// See ``IntercomAPIClient/admins(token:)``.
     public func admins(token: String) async -> Result<[Admin], IntercomFailure> {
         let answer = await send(.GET, endpoint.url("/admins"), token: token)
         return answer.flatMap { decode(AdminList.self, $0) }.map(\.admins)
     }
 
+    /// See ``IntercomAPIClient/exchange(code:clientID:clientSecret:)``.
     public func exchange(code: String, clientID: String, clientSecret: String) async
         -> Result<TokenResponse, IntercomFailure>
     {
@@ -60,6 +63,7 @@ public struct HTTPIntercomClient: IntercomAPIClient {
         return answer.flatMap { decode(TokenResponse.self, $0, quoteBody: false) }
     }
 
+    /// See ``IntercomAPIClient/uninstall(token:)``.
     public func uninstall(token: String) async -> Result<Void, IntercomFailure> {
         let answer = await send(.POST, endpoint.url("/auth/uninstall"), token: token)
         // Any 2xx is success: the body (`{}` or nothing) carries no information.
@@ -68,6 +72,7 @@ public struct HTTPIntercomClient: IntercomAPIClient {
         }
     }
 
+    /// See ``IntercomAPIClient/replyWithNote(conversationID:adminID:body:token:)``.
     public func replyWithNote(conversationID: String, adminID: String, body: String, token: String) async
         -> Result<Conversation, IntercomFailure>
     {

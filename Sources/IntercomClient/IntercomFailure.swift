@@ -46,6 +46,7 @@ public struct IntercomFailure: Error, Codable, Equatable, Sendable, CustomString
     /// For ``Kind/notJSON``: the start of the body, squeezed to one short line.
     public var bodySnippet: String?
 
+    /// A failure with its evidence; fill in what is known.
     public init(
         kind: Kind, status: Int? = nil, code: String? = nil, message: String? = nil, requestID: String? = nil,
         rateLimitReset: Date? = nil, bodySnippet: String? = nil

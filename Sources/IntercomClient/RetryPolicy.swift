@@ -21,6 +21,7 @@ public struct RetryPolicy: Sendable {
     /// The clock the reset time is compared with.
     public var now: @Sendable () -> Date
 
+    /// A policy; the defaults suit a health check (3 attempts, 0.5 s then 1 s, rate-limit waits up to a minute).
     public init(
         maxAttempts: Int = 3, baseDelay: Duration = .milliseconds(500), maxDelay: Duration = .seconds(8),
         maxRateLimitWait: Duration = .seconds(60),

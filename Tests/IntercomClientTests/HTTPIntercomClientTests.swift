@@ -143,6 +143,8 @@ struct HTTPIntercomClientTests {
             #expect(failure.kind == .notJSON)
             #expect(failure.status == 502)
             #expect(failure.bodySnippet?.hasPrefix("<html>") == true)
+            // No body to carry it: the request id comes from the X-Request-Id header.
+            #expect(failure.requestID?.isEmpty == false)
             #expect(failure.isTransient)
             #expect(!failure.breaksConnection)
         }

@@ -11,6 +11,7 @@ public struct MockAuthorizer: Sendable {
     public let timeout: Duration
     let logger: Logger
 
+    /// An authorizer whose login request gives up after `timeout`.
     public init(timeout: Duration = .seconds(10), logger: Logger) {
         self.timeout = timeout
         self.logger = logger

@@ -7,6 +7,7 @@ public struct OAuthRequest: Equatable, Sendable {
     public var state: String
     public var redirectURI: String?
 
+    /// A request with a fresh random state unless one is given.
     public init(clientID: String, state: String = OAuthRequest.randomState(), redirectURI: String? = nil) {
         self.clientID = clientID
         self.state = state
