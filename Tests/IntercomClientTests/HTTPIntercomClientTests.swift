@@ -187,6 +187,38 @@ struct HTTPIntercomClientTests {
         #expect(failure.isTransient)
     }
 
+    @Test("With the recommended configuration a closed port fails at once, not at the deadline")
+    func closedPortFailsFast() async throws {
+        let endpoint = try await MockHarness.with { $0.endpoint }
+        let httpClient = HTTPClient(
+            eventLoopGroupProvider: .singleton, configuration: HTTPIntercomClient.recommendedConfiguration())
+        let client = HTTPIntercomClient(
+            endpoint: endpoint, httpClient: httpClient, timeout: .seconds(30), logger: quietLogger)
+        let started = ContinuousClock.now
+        let failure = await client.me(token: "fake-token").failure
+        let elapsed = ContinuousClock.now - started
+        try await httpClient.shutdown()
+        #expect(failure?.kind == .unreachable)
+        // Generous: the point is "not the 30 s deadline".
+        #expect(elapsed < .seconds(10))
+    }
+
+    @Test("With the recommended configuration a redirect is not followed")
+    func redirectNotFollowed() async throws {
+        try await MockHarness.with { mock in
+            let httpClient = HTTPClient(
+                eventLoopGroupProvider: .singleton, configuration: HTTPIntercomClient.recommendedConfiguration())
+            // The mock's /oauth answers 302: as an API answer it is neither success nor JSON.
+            let client = HTTPIntercomClient(endpoint: mock.endpoint, httpClient: httpClient, logger: quietLogger)
+            let answer = await client.send(
+                .GET,
+                mock.endpoint.authorizeURL + "?client_id=\(MockHarness.clientID)&email=\(MockHarness.bot)&password="
+                    + MockHarness.password, token: nil)
+            try await httpClient.shutdown()
+            #expect(try answer.get().status == 302)
+        }
+    }
+
     @Test("A body over the limit is tooLarge")
     func bodyTooLarge() async throws {
         try await MockHarness.with { mock in

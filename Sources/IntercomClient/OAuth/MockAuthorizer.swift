@@ -47,9 +47,9 @@ public struct MockAuthorizer: Sendable {
         }
 
         // The redirect goes to relink's own redirect URI, which need not listen: never follow it.
-        var configuration = HTTPClient.Configuration()
-        configuration.redirectConfiguration = .disallow
-        let httpClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        let httpClient = HTTPClient(
+            eventLoopGroupProvider: .singleton,
+            configuration: HTTPIntercomClient.recommendedConfiguration(maxConnectionsPerHost: 1))
         let client = HTTPIntercomClient(endpoint: endpoint, httpClient: httpClient, timeout: timeout, logger: logger)
         let answer = await client.send(.GET, url, token: nil)
         try? await httpClient.shutdown()
