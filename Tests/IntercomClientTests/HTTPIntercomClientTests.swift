@@ -255,6 +255,12 @@ struct HTTPIntercomClientTests {
         }
     }
 
+    @Test("Form encoding escapes what would change the meaning of a secret")
+    func formEncoding() {
+        #expect(HTTPIntercomClient.formEncode([("a b", "x+y&z=é/")]) == "a+b=x%2By%26z%3D%C3%A9%2F")
+        #expect(HTTPIntercomClient.formEncode([("code", "c-1"), ("client_id", "id.2")]) == "code=c-1&client_id=id.2")
+    }
+
     @Test("Regions map to Intercom's hosts; a custom base serves everything")
     func endpoints() {
         #expect(IntercomEndpoint.production(region: "US").apiBaseURL == "https://api.intercom.io")
