@@ -5,28 +5,51 @@ import IntercomAPI
 /// The control API under `/__mock/`: no authentication, JSON in and out. It answers
 /// `{"error":"…"}` with 400 (invalid request) or 404 (unknown teammate, workspace, token, fault).
 extension MockServer {
-    struct TeammateEdit: Codable, Sendable {
+    /// The body of `POST /__mock/world/teammates`.
+    public struct TeammateEdit: Codable, Sendable {
         var id: String?
         var email: String
         var name: String
         var password: String
         var workspaces: [String]
+
+        public init(id: String? = nil, email: String, name: String, password: String, workspaces: [String]) {
+            self.id = id
+            self.email = email
+            self.name = name
+            self.password = password
+            self.workspaces = workspaces
+        }
     }
 
     struct PasswordEdit: Codable, Sendable {
         var password: String
     }
 
-    struct MembershipEdit: Codable, Sendable {
+    /// The body of `POST` and `DELETE /__mock/world/memberships`.
+    public struct MembershipEdit: Codable, Sendable {
         var teammate: String
         var workspace: String
+
+        public init(teammate: String, workspace: String) {
+            self.teammate = teammate
+            self.workspace = workspace
+        }
     }
 
-    struct WorkspaceEdit: Codable, Sendable {
+    /// The body of `POST /__mock/world/workspaces`.
+    public struct WorkspaceEdit: Codable, Sendable {
         var idCode: String
         var name: String
         var region: String?
         var timezone: String?
+
+        public init(idCode: String, name: String, region: String? = nil, timezone: String? = nil) {
+            self.idCode = idCode
+            self.name = name
+            self.region = region
+            self.timezone = timezone
+        }
 
         enum CodingKeys: String, CodingKey {
             case idCode = "id_code"
@@ -34,9 +57,15 @@ extension MockServer {
         }
     }
 
-    struct RateLimitEdit: Codable, Sendable {
+    /// The body of `PUT /__mock/world/rate-limit`.
+    public struct RateLimitEdit: Codable, Sendable {
         var limit: Int
         var windowSeconds: Int
+
+        public init(limit: Int, windowSeconds: Int) {
+            self.limit = limit
+            self.windowSeconds = windowSeconds
+        }
 
         enum CodingKeys: String, CodingKey {
             case limit
@@ -60,13 +89,24 @@ extension MockServer {
         }
     }
 
-    struct ConversationEdit: Codable, Sendable {
+    /// The body of `POST /__mock/world/conversations`.
+    public struct ConversationEdit: Codable, Sendable {
         var id: String
         var workspace: String
+
+        public init(id: String, workspace: String) {
+            self.id = id
+            self.workspace = workspace
+        }
     }
 
-    struct ControlError: Codable, Sendable {
-        var error: String
+    /// The control API's error answer: `{"error":"…"}`.
+    public struct ControlError: Codable, Sendable {
+        public var error: String
+
+        public init(error: String) {
+            self.error = error
+        }
     }
 
     static func addControlRoutes(to router: Router<MockRequestContext>, intercom: MockIntercom) {

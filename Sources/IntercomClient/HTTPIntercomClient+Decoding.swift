@@ -1,0 +1,114 @@
+import AsyncHTTPClient
+import Foundation
+import IntercomAPI
+import NIOCore
+import NIOFoundationCompat
+import NIOHTTP1
+
+/// Turning answers and transport errors into typed outcomes.
+extension HTTPIntercomClient {
+    /// A 2xx answer decoded as `T`, or the failure the answer describes.
+    func decode<T: Decodable>(_ type: T.Type, _ answer: Answer, quoteBody: Bool = true) -> Result<T, IntercomFailure> {
+        guard (200..<300).contains(answer.status) else {
+            return .failure(Self.failure(for: answer))
+        }
+        do {
+            return .success(try JSONDecoder().decode(T.self, from: Data(buffer: answer.body)))
+        } catch {
+            return .failure(
+                IntercomFailure(
+                    kind: .notJSON, status: answer.status, message: "expected \(T.self): \(Self.describe(error))",
+                    requestID: answer.headers.first(name: "X-Request-Id"),
+                    bodySnippet: quoteBody ? Self.snippet(answer.body) : nil))
+        }
+    }
+
+    /// The failure an unsuccessful answer describes.
+    ///
+    /// 401 and 403 count as Intercom's verdict on the token only when the body is Intercom's
+    /// `error.list`: an HTML 403 from a proxy or a CDN says nothing about the token, and must not
+    /// break a connection, so it is ``IntercomFailure/Kind/notJSON``. A 429 needs no body: its
+    /// status and headers say it all.
+    static func failure(for answer: Answer) -> IntercomFailure {
+        let headerRequestID = answer.headers.first(name: "X-Request-Id")
+        let reset = RateLimitHeaders(answer.headers).reset
+        let list = try? JSONDecoder().decode(ErrorList.self, from: Data(buffer: answer.body))
+        guard let list, list.type == "error.list" || !list.errors.isEmpty else {
+            if answer.status == 429 {
+                return IntercomFailure(
+                    kind: .rateLimited, status: 429, requestID: headerRequestID, rateLimitReset: reset)
+            }
+            return IntercomFailure(
+                kind: .notJSON, status: answer.status,
+                message: answer.body.readableBytes == 0
+                    ? "the answer has no body" : "the answer is not an Intercom error",
+                requestID: headerRequestID, bodySnippet: Self.snippet(answer.body))
+        }
+        let first = list.errors.first
+        return IntercomFailure(
+            kind: Self.kind(forStatus: answer.status), status: answer.status, code: first?.code,
+            message: first?.message, requestID: list.requestID ?? headerRequestID,
+            rateLimitReset: answer.status == 429 ? reset : nil)
+    }
+
+    static func kind(forStatus status: Int) -> IntercomFailure.Kind {
+        switch status {
+        case 401: .authRejected
+        case 403: .forbidden
+        case 404: .notFound
+        case 408: .timeout
+        case 429: .rateLimited
+        case 500...: .serverError
+        default: .badRequest
+        }
+    }
+
+    /// A transport error (no HTTP answer, or one cut short) as a failure.
+    static func failure(forTransportError error: any Error, timeout: Duration, maxBodyBytes: Int) -> IntercomFailure {
+        if error is NIOTooManyBytesError {
+            return IntercomFailure(kind: .tooLarge, message: "the answer is larger than \(maxBodyBytes) bytes")
+        }
+        if let error = error as? HTTPClientError {
+            switch error {
+            case .deadlineExceeded, .readTimeout, .writeTimeout, .getConnectionFromPoolTimeout,
+                .tlsHandshakeTimeout:
+                return IntercomFailure(kind: .timeout, message: "no complete answer within \(timeout)")
+            case .connectTimeout:
+                return IntercomFailure(kind: .unreachable, message: "the connection attempt timed out")
+            case .remoteConnectionClosed:
+                return IntercomFailure(
+                    kind: .unreachable, message: "the server closed the connection without answering")
+            case .cancelled:
+                return IntercomFailure(kind: .unreachable, message: "the request was cancelled")
+            case .invalidURL, .emptyHost, .emptyScheme:
+                return IntercomFailure(kind: .unreachable, message: "the endpoint URL is invalid")
+            default:
+                return IntercomFailure(kind: .unreachable, message: "\(error)")
+            }
+        }
+        if error is CancellationError {
+            return IntercomFailure(kind: .unreachable, message: "the request was cancelled")
+        }
+        // Connection refused or reset, DNS failures: NIO's errors name the address, never a header.
+        return IntercomFailure(kind: .unreachable, message: "\(error)")
+    }
+
+    /// The start of a body, on one line, for a person to recognise (an nginx page, a Cloudflare page).
+    static func snippet(_ body: ByteBuffer, limit: Int = 120) -> String? {
+        guard body.readableBytes > 0 else { return nil }
+        let prefix = body.getSlice(at: body.readerIndex, length: min(body.readableBytes, limit * 4)) ?? body
+        let text = String(decoding: prefix.readableBytesView, as: UTF8.self)
+        let squeezed = text.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        return squeezed.count > limit ? String(squeezed.prefix(limit)) + "…" : squeezed
+    }
+
+    static func describe(_ error: any Error) -> String {
+        switch error {
+        case DecodingError.keyNotFound(let key, _): "missing \"\(key.stringValue)\""
+        case DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context):
+            "wrong type at \(context.codingPath.map(\.stringValue).joined(separator: "."))"
+        case DecodingError.dataCorrupted: "the body is not valid JSON"
+        default: "undecodable body"
+        }
+    }
+}

@@ -1,0 +1,160 @@
+import AsyncHTTPClient
+import Foundation
+import IntercomAPI
+import Logging
+import NIOCore
+import NIOHTTP1
+
+/// ``IntercomAPIClient`` over HTTP with AsyncHTTPClient, against the real API or the mock.
+///
+/// Every request carries `Accept: application/json`, `Intercom-Version: 2.14` and a `User-Agent`,
+/// has a deadline, and reads at most `maxBodyBytes` of the answer. Every answer, including an HTML
+/// error page or a dropped connection, becomes a typed ``IntercomFailure``; nothing throws.
+public struct HTTPIntercomClient: IntercomAPIClient {
+    /// The `User-Agent` relink sends.
+    public static let userAgent = "relink/1.0 (Swift; AsyncHTTPClient)"
+
+    public let endpoint: IntercomEndpoint
+    /// How long one request may take, from the first byte sent to the last byte read.
+    public let timeout: Duration
+    /// The largest answer body read; a larger one is a ``IntercomFailure/Kind/tooLarge`` failure.
+    public let maxBodyBytes: Int
+    let httpClient: HTTPClient
+    let logger: Logger
+    /// Always ``IntercomVersion/current`` in use; tests change it to see Intercom's refusal.
+    var intercomVersion = IntercomVersion.current
+
+    /// A client for `endpoint`. `httpClient` stays owned by the caller (the shared one needs no shutdown).
+    ///
+    /// Should the client follow a redirect, AsyncHTTPClient drops `Authorization` when the redirect
+    /// leaves the origin, so a token never travels to another host.
+    public init(
+        endpoint: IntercomEndpoint, httpClient: HTTPClient = .shared, timeout: Duration = .seconds(10),
+        maxBodyBytes: Int = 1 << 20, logger: Logger
+    ) {
+        self.endpoint = endpoint
+        self.httpClient = httpClient
+        self.timeout = timeout
+        self.maxBodyBytes = maxBodyBytes
+        self.logger = logger
+    }
+
+    /// See ``IntercomAPIClient/me(token:)``.
+    public func me(token: String) async -> Result<Admin, IntercomFailure> {
+        let answer = await send(.GET, endpoint.url("/me"), token: token)
+        return answer.flatMap { decode(Admin.self, $0) }
+    }
+
+    /// See ``IntercomAPIClient/admins(token:)``.
+    public func admins(token: String) async -> Result<[Admin], IntercomFailure> {
+        let answer = await send(.GET, endpoint.url("/admins"), token: token)
+        return answer.flatMap { decode(AdminList.self, $0) }.map(\.admins)
+    }
+
+    /// See ``IntercomAPIClient/exchange(code:clientID:clientSecret:)``.
+    public func exchange(code: String, clientID: String, clientSecret: String) async
+        -> Result<TokenResponse, IntercomFailure>
+    {
+        let form = Self.formEncode([("code", code), ("client_id", clientID), ("client_secret", clientSecret)])
+        let answer = await send(
+            .POST, endpoint.tokenURL, token: nil,
+            body: (contentType: "application/x-www-form-urlencoded", data: Data(form.utf8)))
+        // A garbled token answer may hold the token itself: never quote its body.
+        return answer.flatMap { decode(TokenResponse.self, $0, quoteBody: false) }
+    }
+
+    /// See ``IntercomAPIClient/uninstall(token:)``.
+    public func uninstall(token: String) async -> Result<Void, IntercomFailure> {
+        let answer = await send(.POST, endpoint.url("/auth/uninstall"), token: token)
+        // Any 2xx is success: the body (`{}` or nothing) carries no information.
+        return answer.flatMap { response in
+            (200..<300).contains(response.status) ? .success(()) : .failure(Self.failure(for: response))
+        }
+    }
+
+    /// See ``IntercomAPIClient/replyWithNote(conversationID:adminID:body:token:)``.
+    public func replyWithNote(conversationID: String, adminID: String, body: String, token: String) async
+        -> Result<Conversation, IntercomFailure>
+    {
+        let payload: Data
+        do {
+            payload = try JSONEncoder().encode(AdminReplyRequest.note(adminID: adminID, body: body))
+        } catch {
+            return .failure(IntercomFailure(kind: .badRequest, message: "the note could not be encoded: \(error)"))
+        }
+        let id = conversationID.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(["/"]))
+        let answer = await send(
+            .POST, endpoint.url("/conversations/\(id ?? conversationID)/reply"), token: token,
+            body: (contentType: "application/json", data: payload))
+        return answer.flatMap { decode(Conversation.self, $0) }
+    }
+
+    // MARK: Transport
+
+    /// One answer read in full (bounded).
+    struct Answer: Sendable {
+        var status: Int
+        var headers: HTTPHeaders
+        var body: ByteBuffer
+    }
+
+    /// Sends one request and reads its bounded body; only transport problems fail here.
+    func send(
+        _ method: HTTPMethod, _ url: String, token: String?, body: (contentType: String, data: Data)? = nil
+    ) async -> Result<Answer, IntercomFailure> {
+        var request = HTTPClientRequest(url: url)
+        request.method = method
+        request.headers.add(name: "Accept", value: "application/json")
+        request.headers.add(name: IntercomVersion.headerName, value: intercomVersion)
+        request.headers.add(name: "User-Agent", value: Self.userAgent)
+        if let token {
+            request.headers.add(name: "Authorization", value: "Bearer \(token)")
+        }
+        if let body {
+            request.headers.add(name: "Content-Type", value: body.contentType)
+            request.body = .bytes(ByteBuffer(data: body.data))
+        }
+        let path = URL(string: url)?.path ?? url
+        let started = ContinuousClock.now
+        do {
+            let response = try await httpClient.execute(request, deadline: .now() + TimeAmount(timeout))
+            if let length = response.headers.first(name: "Content-Length").flatMap(Int.init), length > maxBodyBytes {
+                return .failure(tooLarge(status: Int(response.status.code), bytes: length))
+            }
+            let buffer = try await response.body.collect(upTo: maxBodyBytes)
+            let answer = Answer(status: Int(response.status.code), headers: response.headers, body: buffer)
+            logger.debug(
+                "intercom answered",
+                metadata: [
+                    "method": "\(method.rawValue)", "path": "\(path)", "status": "\(answer.status)",
+                    "request_id": "\(answer.headers.first(name: "X-Request-Id") ?? "-")",
+                    "elapsed": "\(ContinuousClock.now - started)",
+                ])
+            return .success(answer)
+        } catch {
+            let failure = Self.failure(forTransportError: error, timeout: timeout, maxBodyBytes: maxBodyBytes)
+            logger.debug(
+                "intercom request failed",
+                metadata: ["method": "\(method.rawValue)", "path": "\(path)", "failure": "\(failure.kind.rawValue)"])
+            return .failure(failure)
+        }
+    }
+
+    private func tooLarge(status: Int, bytes: Int?) -> IntercomFailure {
+        let size = bytes.map { "\($0) bytes" } ?? "more than \(maxBodyBytes) bytes"
+        return IntercomFailure(
+            kind: .tooLarge, status: status, message: "the answer has \(size); the limit is \(maxBodyBytes) bytes")
+    }
+
+    /// `application/x-www-form-urlencoded`: only unreserved characters stay, space becomes `+`.
+    static func formEncode(_ fields: [(String, String)]) -> String {
+        var allowed = CharacterSet.alphanumerics.intersection(
+            CharacterSet(charactersIn: Unicode.Scalar(0)..<Unicode.Scalar(128)))
+        allowed.insert(charactersIn: "-._* ")
+        func encode(_ value: String) -> String {
+            (value.addingPercentEncoding(withAllowedCharacters: allowed) ?? value).replacingOccurrences(
+                of: " ", with: "+")
+        }
+        return fields.map { "\(encode($0.0))=\(encode($0.1))" }.joined(separator: "&")
+    }
+}

@@ -1,0 +1,26 @@
+import IntercomAPI
+
+/// The calls relink makes to Intercom, real or mock.
+///
+/// Every call answers a `Result` rather than throwing: a failure is an ordinary outcome the
+/// connection service records as evidence, and ``IntercomFailure`` says which kind it is so the
+/// service can tell a broken connection (401/403) from a transient one. Implementations never
+/// put a token into a failure, a description or a log line.
+public protocol IntercomAPIClient: Sendable {
+    /// `GET /me`: the teammate the token belongs to, with its workspace (`app`).
+    func me(token: String) async -> Result<Admin, IntercomFailure>
+
+    /// `GET /admins`: the teammates of the token's workspace.
+    func admins(token: String) async -> Result<[Admin], IntercomFailure>
+
+    /// `POST /auth/eagle/token` (form-encoded): trades an authorization code for an access token.
+    func exchange(code: String, clientID: String, clientSecret: String) async -> Result<TokenResponse, IntercomFailure>
+
+    /// `POST /auth/uninstall`: uninstalls the app from the token's workspace, killing every token
+    /// of it. It affects every project on that workspace: never a side effect of revoking one.
+    func uninstall(token: String) async -> Result<Void, IntercomFailure>
+
+    /// `POST /conversations/{id}/reply` with a note written by `adminID`.
+    func replyWithNote(conversationID: String, adminID: String, body: String, token: String) async
+        -> Result<Conversation, IntercomFailure>
+}

@@ -1,0 +1,117 @@
+import Foundation
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+
+/// A one-shot HTTP listener on 127.0.0.1 that receives the OAuth redirect of a real authorization.
+///
+/// It listens on a port the OS picks, so ``redirectURI`` must be registered with the Intercom app
+/// (Intercom accepts loopback redirect URIs). It accepts exactly one redirect whose `state`
+/// matches, answers it with a small "you can close this tab" page and stops listening; a request
+/// with the wrong state is answered 400 and does not end it. After `timeout` it stops by itself.
+///
+/// The listening runs in a task owned by this object from ``start(expectedState:timeout:path:)``
+/// until ``waitForCode()`` returns (or ``cancel()``), because the redirect may arrive before
+/// anyone waits for it.
+public final class LoopbackRedirectListener: Sendable {
+    /// The port the OS chose.
+    public let port: Int
+    /// The path the redirect must use, e.g. `/callback`.
+    public let path: String
+    private let outcome: Task<Result<String, OAuthError>, Never>
+
+    /// `http://127.0.0.1:PORT/callback`: the redirect URI to send with the authorize request.
+    public var redirectURI: String { "http://127.0.0.1:\(port)\(path)" }
+
+    private init(port: Int, path: String, outcome: Task<Result<String, OAuthError>, Never>) {
+        self.port = port
+        self.path = path
+        self.outcome = outcome
+    }
+
+    deinit {
+        // Nobody can wait any more: stop listening rather than hold the port until the timeout.
+        outcome.cancel()
+    }
+
+    /// Starts listening on 127.0.0.1 and a free port.
+    ///
+    /// Throws ``OAuthError/listenerFailed(_:)`` when no socket can be bound.
+    public static func start(
+        expectedState: String, timeout: Duration, path: String = "/callback"
+    ) async throws(OAuthError) -> LoopbackRedirectListener {
+        typealias Connection = NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>
+        let server: NIOAsyncChannel<Connection, Never>
+        do {
+            server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                .serverChannelOption(.backlog, value: 16)
+                .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+                .bind(host: "127.0.0.1", port: 0) { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
+                        return try Connection(wrappingChannelSynchronously: channel)
+                    }
+                }
+        } catch {
+            throw .listenerFailed("cannot listen on 127.0.0.1: \(error)")
+        }
+        guard let port = server.channel.localAddress?.port else {
+            try? await server.channel.close()
+            throw .listenerFailed("the listening socket has no port")
+        }
+        let route = RedirectRoute(expectedState: expectedState, path: path, port: port)
+        let outcome = Task { await serve(server, route: route, timeout: timeout) }
+        return LoopbackRedirectListener(port: port, path: path, outcome: outcome)
+    }
+
+    /// Waits for the matching redirect and answers its code; the listener is closed when it returns.
+    ///
+    /// Throws ``OAuthError/timedOut(after:)`` when none arrived in time, ``OAuthError/accessDenied``
+    /// (or another ``OAuthError``) when the matching redirect carries an error instead of a code,
+    /// ``OAuthError/listenerFailed(_:)`` when cancelled or the socket failed.
+    public func waitForCode() async throws(OAuthError) -> String {
+        try await outcome.value.get()
+    }
+
+    /// Stops listening now; a pending ``waitForCode()`` fails with ``OAuthError/listenerFailed(_:)``.
+    public func cancel() {
+        outcome.cancel()
+    }
+
+    /// Accepts connections until one gives an outcome or the time is up, then closes the socket.
+    private static func serve(
+        _ server: NIOAsyncChannel<NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>, Never>,
+        route: RedirectRoute, timeout: Duration
+    ) async -> Result<String, OAuthError> {
+        let (outcomes, continuation) = AsyncStream.makeStream(of: Result<String, OAuthError>.self)
+        do {
+            return try await server.executeThenClose { connections in
+                await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask {
+                        // The deadline of the authorization, not a synchronisation.
+                        try await Task.sleep(for: timeout)
+                        continuation.yield(.failure(.timedOut(after: timeout)))
+                    }
+                    group.addTask {
+                        // Each connection in its own task: a browser's idle pre-connection must not
+                        // hold up the one that carries the redirect.
+                        try await withThrowingDiscardingTaskGroup { handlers in
+                            for try await connection in connections {
+                                handlers.addTask {
+                                    if let outcome = await route.handle(connection) { continuation.yield(outcome) }
+                                }
+                            }
+                        }
+                    }
+                    var iterator = outcomes.makeAsyncIterator()
+                    let first = await iterator.next() ?? .failure(.listenerFailed("the listener was cancelled"))
+                    // One outcome is all: stop the timer and every other connection, then close.
+                    group.cancelAll()
+                    return first
+                }
+            }
+        } catch {
+            return .failure(.listenerFailed("\(error)"))
+        }
+    }
+}

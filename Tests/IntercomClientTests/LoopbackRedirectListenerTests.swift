@@ -1,0 +1,57 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import Testing
+
+@testable import IntercomClient
+
+@Suite("LoopbackRedirectListener")
+struct LoopbackRedirectListenerTests {
+    /// One GET against the listener; the status and body.
+    private func get(_ url: String) async throws -> (Int, String) {
+        let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: url), timeout: .seconds(5))
+        let body = try await response.body.collect(upTo: 64 * 1024)
+        return (Int(response.status.code), String(buffer: body))
+    }
+
+    @Test("A wrong state gets 400 and does not complete; the matching redirect does, then nothing listens")
+    func acceptsOneMatchingRedirect() async throws {
+        let state = OAuthRequest.randomState()
+        let listener = try await LoopbackRedirectListener.start(expectedState: state, timeout: .seconds(30))
+        #expect(listener.redirectURI == "http://127.0.0.1:\(listener.port)/callback")
+
+        let (wrongStatus, wrongPage) = try await get(listener.redirectURI + "?code=forged&state=not-the-state")
+        #expect(wrongStatus == 400)
+        #expect(wrongPage.contains("state"))
+
+        let (otherPathStatus, _) = try await get("http://127.0.0.1:\(listener.port)/favicon.ico")
+        #expect(otherPathStatus == 404)
+
+        let (status, page) = try await get(listener.redirectURI + "?code=the-code&state=\(state)")
+        #expect(status == 200)
+        #expect(page.contains("You can close this tab"))
+        #expect(try await listener.waitForCode() == "the-code")
+
+        // One-shot: the socket is closed once the code is in.
+        await #expect(throws: (any Error).self) {
+            let request = HTTPClientRequest(url: listener.redirectURI + "?code=second&state=\(state)")
+            _ = try await HTTPClient.shared.execute(request, timeout: .seconds(1))
+        }
+    }
+
+    @Test("A denial with the matching state ends the wait with accessDenied")
+    func denial() async throws {
+        let listener = try await LoopbackRedirectListener.start(expectedState: "s1", timeout: .seconds(30))
+        let (status, _) = try await get(listener.redirectURI + "?error=access_denied&state=s1")
+        #expect(status == 400)
+        await #expect(throws: OAuthError.accessDenied) { try await listener.waitForCode() }
+    }
+
+    @Test("Without a redirect it times out")
+    func timesOut() async throws {
+        let listener = try await LoopbackRedirectListener.start(
+            expectedState: "s1", timeout: .milliseconds(100), path: "/cb")
+        #expect(listener.redirectURI.hasSuffix("/cb"))
+        await #expect(throws: OAuthError.timedOut(after: .milliseconds(100))) { try await listener.waitForCode() }
+    }
+}
