@@ -54,7 +54,11 @@ let package = Package(
         // The connection lifecycle over the store: connect, check, break, reconnect, revoke.
         .target(
             name: "RelinkService",
-            dependencies: ["RelinkCore", "RelinkStore", "IntercomClient", "IntercomAPI"]
+            dependencies: [
+                "RelinkCore", "RelinkStore", "IntercomClient", "IntercomAPI", "IntercomMock",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         // The command language, rendering, the REPL and the LineEditor.
         .target(
@@ -71,7 +75,8 @@ let package = Package(
         // Benchmarks: store open/commit at scale, and the load drivers for the mock and `check --all`.
         // Fixture generators: the demo fixture and large stores (shared by Fixtures/large and the benchmarks).
         .target(name: "RelinkFixtures", dependencies: ["RelinkCore", "RelinkStore", "IntercomMock"]),
-        .executableTarget(name: "relink-bench", dependencies: ["RelinkCore", "RelinkStore", "RelinkFixtures"]),
+        .executableTarget(
+            name: "relink-bench", dependencies: ["RelinkCore", "RelinkStore", "RelinkFixtures", "IntercomMock"]),
         // A child process for the crash and concurrency tests of the store: commits in a loop.
         .executableTarget(name: "store-torture", dependencies: ["RelinkCore", "RelinkStore"]),
 
@@ -95,8 +100,16 @@ let package = Package(
         ),
         .testTarget(
             name: "RelinkServiceTests",
-            dependencies: ["RelinkService", "RelinkCore", "RelinkStore", "IntercomClient", "IntercomMock"]
+            dependencies: [
+                "RelinkService", "RelinkCore", "RelinkStore", "IntercomClient", "IntercomMock", "RelinkFixtures",
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
-        .testTarget(name: "RelinkCLITests", dependencies: ["RelinkCLI", "RelinkCore", "RelinkStore"]),
+        // forkpty for the REPL's end-to-end test through a pseudo-terminal.
+        .target(name: "CPseudoTerminal", path: "Tests/CPseudoTerminal", linkerSettings: [.linkedLibrary("util")]),
+        .testTarget(
+            name: "RelinkCLITests",
+            dependencies: ["RelinkCLI", "RelinkCore", "RelinkStore", "RelinkFixtures", "CPseudoTerminal"]
+        ),
     ]
 )

@@ -1,6 +1,29 @@
 #ifndef RELINK_CLIBEDIT_SHIM_H
 #define RELINK_CLIBEDIT_SHIM_H
-// libedit's readline-compatible API: plain (non-variadic) C functions that Swift can call.
+// libedit through its readline-compatible API: plain (non-variadic) C functions Swift can call.
+// The histedit API (el_set, history) is variadic, which Swift cannot call; the few settings it
+// would give are reached through rl_parse_and_bind here instead.
 #include <stdio.h>
 #include <editline/readline.h>
+
+/// Binds Ctrl-R to incremental reverse search, which libedit's readline emulation leaves to a
+/// non-incremental search by default.
+static inline int relink_bind_reverse_search(void) {
+    return rl_parse_and_bind("bind ^R em-inc-search-prev");
+}
+
+// libedit's readline globals, reached through functions: Swift 6 rejects touching C globals as
+// shared mutable state, and LineEditor touches them from the REPL's one thread only.
+static inline void relink_set_readline_name(const char *name) { rl_readline_name = name; }
+static inline void relink_set_attempted_completion(rl_completion_func_t *function) {
+    rl_attempted_completion_function = function;
+}
+static inline void relink_set_completion_over(void) { rl_attempted_completion_over = 1; }
+static inline const char *relink_line_buffer(void) { return rl_line_buffer; }
+/// Reads the keyboard through `function`: libedit turns the terminal's signal keys off while
+/// editing and binds Ctrl-C to a command that does nothing, so the only place to notice Ctrl-C
+/// is the byte itself.
+static inline void relink_set_getc(int (*function)(FILE *)) { rl_getc_function = function; }
+/// Leaves SIGINT to the caller: libedit's own handler would resume the read after Ctrl-C.
+static inline void relink_leave_signals_alone(void) { rl_catch_signals = 0; }
 #endif

@@ -12,6 +12,16 @@ extension MockServer {
         public var permissionMissing: Bool
         public var teammateID: String
         public var workspaceID: String
+
+        // Snake case spelled out: the control API's encoder would turn `teammateID` into
+        // `teammate_i_d`-like keys that no decoder strategy maps back.
+        enum CodingKeys: String, CodingKey {
+            case id, alive, cause
+            case diedAt = "died_at"
+            case permissionMissing = "permission_missing"
+            case teammateID = "teammate_id"
+            case workspaceID = "workspace_id"
+        }
     }
 
     struct InspectRequest: Codable, Sendable {

@@ -7,7 +7,8 @@ enum Command: Equatable, Sendable {
     case connect(ProjectKey, teammate: String?, workspace: String?, password: String?, method: ConnectMethod)
     case check(keys: [ProjectKey], all: Bool)
     case breakConnection(ProjectKey, BreakCause)
-    case reconnect(ProjectKey, teammate: String?, allowWorkspaceChange: Bool, password: String?, method: ConnectMethod)
+    case reconnect(
+        ProjectKey, teammate: String?, workspace: String?, allowWorkspaceChange: Bool, password: String?, method: ConnectMethod)
     case revoke(ProjectKey)
     case appUser(ProjectKey, teammate: String, allowWorkspaceChange: Bool, password: String?)
     case log(ProjectKey?, limit: Int?)

@@ -53,7 +53,7 @@ enum CommandParser {
         case "reconnect":
             let key = try arguments.key()
             return .reconnect(
-                key, teammate: try arguments.option("--as"),
+                key, teammate: try arguments.option("--as"), workspace: try arguments.option("--workspace"),
                 allowWorkspaceChange: arguments.flag("--allow-workspace-change"),
                 password: try arguments.option("--password"), method: try arguments.connectMethod())
         case "revoke":

@@ -51,14 +51,15 @@ struct CommandSpec: Sendable {
                 record changes only when a check discovers it. Refused against the real API.
                 """, argument: .projectKey),
         CommandSpec(
-            name: "reconnect", synopsis: "reconnect KEY [--as EMAIL] [--allow-workspace-change]",
+            name: "reconnect", synopsis: "reconnect KEY [--as EMAIL] [--workspace ID] [--allow-workspace-change]",
             summary: "run the connect steps again for a broken or connected project",
             details: """
                 Replaces the token, keeping settings and conversation links. --as picks another teammate
-                (needed after user-removed). Connecting to another workspace leaves the links pointing at the
-                old one, so it needs --allow-workspace-change and is recorded.
+                (needed after user-removed); against the mock, --workspace picks the workspace to log in to.
+                Connecting to another workspace leaves the links pointing at the old one, so it needs
+                --allow-workspace-change and is recorded.
                 """,
-            flags: ["--as", "--allow-workspace-change", "--password", "--paste", "--token"], argument: .projectKey,
+            flags: ["--as", "--workspace", "--allow-workspace-change", "--password", "--paste", "--token"], argument: .projectKey,
             emailFlags: ["--as"]),
         CommandSpec(
             name: "revoke", synopsis: "revoke KEY", summary: "disconnect the project and forget its token",

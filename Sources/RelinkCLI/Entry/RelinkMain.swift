@@ -27,28 +27,66 @@ public enum RelinkMain {
             return 0
         }
 
+        var storeDirectory = options.storeDirectory(environment: environment)
+        var temporaryCopy: URL?
+        if let fixture = options.fixture {
+            do {
+                let copy = try Fixtures.copy(fixture, to: options.store.map { URL(fileURLWithPath: $0, isDirectory: true) })
+                storeDirectory = copy
+                if options.store == nil { temporaryCopy = copy }
+            } catch {
+                printError("relink: \(error)")
+                return 1
+            }
+        }
+        defer { if let temporaryCopy { try? FileManager.default.removeItem(at: temporaryCopy) } }
+
         let store: Store
         do {
-            store = try Store(directory: options.storeDirectory(environment: environment))
+            store = try Store(directory: storeDirectory)
         } catch {
             printError("relink: cannot open the store: \(error)")
             return 1
         }
-        let session = Session(store: store, json: options.json, style: options.json ? .plain : .detect(environment: environment))
-        let runner = ScriptRunner(session: session, keepGoing: options.keepGoing)
-        if !options.commands.isEmpty {
-            return await runner.run(lines: options.commands, source: "-c")
-        }
-        if let script = options.script {
-            guard let text = try? String(contentsOfFile: script, encoding: .utf8) else {
-                printError("relink: cannot read the script \(script)")
+        let target: Session.Target
+        switch options.endpoint {
+        case nil, "mock": target = .builtInMock
+        case let url? where url.hasPrefix("https://api.") && url.contains("intercom.io"): target = .real
+        case let url?:
+            guard url.hasPrefix("http://") || url.hasPrefix("https://") else {
+                printError("relink: --endpoint is mock or a URL (http://127.0.0.1:PORT for a standalone mock), not \"\(url)\"")
                 return 2
             }
-            return await runner.run(lines: text.components(separatedBy: "\n"), source: script)
+            target = .mock(url.hasSuffix("/") ? String(url.dropLast()) : url)
         }
-        var lines: [String] = []
-        while let line = readLine(strippingNewline: true) { lines.append(line) }
-        return await runner.run(lines: lines, source: "standard input")
+        let readsTerminal = isatty(STDIN_FILENO) == 1
+        let session = Session(
+            store: store, json: options.json, style: options.json ? .plain : .detect(environment: environment),
+            target: target, region: options.region ?? .us, interactive: readsTerminal)
+        let runner = ScriptRunner(session: session, keepGoing: options.keepGoing)
+        let status: Int32
+        if !options.commands.isEmpty {
+            status = await runner.run(lines: options.commands, source: "-c")
+        } else if let script = options.script {
+            guard let text = try? String(contentsOfFile: script, encoding: .utf8) else {
+                printError("relink: cannot read the script \(script)")
+                await session.close()
+                return 2
+            }
+            status = await runner.run(lines: text.components(separatedBy: "\n"), source: script)
+        } else if readsTerminal && !options.json {
+            let banner = "relink \(version) — store \(store.directory.path)"
+                + (temporaryCopy != nil ? " (a copy of Fixtures/\(options.fixture ?? ""), removed on exit)" : "")
+                + ", \(store.projectCount) projects. Intercom: " + (target == .real ? "the real API" : "the mock")
+                + ".\nType help for the commands, quit or Ctrl-D to leave."
+            status = await REPL(session: session, runner: runner, banner: banner).run()
+        } else {
+            var lines: [String] = []
+            while let line = readLine(strippingNewline: true) { lines.append(line) }
+            status = await runner.run(lines: lines, source: "standard input")
+        }
+        await session.close()
+        return status
     }
 
     static let version = "0.1.0"

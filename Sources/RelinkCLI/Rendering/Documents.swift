@@ -1,5 +1,6 @@
 import Foundation
 import RelinkCore
+import RelinkService
 import RelinkStore
 
 /// The JSON documents of `--json` (DESIGN.md §5): one per command. Optional fields the design
@@ -120,5 +121,76 @@ enum Documents {
     struct Message: Encodable {
         var ok = true
         var message: String
+    }
+}
+
+extension Documents {
+    /// A transition's event and the settings view after it.
+    struct Transition: Encodable {
+        var event: ConnectionEvent
+        var project: Show
+    }
+
+    struct CheckReport: Encodable {
+        struct Entry: Encodable {
+            var key: ProjectKey
+            var result: CheckRecord.Result
+            var state: ConnectionState.StateName
+            var indicator: Indicator
+            var reason: String?
+            var diagnosis: Diagnosis?
+            var event: ConnectionEvent?
+
+            func encode(to encoder: any Encoder) throws {
+                var c = encoder.container(keyedBy: CodingKeys.self)
+                try c.encode(key, forKey: .key)
+                try c.encode(result, forKey: .result)
+                try c.encode(state, forKey: .state)
+                try c.encode(indicator, forKey: .indicator)
+                try c.encode(reason, forKey: .reason)
+                try c.encode(diagnosis, forKey: .diagnosis)
+                try c.encode(event, forKey: .event)
+            }
+
+            enum CodingKeys: String, CodingKey { case key, result, state, indicator, reason, diagnosis, event }
+        }
+
+        var checked: [Entry]
+        var summary: [String: Int]
+
+        init(results: [CheckResult]) {
+            checked = results.map { result in
+                switch result.outcome {
+                case .healthy:
+                    Entry(key: result.key, result: .healthy, state: result.state, indicator: result.state.indicator, event: result.event)
+                case .rejected(let diagnosis):
+                    Entry(
+                        key: result.key, result: .rejected, state: result.state, indicator: result.state.indicator,
+                        reason: "Intercom answered \(diagnosis.evidence.summary)", diagnosis: diagnosis, event: result.event)
+                case .transientFailure(let reason):
+                    Entry(
+                        key: result.key, result: .transientFailure, state: result.state, indicator: result.state.indicator,
+                        reason: reason, event: result.event)
+                }
+            }
+            summary = ["checked": checked.count]
+            for entry in checked { summary[entry.result.rawValue, default: 0] += 1 }
+        }
+    }
+
+    struct Break: Encodable {
+        var key: ProjectKey
+        var cause: BreakCause
+        var target: String
+        var killedTokens: [String]
+        var restrictedTokens: [String]
+
+        init(outcome: BreakOutcome) {
+            key = outcome.key
+            cause = outcome.cause
+            target = outcome.target
+            killedTokens = outcome.killedTokens
+            restrictedTokens = outcome.restrictedTokens
+        }
     }
 }

@@ -1,0 +1,81 @@
+import Foundation
+import IntercomMock
+import RelinkCore
+import RelinkService
+
+extension TextRenderer {
+    func check(_ results: [CheckResult]) -> String {
+        guard !results.isEmpty else { return "No connected or broken project to check." }
+        var counts: [String: Int] = [:]
+        let lines = results.map { result -> String in
+            let key = result.key.rawValue.padding(toLength: 6, withPad: " ", startingAt: 0)
+            let indicator = style.indicator(result.state.indicator)
+            switch result.outcome {
+            case .healthy:
+                counts["healthy", default: 0] += 1
+                return "\(key)\(indicator)  healthy" + (result.event?.kind == .recovered ? " again (recovered)" : "")
+            case .rejected(let diagnosis):
+                counts["broken", default: 0] += 1
+                let cause = diagnosis.isGroundTruth && diagnosis.causes.count == 1
+                    ? "cause \(diagnosis.causes[0]) (simulated)"
+                    : "causes that fit: " + diagnosis.causes.map(\.rawValue).joined(separator: ", ")
+                return "\(key)\(indicator)  broken: Intercom answered \(diagnosis.evidence.summary); \(cause)"
+            case .transientFailure(let reason):
+                counts["transient failure", default: 0] += 1
+                return "\(key)\(indicator)  not checked: \(reason); state kept"
+            }
+        }
+        let summary = ["healthy", "broken", "transient failure"].compactMap { name in counts[name].map { "\($0) \(name)" } }
+        return (lines + ["Checked \(results.count): " + summary.joined(separator: ", ") + "."]).joined(separator: "\n")
+    }
+
+    func breakOutcome(_ outcome: BreakOutcome) -> String {
+        let effect = outcome.cause == .permissionMissing
+            ? "\(outcome.restrictedTokens.count) token(s) now denied (403)"
+            : "\(outcome.killedTokens.count) token(s) killed"
+        return "Simulated \(outcome.cause) on \(outcome.target): \(effect) in the mock's world.\n"
+            + "\(outcome.key)'s record is unchanged until a check discovers it: check \(outcome.key)"
+    }
+
+    func world(_ world: RedactedWorld) -> String {
+        var lines = [style.bold("Workspaces")]
+        for workspace in world.workspaces { lines.append("  \(workspace.idCode)  \(workspace.name) (\(workspace.region))") }
+        lines.append(style.bold("Teammates"))
+        for teammate in world.teammates {
+            let removed = teammate.removedFrom.isEmpty ? "" : "; removed from \(teammate.removedFrom.joined(separator: ", "))"
+            lines.append("  \(teammate.email)  \(teammate.name) (id \(teammate.id)) in \(teammate.workspaces.joined(separator: ", "))\(removed)")
+        }
+        lines.append(style.bold("Tokens") + style.dim(" (ids only; values are never shown)"))
+        if world.tokens.isEmpty { lines.append("  none") }
+        for token in world.tokens.suffix(50) {
+            let state = token.status + (token.cause.map { " (\($0.rawValue))" } ?? "") + (token.permissionMissing ? ", permission missing" : "")
+            lines.append("  \(token.id)  \(token.teammate) @ \(token.workspace): \(state)")
+        }
+        if world.tokens.count > 50 { lines.append("  … and \(world.tokens.count - 50) older") }
+        return lines.joined(separator: "\n")
+    }
+
+    func journal(_ entries: [JournalEntry]) -> String {
+        guard !entries.isEmpty else { return "The mock has answered no request yet." }
+        return entries.map { entry in
+            "\(entry.sequence)  \(Self.time(entry.time))  \(entry.method) \(entry.path) → \(entry.status.map(String.init) ?? "dropped")"
+                + (entry.fault.map { "  [fault \($0)]" } ?? "") + (entry.token.map { "  token \($0)" } ?? "")
+        }.joined(separator: "\n")
+    }
+
+    func faults(_ faults: [FaultInfo]) -> String {
+        guard !faults.isEmpty else { return "No faults in force." }
+        return faults.map { "\($0.id)  \(describe($0.spec))  (triggered \($0.triggered)×)" }.joined(separator: "\n")
+    }
+
+    func describe(_ spec: FaultSpec) -> String {
+        var text = "\(spec.kind.rawValue) on \(spec.method.map { "\($0) " } ?? "")\(spec.path)"
+        if let status = spec.status { text += ", status \(status)" }
+        if let latency = spec.latencyMs { text += ", \(latency) ms" }
+        if let low = spec.latencyMinMs, let high = spec.latencyMaxMs { text += ", \(low)–\(high) ms" }
+        if let probability = spec.probability { text += ", probability \(probability)" }
+        if let seed = spec.seed { text += ", seed \(seed)" }
+        if let times = spec.times { text += ", \(times) time(s)" }
+        return text
+    }
+}

@@ -1,0 +1,165 @@
+import Foundation
+import IntercomAPI
+import IntercomClient
+import RelinkCore
+
+extension ConnectionService {
+    /// Obtains a token for the teammate and confirms it with `GET /me`, which names the
+    /// workspace, its region and the app user.
+    func authorize(
+        _ request: AuthorizationRequest, lastWorkspace: Workspace?, reconnecting previous: Authorization? = nil
+    ) async throws(ServiceError) -> Grant {
+        let token: String
+        switch configuration.target {
+        case .mock:
+            token = try await authorizeAgainstMock(request, previous: previous)
+        case .real:
+            token = try await authorizeAgainstRealAPI(request)
+        }
+        // The real API answers /me on the workspace's own host; a new token's region is not known
+        // yet, so ask the configured region first, then the others.
+        var lastFailure: IntercomFailure?
+        let regions: [Region?] = configuration.isMock ? [nil] : [nil] + Region.allCases.map { $0 }
+        for region in regions {
+            switch await configuration.retry.run({ [self] in await client(for: region).me(token: token) }) {
+            case .success(let admin):
+                return try grant(from: admin, token: token, request: request)
+            case .failure(let failure):
+                lastFailure = failure
+                if failure.kind != .authRejected { break }
+            }
+        }
+        throw .intercom(lastFailure ?? IntercomFailure(kind: .unreachable), during: "confirming the new token with GET /me")
+    }
+
+    private func grant(from admin: Admin, token: String, request: AuthorizationRequest) throws(ServiceError) -> Grant {
+        guard let app = admin.app else {
+            throw .authorization("Intercom's /me answer names no workspace (app); cannot connect")
+        }
+        let region = app.region.flatMap(Region.init(loose:)) ?? {
+            if case .real(let region) = configuration.target { return region }
+            return .us
+        }()
+        let workspace = Workspace(id: app.idCode, name: app.name, region: region)
+        if let wanted = request.workspace, wanted != workspace.id {
+            throw .authorization(
+                "the authorization is for workspace \(workspace.name) (\(workspace.id)), not \(wanted); "
+                    + "log in to \(wanted) or leave out --workspace")
+        }
+        return Grant(token: token, workspace: workspace, appUser: AppUser(id: admin.id, email: admin.email, name: admin.name))
+    }
+
+    /// The OAuth app relink authorizes as: INTERCOM_CLIENT_ID / INTERCOM_CLIENT_SECRET, else the
+    /// secrets file.
+    func oauthClient() throws(ServiceError) -> OAuthClientCredentialsView {
+        let environment = ProcessInfo.processInfo.environment
+        if let id = environment["INTERCOM_CLIENT_ID"], let secret = environment["INTERCOM_CLIENT_SECRET"], !id.isEmpty, !secret.isEmpty {
+            return OAuthClientCredentialsView(clientID: id, clientSecret: secret)
+        }
+        if let stored = store.oauthClient {
+            return OAuthClientCredentialsView(clientID: stored.clientID, clientSecret: stored.clientSecret)
+        }
+        throw .configuration(
+            "no OAuth client: set INTERCOM_CLIENT_ID and INTERCOM_CLIENT_SECRET (the Intercom app's credentials), "
+                + "or start from a fixture that has one")
+    }
+
+    private func authorizeAgainstMock(_ request: AuthorizationRequest, previous: Authorization?) async throws(ServiceError) -> String {
+        guard let email = request.teammate else {
+            throw .authorization("against the mock, say which teammate logs in: --as EMAIL (world lists them)")
+        }
+        guard let password = request.password ?? store.mockPassword(for: email) else {
+            throw .authorization(
+                "relink knows no mock password for \(email): add --password PW once (the store then remembers it)")
+        }
+        let client = try oauthClient()
+        let state = OAuthRequest.randomState()
+        let endpoint = configuration.endpoint(for: nil)
+        let authorizer = MockAuthorizer(timeout: configuration.requestTimeout, logger: configuration.logger)
+        let code: String
+        switch await authorizer.authorize(
+            endpoint: endpoint, clientID: client.clientID, email: email, password: password,
+            workspace: request.workspace ?? previous?.workspace.id, state: state, redirectURI: nil)
+        {
+        case .success(let value):
+            code = value
+        case .failure(let failure) where failure.kind == .forbidden:
+            let workspace = request.workspace ?? previous?.workspace.name ?? "the workspace"
+            if previous?.appUser.email.lowercased() == email.lowercased() {
+                throw .authorization(
+                    "\(email) can no longer authorize \(workspace) (removed from it?): a new app user is needed. "
+                        + "Reconnect as another teammate: --as EMAIL")
+            }
+            throw .authorization("\(email) cannot authorize \(workspace): \(failure.message ?? "Intercom refused")")
+        case .failure(let failure) where failure.kind == .authRejected:
+            throw .authorization("the mock refused the login of \(email): wrong password or unknown teammate")
+        case .failure(let failure):
+            throw .intercom(failure, during: "logging in to the mock as \(email)")
+        }
+        return try await exchange(code: code, client: client)
+    }
+
+    private func authorizeAgainstRealAPI(_ request: AuthorizationRequest) async throws(ServiceError) -> String {
+        guard let interaction else {
+            throw .authorization("authorizing against the real API needs a person at a terminal")
+        }
+        if request.method == .accessToken {
+            do {
+                let token = try await interaction.readHiddenToken().trimmingCharacters(in: .whitespacesAndNewlines)
+                guard !token.isEmpty else { throw ServiceError.authorization("no access token given") }
+                return token
+            } catch let error as ServiceError {
+                throw error
+            } catch {
+                throw .authorization("reading the access token failed: \(error)")
+            }
+        }
+        let client = try oauthClient()
+        let endpoint = configuration.endpoint(for: nil)
+        let state = OAuthRequest.randomState()
+        let code: String
+        if request.method == .pasteCode {
+            let url = OAuthRequest(clientID: client.clientID, state: state).authorizeURL(endpoint: endpoint)
+            await interaction.present(authorizeURL: url, waitingForRedirect: false)
+            let pasted: String
+            do { pasted = try await interaction.readPastedCode().trimmingCharacters(in: .whitespacesAndNewlines) } catch {
+                throw .authorization("reading the pasted code failed: \(error)")
+            }
+            if let redirect = URL(string: pasted), redirect.query != nil {
+                do { code = try OAuthRequest.code(fromRedirect: redirect, expectedState: state) } catch {
+                    throw .authorization(error.description)
+                }
+            } else {
+                guard !pasted.isEmpty else { throw .authorization("no code given") }
+                code = pasted  // a bare code carries no state to check; the exchange still proves it
+            }
+        } else {
+            let listener: LoopbackRedirectListener
+            do {
+                listener = try await LoopbackRedirectListener.start(expectedState: state, timeout: configuration.authorizationTimeout)
+            } catch {
+                throw .authorization(error.description)
+            }
+            let url = OAuthRequest(clientID: client.clientID, state: state, redirectURI: listener.redirectURI)
+                .authorizeURL(endpoint: endpoint)
+            await interaction.present(authorizeURL: url, waitingForRedirect: true)
+            do { code = try await listener.waitForCode() } catch { throw .authorization(error.description) }
+        }
+        return try await exchange(code: code, client: client)
+    }
+
+    private func exchange(code: String, client: OAuthClientCredentialsView) async throws(ServiceError) -> String {
+        switch await self.client(for: nil).exchange(code: code, clientID: client.clientID, clientSecret: client.clientSecret) {
+        case .success(let answer):
+            return answer.accessToken
+        case .failure(let failure):
+            throw .intercom(failure, during: "exchanging the authorization code for a token")
+        }
+    }
+}
+
+/// The OAuth client's credentials, wherever they came from.
+struct OAuthClientCredentialsView: Sendable {
+    var clientID: String
+    var clientSecret: String
+}

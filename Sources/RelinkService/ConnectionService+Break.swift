@@ -1,0 +1,74 @@
+import Foundation
+import IntercomMock
+import RelinkCore
+
+/// What `break` did to the mock's world.
+public struct BreakOutcome: Sendable, Equatable {
+    public var key: ProjectKey
+    public var cause: RelinkCore.BreakCause
+    /// Public ids of the tokens that died (never the tokens).
+    public var killedTokens: [String]
+    /// Public ids of tokens left alive but denied (permission-missing).
+    public var restrictedTokens: [String]
+    /// Whom or what the cause acted on, for a person: "jira-bot@acme.test", "Acme Support".
+    public var target: String
+}
+
+extension ConnectionService {
+    /// Simulates a break cause on the mock world, aimed at the project's app user, token or
+    /// workspace. The project's record does not change: a check discovers the break.
+    ///
+    /// - Throws: `ServiceError.notOnRealAPI` against the real API; `.refused(.notConnected)`
+    ///   for a project without a connection; the mock's refusal.
+    public func breakConnection(_ key: ProjectKey, cause: RelinkCore.BreakCause) async throws(ServiceError) -> BreakOutcome {
+        guard let control = mockControl else {
+            throw .notOnRealAPI(
+                "break simulates a cause on the mock's world; against the real Intercom it is refused "
+                    + "(nothing there may be broken on purpose). Run relink with --endpoint mock.")
+        }
+        _ = try requireProject(key)
+        guard let authorization = store.connection(for: key).state.authorization else {
+            throw .refused(.notConnected(key))
+        }
+        let email = authorization.appUser.email
+        let workspace = authorization.workspace
+        let token = store.token(id: authorization.tokenID)
+        var request = CauseRequest(cause: IntercomMock.BreakCause(rawValue: cause.rawValue)!)
+        var newPassword: String?
+        let target: String
+        switch cause {
+        case .passwordChanged:
+            newPassword = "fake-changed-password-" + UUID().uuidString.prefix(8).lowercased()
+            request.teammate = email
+            request.newPassword = newPassword
+            target = email
+        case .tokenRevoked, .permissionMissing:
+            guard let token else { throw .missingToken(key) }
+            request.token = token
+            target = "\(key)'s token"
+        case .userRemoved:
+            request.teammate = email
+            request.workspace = workspace.id
+            target = "\(email) in \(workspace.name)"
+        case .appUninstalled:
+            request.workspace = workspace.id
+            request.clientID = store.oauthClient?.clientID
+            target = workspace.name
+        }
+        let report: BreakReport
+        do {
+            report = try await control.applyCause(request)
+        } catch {
+            throw .configuration("the mock refused \(cause): \(error)")
+        }
+        if let newPassword {
+            // The teammate knows their new password; relink remembers it for a reconnect as them.
+            do { try store.update { $0.rememberMockPassword(newPassword, for: email) } } catch {
+                throw .configuration("\(error)")
+            }
+        }
+        return BreakOutcome(
+            key: key, cause: cause, killedTokens: report.killed.map(\.id), restrictedTokens: report.restricted.map(\.id),
+            target: target)
+    }
+}

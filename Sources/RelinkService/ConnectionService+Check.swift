@@ -1,0 +1,161 @@
+import AsyncHTTPClient
+import Foundation
+import IntercomClient
+import IntercomMock
+import NIOCore
+import RelinkCore
+import RelinkStore
+
+/// What one project's check found and did.
+public struct CheckResult: Sendable, Equatable {
+    public var key: ProjectKey
+    public var outcome: CheckOutcome
+    /// The transition the check caused (connected → broken, broken → connected), if any.
+    public var event: ConnectionEvent?
+    public var state: ConnectionState.StateName
+}
+
+/// Reported after each project's check.
+public struct CheckProgress: Sendable {
+    public var done: Int
+    public var total: Int
+    public var latest: CheckResult
+}
+
+extension ConnectionService {
+    /// Health-checks connections with `GET /me` and records what each found.
+    ///
+    /// 401 or 403 marks a connection broken, with the evidence and the causes that fit (against
+    /// the mock, the simulated cause as ground truth). Anything else that is not an answer — 429,
+    /// 5xx, a timeout, a refused or dropped connection, a body that is not JSON — keeps the state
+    /// and records a failed check. Transient failures are retried with backoff first, honouring
+    /// `X-RateLimit-Reset`. At most `configuration.checkConcurrency` checks run at once.
+    ///
+    /// - Parameter keys: the projects to check; nil for every connected or broken project.
+    /// - Throws: `ServiceError.unknownProject`, or `.refused(.notConnected)` for a named project
+    ///   that has no connection; nothing is checked then.
+    public func check(
+        _ keys: [ProjectKey]?, actor: String = "check", progress: @Sendable (CheckProgress) -> Void = { _ in }
+    ) async throws(ServiceError) -> [CheckResult] {
+        try store.refreshOrThrow()
+        let targets: [(ProjectKey, Authorization)]
+        if let keys {
+            targets = try keys.map { key throws(ServiceError) in
+                _ = try requireProject(key)
+                guard let authorization = store.connection(for: key).state.authorization else {
+                    throw .refused(.notConnected(key))
+                }
+                return (key, authorization)
+            }
+        } else {
+            targets = store.projectKeys.compactMap { key in store.connection(for: key).state.authorization.map { (key, $0) } }
+        }
+        var results: [CheckResult] = []
+        results.reserveCapacity(targets.count)
+        await withTaskGroup(of: (ProjectKey, CheckOutcome).self) { group in
+            var pending = targets.makeIterator()
+            func startNext() {
+                guard let (key, authorization) = pending.next() else { return }
+                let token = store.token(id: authorization.tokenID)
+                group.addTask { [self] in (key, await probe(authorization, token: token)) }
+            }
+            for _ in 0..<configuration.checkConcurrency { startNext() }
+            while let (key, outcome) = await group.next() {
+                startNext()
+                let result = record(outcome, for: key, actor: actor)
+                results.append(result)
+                progress(CheckProgress(done: results.count, total: targets.count, latest: result))
+            }
+        }
+        return results.sorted { $0.key < $1.key }
+    }
+
+    /// Asks Intercom whether the token still works, and turns the answer into an outcome.
+    func probe(_ authorization: Authorization, token: String?) async -> CheckOutcome {
+        guard let token else {
+            return .transientFailure(reason: "the store holds no token for this connection; reconnect to authorize again")
+        }
+        let client = client(for: authorization.workspace.region)
+        switch await configuration.retry.run({ await client.me(token: token) }) {
+        case .success:
+            return .healthy
+        case .failure(let failure) where failure.breaksConnection:
+            let evidence = Evidence(
+                status: failure.status ?? (failure.kind == .forbidden ? 403 : 401), code: failure.code,
+                message: failure.message, requestID: failure.requestID)
+            if let truth = await groundTruth(token: token) {
+                return .rejected(Diagnosis(evidence: evidence, causes: [truth], isGroundTruth: true))
+            }
+            return .rejected(Diagnosis(evidence: evidence))
+        case .failure(let failure):
+            return .transientFailure(reason: Self.shortReason(failure))
+        }
+    }
+
+    private func record(_ outcome: CheckOutcome, for key: ProjectKey, actor: String) -> CheckResult {
+        do {
+            return try store.update { transaction in
+                var connection = transaction.connection(for: key)
+                guard connection.state.authorization != nil else {
+                    // Revoked by someone else while the check ran: nothing to record.
+                    return CheckResult(key: key, outcome: outcome, event: nil, state: connection.state.name)
+                }
+                let event = try connection.recordCheck(outcome, at: Timestamp.rounded(configuration.now()), by: actor)
+                transaction.put(connection)
+                if let event { transaction.record(event) }
+                return CheckResult(key: key, outcome: outcome, event: event, state: connection.state.name)
+            }
+        } catch {
+            configuration.logger.error("recording the check of \(key) failed: \(error)")
+            return CheckResult(
+                key: key, outcome: .transientFailure(reason: "the result could not be recorded: \(error)"), event: nil,
+                state: store.connection(for: key).state.name)
+        }
+    }
+
+    /// Against the mock, the simulated cause is known: ask the mock which one killed the token.
+    private func groundTruth(token: String) async -> RelinkCore.BreakCause? {
+        guard case .mock(let baseURL) = configuration.target else { return nil }
+        do {
+            var request = HTTPClientRequest(url: baseURL + "/__mock/tokens/inspect")
+            request.method = .POST
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(data: try JSONEncoder().encode(["token": token])))
+            let response = try await httpClient.execute(request, timeout: .seconds(5))
+            let body = try await response.body.collect(upTo: 1 << 16)
+            guard response.status == .ok else { return nil }
+            let inspection = try JSONDecoder.iso8601.decode(MockServer.TokenInspection.self, from: Data(buffer: body))
+            if inspection.permissionMissing && inspection.alive { return .permissionMissing }
+            return inspection.cause.flatMap { RelinkCore.BreakCause(rawValue: $0.rawValue) }
+        } catch {
+            return nil  // the evidence alone still stands
+        }
+    }
+
+    static func shortReason(_ failure: IntercomFailure) -> String {
+        switch failure.kind {
+        case .rateLimited: "Intercom answered 429 rate_limit_exceeded"
+        case .serverError: "Intercom answered \(failure.status ?? 500)" + (failure.code.map { " \($0)" } ?? "")
+        case .timeout: "Intercom did not answer in time"
+        case .unreachable: "Intercom could not be reached" + (failure.message.map { " (\($0))" } ?? "")
+        case .notJSON: "Intercom's answer was not JSON" + (failure.status.map { " (HTTP \($0))" } ?? "")
+        case .tooLarge: "Intercom's answer was too large"
+        case .notFound, .badRequest, .authRejected, .forbidden:
+            "Intercom answered \(failure.status.map(String.init) ?? "an error")" + (failure.code.map { " \($0)" } ?? "")
+        }
+    }
+}
+
+extension JSONDecoder {
+    static var iso8601: JSONDecoder {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        return decoder
+    }
+}
+
+extension Store {
+    func refreshOrThrow() throws(ServiceError) {
+        do { try refresh() } catch { throw .configuration("\(error)") }
+    }
+}

@@ -1,0 +1,171 @@
+import AsyncHTTPClient
+import Foundation
+import IntercomAPI
+import IntercomClient
+import IntercomMock
+import Logging
+import RelinkCore
+import RelinkStore
+
+/// The connection lifecycle of DESIGN.md §1 over the store, against the mock or the real API:
+/// connect, check, break, reconnect, revoke and change the app user.
+///
+/// Each command commits what it changed, with its event, in one store transaction. A new token
+/// reaches the store only after Intercom confirmed it (`GET /me`), and it never appears in a
+/// message, a log line or an event.
+public final class ConnectionService: Sendable {
+    public let store: Store
+    public let configuration: ServiceConfiguration
+    let httpClient: HTTPClient
+    let interaction: (any AuthorizationInteraction)?
+
+    /// - Parameters:
+    ///   - httpClient: shared by every call; the caller owns it and shuts it down.
+    ///   - interaction: the person's part of authorizing against the real API (nil: not possible).
+    public init(
+        store: Store, configuration: ServiceConfiguration, httpClient: HTTPClient = .shared,
+        interaction: (any AuthorizationInteraction)? = nil
+    ) {
+        self.store = store
+        self.configuration = configuration
+        self.httpClient = httpClient
+        self.interaction = interaction
+    }
+
+    func client(for region: Region?) -> any IntercomAPIClient {
+        HTTPIntercomClient(
+            endpoint: configuration.endpoint(for: region), httpClient: httpClient, timeout: configuration.requestTimeout,
+            logger: configuration.logger)
+    }
+
+    var mockControl: MockControlClient? {
+        guard case .mock(let baseURL) = configuration.target else { return nil }
+        return MockControlClient(baseURL: baseURL, httpClient: httpClient)
+    }
+
+    func requireProject(_ key: ProjectKey) throws(ServiceError) -> Project {
+        if let project = store.project(key) { return project }
+        let suggestion = Suggestion.closest(to: key.rawValue, in: store.projectKeys.map(\.rawValue))
+        throw .unknownProject(key, suggestion: suggestion)
+    }
+
+    // MARK: Connect, reconnect, change the app user, revoke
+
+    /// Authorizes as a teammate and connects a project that is not connected.
+    ///
+    /// - Throws: `ServiceError` — unknown project, a refused transition (already connected, another
+    ///   workspace without confirmation), a failed authorization or Intercom call.
+    @discardableResult
+    public func connect(
+        _ key: ProjectKey, as request: AuthorizationRequest, allowWorkspaceChange: Bool = false, actor: String
+    ) async throws(ServiceError) -> ConnectionEvent {
+        _ = try requireProject(key)
+        let current = store.connection(for: key)
+        guard case .notConnected = current.state else { throw .refused(.alreadyConnected(key, current.state.name)) }
+        let grant = try await authorize(request, lastWorkspace: current.lastWorkspace)
+        return try commit(grant, for: key, request: request) { connection, authorization in
+            try connection.connect(authorization, by: actor, allowWorkspaceChange: allowWorkspaceChange)
+        }
+    }
+
+    /// Runs the connect steps again for a broken or connected project and replaces its token,
+    /// keeping settings and links. The teammate defaults to the current app user.
+    ///
+    /// - Throws: `ServiceError`; after `user-removed`, reconnecting as the removed teammate fails
+    ///   with a message that a new app user is needed.
+    @discardableResult
+    public func reconnect(
+        _ key: ProjectKey, as request: AuthorizationRequest, allowWorkspaceChange: Bool = false, actor: String
+    ) async throws(ServiceError) -> ConnectionEvent {
+        _ = try requireProject(key)
+        let current = store.connection(for: key)
+        guard let authorization = current.state.authorization else { throw .refused(.notConnected(key)) }
+        var request = request
+        request.teammate = request.teammate ?? authorization.appUser.email
+        let grant = try await authorize(request, lastWorkspace: authorization.workspace, reconnecting: authorization)
+        return try commit(grant, for: key, request: request) { connection, authorization in
+            try connection.reconnect(authorization, by: actor, allowWorkspaceChange: allowWorkspaceChange)
+        }
+    }
+
+    /// Changes the app user: revoke, then connect as `request.teammate`, as one transition.
+    @discardableResult
+    public func changeAppUser(
+        _ key: ProjectKey, as request: AuthorizationRequest, allowWorkspaceChange: Bool = false, actor: String
+    ) async throws(ServiceError) -> ConnectionEvent {
+        _ = try requireProject(key)
+        let current = store.connection(for: key)
+        guard let authorization = current.state.authorization else { throw .refused(.notConnected(key)) }
+        guard request.teammate != nil else { throw .authorization("app-user needs the new teammate: --as EMAIL") }
+        let grant = try await authorize(request, lastWorkspace: authorization.workspace)
+        return try commit(grant, for: key, request: request) { connection, authorization in
+            try connection.changeAppUser(authorization, by: actor, allowWorkspaceChange: allowWorkspaceChange)
+        }
+    }
+
+    /// Disconnects the project and forgets its token. Never uninstalls the app: other projects
+    /// may share the workspace and the app user.
+    @discardableResult
+    public func revoke(_ key: ProjectKey, actor: String) throws(ServiceError) -> ConnectionEvent {
+        _ = try requireProject(key)
+        do {
+            return try store.update { transaction in
+                var connection = transaction.connection(for: key)
+                let tokenID = connection.state.authorization?.tokenID
+                let event = try connection.revoke(at: configuration.now(), by: actor)
+                transaction.put(connection)
+                transaction.record(event)
+                if let tokenID { transaction.forgetToken(id: tokenID) }
+                return event
+            }
+        } catch let error as LifecycleError {
+            throw .refused(error)
+        } catch {
+            throw .configuration("\(error)")
+        }
+    }
+
+    /// The project's recorded transitions.
+    public func history(_ key: ProjectKey?, limit: Int?) throws(ServiceError) -> [ConnectionEvent] {
+        if let key { _ = try requireProject(key) }
+        return store.events(for: key, limit: limit)
+    }
+
+    /// Applies a transition with a fresh grant: the old token is forgotten, the new one stored,
+    /// the event recorded, all in one commit.
+    private func commit(
+        _ grant: Grant, for key: ProjectKey, request: AuthorizationRequest,
+        _ transition: (inout Connection, Authorization) throws -> ConnectionEvent
+    ) throws(ServiceError) -> ConnectionEvent {
+        do {
+            return try store.update { transaction in
+                var connection = transaction.connection(for: key)
+                let previousTokenID = connection.state.authorization?.tokenID
+                let tokenID = "tok-" + UUID().uuidString.lowercased().prefix(13)
+                let authorization = Authorization(
+                    workspace: grant.workspace, appUser: grant.appUser, tokenID: String(tokenID),
+                    since: Timestamp.rounded(configuration.now()))
+                let event = try transition(&connection, authorization)
+                transaction.put(connection)
+                transaction.record(event)
+                if let previousTokenID { transaction.forgetToken(id: previousTokenID) }
+                transaction.storeToken(grant.token, id: authorization.tokenID)
+                if configuration.isMock, let password = request.password, let email = request.teammate {
+                    transaction.rememberMockPassword(password, for: email)
+                }
+                return event
+            }
+        } catch let error as LifecycleError {
+            throw .refused(error)
+        } catch {
+            throw .configuration("\(error)")
+        }
+    }
+}
+
+/// What an authorization yields: the token and whom and where it acts for.
+struct Grant: Sendable {
+    var token: String
+    var workspace: Workspace
+    var appUser: AppUser
+}

@@ -1,0 +1,91 @@
+import Foundation
+import Testing
+
+@Suite("relink on the command line")
+struct CommandLineTests {
+    func demoStore() throws -> (TemporaryDirectory, String) {
+        let directory = try TemporaryDirectory()
+        let store = directory.file("store").path
+        let result = try runRelink(["--fixture", "demo", "--store", store, "-c", "projects"])
+        #expect(result.status == 0, "\(result.stderr)")
+        return (directory, store)
+    }
+
+    @Test func projectsAndShowAsJSONFollowTheDesign() throws {
+        let (directory, store) = try demoStore()
+        _ = directory
+        let result = try runRelink(["--store", store, "--json", "-c", "show WEB", "-c", "projects"])
+        #expect(result.status == 0)
+        let documents = result.stdout.split(separator: "\n")
+        #expect(documents.count == 2, "one JSON document per command")
+        let show = try #require(try JSONSerialization.jsonObject(with: Data(documents[0].utf8)) as? [String: Any])
+        for key in ["key", "name", "indicator", "state", "warning", "workspace", "appUser", "settings", "links"] {
+            #expect(show.keys.contains(key), "show --json lacks \(key)")
+        }
+        #expect(show["indicator"] as? String == "yellow" && show["state"] as? String == "broken")
+        #expect((show["warning"] as? String)?.contains("Reconnect") == true)
+        #expect((show["workspace"] as? [String: Any])?["region"] as? String == "US")
+        #expect((show["appUser"] as? [String: Any])?.keys.sorted() == ["email", "id", "name"])
+        let projects = try #require(try JSONSerialization.jsonObject(with: Data(documents[1].utf8)) as? [String: Any])
+        let list = try #require(projects["projects"] as? [[String: Any]])
+        #expect(list.map { $0["key"] as? String } == ["BUG", "OPS", "SUP", "WEB"])
+        #expect(list.first { $0["key"] as? String == "OPS" }?["workspace"] is NSNull)
+    }
+
+    @Test func exitCodesAreZeroOneAndTwo() throws {
+        let (directory, store) = try demoStore()
+        _ = directory
+        #expect(try runRelink(["--store", store, "-c", "show SUP"]).status == 0)
+        let unknown = try runRelink(["--store", store, "-c", "show SUPP"])
+        #expect(unknown.status == 1 && unknown.stderr.contains("did you mean SUP?"))
+        let usage = try runRelink(["--store", store, "-c", "shwo SUP"])
+        #expect(usage.status == 2 && usage.stderr.contains(#"did you mean "show"?"#))
+        #expect(try runRelink(["--store", store, "--bogus"]).status == 2)
+        let refused = try runRelink(["--store", store, "-c", "revoke OPS"])
+        #expect(refused.status == 1 && refused.stderr.contains("not connected"))
+    }
+
+    @Test func aScriptStopsAtItsFirstFailureUnlessToldToKeepGoing() throws {
+        let (directory, store) = try demoStore()
+        let script = directory.file("script.relink")
+        try "show SUP\nshow NOPE\nshow BUG\n".write(to: script, atomically: true, encoding: .utf8)
+        let stopped = try runRelink(["--store", store, "--script", script.path])
+        #expect(stopped.status == 1)
+        #expect(stopped.stdout.contains("Customer Support") && !stopped.stdout.contains("Bug Tracker"))
+        #expect(stopped.stderr.contains("line 2"))
+        let kept = try runRelink(["--store", store, "--keep-going", "--script", script.path])
+        #expect(kept.status == 1 && kept.stdout.contains("Bug Tracker"))
+        let piped = try runRelink(["--store", store], input: "show SUP\nshow BUG\n")
+        #expect(piped.status == 0 && piped.stdout.contains("Bug Tracker"))
+    }
+
+    @Test func noColourOffATerminal() throws {
+        let (directory, store) = try demoStore()
+        _ = directory
+        let result = try runRelink(["--store", store, "-c", "projects"])
+        #expect(!result.stdout.contains("\u{1B}["))
+        #expect(result.stdout.contains("● yellow"))
+    }
+
+    @Test func aDamagedStoreIsNamedAndExitsNonZeroWithItsBytesKept() throws {
+        let (directory, store) = try demoStore()
+        _ = directory
+        let state = URL(fileURLWithPath: store).appendingPathComponent("state.json")
+        let damaged = Data(try Data(contentsOf: state).prefix(200))
+        try damaged.write(to: state)
+        let result = try runRelink(["--store", store, "-c", "projects"])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains(state.path) && result.stderr.contains("truncated"))
+        #expect(try Data(contentsOf: state) == damaged)
+    }
+
+    @Test func theFixtureItselfIsLeftUntouched() throws {
+        let before = try FileManager.default.contentsOfDirectory(atPath: fixturesDirectory.appendingPathComponent("demo").path).sorted()
+        let state = try Data(contentsOf: fixturesDirectory.appendingPathComponent("demo/state.json"))
+        let result = try runRelink(["--fixture", "demo", "-c", "revoke SUP", "-c", "show SUP"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("Not connected"))
+        #expect(try Data(contentsOf: fixturesDirectory.appendingPathComponent("demo/state.json")) == state)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: fixturesDirectory.appendingPathComponent("demo").path).sorted() == before)
+    }
+}

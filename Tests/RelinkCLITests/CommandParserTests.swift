@@ -1,0 +1,93 @@
+import Testing
+
+@testable import RelinkCLI
+
+@Suite("The command language")
+struct CommandParserTests {
+    @Test func wordsSplitLikeAShell() throws {
+        #expect(try Words.split("show  SUP") == ["show", "SUP"])
+        #expect(try Words.split(#"export "/tmp/a b" 'c d'"#) == ["export", "/tmp/a b", "c d"])
+        #expect(try Words.split(#"a\ b"#) == ["a b"])
+        #expect(throws: Words.UnterminatedQuote.self) { try Words.split(#"show "SUP"#) }
+    }
+
+    @Test func everyCommandOfTheDesignParses() throws {
+        let cases: [(String, Command)] = [
+            ("projects", .projects),
+            ("show sup", .show("SUP")),
+            ("connect OPS --as bob@acme.test", .connect("OPS", teammate: "bob@acme.test", workspace: nil, password: nil, method: .browser)),
+            ("connect OPS --as=bob@acme.test --workspace acmeeu01", .connect("OPS", teammate: "bob@acme.test", workspace: "acmeeu01", password: nil, method: .browser)),
+            ("connect OPS --token", .connect("OPS", teammate: nil, workspace: nil, password: nil, method: .accessToken)),
+            ("connect OPS --paste", .connect("OPS", teammate: nil, workspace: nil, password: nil, method: .pasteCode)),
+            ("check", .check(keys: [], all: true)),
+            ("check --all", .check(keys: [], all: true)),
+            ("check SUP BUG", .check(keys: ["SUP", "BUG"], all: false)),
+            ("break WEB token-revoked", .breakConnection("WEB", .tokenRevoked)),
+            ("reconnect SUP --as alice@acme.test --allow-workspace-change",
+             .reconnect("SUP", teammate: "alice@acme.test", workspace: nil, allowWorkspaceChange: true, password: nil, method: .browser)),
+            ("revoke SUP", .revoke("SUP")),
+            ("app-user SUP --as alice@acme.test", .appUser("SUP", teammate: "alice@acme.test", allowWorkspaceChange: false, password: nil)),
+            ("log", .log(nil, limit: nil)),
+            ("log SUP --limit 5", .log("SUP", limit: 5)),
+            ("world", .world),
+            ("mock fault add /me status --status 503 --probability 0.5 --seed 7",
+             .mockFault(.add(path: "/me", kind: "status", options: ["status": "503", "probability": "0.5", "seed": "7"]))),
+            ("mock fault list", .mockFault(.list)),
+            ("mock fault clear", .mockFault(.clear(id: nil))),
+            ("mock journal --limit 3", .mockJournal(limit: 3)),
+            ("mock reset", .mockReset),
+            ("export /tmp/bundle", .export(path: "/tmp/bundle")),
+            ("help", .help(nil)),
+            ("help reconnect", .help("reconnect")),
+            ("quit", .quit),
+            ("exit", .quit),
+        ]
+        for (line, expected) in cases {
+            #expect(try CommandParser.parse(line) == expected, "\(line)")
+        }
+        #expect(try CommandParser.parse("") == nil)
+        #expect(try CommandParser.parse("   # a comment") == nil)
+    }
+
+    @Test(arguments: [
+        ("shwo SUP", #"unknown command "shwo"; did you mean "show"?"#),
+        ("show", "which project?"),
+        ("show 1SUP", "is not a project key"),
+        ("break SUP token-revokd", #"did you mean "token-revoked"?"#),
+        ("break SUP", "which cause?"),
+        ("reconnect SUP --allow-workspace-chang", "did you mean --allow-workspace-change?"),
+        ("connect SUP --paste --token", "exclude each other"),
+        ("check SUP --all", "not both"),
+        ("log --limit zero", "positive whole number"),
+        ("app-user SUP", "--as EMAIL is required"),
+        ("show SUP extra", #"unexpected "extra""#),
+        ("help shw", #"did you mean "show"?"#),
+        ("mock fault add /me explode", "unknown fault kind"),
+        (#"show "SUP"#, "unterminated quote"),
+    ])
+    func badUsageSaysWhatIsWrong(line: String, message: String) {
+        #expect {
+            _ = try CommandParser.parse(line)
+        } throws: { error in
+            "\(error)".contains(message)
+        }
+    }
+
+    @Test func linesThatCarryASecretAreRecognised() {
+        #expect(SecretLines.carriesSecret("connect OPS --as a@b --password hunter2", knownSecrets: []))
+        #expect(SecretLines.carriesSecret("connect OPS --password=hunter2", knownSecrets: []))
+        #expect(SecretLines.carriesSecret("show fake-token-123", knownSecrets: ["fake-token-123"]))
+        #expect(!SecretLines.carriesSecret("connect OPS --token", knownSecrets: ["x-secret"]))
+        #expect(!SecretLines.carriesSecret("show SUP", knownSecrets: [""]))
+    }
+
+    @Test func globalOptionsAndBareCommands() throws {
+        let options = try GlobalOptions.parse(["--store", "/tmp/s", "--json", "show", "SUP"])
+        #expect(options.store == "/tmp/s" && options.json && options.commands == ["show SUP"])
+        #expect(try GlobalOptions.parse(["-c", "projects", "-c", "show SUP"]).commands == ["projects", "show SUP"])
+        #expect(try GlobalOptions.parse(["--region", "EU"]).region == .eu)
+        #expect(throws: UsageError.self) { try GlobalOptions.parse(["--region", "mars"]) }
+        #expect(throws: UsageError.self) { try GlobalOptions.parse(["--stor", "/tmp"]) }
+        #expect(throws: UsageError.self) { try GlobalOptions.parse(["--script", "f", "-c", "projects"]) }
+    }
+}

@@ -1,0 +1,75 @@
+import Foundation
+import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Drives the REPL as a person would, through a pseudo-terminal: libedit editing, tab
+/// completion, Ctrl-R, Ctrl-C, history kept with mode 0600 and without secrets.
+@Suite("The REPL on a terminal")
+struct REPLTests {
+    @Test func completionHistoryReverseSearchAndInterrupt() throws {
+        let directory = try TemporaryDirectory()
+        let store = directory.file("store").path
+        #expect(try runRelink(["--fixture", "demo", "--store", store, "-c", "projects"]).status == 0)
+
+        var environment = ProcessInfo.processInfo.environment
+        environment["TERM"] = "xterm"
+        environment["NO_COLOR"] = "1"
+        environment["HOME"] = directory.url.path
+        let repl = try PseudoTerminalSession(try relinkExecutable(), ["--store", store], environment: environment)
+        #expect(repl.expect("relink> "), "no prompt: \(repl.screen)")
+
+        // Tab completes the command, then the project key: "sh⇥SU⇥⏎" runs `show SUP`. (libedit
+        // echoes only what completion adds, so the effect is what is checked.)
+        var mark = repl.mark
+        repl.type("sh\t")
+        #expect(repl.expect("ow ", after: mark))
+        repl.type("SU\t")
+        #expect(repl.expect("P", after: mark))
+        repl.type("\r")
+        #expect(repl.expect("Customer Support", after: mark), "\(repl.screen)")
+        #expect(!repl.screen[mark...].contains("unknown command"))
+        // Type only at a prompt: between prompts the terminal is in cooked mode, where the line
+        // discipline itself would take Ctrl-R and Ctrl-C.
+        #expect(repl.expect("relink> ", after: mark))
+
+        // A line with a password runs but is never written to history.
+        mark = repl.mark
+        repl.type("connect OPS --as bob@acme.test --password fake-password-bob\r")
+        #expect(repl.expect("Connected to Acme Support", after: mark), "\(repl.screen)")
+        #expect(repl.expect("relink> ", after: mark))
+
+        // Ctrl-R finds the earlier `show SUP`.
+        mark = repl.mark
+        repl.type("\u{12}show S")
+        #expect(repl.expect("show SUP", after: mark))
+        repl.type("\r")
+        #expect(repl.expect("Customer Support", after: mark), "\(repl.screen)")
+        #expect(repl.expect("relink> ", after: mark))
+
+        // Ctrl-C abandons the line: it is not run, and a new prompt follows.
+        mark = repl.mark
+        repl.type("revoke SUP")
+        repl.type("\u{3}")
+        #expect(repl.expect("relink> ", after: mark))
+        let abandoned = mark
+        mark = repl.mark
+        repl.type("show SUP\r")
+        #expect(repl.expect("Actions", after: mark))
+        #expect(repl.expect("relink> ", after: mark))
+        #expect(!repl.screen[abandoned...].contains("Not connected to Intercom"), "the abandoned revoke ran")
+
+        // Ctrl-D on an empty line leaves, with exit status 0.
+        repl.type("\u{4}")
+        #expect(repl.waitForExit() == 0)
+
+        let history = URL(fileURLWithPath: store).appendingPathComponent("history")
+        let lines = try String(contentsOf: history, encoding: .utf8).split(separator: "\n").map(String.init)
+        #expect(lines == ["show SUP", "show SUP", "show SUP"])
+        #expect(!lines.joined().contains("fake-password-bob"))
+        let mode = try FileManager.default.attributesOfItem(atPath: history.path)[.posixPermissions] as? Int
+        #expect(mode == 0o600)
+    }
+}

@@ -1,0 +1,154 @@
+import CPseudoTerminal
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// A directory that exists for one test and is removed after it.
+final class TemporaryDirectory {
+    let url: URL
+
+    init() throws {
+        url = FileManager.default.temporaryDirectory.appendingPathComponent("relink-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    }
+
+    deinit { try? FileManager.default.removeItem(at: url) }
+
+    func file(_ name: String) -> URL { url.appendingPathComponent(name) }
+}
+
+/// The `relink` executable SwiftPM built beside the tests.
+func relinkExecutable() throws -> URL {
+    var directory = Bundle.main.bundleURL
+    for _ in 0..<4 {
+        let candidate = directory.appendingPathComponent("relink")
+        if FileManager.default.isExecutableFile(atPath: candidate.path), !candidate.hasDirectoryPath { return candidate }
+        directory.deleteLastPathComponent()
+    }
+    struct NotBuilt: Error {}
+    throw NotBuilt()
+}
+
+/// The checkout's Fixtures directory, found from this source file.
+let fixturesDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent().appendingPathComponent("Fixtures")
+
+struct RunResult {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+}
+
+/// Runs relink to completion with `arguments`, standard input from `input`, no terminal.
+func runRelink(_ arguments: [String], input: String = "", environment extra: [String: String] = [:]) throws -> RunResult {
+    let process = Process()
+    process.executableURL = try relinkExecutable()
+    process.arguments = arguments
+    var environment = ProcessInfo.processInfo.environment
+    environment["RELINK_FIXTURES"] = fixturesDirectory.path
+    for (key, value) in extra { environment[key] = value }
+    process.environment = environment
+    let stdin = Pipe()
+    let stdout = Pipe()
+    let stderr = Pipe()
+    process.standardInput = stdin
+    process.standardOutput = stdout
+    process.standardError = stderr
+    try process.run()
+    stdin.fileHandleForWriting.write(Data(input.utf8))
+    try stdin.fileHandleForWriting.close()
+    // Read both pipes to the end before waiting, so a full pipe never blocks the child.
+    let errors = ErrorCollector(stderr.fileHandleForReading)
+    let output = stdout.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return RunResult(
+        status: process.terminationStatus, stdout: String(decoding: output, as: UTF8.self), stderr: errors.text())
+}
+
+/// Collects a pipe on a thread of its own.
+final class ErrorCollector: @unchecked Sendable {
+    // @unchecked: `data` is written once by the reading thread, read after `done` is signalled.
+    private var data = Data()
+    private let done = DispatchSemaphore(value: 0)
+
+    init(_ handle: FileHandle) {
+        Thread.detachNewThread { [self] in
+            data = handle.readDataToEndOfFile()
+            done.signal()
+        }
+    }
+
+    func text() -> String {
+        done.wait()
+        return String(decoding: data, as: UTF8.self)
+    }
+}
+
+/// A program running on a pseudo-terminal: what a person at a terminal types and sees.
+final class PseudoTerminalSession {
+    let pid: pid_t
+    private let master: Int32
+    private(set) var screen = ""
+
+    init(_ executable: URL, _ arguments: [String], environment: [String: String]) throws {
+        let argv = ([executable.path] + arguments).map { strdup($0) } + [nil]
+        let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer {
+            argv.forEach { free($0) }
+            envp.forEach { free($0) }
+        }
+        var master: Int32 = -1
+        pid = relink_spawn_in_pty(executable.path, argv, envp, 40, 160, &master)
+        struct SpawnFailed: Error {}
+        guard pid > 0 else { throw SpawnFailed() }
+        self.master = master
+    }
+
+    deinit {
+        kill(pid, SIGKILL)
+        var status: Int32 = 0
+        waitpid(pid, &status, 0)
+        close(master)
+    }
+
+    func type(_ text: String) {
+        let bytes = Array(text.utf8)
+        _ = bytes.withUnsafeBytes { write(master, $0.baseAddress, $0.count) }
+    }
+
+    /// Reads until the screen (everything since `mark`) contains `text`, or `seconds` pass.
+    @discardableResult
+    func expect(_ text: String, after mark: String.Index? = nil, within seconds: Double = 20) -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            let from = mark ?? screen.startIndex
+            if screen[from...].contains(text) { return true }
+            var descriptor = pollfd(fd: master, events: Int16(POLLIN), revents: 0)
+            guard poll(&descriptor, 1, 200) >= 0 else { return false }
+            if descriptor.revents & Int16(POLLIN) != 0 {
+                var buffer = [UInt8](repeating: 0, count: 4096)
+                let count = read(master, &buffer, buffer.count)
+                if count <= 0 { return screen[(mark ?? screen.startIndex)...].contains(text) }
+                screen += String(decoding: buffer[0..<count], as: UTF8.self)
+            } else if descriptor.revents != 0 {
+                return screen[(mark ?? screen.startIndex)...].contains(text)
+            }
+        }
+        return false
+    }
+
+    var mark: String.Index { screen.endIndex }
+
+    /// Waits for the program to end, at most `seconds`; its exit status, or nil.
+    func waitForExit(within seconds: Double = 20) -> Int32? {
+        let deadline = Date().addingTimeInterval(seconds)
+        var status: Int32 = 0
+        while Date() < deadline {
+            _ = expect("\u{0}", within: 0.2)  // drain output so the child never blocks writing
+            if waitpid(pid, &status, WNOHANG) == pid { return (status >> 8) & 0xFF }
+        }
+        return nil
+    }
+}

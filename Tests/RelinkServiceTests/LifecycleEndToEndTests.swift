@@ -1,0 +1,137 @@
+import Foundation
+import IntercomMock
+import RelinkCore
+import RelinkFixtures
+import RelinkService
+import Testing
+
+@Suite("The lifecycle end to end against a live mock")
+struct LifecycleEndToEndTests {
+    /// break → check → yellow with a warning → reconnect → green, settings and links intact.
+    @Test(arguments: RelinkCore.BreakCause.allCases)
+    func eachCauseIsDiscoveredByACheckAndRepairedByReconnect(cause: RelinkCore.BreakCause) async throws {
+        try await withLiveMock { mock in
+            let before = try #require(mock.store.project("SUP"))
+            #expect(mock.view("SUP").indicator == .green)
+
+            let outcome = try await mock.service.breakConnection("SUP", cause: cause)
+            #expect(outcome.cause == cause)
+            #expect(mock.view("SUP").indicator == .green, "break changes the world, not the record")
+
+            let results = try await mock.service.check(["SUP"])
+            let result = try #require(results.first)
+            guard case .rejected(let diagnosis) = result.outcome else {
+                Issue.record("check after \(cause) found \(result.outcome)")
+                return
+            }
+            #expect(diagnosis.isGroundTruth && diagnosis.causes == [cause])
+            #expect(diagnosis.evidence.status == (cause == .permissionMissing ? 403 : 401))
+            #expect(diagnosis.evidence.requestID?.isEmpty == false)
+            let broken = mock.view("SUP")
+            #expect(broken.indicator == .yellow)
+            #expect(broken.warning?.contains("Reconnect") == true || broken.warning?.contains("reconnect") == true)
+            #expect(result.event?.kind == .broken && result.event?.cause == cause)
+
+            // After user-removed the same teammate cannot authorize: a new app user is needed.
+            let teammate: String? = cause == .userRemoved ? DemoFixture.alice.email : nil
+            if cause == .userRemoved {
+                await #expect(throws: ServiceError.self) {
+                    try await mock.service.reconnect("SUP", as: AuthorizationRequest(teammate: nil), actor: "test")
+                }
+                do {
+                    try await mock.service.reconnect("SUP", as: AuthorizationRequest(teammate: nil), actor: "test")
+                } catch {
+                    #expect("\(error)".contains("new app user"))
+                }
+            }
+            if cause == .permissionMissing {
+                // The token is alive but denied; the same teammate must be given the permission first.
+                // The mock restores permissions with a new authorization, so reconnect works as is.
+            }
+            let event = try await mock.service.reconnect("SUP", as: AuthorizationRequest(teammate: teammate), actor: "test")
+            #expect(event.kind == .reconnected && event.from == .broken && event.to == .connected)
+            #expect(mock.view("SUP").indicator == .green)
+            #expect(try await mock.service.check(["SUP"]).first?.outcome == .healthy)
+            let after = try #require(mock.store.project("SUP"))
+            #expect(after.settings == before.settings)
+            #expect(after.links == before.links)
+            #expect(mock.store.events(for: "SUP").suffix(2).map(\.kind) == [.broken, .reconnected])
+        }
+    }
+
+    @Test func aPasswordChangeBreaksEveryProjectOfThatAppUserAndOnlyThose() async throws {
+        try await withLiveMock { mock in
+            _ = try await mock.service.breakConnection("SUP", cause: .passwordChanged)
+            let results = try await mock.service.check(nil)
+            #expect(results.map(\.key) == ["BUG", "SUP", "WEB"])
+            #expect(results.allSatisfy { $0.state == .broken })
+            // The teammate knows the new password; relink remembered it, so reconnecting as them works.
+            try await mock.service.reconnect("BUG", as: AuthorizationRequest(teammate: nil), actor: "test")
+            #expect(mock.view("BUG").indicator == .green)
+        }
+    }
+
+    @Test func revokingOneProjectNeverDisturbsAnotherOnTheSameWorkspace() async throws {
+        try await withLiveMock { mock in
+            let event = try mock.service.revoke("SUP", actor: "test")
+            #expect(event.kind == .revoked && mock.view("SUP").indicator == .grey)
+            #expect(mock.store.project("SUP")?.links.count == 2, "links are kept")
+            #expect(try await mock.service.check(["BUG"]).first?.outcome == .healthy)
+            let journal = try await mock.control.journal(limit: 100)
+            #expect(!journal.contains { $0.path.contains("uninstall") }, "revoke never uninstalls the app")
+            // Connecting again to the same workspace restores everything without confirmation.
+            try await mock.service.connect("SUP", as: AuthorizationRequest(teammate: DemoFixture.bot.email), actor: "test")
+            #expect(mock.view("SUP").indicator == .green)
+            #expect(mock.store.project("SUP")?.links.count == 2)
+        }
+    }
+
+    @Test func changingTheAppUserKeepsLinksAndSettings() async throws {
+        try await withLiveMock { mock in
+            let before = try #require(mock.store.project("SUP"))
+            let event = try await mock.service.changeAppUser(
+                "SUP", as: AuthorizationRequest(teammate: DemoFixture.alice.email), actor: "test")
+            #expect(event.kind == .appUserChanged)
+            #expect(mock.view("SUP").appUser?.email == DemoFixture.alice.email)
+            #expect(mock.store.project("SUP") == before)
+        }
+    }
+
+    @Test func reconnectingToAnotherWorkspaceIsRefusedThenConfirmed() async throws {
+        try await withLiveMock { mock in
+            let europe = AuthorizationRequest(teammate: DemoFixture.bob.email, workspace: DemoFixture.europe.id)
+            await #expect(throws: ServiceError.refused(.workspaceChangeNeedsConfirmation("SUP", from: DemoFixture.support, to: DemoFixture.europe))) {
+                try await mock.service.reconnect("SUP", as: europe, actor: "test")
+            }
+            #expect(mock.view("SUP").workspace == DemoFixture.support)
+            let event = try await mock.service.reconnect("SUP", as: europe, allowWorkspaceChange: true, actor: "test")
+            #expect(event.detail?.contains("workspace changed") == true)
+            #expect(mock.view("SUP").workspace == DemoFixture.europe)
+        }
+    }
+
+    @Test func connectingAConnectedProjectOrCheckingANotConnectedOneIsRefused() async throws {
+        try await withLiveMock { mock in
+            await #expect(throws: ServiceError.refused(.alreadyConnected("SUP", .connected))) {
+                try await mock.service.connect("SUP", as: AuthorizationRequest(teammate: DemoFixture.bot.email), actor: "test")
+            }
+            await #expect(throws: ServiceError.refused(.notConnected("OPS"))) {
+                try await mock.service.check(["OPS"])
+            }
+            await #expect(throws: ServiceError.self) {
+                try await mock.service.connect("OPS", as: AuthorizationRequest(teammate: DemoFixture.bot.email, password: "wrong"), actor: "test")
+            }
+            #expect(mock.view("OPS").indicator == .grey)
+        }
+    }
+
+    @Test func breakIsRefusedAgainstTheRealAPI() async throws {
+        try await withLiveMock { mock in
+            let real = ConnectionService(store: mock.store, configuration: ServiceConfiguration(target: .real(region: .us)))
+            await #expect(throws: ServiceError.self) { try await real.breakConnection("SUP", cause: .tokenRevoked) }
+            do { _ = try await real.breakConnection("SUP", cause: .tokenRevoked) } catch {
+                #expect("\(error)".contains("refused"))
+            }
+        }
+    }
+}
