@@ -34,6 +34,7 @@ extension Connection: Codable {
         try c.encodeIfPresent(state.authorization, forKey: .authorization)
         try c.encodeIfPresent(breakage, forKey: .breakage)
         try c.encodeIfPresent(lastCheck, forKey: .lastCheck)
-        try c.encodeIfPresent(lastWorkspace, forKey: .lastWorkspace)
+        // The last workspace is the current one while connected: written only when it differs.
+        if lastWorkspace != state.authorization?.workspace { try c.encodeIfPresent(lastWorkspace, forKey: .lastWorkspace) }
     }
 }

@@ -63,16 +63,7 @@ final class JournaledFile<State: JournaledState> {
         snapshotIdentity = nil
         snapshotBytes = 0
         if let data = try readIfPresent(snapshotURL) {
-            let snapshot: Snapshot<State>
-            do {
-                snapshot = try decoder.decode(Snapshot<State>.self, from: data)
-            } catch let error as SchemaVersionError {
-                throw error.storeError(file: snapshotURL)
-            } catch {
-                throw StoreError.damaged(snapshotURL, decoding: error, data: data)
-            }
-            state = snapshot.state
-            sequence = snapshot.sequence
+            (state, sequence) = try State.decodeSnapshot(data, from: snapshotURL)
             snapshotBytes = data.count
             snapshotIdentity = FileIdentity(of: snapshotURL)
         }
@@ -178,7 +169,7 @@ final class JournaledFile<State: JournaledState> {
     func writeSnapshot() throws(StoreError) {
         let data: Data
         do {
-            data = try StoreCoding.encoder(pretty: true).encode(Snapshot(sequence: sequence, state: state))
+            data = try state.snapshotData(sequence: sequence)
         } catch {
             throw .io(file: snapshotURL.path, operation: "encode the snapshot", reason: "\(error)")
         }

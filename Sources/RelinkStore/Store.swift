@@ -131,13 +131,19 @@ public final class Store: @unchecked Sendable {
     }
 
     /// Recorded transitions, oldest first: of one project, or of all; the last `limit` of them.
-    public func events(for key: ProjectKey? = nil, limit: Int? = nil) -> [ConnectionEvent] {
-        lock.withLock {
-            let all = publicFile.state.events
-            let matching = key.map { key in all.filter { $0.project == key } } ?? all
-            return limit.map { Array(matching.suffix($0)) } ?? matching
+    ///
+    /// - Throws: `StoreError.damaged` when a recorded event cannot be read.
+    public func events(for key: ProjectKey? = nil, limit: Int? = nil) throws -> [ConnectionEvent] {
+        let log = lock.withLock { publicFile.state.events }
+        let all: [ConnectionEvent]
+        do { all = try log.all() } catch {
+            throw StoreError.damaged(file: publicFile.snapshotURL.path, problem: "an event cannot be read (\(error))")
         }
+        let matching = key.map { key in all.filter { $0.project == key } } ?? all
+        return limit.map { Array(matching.suffix($0)) } ?? matching
     }
+
+    public var eventCount: Int { lock.withLock { publicFile.state.events.count } }
 
     /// The token an authorization names. Never print it.
     public func token(id: String) -> String? {

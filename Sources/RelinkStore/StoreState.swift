@@ -1,3 +1,4 @@
+import Foundation
 import RelinkCore
 
 /// What a store's journal replays onto: a state and the changes that move it on.
@@ -5,6 +6,27 @@ protocol JournaledState: Codable, Sendable {
     associatedtype Change: Codable, Sendable
     init()
     mutating func apply(_ change: Change)
+    /// The snapshot file's bytes; by default a pretty-printed `Snapshot`.
+    func snapshotData(sequence: UInt64) throws -> Data
+    /// Reads a snapshot file; by default decodes a `Snapshot`.
+    static func decodeSnapshot(_ data: Data, from url: URL) throws(StoreError) -> (state: Self, sequence: UInt64)
+}
+
+extension JournaledState {
+    func snapshotData(sequence: UInt64) throws -> Data {
+        try StoreCoding.encoder(pretty: true).encode(Snapshot(sequence: sequence, state: self))
+    }
+
+    static func decodeSnapshot(_ data: Data, from url: URL) throws(StoreError) -> (state: Self, sequence: UInt64) {
+        do {
+            let snapshot = try StoreCoding.decoder().decode(Snapshot<Self>.self, from: data)
+            return (snapshot.state, snapshot.sequence)
+        } catch let error as SchemaVersionError {
+            throw error.storeError(file: url)
+        } catch {
+            throw StoreError.damaged(url, decoding: error, data: data)
+        }
+    }
 }
 
 /// The shareable part of the store: projects, their connection records and the event history.
@@ -12,7 +34,7 @@ protocol JournaledState: Codable, Sendable {
 struct StoreState: JournaledState {
     var projects: [ProjectKey: Project] = [:]
     var connections: [ProjectKey: Connection] = [:]
-    var events: [ConnectionEvent] = []
+    var events = EventLog()
 
     init() {}
 
@@ -30,7 +52,7 @@ struct StoreState: JournaledState {
             projects[key] = nil
             connections[key] = nil
         case .putConnection(let connection): connections[connection.projectKey] = connection
-        case .recordEvent(let event): events.append(event)
+        case .recordEvent(let event): events.appended.append(event)
         }
     }
 
@@ -43,14 +65,14 @@ struct StoreState: JournaledState {
         projects = Dictionary(projectList.map { ($0.key, $0) }, uniquingKeysWith: { _, last in last })
         let connectionList = try c.decode([Connection].self, forKey: .connections)
         connections = Dictionary(connectionList.map { ($0.projectKey, $0) }, uniquingKeysWith: { _, last in last })
-        events = try c.decode([ConnectionEvent].self, forKey: .events)
+        events = EventLog(appended: try c.decode([ConnectionEvent].self, forKey: .events))
     }
 
     func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(projects.values.sorted { $0.key < $1.key }, forKey: .projects)
         try c.encode(connections.values.sorted { $0.projectKey < $1.projectKey }, forKey: .connections)
-        try c.encode(events, forKey: .events)
+        try c.encode(try events.all(), forKey: .events)
     }
 }
 

@@ -55,7 +55,7 @@ struct LifecycleEndToEndTests {
             let after = try #require(mock.store.project("SUP"))
             #expect(after.settings == before.settings)
             #expect(after.links == before.links)
-            #expect(mock.store.events(for: "SUP").suffix(2).map(\.kind) == [.broken, .reconnected])
+            #expect(try mock.store.events(for: "SUP").suffix(2).map(\.kind) == [.broken, .reconnected])
         }
     }
 

@@ -29,7 +29,7 @@ struct TransientFailureTests {
             #expect(view.indicator == .green)
             #expect(view.lastCheck?.result == .transientFailure)
             #expect(view.notice?.contains(reason) == true)
-            #expect(mock.store.events(for: "SUP").last?.kind == .connected, "no transition recorded")
+            #expect(try mock.store.events(for: "SUP").last?.kind == .connected, "no transition recorded")
             // Once Intercom is back, the next check is healthy.
             try await mock.control.removeAllFaults()
             #expect(try await mock.service.check(["SUP"]).first?.outcome == .healthy)

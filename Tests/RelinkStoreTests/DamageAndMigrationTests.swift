@@ -92,3 +92,57 @@ struct DamageAndMigrationTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory.file("backups").path).count == 1)
     }
 }
+
+@Suite("The one-record-per-line snapshot")
+struct LineSnapshotTests {
+    func compactedStore() throws -> (TemporaryDirectory, URL) {
+        let directory = try TemporaryDirectory()
+        let store = try Store(directory: directory.url)
+        try store.update { transaction in
+            for i in 0..<3000 { transaction.put(Project(key: ProjectKey(rawValue: "P\(i)")!, name: "p\(i)", jiraSite: "s")) }
+        }
+        try store.compact()
+        return (directory, directory.file("state.json"))
+    }
+
+    @Test func eachRecordIsOneLineAndReopensTheSame() throws {
+        let (directory, state) = try compactedStore()
+        let lines = try String(contentsOf: state, encoding: .utf8).split(separator: "\n")
+        #expect(lines.first == #"{"schemaVersion":2,"sequence":1,"#)
+        #expect(lines[1] == #""projects":["#)
+        #expect(lines[2] == #"{"jiraSite":"s","key":"P0","name":"p0"},"#)
+        #expect(try Store(directory: directory.url).projectCount == 3000)
+    }
+
+    @Test func aTruncatedSnapshotIsNamedAsSuch() throws {
+        let (directory, state) = try compactedStore()
+        let bytes = try Data(contentsOf: state).prefix(40_000)
+        try Data(bytes).write(to: state)
+        #expect {
+            _ = try Store(directory: directory.url)
+        } throws: { error in
+            "\(error)".contains("truncated") && "\(error)".contains(state.path)
+        }
+        #expect(try Data(contentsOf: state) == bytes)
+    }
+
+    @Test func aBadRecordIsNamedByItsLineAndField() throws {
+        let (directory, state) = try compactedStore()
+        let text = try String(contentsOf: state, encoding: .utf8)
+            .replacingOccurrences(of: #""name":"p2500""#, with: #""name":false"#)
+        try text.write(to: state, atomically: false, encoding: .utf8)
+        let index = (0..<3000).map { "P\($0)" }.sorted().firstIndex(of: "P2500")!
+        #expect {
+            _ = try Store(directory: directory.url)
+        } throws: { error in
+            "\(error)".contains("line \(index + 3), projects[\(index)]: wrong type at name: expected a string")
+        }
+    }
+
+    @Test func aSnapshotAPersonPrettyPrintedStillOpens() throws {
+        let (directory, state) = try compactedStore()
+        let object = try JSONSerialization.jsonObject(with: Data(contentsOf: state))
+        try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted]).write(to: state)
+        #expect(try Store(directory: directory.url).project("P2999")?.name == "p2999")
+    }
+}

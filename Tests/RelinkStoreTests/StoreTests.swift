@@ -28,7 +28,7 @@ struct StoreTests {
         let reopened = try Store(directory: directory.url)
         #expect(reopened.projects == store.projects)
         #expect(reopened.connection(for: "SUP") == store.connection(for: "SUP"))
-        #expect(reopened.events(for: "SUP") == store.events(for: "SUP"))
+        #expect(try reopened.events(for: "SUP") == store.events(for: "SUP"))
         #expect(reopened.token(id: "t1") == "tok-secret-123")
         try reopened.compact()
         let compacted = try Store(directory: directory.url)

@@ -31,7 +31,7 @@ extension Session {
         var files: [(String, Data)] = [
             ("projects.json", try encoder.encode(projects)),
             ("connections.json", try encoder.encode(connections)),
-            ("events.json", try encoder.encode(store.events())),
+            ("events.json", try encoder.encode(try store.events())),
         ]
         if let world { files.append(("world.json", try encoder.encode(world.redacted))) }
         files.append(
@@ -55,7 +55,7 @@ extension Session {
             }
             try data.write(to: directory.appendingPathComponent(name))
         }
-        let summary = "Exported \(projects.count) projects, \(store.events().count) events"
+        let summary = "Exported \(projects.count) projects, \(store.eventCount) events"
             + (world == nil ? "" : " and the mock world") + " to \(path), every secret redacted."
         return json ? Documents.render(Documents.Message(message: summary)) : summary
     }

@@ -111,7 +111,7 @@ final class Session {
             return try showing(key)
         case .log(let key, let limit):
             if let key { _ = try requireProject(key) }
-            let events = store.events(for: key, limit: limit)
+            let events = try store.events(for: key, limit: limit)
             return json ? Documents.render(Documents.EventList(events: events)) : renderer.events(events)
         case .help(let topic):
             if json {

@@ -1,0 +1,183 @@
+import Foundation
+import RelinkCore
+
+/// The shareable snapshot, one record per line:
+///
+/// ```
+/// {"schemaVersion":2,"sequence":41,
+/// "projects":[
+/// {"jiraSite":"acme.atlassian.net","key":"BUG","name":"Bug Tracker"},
+/// …
+/// ],
+/// "connections":[
+/// …
+/// ],
+/// "events":[
+/// …
+/// ]}
+/// ```
+///
+/// It is plain JSON, a diff shows one line per changed record, and it opens quickly: records are
+/// decoded line by line on every core, and events not at all until the history is read. A file
+/// in any other JSON layout (a person pretty-printed it, say) is read by the general decoder.
+extension StoreState {
+    static let sections = ["projects", "connections", "events"]
+
+    func snapshotData(sequence: UInt64) throws -> Data {
+        let encoder = StoreCoding.encoder(pretty: false)
+        var data = Data("{\"schemaVersion\":\(Snapshot<StoreState>.currentVersion),\"sequence\":\(sequence),\n".utf8)
+        func section(_ name: String, _ lines: [Data], last: Bool) {
+            data.append(contentsOf: Array("\"\(name)\":[\n".utf8))
+            for (index, line) in lines.enumerated() {
+                data.append(line)
+                data.append(contentsOf: index == lines.count - 1 ? [0x0A] : [0x2C, 0x0A])
+            }
+            data.append(contentsOf: Array((last ? "]}\n" : "],\n").utf8))
+        }
+        section("projects", try projects.values.sorted { $0.key < $1.key }.map { try encoder.encode($0) }, last: false)
+        section(
+            "connections", try connections.values.sorted { $0.projectKey < $1.projectKey }.map { try encoder.encode($0) },
+            last: false)
+        section("events", events.undecoded + (try events.appended.map { try encoder.encode($0) }), last: true)
+        return data
+    }
+
+    static func decodeSnapshot(_ data: Data, from url: URL) throws(StoreError) -> (state: StoreState, sequence: UInt64) {
+        guard let layout = LineLayout(data) else {
+            // Not our one-record-per-line layout: the general decoder reads any JSON layout and
+            // names what is wrong.
+            do {
+                let snapshot = try StoreCoding.decoder().decode(Snapshot<StoreState>.self, from: data)
+                return (snapshot.state, snapshot.sequence)
+            } catch let error as SchemaVersionError {
+                throw error.storeError(file: url)
+            } catch {
+                throw StoreError.damaged(url, decoding: error, data: data)
+            }
+        }
+        guard layout.schemaVersion == Snapshot<StoreState>.currentVersion else {
+            throw SchemaVersionError(found: layout.schemaVersion, supported: Snapshot<StoreState>.currentVersion)
+                .storeError(file: url)
+        }
+        if let problem = layout.problem { throw .damaged(file: url.path, problem: problem) }
+        var state = StoreState()
+        let projects: [Project] = try decodeInParallel(layout.records["projects"] ?? [], section: "projects", url: url)
+        let connections: [Connection] = try decodeInParallel(layout.records["connections"] ?? [], section: "connections", url: url)
+        state.projects = Dictionary(projects.map { ($0.key, $0) }, uniquingKeysWith: { _, last in last })
+        state.connections = Dictionary(connections.map { ($0.projectKey, $0) }, uniquingKeysWith: { _, last in last })
+        state.events = EventLog(undecoded: (layout.records["events"] ?? []).map(\.bytes))
+        return (state, layout.sequence)
+    }
+
+    /// Decodes records on every core; a bad record is named by its line and field.
+    private static func decodeInParallel<T: Decodable & Sendable>(
+        _ records: [LineLayout.Record], section: String, url: URL
+    ) throws(StoreError) -> [T] {
+        let chunkCount = records.count < 2000 ? 1 : ProcessInfo.processInfo.activeProcessorCount * 2
+        let chunkSize = (records.count + chunkCount - 1) / max(chunkCount, 1)
+        let results = ChunkResults<T>(count: chunkCount)
+        DispatchQueue.concurrentPerform(iterations: chunkCount) { chunk in
+            let decoder = StoreCoding.decoder()
+            let range = (chunk * chunkSize)..<min(records.count, (chunk + 1) * chunkSize)
+            var decoded: [T] = []
+            decoded.reserveCapacity(range.count)
+            for index in range {
+                do {
+                    decoded.append(try decoder.decode(T.self, from: records[index].bytes))
+                } catch {
+                    let problem = StoreError.describe(error, data: records[index].bytes)
+                    results.fail(
+                        chunk, "line \(records[index].line), \(section)[\(index)]: \(problem)")
+                    return
+                }
+            }
+            results.set(chunk, decoded)
+        }
+        if let problem = results.firstProblem { throw .damaged(file: url.path, problem: problem) }
+        return results.joined
+    }
+}
+
+/// Results of a parallel decode, one slot per chunk.
+private final class ChunkResults<T>: @unchecked Sendable {
+    // @unchecked: each chunk writes only its own slot, under `lock`; reads come after
+    // concurrentPerform has returned.
+    private let lock = NSLock()
+    private var values: [[T]]
+    private var problems: [String?]
+
+    init(count: Int) {
+        values = Array(repeating: [], count: count)
+        problems = Array(repeating: nil, count: count)
+    }
+
+    func set(_ chunk: Int, _ decoded: [T]) { lock.withLock { values[chunk] = decoded } }
+    func fail(_ chunk: Int, _ problem: String) { lock.withLock { problems[chunk] = problem } }
+    var firstProblem: String? { problems.compactMap { $0 }.first }
+    var joined: [T] { values.flatMap { $0 } }
+}
+
+/// The lines of a snapshot in relink's one-record-per-line layout, found without decoding them.
+struct LineLayout {
+    struct Record {
+        var bytes: Data
+        var line: Int
+    }
+
+    var schemaVersion: Int
+    var sequence: UInt64
+    var records: [String: [Record]] = [:]
+    /// Set when the layout is relink's but the file does not hold it whole (a truncated file).
+    var problem: String?
+
+    /// nil when the data is not in this layout (the caller falls back to a general decode).
+    init?(_ data: Data) {
+        var lines: [Data] = []
+        var start = data.startIndex
+        while let newline = data[start...].firstIndex(of: 0x0A) {
+            lines.append(data[start..<newline])
+            start = data.index(after: newline)
+        }
+        let tail = data[start...]
+        if !tail.isEmpty { lines.append(tail) }
+        guard let header = lines.first.map({ String(decoding: $0, as: UTF8.self) }),
+            header.hasPrefix("{\"schemaVersion\":"), header.hasSuffix(",")
+        else { return nil }
+        let fields = header.dropFirst().dropLast().split(separator: ",")
+        guard fields.count == 2, let version = Int(fields[0].dropFirst("\"schemaVersion\":".count)),
+            fields[1].hasPrefix("\"sequence\":"), let sequence = UInt64(fields[1].dropFirst("\"sequence\":".count))
+        else { return nil }
+        schemaVersion = version
+        self.sequence = sequence
+
+        var index = 1
+        for (position, name) in StoreState.sections.enumerated() {
+            guard index < lines.count else {
+                problem = "truncated: the file ends before the \"\(name)\" list (\(data.count) bytes)"
+                return
+            }
+            guard lines[index] == Data("\"\(name)\":[".utf8) else {
+                problem = "line \(index + 1): expected the \"\(name)\" list"
+                return
+            }
+            index += 1
+            var records: [Record] = []
+            let closing = Data((position == StoreState.sections.count - 1 ? "]}" : "],").utf8)
+            while index < lines.count, lines[index] != closing {
+                var bytes = lines[index]
+                if bytes.last == 0x2C { bytes = bytes.dropLast() }
+                records.append(Record(bytes: bytes, line: index + 1))
+                index += 1
+            }
+            guard index < lines.count else {
+                problem = "truncated: the \"\(name)\" list is not closed (\(data.count) bytes)"
+                return
+            }
+            self.records[name] = records
+            index += 1
+        }
+        if index < lines.count, lines[index...].contains(where: { !$0.allSatisfy { $0 == 0x20 || $0 == 0x0D } }) {
+            problem = "line \(index + 1): unexpected content after the end of the snapshot"
+        }
+    }
+}
