@@ -96,6 +96,21 @@ struct Fixture {
     }
 }
 
+extension Fixture {
+    /// Runs `body` against the mock on a real loopback socket, and shuts it down even when `body` throws.
+    func withLiveServer<T>(_ body: (RunningMockServer) async throws -> T) async throws -> T {
+        let server = try await MockServer.start(intercom: intercom, logger: Self.logger)
+        do {
+            let result = try await body(server)
+            await server.shutdown()
+            return result
+        } catch {
+            await server.shutdown()
+            throw error
+        }
+    }
+}
+
 extension TestClientProtocol {
     /// `GET path` with a bearer token and optional extra headers.
     func get(_ path: String, token: String? = nil, headers extra: HTTPFields = [:]) async throws -> TestResponse {
