@@ -141,11 +141,11 @@ struct FaultTests {
         let fixture = try Fixture()
         try await fixture.intercom.addFault(FaultSpec(path: "/me", kind: .drop, times: 1))
         try await fixture.withLiveServer { server in
-        let dropped = try RawHTTP.exchange(port: server.port, request: "GET /me HTTP/1.1\r\nHost: x\r\n\r\n")
+        let dropped = try await RawHTTP.exchange(port: server.port, request: "GET /me HTTP/1.1\r\nHost: x\r\n\r\n")
         #expect(dropped.closedByPeer)
         #expect(dropped.bytes.isEmpty)
         // The server lives on: the next request is answered.
-        let answered = try RawHTTP.exchange(
+        let answered = try await RawHTTP.exchange(
             port: server.port, request: "GET /me HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
         #expect(String(decoding: answered.bytes, as: UTF8.self).hasPrefix("HTTP/1.1 401"))
         let journal = await fixture.intercom.journalEntries()

@@ -11,7 +11,15 @@ enum RawHTTP {
         var description: String
     }
 
-    static func exchange(port: Int, request: String) throws -> (bytes: [UInt8], closedByPeer: Bool) {
+    /// Runs the blocking exchange on its own thread: blocking the few cooperative threads would
+    /// starve the mock's actor, which runs on them.
+    static func exchange(port: Int, request: String) async throws -> (bytes: [UInt8], closedByPeer: Bool) {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread { continuation.resume(with: Result { try blockingExchange(port: port, request: request) }) }.start()
+        }
+    }
+
+    static func blockingExchange(port: Int, request: String) throws -> (bytes: [UInt8], closedByPeer: Bool) {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw Failure(description: "socket() failed") }
         defer { close(fd) }
@@ -46,8 +54,8 @@ enum RawHTTP {
     }
 
     /// Whether something accepts connections on the port.
-    static func isListening(port: Int) -> Bool {
-        (try? exchange(port: port, request: "GET /__mock/faults HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"))
+    static func isListening(port: Int) async -> Bool {
+        (try? await exchange(port: port, request: "GET /__mock/faults HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"))
             != nil
     }
 }
