@@ -7,7 +7,6 @@ extension MockIntercom {
     /// `appliedFault` is set when a latency fault already delayed this request: faults are not
     /// drawn twice for one request.
     func serve(_ request: APIRequest, appliedFault: String? = nil) -> APIStep {
-        var fault = appliedFault
         if appliedFault == nil {
             switch decideFault(method: request.method, path: request.path) {
             case .none:
@@ -15,15 +14,14 @@ extension MockIntercom {
             case .latency(let milliseconds, let label):
                 return .delay(milliseconds: milliseconds, fault: label)
             case .status(let status, let body, let label):
-                return finish(request, faultOutcome(status: status, body: body), fault: label)
+                return finish(request, faultOutcome(status: status, body: body), requestID: newRequestID(), fault: label)
             case .rateLimit(let label):
                 let headers = rateLimitHeaders(remaining: 0, reset: currentWindowStart() + world.rateLimit.windowSeconds)
                 var outcome = APIOutcome.error(
                     429, .rateLimitExceeded, "Rate limit exceeded", requestID: newRequestID())
                 outcome.headers = headers
-                return finish(request, outcome, fault: label)
+                return finish(request, outcome, requestID: newRequestID(), fault: label)
             case .drop(let label):
-                fault = label
                 journal.append {
                     JournalEntry(
                         sequence: $0, time: now(), method: request.method, path: request.path, status: nil,
@@ -35,25 +33,27 @@ extension MockIntercom {
         let requestID = newRequestID()
         switch request.route {
         case .authorize:
-            return finish(request, authorize(query: request.query, requestID: requestID), fault: fault)
+            return finish(
+                request, authorize(query: request.query, requestID: requestID), requestID: requestID, fault: appliedFault)
         case .tokenExchange:
-            return finish(request, exchangeCode(request, requestID: requestID), fault: fault)
+            return finish(request, exchangeCode(request, requestID: requestID), requestID: requestID, fault: appliedFault)
         default:
             var token: (label: String?, alive: Bool?) = (nil, nil)
             let outcome = authenticated(request, requestID: requestID, token: &token)
-            return finish(request, outcome, fault: fault, token: token.label, tokenAlive: token.alive)
+            return finish(
+                request, outcome, requestID: requestID, fault: appliedFault, token: token.label, tokenAlive: token.alive)
         }
     }
 
+    /// Journals the answer and stamps it with the request id (the error list's own, when it has one).
     private func finish(
-        _ request: APIRequest, _ outcome: APIOutcome, fault: String?, token: String? = nil, tokenAlive: Bool? = nil
+        _ request: APIRequest, _ outcome: APIOutcome, requestID fallbackID: String, fault: String?,
+        token: String? = nil, tokenAlive: Bool? = nil
     ) -> APIStep {
         var outcome = outcome
-        let requestID: String
+        var requestID = fallbackID
         if case .errors(let list) = outcome.payload, let id = list.requestID {
             requestID = id
-        } else {
-            requestID = newRequestID()
         }
         outcome.headers.append(("X-Request-Id", requestID))
         journal.append {
