@@ -60,6 +60,9 @@ curl -sf -H "Authorization: Bearer $TOKEN" "$MOCK/me" >"$WORK/me.json"
 NGINX_PORT="$(free_port)"
 mkdir -p "$WORK/nginx/html"
 cp "$WORK/me.json" "$WORK/nginx/html/me"
+# nginx's workers drop root for an unprivileged user, who must be able to read the file.
+chmod 755 "$WORK" "$WORK/nginx" "$WORK/nginx/html"
+chmod 644 "$WORK/nginx/html/me"
 cat >"$WORK/nginx/nginx.conf" <<CONF
 worker_processes auto;
 daemon off;
@@ -84,7 +87,8 @@ mkdir -p "$WORK/nginx/tmp"
 "$NGINX" -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" &
 NGINX_PID=$!
 for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$NGINX_PORT/me" >/dev/null 2>&1 && break; sleep 0.1; done
-cmp -s <(curl -s "http://127.0.0.1:$NGINX_PORT/me") "$WORK/me.json" || { echo "nginx does not serve the body" >&2; exit 1; }
+curl -s "http://127.0.0.1:$NGINX_PORT/me" >"$WORK/nginx-me.json" || true
+cmp -s "$WORK/nginx-me.json" "$WORK/me.json" || { echo "nginx does not serve the body:" >&2; cat "$WORK/nginx/error.log" "$WORK/nginx-me.json" >&2; exit 1; }
 
 # 4. The runs: nginx first (the ceiling), then the mock, same wrk settings.
 mkdir -p bench-out

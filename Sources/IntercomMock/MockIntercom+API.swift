@@ -114,6 +114,10 @@ extension MockIntercom {
         }
         switch request.route {
         case .me:
+            let key = teammate.id + "\u{0}" + workspace.idCode
+            if let body = meBodies[key] {
+                return APIOutcome(status: 200, payload: .encoded(body))
+            }
             var admin = Self.admin(teammate)
             admin.emailVerified = true
             admin.avatar = Avatar(imageURL: "https://static.intercomassets.com/assets/default-avatars/admins/128.png")
@@ -124,7 +128,9 @@ extension MockIntercom {
             admin.awayModeEnabled = nil
             admin.awayModeReassign = nil
             admin.teamIDs = nil
-            return APIOutcome(status: 200, payload: .admin(admin))
+            let body = APIOutcome.encode(admin)
+            meBodies[key] = body
+            return APIOutcome(status: 200, payload: .encoded(body))
         case .admins:
             let admins = world.teammates.filter { $0.workspaces.contains(workspace.idCode) }.map(Self.admin)
             return APIOutcome(status: 200, payload: .adminList(AdminList(admins: admins)))
@@ -273,7 +279,16 @@ extension MockIntercom {
         }
     }
 
+    /// A fresh request id in UUID layout: 16 hex digits of the per-process random prefix, then 16
+    /// of the counter.
     func newRequestID() -> String {
-        UUID().uuidString.lowercased()
+        requestCounter &+= 1
+        var hex = Array(Secret.hex(bytes: Self.bytes(requestIDPrefix) + Self.bytes(requestCounter)).utf8)
+        for position in [20, 16, 12, 8] { hex.insert(UInt8(ascii: "-"), at: position) }
+        return String(decoding: hex, as: UTF8.self)
+    }
+
+    private static func bytes(_ value: UInt64) -> [UInt8] {
+        (0..<8).map { UInt8(truncatingIfNeeded: value >> (56 - 8 * $0)) }
     }
 }

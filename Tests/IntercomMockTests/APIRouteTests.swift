@@ -33,6 +33,20 @@ struct APIRouteTests {
         }
     }
 
+    @Test("GET /me follows world edits: its cached answer is dropped when the world changes")
+    func meFollowsWorldEdits() async throws {
+        let fixture = try Fixture()
+        try await fixture.withClient { client in
+            #expect(try await client.get("/me", token: fixture.botToken).decode(Admin.self).app?.name == "Acme Support")
+            let edit = try await client.post(
+                "/__mock/world/workspaces", json: #"{"id_code":"acme","name":"Acme Renamed","region":"AU"}"#)
+            #expect(edit.status == .ok)
+            let admin = try await client.get("/me", token: fixture.botToken).decode(Admin.self)
+            #expect(admin.app?.name == "Acme Renamed")
+            #expect(admin.app?.region == "AU")
+        }
+    }
+
     @Test("GET /me tells the EU workspace's region for an EU token")
     func meTellsRegion() async throws {
         let fixture = try Fixture()
