@@ -14,9 +14,11 @@ extension MockIntercom {
             case .latency(let milliseconds, let label):
                 return .delay(milliseconds: milliseconds, fault: label)
             case .status(let status, let body, let label):
-                return finish(request, faultOutcome(status: status, body: body), requestID: newRequestID(), fault: label)
+                return finish(
+                    request, faultOutcome(status: status, body: body), requestID: newRequestID(), fault: label)
             case .rateLimit(let label):
-                let headers = rateLimitHeaders(remaining: 0, reset: currentWindowStart() + world.rateLimit.windowSeconds)
+                let headers = rateLimitHeaders(
+                    remaining: 0, reset: currentWindowStart() + world.rateLimit.windowSeconds)
                 var outcome = APIOutcome.error(
                     429, .rateLimitExceeded, "Rate limit exceeded", requestID: newRequestID())
                 outcome.headers = headers
@@ -34,14 +36,17 @@ extension MockIntercom {
         switch request.route {
         case .authorize:
             return finish(
-                request, authorize(query: request.query, requestID: requestID), requestID: requestID, fault: appliedFault)
+                request, authorize(query: request.query, requestID: requestID), requestID: requestID,
+                fault: appliedFault)
         case .tokenExchange:
-            return finish(request, exchangeCode(request, requestID: requestID), requestID: requestID, fault: appliedFault)
+            return finish(
+                request, exchangeCode(request, requestID: requestID), requestID: requestID, fault: appliedFault)
         default:
             var token: (label: String?, alive: Bool?) = (nil, nil)
             let outcome = authenticated(request, requestID: requestID, token: &token)
             return finish(
-                request, outcome, requestID: requestID, fault: appliedFault, token: token.label, tokenAlive: token.alive)
+                request, outcome, requestID: requestID, fault: appliedFault,
+                token: token.label, tokenAlive: token.alive)
         }
     }
 
@@ -164,8 +169,8 @@ extension MockIntercom {
     }
 
     private func reply(conversationID: String, body: Data, workspace: String, requestID: String) -> APIOutcome {
-        guard let index = world.conversations.firstIndex(where: { $0.id == conversationID && $0.workspaceID == workspace })
-        else {
+        let found = world.conversations.firstIndex { $0.id == conversationID && $0.workspaceID == workspace }
+        guard let index = found else {
             return .error(404, .notFound, "Resource Not Found", requestID: requestID)
         }
         guard let reply = try? JSONDecoder().decode(AdminReplyRequest.self, from: body) else {
@@ -263,7 +268,9 @@ extension MockIntercom {
         let requestID = newRequestID()
         switch body {
         case .html:
-            let page = "<html><head><title>\(status)</title></head><body><h1>\(status)</h1><p>Injected by relink's mock.</p></body></html>"
+            let page =
+                "<html><head><title>\(status)</title></head>"
+                + "<body><h1>\(status)</h1><p>Injected by relink's mock.</p></body></html>"
             return APIOutcome(status: status, payload: .html(page))
         case .json:
             let code: IntercomErrorCode =

@@ -80,7 +80,8 @@ public actor MockIntercom {
     public func issueToken(teammateEmail: String, workspaceID: String, clientID: String) throws -> String {
         let issuedAt = now()
         return try commit {
-            try $0.issueToken(teammateEmail: teammateEmail, workspaceID: workspaceID, clientID: clientID, issuedAt: issuedAt)
+            try $0.issueToken(
+                teammateEmail: teammateEmail, workspaceID: workspaceID, clientID: clientID, issuedAt: issuedAt)
         }
     }
 

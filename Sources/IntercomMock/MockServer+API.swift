@@ -106,7 +106,9 @@ extension MockServer {
 
     /// The names the mock sends, parsed once rather than per answer.
     static let headerNames: [String: Field.Name] = Dictionary(
-        uniqueKeysWithValues: ["X-Request-Id", "Location", RateLimitHeader.limit, RateLimitHeader.remaining, RateLimitHeader.reset]
-            .map { ($0, Field.Name($0)!) })
+        uniqueKeysWithValues: [
+            "X-Request-Id", "Location", RateLimitHeader.limit, RateLimitHeader.remaining, RateLimitHeader.reset,
+        ]
+        .map { ($0, Field.Name($0)!) })
     static let versionHeader = Field.Name(IntercomVersion.headerName)!
 }

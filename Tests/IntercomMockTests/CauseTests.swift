@@ -17,7 +17,8 @@ struct CauseTests {
     @Test("password-changed kills every token of that teammate, in every workspace, and only theirs")
     func passwordChanged() async throws {
         let fixture = try Fixture()
-        let report = try await fixture.intercom.changePassword(teammateEmail: "alice@acme.test", newPassword: "fake-new")
+        let report = try await fixture.intercom.changePassword(
+            teammateEmail: "alice@acme.test", newPassword: "fake-new")
         #expect(report.killed.count == 2)
         try await fixture.withClient { client in
             let all = [fixture.aliceToken, fixture.aliceEUToken, fixture.botToken, fixture.bobToken]
@@ -60,10 +61,11 @@ struct CauseTests {
             let statuses = try await Self.statuses(client, all)
             #expect(statuses == [401, 200, 200, 200])
             let login = try await client.get(
-                "/oauth?" + query([
-                    "client_id": Fake.clientID, "state": "s", "email": "alice@acme.test",
-                    "password": Fake.alicePassword, "workspace": "acme",
-                ]))
+                "/oauth?"
+                    + query([
+                        "client_id": Fake.clientID, "state": "s", "email": "alice@acme.test",
+                        "password": Fake.alicePassword, "workspace": "acme",
+                    ]))
             #expect(login.status == .forbidden)
             // She no longer appears among the workspace's admins.
             let admins = try await client.get("/admins", token: fixture.botToken).decode(AdminList.self)

@@ -55,7 +55,9 @@ struct ConcurrencyTests {
                     group.addTask {
                         _ = try await RawHTTP.exchange(
                             port: server.port,
-                            request: "GET /me HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \(token)\r\nConnection: close\r\n\r\n")
+                            request:
+                                "GET /me HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \(token)\r\nConnection: close\r\n\r\n"
+                        )
                     }
                 }
                 try await group.waitForAll()

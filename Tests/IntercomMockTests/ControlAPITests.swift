@@ -33,33 +33,50 @@ struct ControlAPITests {
         try await fixture.withClient { client in
             func send(_ method: HTTPRequest.Method, _ uri: String, _ json: String) async throws -> TestResponse {
                 try await client.execute(
-                    uri: uri, method: method, headers: [.contentType: "application/json"], body: ByteBuffer(string: json))
+                    uri: uri, method: method, headers: [.contentType: "application/json"],
+                    body: ByteBuffer(string: json))
             }
-            #expect(try await send(.post, "/__mock/world/workspaces", #"{"id_code":"acme-au","name":"Acme AU","region":"AU"}"#).status == .ok)
-            #expect(try await send(.post, "/__mock/world/workspaces", #"{"id_code":"x","name":"X","region":"MARS"}"#).status == .badRequest)
+            #expect(
+                try await send(
+                    .post, "/__mock/world/workspaces", #"{"id_code":"acme-au","name":"Acme AU","region":"AU"}"#
+                ).status == .ok)
+            #expect(
+                try await send(.post, "/__mock/world/workspaces", #"{"id_code":"x","name":"X","region":"MARS"}"#).status
+                    == .badRequest)
             let added = try await send(
                 .post, "/__mock/world/teammates",
                 #"{"email":"carol@acme.test","name":"Carol","password":"fake-carol","workspaces":["acme-au"]}"#)
             #expect(added.status == .ok)
-            #expect(try await send(
-                .post, "/__mock/world/teammates",
-                #"{"email":"dan@acme.test","name":"Dan","password":"x","workspaces":["nowhere"]}"#).status == .notFound)
+            #expect(
+                try await send(
+                    .post, "/__mock/world/teammates",
+                    #"{"email":"dan@acme.test","name":"Dan","password":"x","workspaces":["nowhere"]}"#
+                ).status == .notFound)
 
             func login(_ email: String, _ password: String, _ workspace: String) async throws -> Int {
-                let uri = "/oauth?" + query([
-                    "client_id": Fake.clientID, "state": "s", "email": email, "password": password, "workspace": workspace,
-                ])
+                let uri =
+                    "/oauth?"
+                    + query([
+                        "client_id": Fake.clientID, "state": "s", "email": email, "password": password,
+                        "workspace": workspace,
+                    ])
                 return Int(try await client.get(uri).status.code)
             }
             #expect(try await login("carol@acme.test", "fake-carol", "acme-au") == 302)
-            #expect(try await send(.put, "/__mock/world/teammates/carol@acme.test/password", #"{"password":"fake-2"}"#).status == .ok)
+            #expect(
+                try await send(.put, "/__mock/world/teammates/carol@acme.test/password", #"{"password":"fake-2"}"#)
+                    .status == .ok)
             #expect(try await login("carol@acme.test", "fake-carol", "acme-au") == 401)
             #expect(try await login("carol@acme.test", "fake-2", "acme-au") == 302)
 
             #expect(try await login("carol@acme.test", "fake-2", "acme") == 403)
-            #expect(try await send(.post, "/__mock/world/memberships", #"{"teammate":"carol@acme.test","workspace":"acme"}"#).status == .ok)
+            #expect(
+                try await send(
+                    .post, "/__mock/world/memberships", #"{"teammate":"carol@acme.test","workspace":"acme"}"#
+                ).status == .ok)
             #expect(try await login("carol@acme.test", "fake-2", "acme") == 302)
-            let removed = try await send(.delete, "/__mock/world/memberships", #"{"teammate":"bob@acme.test","workspace":"acme"}"#)
+            let removed = try await send(
+                .delete, "/__mock/world/memberships", #"{"teammate":"bob@acme.test","workspace":"acme"}"#)
             #expect(removed.status == .ok)
             #expect(try await client.get("/me", token: fixture.bobToken).status == .unauthorized)
             #expect(try await login("bob@acme.test", Fake.bobPassword, "acme") == 403)
@@ -69,10 +86,12 @@ struct ControlAPITests {
 
             let app = try await send(
                 .post, "/__mock/world/apps",
-                #"{"client_id":"other","client_secret":"fake-other","name":"Other","redirect_uris":["http://127.0.0.1:9/o"]}"#)
+                #"{"client_id":"other","client_secret":"fake-other","name":"Other","redirect_uris":["http://127.0.0.1:9/o"]}"#
+            )
             #expect(app.status == .ok)
             #expect(!app.text.contains("fake-other"))
-            #expect(try await send(.post, "/__mock/world/conversations", #"{"id":"c9","workspace":"acme"}"#).status == .ok)
+            #expect(
+                try await send(.post, "/__mock/world/conversations", #"{"id":"c9","workspace":"acme"}"#).status == .ok)
             #expect(try await client.get("/conversations/c9", token: fixture.botToken).status == .ok)
             #expect(try await send(.post, "/__mock/world/conversations", #"{"id":"c9"}"#).status == .badRequest)
         }

@@ -85,7 +85,9 @@ struct FaultTests {
             try await fixture.intercom.addFault(spec)
             let statuses = try await fixture.withClient { client in
                 var statuses: [Int] = []
-                for _ in 0..<40 { statuses.append(Int(try await client.get("/me", token: fixture.botToken).status.code)) }
+                for _ in 0..<40 {
+                    statuses.append(Int(try await client.get("/me", token: fixture.botToken).status.code))
+                }
                 return statuses
             }
             try await fixture.intercom.reset()
@@ -97,7 +99,8 @@ struct FaultTests {
         #expect(first.contains(200))
         #expect(first.contains(500))
         // A different seed gives a different run.
-        try await fixture.intercom.addFault(FaultSpec(path: "/me", kind: .status, status: 500, probability: 0.5, seed: 43))
+        try await fixture.intercom.addFault(
+            FaultSpec(path: "/me", kind: .status, status: 500, probability: 0.5, seed: 43))
         let other = try await fixture.withClient { client in
             var statuses: [Int] = []
             for _ in 0..<40 { statuses.append(Int(try await client.get("/me", token: fixture.botToken).status.code)) }
@@ -141,16 +144,16 @@ struct FaultTests {
         let fixture = try Fixture()
         try await fixture.intercom.addFault(FaultSpec(path: "/me", kind: .drop, times: 1))
         try await fixture.withLiveServer { server in
-        let dropped = try await RawHTTP.exchange(port: server.port, request: "GET /me HTTP/1.1\r\nHost: x\r\n\r\n")
-        #expect(dropped.closedByPeer)
-        #expect(dropped.bytes.isEmpty)
-        // The server lives on: the next request is answered.
-        let answered = try await RawHTTP.exchange(
-            port: server.port, request: "GET /me HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
-        #expect(String(decoding: answered.bytes, as: UTF8.self).hasPrefix("HTTP/1.1 401"))
-        let journal = await fixture.intercom.journalEntries()
-        #expect(journal.first?.status == nil)
-        #expect(journal.first?.fault == "f1:drop")
+            let dropped = try await RawHTTP.exchange(port: server.port, request: "GET /me HTTP/1.1\r\nHost: x\r\n\r\n")
+            #expect(dropped.closedByPeer)
+            #expect(dropped.bytes.isEmpty)
+            // The server lives on: the next request is answered.
+            let answered = try await RawHTTP.exchange(
+                port: server.port, request: "GET /me HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            #expect(String(decoding: answered.bytes, as: UTF8.self).hasPrefix("HTTP/1.1 401"))
+            let journal = await fixture.intercom.journalEntries()
+            #expect(journal.first?.status == nil)
+            #expect(journal.first?.fault == "f1:drop")
         }
     }
 }

@@ -119,7 +119,9 @@ extension TestClientProtocol {
         return try await execute(uri: path, method: .get, headers: headers)
     }
 
-    func post(_ path: String, token: String? = nil, json: String? = nil, form: String? = nil) async throws -> TestResponse {
+    func post(_ path: String, token: String? = nil, json: String? = nil, form: String? = nil) async throws
+        -> TestResponse
+    {
         var headers: HTTPFields = [:]
         if let token { headers[.authorization] = "Bearer \(token)" }
         var body: ByteBuffer?

@@ -125,7 +125,8 @@ struct OAuthTests {
             let code2 = try #require(
                 try Self.redirect(
                     try await client.get(
-                        Self.login(email: "alice@acme.test", password: Fake.alicePassword, extra: ["workspace": "acme-eu"]))
+                        Self.login(
+                            email: "alice@acme.test", password: Fake.alicePassword, extra: ["workspace": "acme-eu"]))
                 ).items["code"])
             let json = #"{"code":"\#(code2)","client_id":"\#(Fake.clientID)","client_secret":"\#(Fake.clientSecret)"}"#
             let jsonAnswer = try await client.post("/auth/eagle/token", json: json)

@@ -34,9 +34,11 @@ struct PersistenceTests {
         ]
         secrets += try await fixture.withClient { client in
             // Leave a pending code and a freshly exchanged token in the world.
-            let login = "/oauth?" + query([
-                "client_id": Fake.clientID, "state": "s", "email": "bob@acme.test", "password": Fake.bobPassword,
-            ])
+            let login =
+                "/oauth?"
+                + query([
+                    "client_id": Fake.clientID, "state": "s", "email": "bob@acme.test", "password": Fake.bobPassword,
+                ])
             let pending = try OAuthTests.redirect(try await client.get(login)).items["code"] ?? ""
             let used = try OAuthTests.redirect(try await client.get(login)).items["code"] ?? ""
             let form = query(["code": used, "client_id": Fake.clientID, "client_secret": Fake.clientSecret])
@@ -64,7 +66,8 @@ struct PersistenceTests {
         let restarted = try MockIntercom.load(from: FileWorldPersistence(fileURL: file), logger: Fixture.logger)
         let bot = try #require(await restarted.world.tokens.first { $0.teammateID == "1001" })
         #expect(bot.death?.cause == .tokenRevoked)
-        try await MockServer.buildApplication(intercom: restarted, logger: Fixture.logger).test(.router) { client async throws in
+        try await MockServer.buildApplication(intercom: restarted, logger: Fixture.logger).test(.router) {
+            client async throws in
             #expect(try await client.get("/me", token: fixture.botToken).status == .unauthorized)
             #expect(try await client.get("/me", token: fixture.bobToken).status == .ok)
         }
@@ -99,7 +102,8 @@ struct PersistenceTests {
             #expect(try await client.get("/me", token: fixture.botToken).status == .ok)
             #expect(try await client.get("/admins", token: fixture.botToken).status == .ok)
             #expect(try await client.get("/__mock/faults").text.contains("f1") == false)
-            let journal = try JSONSerialization.jsonObject(with: Data(try await client.get("/__mock/journal").text.utf8))
+            let journal = try JSONSerialization.jsonObject(
+                with: Data(try await client.get("/__mock/journal").text.utf8))
             #expect((journal as? [Any])?.count == 2)
         }
         #expect(try FileWorldPersistence(fileURL: file).loadWorld() == fixture.world)

@@ -50,7 +50,8 @@ struct RateLimitTests {
             #expect(try await client.get("/me", token: fixture.aliceToken).status == .ok)
             #expect(try await client.get("/me", token: fixture.aliceToken).status == .tooManyRequests)
             let bad = try await client.execute(
-                uri: "/__mock/world/rate-limit", method: .put, body: ByteBuffer(string: #"{"limit":1,"window_seconds":0}"#))
+                uri: "/__mock/world/rate-limit", method: .put,
+                body: ByteBuffer(string: #"{"limit":1,"window_seconds":0}"#))
             #expect(bad.status == .badRequest)
         }
     }

@@ -13,7 +13,8 @@ struct ServerTests {
         #expect(server.baseURL == "http://127.0.0.1:\(server.port)")
         let answer = try await RawHTTP.exchange(
             port: server.port,
-            request: "GET /me HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \(fixture.botToken)\r\nConnection: close\r\n\r\n")
+            request:
+                "GET /me HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \(fixture.botToken)\r\nConnection: close\r\n\r\n")
         let text = String(decoding: answer.bytes, as: UTF8.self)
         #expect(text.hasPrefix("HTTP/1.1 200"))
         #expect(text.contains(#""id_code":"acme""#))
