@@ -47,6 +47,16 @@ struct APIRouteTests {
         }
     }
 
+    @Test("a path the mock does not serve answers an error.list 404, as Intercom does")
+    func unknownPath() async throws {
+        let fixture = try Fixture()
+        try await fixture.withClient { client in
+            let response = try await client.get("/contacts", token: fixture.botToken)
+            #expect(response.status == .notFound)
+            #expect(try response.errorCode() == "not_found")
+        }
+    }
+
     @Test("GET /me tells the EU workspace's region for an EU token")
     func meTellsRegion() async throws {
         let fixture = try Fixture()
