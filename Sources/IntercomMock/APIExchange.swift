@@ -37,6 +37,8 @@ struct APIOutcome: Sendable {
         case token(TokenResponse)
         case errors(ErrorList)
         case html(String)
+        /// JSON already encoded (a cached answer).
+        case encoded(Data)
         case emptyObject
         case none
     }
@@ -44,6 +46,14 @@ struct APIOutcome: Sendable {
     var status: Int
     var headers: [(String, String)] = []
     var payload: Payload
+
+    /// Compact JSON, slashes unescaped as Intercom sends them.
+    static func encode<T: Encodable>(_ value: T) -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.withoutEscapingSlashes]
+        // Encoding these plain structs cannot fail; an empty object is a safe answer if it ever did.
+        return (try? encoder.encode(value)) ?? Data("{}".utf8)
+    }
 
     static func error(_ status: Int, _ code: IntercomErrorCode, _ message: String, requestID: String) -> APIOutcome {
         APIOutcome(

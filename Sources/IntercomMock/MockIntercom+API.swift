@@ -7,7 +7,6 @@ extension MockIntercom {
     /// `appliedFault` is set when a latency fault already delayed this request: faults are not
     /// drawn twice for one request.
     func serve(_ request: APIRequest, appliedFault: String? = nil) -> APIStep {
-        var fault = appliedFault
         if appliedFault == nil {
             switch decideFault(method: request.method, path: request.path) {
             case .none:
@@ -15,15 +14,16 @@ extension MockIntercom {
             case .latency(let milliseconds, let label):
                 return .delay(milliseconds: milliseconds, fault: label)
             case .status(let status, let body, let label):
-                return finish(request, faultOutcome(status: status, body: body), fault: label)
+                return finish(
+                    request, faultOutcome(status: status, body: body), requestID: newRequestID(), fault: label)
             case .rateLimit(let label):
-                let headers = rateLimitHeaders(remaining: 0, reset: currentWindowStart() + world.rateLimit.windowSeconds)
+                let headers = rateLimitHeaders(
+                    remaining: 0, reset: currentWindowStart() + world.rateLimit.windowSeconds)
                 var outcome = APIOutcome.error(
                     429, .rateLimitExceeded, "Rate limit exceeded", requestID: newRequestID())
                 outcome.headers = headers
-                return finish(request, outcome, fault: label)
+                return finish(request, outcome, requestID: newRequestID(), fault: label)
             case .drop(let label):
-                fault = label
                 journal.append {
                     JournalEntry(
                         sequence: $0, time: now(), method: request.method, path: request.path, status: nil,
@@ -35,25 +35,30 @@ extension MockIntercom {
         let requestID = newRequestID()
         switch request.route {
         case .authorize:
-            return finish(request, authorize(query: request.query, requestID: requestID), fault: fault)
+            return finish(
+                request, authorize(query: request.query, requestID: requestID), requestID: requestID,
+                fault: appliedFault)
         case .tokenExchange:
-            return finish(request, exchangeCode(request, requestID: requestID), fault: fault)
+            return finish(
+                request, exchangeCode(request, requestID: requestID), requestID: requestID, fault: appliedFault)
         default:
             var token: (label: String?, alive: Bool?) = (nil, nil)
             let outcome = authenticated(request, requestID: requestID, token: &token)
-            return finish(request, outcome, fault: fault, token: token.label, tokenAlive: token.alive)
+            return finish(
+                request, outcome, requestID: requestID, fault: appliedFault,
+                token: token.label, tokenAlive: token.alive)
         }
     }
 
+    /// Journals the answer and stamps it with the request id (the error list's own, when it has one).
     private func finish(
-        _ request: APIRequest, _ outcome: APIOutcome, fault: String?, token: String? = nil, tokenAlive: Bool? = nil
+        _ request: APIRequest, _ outcome: APIOutcome, requestID fallbackID: String, fault: String?,
+        token: String? = nil, tokenAlive: Bool? = nil
     ) -> APIStep {
         var outcome = outcome
-        let requestID: String
+        var requestID = fallbackID
         if case .errors(let list) = outcome.payload, let id = list.requestID {
             requestID = id
-        } else {
-            requestID = newRequestID()
         }
         outcome.headers.append(("X-Request-Id", requestID))
         journal.append {
@@ -114,6 +119,10 @@ extension MockIntercom {
         }
         switch request.route {
         case .me:
+            let key = teammate.id + "\u{0}" + workspace.idCode
+            if let body = meBodies[key] {
+                return APIOutcome(status: 200, payload: .encoded(body))
+            }
             var admin = Self.admin(teammate)
             admin.emailVerified = true
             admin.avatar = Avatar(imageURL: "https://static.intercomassets.com/assets/default-avatars/admins/128.png")
@@ -124,7 +133,9 @@ extension MockIntercom {
             admin.awayModeEnabled = nil
             admin.awayModeReassign = nil
             admin.teamIDs = nil
-            return APIOutcome(status: 200, payload: .admin(admin))
+            let body = APIOutcome.encode(admin)
+            meBodies[key] = body
+            return APIOutcome(status: 200, payload: .encoded(body))
         case .admins:
             let admins = world.teammates.filter { $0.workspaces.contains(workspace.idCode) }.map(Self.admin)
             return APIOutcome(status: 200, payload: .adminList(AdminList(admins: admins)))
@@ -158,8 +169,8 @@ extension MockIntercom {
     }
 
     private func reply(conversationID: String, body: Data, workspace: String, requestID: String) -> APIOutcome {
-        guard let index = world.conversations.firstIndex(where: { $0.id == conversationID && $0.workspaceID == workspace })
-        else {
+        let found = world.conversations.firstIndex { $0.id == conversationID && $0.workspaceID == workspace }
+        guard let index = found else {
             return .error(404, .notFound, "Resource Not Found", requestID: requestID)
         }
         guard let reply = try? JSONDecoder().decode(AdminReplyRequest.self, from: body) else {
@@ -257,7 +268,9 @@ extension MockIntercom {
         let requestID = newRequestID()
         switch body {
         case .html:
-            let page = "<html><head><title>\(status)</title></head><body><h1>\(status)</h1><p>Injected by relink's mock.</p></body></html>"
+            let page =
+                "<html><head><title>\(status)</title></head>"
+                + "<body><h1>\(status)</h1><p>Injected by relink's mock.</p></body></html>"
             return APIOutcome(status: status, payload: .html(page))
         case .json:
             let code: IntercomErrorCode =
@@ -273,7 +286,16 @@ extension MockIntercom {
         }
     }
 
+    /// A fresh request id in UUID layout: 16 hex digits of the per-process random prefix, then 16
+    /// of the counter.
     func newRequestID() -> String {
-        UUID().uuidString.lowercased()
+        requestCounter &+= 1
+        var hex = Array(Secret.hex(bytes: Self.bytes(requestIDPrefix) + Self.bytes(requestCounter)).utf8)
+        for position in [20, 16, 12, 8] { hex.insert(UInt8(ascii: "-"), at: position) }
+        return String(decoding: hex, as: UTF8.self)
+    }
+
+    private static func bytes(_ value: UInt64) -> [UInt8] {
+        (0..<8).map { UInt8(truncatingIfNeeded: value >> (56 - 8 * $0)) }
     }
 }

@@ -98,7 +98,8 @@ extension MockIntercom {
                 email: try required(request.teammate, "teammate"),
                 fromWorkspace: try required(request.workspace, "workspace"))
         case .appUninstalled:
-            return try uninstallApp(workspaceID: try required(request.workspace, "workspace"), clientID: request.clientID)
+            return try uninstallApp(
+                workspaceID: try required(request.workspace, "workspace"), clientID: request.clientID)
         case .permissionMissing:
             if let token = request.token {
                 return try withdrawPermission(token: token)

@@ -20,6 +20,12 @@ public actor MockIntercom {
     var nextFaultNumber = 1
     var journal = Journal(capacity: 10_000)
     var rateWindows: [String: RateWindow] = [:]
+    /// Encoded `/me` answers by teammate and workspace: `/me` is the hot path (health checks,
+    /// the benchmark), and its answer changes only when the world does.
+    var meBodies: [String: Data] = [:]
+    /// Request ids are a random per-process half and a counter: unique, and cheaper than a UUID.
+    let requestIDPrefix = UInt64.random(in: .min ... .max)
+    var requestCounter: UInt64 = 0
 
     /// How long an authorization code may wait for its exchange.
     public static let codeLifetime: TimeInterval = 600
@@ -60,6 +66,7 @@ public actor MockIntercom {
         let result = try change(&copy)
         try persistence?.saveWorld(copy)
         world = copy
+        meBodies.removeAll()
         return result
     }
 
@@ -73,7 +80,8 @@ public actor MockIntercom {
     public func issueToken(teammateEmail: String, workspaceID: String, clientID: String) throws -> String {
         let issuedAt = now()
         return try commit {
-            try $0.issueToken(teammateEmail: teammateEmail, workspaceID: workspaceID, clientID: clientID, issuedAt: issuedAt)
+            try $0.issueToken(
+                teammateEmail: teammateEmail, workspaceID: workspaceID, clientID: clientID, issuedAt: issuedAt)
         }
     }
 
@@ -81,6 +89,7 @@ public actor MockIntercom {
     public func reset() throws {
         try persistence?.saveWorld(initialWorld)
         world = initialWorld
+        meBodies.removeAll()
         faults.removeAll()
         journal.clear()
         rateWindows.removeAll()

@@ -41,7 +41,7 @@ extension MockServer {
         var apiRequest = APIRequest(
             route: route, method: request.method.rawValue, path: request.uri.path,
             authorization: request.headers[.authorization],
-            version: request.headers[Field.Name(IntercomVersion.headerName)!],
+            version: request.headers[versionHeader],
             contentType: request.headers[.contentType])
         if route == .authorize {
             for (key, value) in request.uri.queryParameters {
@@ -74,8 +74,9 @@ extension MockServer {
 
     static func response(_ outcome: APIOutcome) -> Response {
         var headers = HTTPFields()
+        headers.reserveCapacity(outcome.headers.count + 1)
         for (name, value) in outcome.headers {
-            if let name = Field.Name(name) { headers.append(Field(name: name, value: value)) }
+            if let name = headerNames[name] ?? Field.Name(name) { headers.append(Field(name: name, value: value)) }
         }
         let body: Data
         switch outcome.payload {
@@ -85,6 +86,7 @@ extension MockServer {
         case .token(let token): body = encodeJSON(token)
         case .errors(let list): body = encodeJSON(list)
         case .emptyObject: body = Data("{}".utf8)
+        case .encoded(let data): body = data
         case .html(let page):
             headers[.contentType] = "text/html; charset=utf-8"
             return Response(
@@ -99,9 +101,14 @@ extension MockServer {
     }
 
     static func encodeJSON<T: Encodable>(_ value: T) -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes]
-        // Encoding these plain structs cannot fail; an empty object is a safe answer if it ever did.
-        return (try? encoder.encode(value)) ?? Data("{}".utf8)
+        APIOutcome.encode(value)
     }
+
+    /// The names the mock sends, parsed once rather than per answer.
+    static let headerNames: [String: Field.Name] = Dictionary(
+        uniqueKeysWithValues: [
+            "X-Request-Id", "Location", RateLimitHeader.limit, RateLimitHeader.remaining, RateLimitHeader.reset,
+        ]
+        .map { ($0, Field.Name($0)!) })
+    static let versionHeader = Field.Name(IntercomVersion.headerName)!
 }

@@ -139,7 +139,8 @@ extension MockServer {
                     for workspace in edit.workspaces { _ = try world.requireWorkspace(workspace) }
                     let id = edit.id ?? "\(1_000_000 + world.takeSerial())"
                     world.addTeammate(
-                        id: id, email: edit.email, name: edit.name, password: edit.password, workspaces: edit.workspaces)
+                        id: id, email: edit.email, name: edit.name, password: edit.password, workspaces: edit.workspaces
+                    )
                     return world.redacted.teammates.first { $0.id == id }
                 }
             }
@@ -248,7 +249,8 @@ extension MockServer {
         do {
             return controlJSON(try await action())
         } catch let error as MockError {
-            return controlJSON(ControlError(error: error.message), status: error.kind == .notFound ? .notFound : .badRequest)
+            return controlJSON(
+                ControlError(error: error.message), status: error.kind == .notFound ? .notFound : .badRequest)
         } catch let error as DecodingError {
             return controlJSON(ControlError(error: "invalid JSON body: \(describe(error))"), status: .badRequest)
         } catch let error as WorldFileError {

@@ -9,6 +9,7 @@ public struct MockServer {
     /// The router with Intercom's routes and the control API under `/__mock/`.
     public static func buildRouter(intercom: MockIntercom) -> Router<MockRequestContext> {
         let router = Router(context: MockRequestContext.self)
+        router.add(middleware: NotFoundMiddleware())
         addAPIRoutes(to: router, intercom: intercom)
         addControlRoutes(to: router, intercom: intercom)
         addInspectRoutes(to: router, intercom: intercom)

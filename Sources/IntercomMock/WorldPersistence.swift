@@ -76,6 +76,12 @@ public struct FileWorldPersistence: WorldPersistence {
             try? FileManager.default.removeItem(at: temporary)
             throw WorldFileError(path: fileURL.path, problem: "cannot be replaced (\(reason))")
         }
+        // fsync the directory too, so the rename itself survives a crash.
+        let directoryFD = open(directory.path, O_RDONLY)
+        if directoryFD >= 0 {
+            fsync(directoryFD)
+            close(directoryFD)
+        }
     }
 
     private static func describe(_ error: any Error) -> String {

@@ -1,0 +1,125 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import IntercomAPI
+import Testing
+
+@testable import IntercomMock
+
+@Suite("Control API: world, journal")
+struct ControlAPITests {
+    @Test("GET /__mock/world shows the world without a digest, salt or secret")
+    func redactedWorld() async throws {
+        let fixture = try Fixture()
+        try await fixture.withClient { client in
+            let response = try await client.get("/__mock/world")
+            #expect(response.status == .ok)
+            let text = response.text
+            #expect(text.contains("jira-bot@acme.test"))
+            #expect(text.contains(#""status" : "alive""#))
+            #expect(text.contains(#""client_id" : "relink-test-client""#))
+            for forbidden in ["sha256", "salt", "digest", fixture.botToken, Fake.clientSecret, Fake.botPassword] {
+                #expect(!text.contains(forbidden), "\(forbidden) leaked")
+            }
+            let world = fixture.world
+            let worldHashes = world.tokens.map(\.digest) + world.teammates.map(\.password.sha256)
+            #expect(worldHashes.allSatisfy { !text.contains($0) })
+        }
+    }
+
+    @Test("world edits: workspace, teammate, password, memberships, app, conversation")
+    func worldEdits() async throws {
+        let fixture = try Fixture()
+        try await fixture.withClient { client in
+            func send(_ method: HTTPRequest.Method, _ uri: String, _ json: String) async throws -> TestResponse {
+                try await client.execute(
+                    uri: uri, method: method, headers: [.contentType: "application/json"],
+                    body: ByteBuffer(string: json))
+            }
+            #expect(
+                try await send(
+                    .post, "/__mock/world/workspaces", #"{"id_code":"acme-au","name":"Acme AU","region":"AU"}"#
+                ).status == .ok)
+            #expect(
+                try await send(.post, "/__mock/world/workspaces", #"{"id_code":"x","name":"X","region":"MARS"}"#).status
+                    == .badRequest)
+            let added = try await send(
+                .post, "/__mock/world/teammates",
+                #"{"email":"carol@acme.test","name":"Carol","password":"fake-carol","workspaces":["acme-au"]}"#)
+            #expect(added.status == .ok)
+            #expect(
+                try await send(
+                    .post, "/__mock/world/teammates",
+                    #"{"email":"dan@acme.test","name":"Dan","password":"x","workspaces":["nowhere"]}"#
+                ).status == .notFound)
+
+            func login(_ email: String, _ password: String, _ workspace: String) async throws -> Int {
+                let uri =
+                    "/oauth?"
+                    + query([
+                        "client_id": Fake.clientID, "state": "s", "email": email, "password": password,
+                        "workspace": workspace,
+                    ])
+                return Int(try await client.get(uri).status.code)
+            }
+            #expect(try await login("carol@acme.test", "fake-carol", "acme-au") == 302)
+            #expect(
+                try await send(.put, "/__mock/world/teammates/carol@acme.test/password", #"{"password":"fake-2"}"#)
+                    .status == .ok)
+            #expect(try await login("carol@acme.test", "fake-carol", "acme-au") == 401)
+            #expect(try await login("carol@acme.test", "fake-2", "acme-au") == 302)
+
+            #expect(try await login("carol@acme.test", "fake-2", "acme") == 403)
+            #expect(
+                try await send(
+                    .post, "/__mock/world/memberships", #"{"teammate":"carol@acme.test","workspace":"acme"}"#
+                ).status == .ok)
+            #expect(try await login("carol@acme.test", "fake-2", "acme") == 302)
+            let removed = try await send(
+                .delete, "/__mock/world/memberships", #"{"teammate":"bob@acme.test","workspace":"acme"}"#)
+            #expect(removed.status == .ok)
+            #expect(try await client.get("/me", token: fixture.bobToken).status == .unauthorized)
+            #expect(try await login("bob@acme.test", Fake.bobPassword, "acme") == 403)
+            // Adding bob back lifts the refusal.
+            _ = try await send(.post, "/__mock/world/memberships", #"{"teammate":"bob@acme.test","workspace":"acme"}"#)
+            #expect(try await login("bob@acme.test", Fake.bobPassword, "acme") == 302)
+
+            let app = try await send(
+                .post, "/__mock/world/apps",
+                #"{"client_id":"other","client_secret":"fake-other","name":"Other","redirect_uris":["http://127.0.0.1:9/o"]}"#
+            )
+            #expect(app.status == .ok)
+            #expect(!app.text.contains("fake-other"))
+            #expect(
+                try await send(.post, "/__mock/world/conversations", #"{"id":"c9","workspace":"acme"}"#).status == .ok)
+            #expect(try await client.get("/conversations/c9", token: fixture.botToken).status == .ok)
+            #expect(try await send(.post, "/__mock/world/conversations", #"{"id":"c9"}"#).status == .badRequest)
+        }
+    }
+
+    @Test("the journal shows requests in order, tokens only as public ids or [redacted]")
+    func journal() async throws {
+        let fixture = try Fixture()
+        try await fixture.withClient { client in
+            _ = try await client.get("/me", token: fixture.botToken)
+            _ = try await client.get("/admins", token: "stolen-or-made-up")
+            _ = try await client.get("/me")
+            let response = try await client.get("/__mock/journal")
+            let entries = try Self.decodeJournal(response.text)
+            #expect(entries.map(\.path) == ["/me", "/admins", "/me"])
+            #expect(entries.map(\.status) == [200, 401, 401])
+            #expect(entries.map(\.token) == ["tok-1", "[redacted]", nil])
+            #expect(entries.allSatisfy { !$0.requestID.isEmpty })
+            #expect(!response.text.contains(fixture.botToken))
+            #expect(!response.text.contains("stolen-or-made-up"))
+            let limited = try Self.decodeJournal(try await client.get("/__mock/journal?limit=1").text)
+            #expect(limited.map(\.status) == [401])
+        }
+    }
+
+    static func decodeJournal(_ text: String) throws -> [JournalEntry] {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        return try decoder.decode([JournalEntry].self, from: Data(text.utf8))
+    }
+}
