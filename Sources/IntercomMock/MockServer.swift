@@ -3,6 +3,7 @@ import Hummingbird
 import IntercomAPI
 import Logging
 import NIOCore
+import ServiceLifecycle
 
 /// The mock Intercom's HTTP server.
 public struct MockServer {
@@ -39,9 +40,13 @@ public struct MockServer {
             continuation.yield(channel.localAddress?.port ?? 0)
             continuation.finish()
         }
+        // A service group of its own, so that shutdown is graceful (open connections finish)
+        // rather than a cancellation, which Hummingbird reports as an error.
+        let group = ServiceGroup(
+            configuration: .init(services: [application], gracefulShutdownSignals: [], logger: logger))
         let task = Task {
             defer { continuation.finish() }
-            try await application.run()
+            try await group.run()
         }
         var iterator = ports.makeAsyncIterator()
         guard let boundPort = await iterator.next() else {
@@ -49,7 +54,7 @@ public struct MockServer {
             try await task.value
             throw MockError(.invalid, "the mock server stopped before it listened")
         }
-        return RunningMockServer(host: host, port: boundPort, task: task)
+        return RunningMockServer(host: host, port: boundPort, task: task, group: group)
     }
 
     /// Runs the mock in the foreground until SIGINT or SIGTERM, then shuts down gracefully.
@@ -75,13 +80,14 @@ public struct RunningMockServer: Sendable {
     /// The port the OS chose (or the one asked for).
     public let port: Int
     let task: Task<Void, any Error>
+    let group: ServiceGroup
 
     /// `http://127.0.0.1:PORT`, no trailing slash.
     public var baseURL: String { MockServer.baseURL(host: host, port: port) }
 
-    /// Stops the server: cancelling the task shuts its service group down gracefully.
+    /// Stops the server gracefully and returns once it has stopped.
     public func shutdown() async {
-        task.cancel()
+        await group.triggerGracefulShutdown()
         _ = await task.result
     }
 }

@@ -18,7 +18,12 @@ struct REPLTests {
         environment["TERM"] = "xterm"
         environment["NO_COLOR"] = "1"
         environment["HOME"] = directory.url.path
-        let repl = try PseudoTerminalSession(try relinkExecutable(), ["--store", store], environment: environment)
+        // relink runs under a shell that prints its exit status on the terminal: other tests spawn
+        // processes too, and a reaper of theirs may collect relink before this test could.
+        let shell = URL(fileURLWithPath: "/bin/sh")
+        let script = #"trap '' INT; "$0" "$@"; echo "relink exit status $?""#
+        let repl = try PseudoTerminalSession(
+            shell, ["-c", script, try relinkExecutable().path, "--store", store], environment: environment)
         #expect(repl.expect("relink> "), "no prompt: \(repl.screen)")
 
         // Tab completes the command, then the project key: "sh⇥SU⇥⏎" runs `show SUP`. (libedit
@@ -62,8 +67,9 @@ struct REPLTests {
         #expect(!repl.screen[abandoned...].contains("Not connected to Intercom"), "the abandoned revoke ran")
 
         // Ctrl-D on an empty line leaves, with exit status 0.
+        mark = repl.mark
         repl.type("\u{4}")
-        #expect(repl.waitForExit() == 0)
+        #expect(repl.expect("relink exit status 0", after: mark), "\(repl.screen[mark...])")
 
         let history = URL(fileURLWithPath: store).appendingPathComponent("history")
         let lines = try String(contentsOf: history, encoding: .utf8).split(separator: "\n").map(String.init)

@@ -140,15 +140,4 @@ final class PseudoTerminalSession {
     }
 
     var mark: String.Index { screen.endIndex }
-
-    /// Waits for the program to end, at most `seconds`; its exit status, or nil.
-    func waitForExit(within seconds: Double = 20) -> Int32? {
-        let deadline = Date().addingTimeInterval(seconds)
-        var status: Int32 = 0
-        while Date() < deadline {
-            _ = expect("\u{0}", within: 0.2)  // drain output so the child never blocks writing
-            if waitpid(pid, &status, WNOHANG) == pid { return (status >> 8) & 0xFF }
-        }
-        return nil
-    }
 }

@@ -10,7 +10,7 @@ extension Session {
         }
         let service = try await connectionService()
         guard case .mock(let baseURL) = service.configuration.target else { throw CommandFailure("no mock in use") }
-        let control = MockControlClient(baseURL: baseURL)
+        let control = MockControlClient(baseURL: baseURL, httpClient: httpClient)
         do {
             switch command {
             case .world:

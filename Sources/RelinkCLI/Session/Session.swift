@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import IntercomClient
 import IntercomMock
 import Logging
 import RelinkCore
@@ -18,6 +19,11 @@ final class Session {
     var renderer: TextRenderer { TextRenderer(style: style) }
     private var mock: RunningMockServer?
     private var service: ConnectionService?
+    /// Every call to Intercom or the mock goes through this client; `close()` shuts it down
+    /// before the built-in mock, whose graceful shutdown waits for open connections.
+    private(set) lazy var httpClient = HTTPClient(
+        eventLoopGroupProvider: .singleton, configuration: HTTPIntercomClient.recommendedConfiguration())
+    private var httpClientStarted = false
     private var teammateEmails: [String]?
 
     enum Target: Equatable {
@@ -38,8 +44,9 @@ final class Session {
         self.interactive = interactive
     }
 
-    /// Stops the built-in mock, if it was started.
+    /// Closes connections to Intercom, then stops the built-in mock, if either was started.
     func close() async {
+        if httpClientStarted { try? await httpClient.shutdown() }
         await mock?.shutdown()
         mock = nil
     }
@@ -68,8 +75,10 @@ final class Session {
         case .real:
             serviceTarget = .real(region: region)
         }
+        httpClientStarted = true
         let created = ConnectionService(
-            store: store, configuration: ServiceConfiguration(target: serviceTarget), interaction: TerminalInteraction())
+            store: store, configuration: ServiceConfiguration(target: serviceTarget), httpClient: httpClient,
+            interaction: TerminalInteraction())
         service = created
         return created
     }
