@@ -79,7 +79,12 @@ let package = Package(
         // Fixture generators: the demo fixture and large stores (shared by Fixtures/large and the benchmarks).
         .target(name: "RelinkFixtures", dependencies: ["RelinkCore", "RelinkStore", "IntercomMock"]),
         .executableTarget(
-            name: "relink-bench", dependencies: ["RelinkCore", "RelinkStore", "RelinkFixtures", "IntercomMock"]),
+            name: "relink-bench",
+            dependencies: [
+                "RelinkCore", "RelinkStore", "RelinkFixtures", "IntercomMock", "IntercomClient", "RelinkService",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]
+        ),
         // A child process for the crash and concurrency tests of the store: commits in a loop.
         .executableTarget(name: "store-torture", dependencies: ["RelinkCore", "RelinkStore"]),
 

@@ -13,6 +13,8 @@ public struct CheckResult: Sendable, Equatable {
     /// The transition the check caused (connected → broken, broken → connected), if any.
     public var event: ConnectionEvent?
     public var state: ConnectionState.StateName
+    /// How long Intercom took to answer (with retries).
+    public var duration: Duration = .zero
 }
 
 /// Reported after each project's check.
@@ -52,19 +54,32 @@ extension ConnectionService {
         }
         var results: [CheckResult] = []
         results.reserveCapacity(targets.count)
-        await withTaskGroup(of: (ProjectKey, CheckOutcome).self) { group in
+        await withTaskGroup(of: (ProjectKey, CheckOutcome, Duration).self) { group in
             var pending = targets.makeIterator()
             func startNext() {
                 guard let (key, authorization) = pending.next() else { return }
                 let token = store.token(id: authorization.tokenID)
-                group.addTask { [self] in (key, await probe(authorization, token: token)) }
+                group.addTask { [self] in
+                    let clock = ContinuousClock()
+                    let started = clock.now
+                    let outcome = await probe(authorization, token: token)
+                    return (key, outcome, clock.now - started)
+                }
             }
             for _ in 0..<configuration.checkConcurrency { startNext() }
-            while let (key, outcome) = await group.next() {
+            // Results are committed in batches: one fdatasync per batch instead of per check,
+            // without holding a finished result back longer than the batch takes to fill.
+            var batch: [(ProjectKey, CheckOutcome, Duration)] = []
+            while let finished = await group.next() {
                 startNext()
-                let result = record(outcome, for: key, actor: actor)
-                results.append(result)
-                progress(CheckProgress(done: results.count, total: targets.count, latest: result))
+                batch.append(finished)
+                if batch.count >= Self.checkCommitBatch || results.count + batch.count == targets.count {
+                    for result in record(batch, actor: actor) {
+                        results.append(result)
+                        progress(CheckProgress(done: results.count, total: targets.count, latest: result))
+                    }
+                    batch.removeAll(keepingCapacity: true)
+                }
             }
         }
         return results.sorted { $0.key < $1.key }
@@ -92,24 +107,30 @@ extension ConnectionService {
         }
     }
 
-    private func record(_ outcome: CheckOutcome, for key: ProjectKey, actor: String) -> CheckResult {
+    static var checkCommitBatch: Int { 64 }
+
+    private func record(_ batch: [(ProjectKey, CheckOutcome, Duration)], actor: String) -> [CheckResult] {
         do {
             return try store.update { transaction in
-                var connection = transaction.connection(for: key)
-                guard connection.state.authorization != nil else {
-                    // Revoked by someone else while the check ran: nothing to record.
-                    return CheckResult(key: key, outcome: outcome, event: nil, state: connection.state.name)
+                try batch.map { key, outcome, duration in
+                    var connection = transaction.connection(for: key)
+                    guard connection.state.authorization != nil else {
+                        // Revoked by someone else while the check ran: nothing to record.
+                        return CheckResult(key: key, outcome: outcome, event: nil, state: connection.state.name, duration: duration)
+                    }
+                    let event = try connection.recordCheck(outcome, at: Timestamp.rounded(configuration.now()), by: actor)
+                    transaction.put(connection)
+                    if let event { transaction.record(event) }
+                    return CheckResult(key: key, outcome: outcome, event: event, state: connection.state.name, duration: duration)
                 }
-                let event = try connection.recordCheck(outcome, at: Timestamp.rounded(configuration.now()), by: actor)
-                transaction.put(connection)
-                if let event { transaction.record(event) }
-                return CheckResult(key: key, outcome: outcome, event: event, state: connection.state.name)
             }
         } catch {
-            configuration.logger.error("recording the check of \(key) failed: \(error)")
-            return CheckResult(
-                key: key, outcome: .transientFailure(reason: "the result could not be recorded: \(error)"), event: nil,
-                state: store.connection(for: key).state.name)
+            configuration.logger.error("recording checks failed: \(error)")
+            return batch.map { key, _, duration in
+                CheckResult(
+                    key: key, outcome: .transientFailure(reason: "the result could not be recorded: \(error)"), event: nil,
+                    state: store.connection(for: key).state.name, duration: duration)
+            }
         }
     }
 

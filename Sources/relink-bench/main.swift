@@ -4,11 +4,17 @@
 //       a store of N projects in every state (the generator of Fixtures/large)
 //   relink-bench fixtures [--root Fixtures]
 //       writes Fixtures/demo and Fixtures/large (5,000 projects) anew
+//   relink-bench check --store DIR --endpoint URL [--concurrency N]
+//       `check --all` through the connection service against a (standalone) mock: checks per
+//       second and per-check latency; Scripts/bench-check.sh runs it beside wrk
 //   relink-bench store [--sizes 1000,10000,100000] [--commits 1000] [--work DIR]
 //       open time, one commit's latency (median, p99) and peak memory per size, each measured in
 //       a fresh child process, with TinyDB (Scripts/tinydb_baseline.py) on the same records beside it
+import AsyncHTTPClient
 import Foundation
+import IntercomClient
 import IntercomMock
+import RelinkService
 import RelinkCore
 import RelinkFixtures
 import RelinkStore
@@ -155,6 +161,43 @@ func benchStore(arguments: [String]) throws {
     }
 }
 
+func benchCheck(arguments: [String]) async throws {
+    guard let storePath = option("--store", in: arguments), let endpoint = option("--endpoint", in: arguments) else {
+        fail("usage: relink-bench check --store DIR --endpoint URL [--concurrency N]")
+    }
+    let concurrency = Int(option("--concurrency", in: arguments) ?? "16") ?? 16
+    let store = try Store(directory: URL(fileURLWithPath: storePath))
+    let httpClient = HTTPClient(
+        eventLoopGroupProvider: .singleton,
+        configuration: HTTPIntercomClient.recommendedConfiguration(maxConnectionsPerHost: concurrency))
+    let service = ConnectionService(
+        store: store,
+        configuration: ServiceConfiguration(target: .mock(baseURL: endpoint), checkConcurrency: concurrency),
+        httpClient: httpClient)
+    let clock = ContinuousClock()
+    let started = clock.now
+    let results = try await service.check(nil)
+    let elapsed = clock.now - started
+    try await httpClient.shutdown()
+    let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+    let latencies = results.map { Double($0.duration.components.seconds) * 1000 + Double($0.duration.components.attoseconds) / 1e15 }
+        .sorted()
+    var outcomes: [String: Int] = [:]
+    for result in results {
+        switch result.outcome {
+        case .healthy: outcomes["healthy", default: 0] += 1
+        case .rejected: outcomes["rejected", default: 0] += 1
+        case .transientFailure: outcomes["transient", default: 0] += 1
+        }
+    }
+    let report: [String: Any] = [
+        "checks": results.count, "seconds": seconds, "checks_per_second": Double(results.count) / seconds,
+        "p50_ms": percentile(latencies, 0.5), "p99_ms": percentile(latencies, 0.99), "concurrency": concurrency,
+        "outcomes": outcomes,
+    ]
+    print(String(decoding: try JSONSerialization.data(withJSONObject: report, options: [.sortedKeys]), as: UTF8.self))
+}
+
 let arguments = Array(CommandLine.arguments.dropFirst())
 do {
     switch arguments.first {
@@ -176,6 +219,8 @@ do {
         }
     case "store":
         try benchStore(arguments: arguments)
+    case "check":
+        try await benchCheck(arguments: arguments)
     case "store-child":
         guard arguments.count == 3, let commits = Int(arguments[2]) else { fail("usage: relink-bench store-child DIR COMMITS") }
         try measureChild(directory: URL(fileURLWithPath: arguments[1]), commits: commits)
