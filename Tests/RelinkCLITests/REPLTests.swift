@@ -48,7 +48,9 @@ struct REPLTests {
 
         // Ctrl-R finds the earlier `show SUP`.
         mark = repl.mark
-        repl.type("\u{12}show S")
+        repl.type("\u{12}")
+        #expect(repl.expect("bck:", after: mark), "libedit's reverse-search prompt")
+        repl.type("show S")
         #expect(repl.expect("show SUP", after: mark))
         repl.type("\r")
         #expect(repl.expect("Customer Support", after: mark), "\(repl.screen)")
