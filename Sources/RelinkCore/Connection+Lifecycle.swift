@@ -101,7 +101,8 @@ extension Connection {
         let previousAuthorization = state.authorization
         state = next
         if let workspace = next.authorization?.workspace { lastWorkspace = workspace }
-        if kind != .recovered, next.authorization != nil { lastCheck = nil }
+        // A new authorization has not been checked yet; a check's own transition keeps its record.
+        if [.connected, .reconnected, .appUserChanged].contains(kind) { lastCheck = nil }
         var event = ConnectionEvent(
             at: time, project: projectKey, kind: kind, from: from, to: next.name,
             workspace: (next.authorization ?? previousAuthorization)?.workspace,

@@ -38,6 +38,7 @@ struct LifecycleTests {
         #expect(connection.state.name == .broken)
         #expect(event.kind == .broken && event.cause == .tokenRevoked)
         #expect(event.evidence?.requestID == "req-1")
+        #expect(connection.lastCheck?.result == .rejected, "the check that found the break is the last check")
     }
 
     @Test func aRealAPIDiagnosisListsEveryCauseThatFits() throws {
