@@ -32,7 +32,20 @@ release: deps
 	$(SWIFT) build -c release
 
 # Benchmarks are release builds; see BENCHMARKS.md for the figures and the machine.
-bench: bench-store
+bench: bench-store bench-mock bench-check bench-startup
 
-bench-store: release
+bench-store: deps
 	bash Scripts/bench-store.sh
+
+bench-mock: deps
+	bash Scripts/bench-mock.sh
+
+bench-check: deps
+	bash Scripts/bench-check.sh
+
+bench-startup: deps
+	bash Scripts/bench-startup.sh
+
+# Regenerates Fixtures/demo and Fixtures/large with the generator the benchmarks use.
+fixtures: deps
+	$(SWIFT) run relink-bench fixtures
