@@ -47,6 +47,7 @@ struct CommandParserTests {
         }
         #expect(try CommandParser.parse("") == nil)
         #expect(try CommandParser.parse("   # a comment") == nil)
+        #expect(try CommandParser.parse(#"# the customer said: "it broke"#) == nil, "quotes in a comment need not balance")
     }
 
     @Test(arguments: [

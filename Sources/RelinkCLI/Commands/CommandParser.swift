@@ -4,6 +4,8 @@ import RelinkCore
 /// and how the command is used.
 enum CommandParser {
     static func parse(_ line: String) throws(UsageError) -> Command? {
+        // A comment is not split into words: its quotes need not balance ("it broke, he said).
+        if line.drop(while: \.isWhitespace).hasPrefix("#") { return nil }
         let words: [String]
         do { words = try Words.split(line) } catch { throw UsageError("unterminated quote in: \(line)") }
         return try parse(words: words)
