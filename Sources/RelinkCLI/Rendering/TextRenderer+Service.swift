@@ -25,7 +25,9 @@ extension TextRenderer {
                 return "\(key)\(indicator)  not checked: \(reason); state kept"
             }
         }
-        let summary = ["healthy", "broken", "transient failure"].compactMap { name in counts[name].map { "\($0) \(name)" } }
+        let summary = ["healthy", "broken", "transient failure"].compactMap { name in
+            counts[name].map { "\($0) \(name)" + (name == "transient failure" && $0 != 1 ? "s" : "") }
+        }
         return (lines + ["Checked \(results.count): " + summary.joined(separator: ", ") + "."]).joined(separator: "\n")
     }
 
