@@ -43,15 +43,14 @@ struct ScenarioTests {
             return
         }
         guard let golden = try? String(contentsOf: file, encoding: .utf8) else {
-            Issue.record(
-                "\(name) has no transcript (\(file.path)). Record it on purpose and review it: "
-                    + "RELINK_RECORD=1 swift test --filter ScenarioTests")
+            let record = "RELINK_RECORD=1 swift test --filter ScenarioTests"
+            Issue.record("\(name) has no transcript (\(file.path)). Record it on purpose and review it: \(record)")
             return
         }
+        let rerecord = "If the change is intended, re-record with RELINK_RECORD=1 swift test --filter ScenarioTests"
         #expect(
             transcript == golden,
-            "\(name).transcript differs: \(Transcript.firstDifference(transcript, golden)). If the change is intended, "
-                + "re-record with RELINK_RECORD=1 swift test --filter ScenarioTests and review the diff.")
+            "\(name).transcript differs at \(Transcript.firstDifference(transcript, golden))\n\(rerecord) and review the diff.")
     }
 
     @Test func theNormaliserMakesUnstablePartsStable() {
