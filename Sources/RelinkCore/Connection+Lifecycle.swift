@@ -23,9 +23,15 @@ extension Connection {
     public mutating func reconnect(
         _ authorization: Authorization, by actor: String, allowWorkspaceChange: Bool = false
     ) throws(LifecycleError) -> ConnectionEvent {
-        guard state.authorization != nil else { throw .notConnected(projectKey) }
-        let detail = try confirmWorkspace(authorization.workspace, allowed: allowWorkspaceChange)
-        return apply(.connected(authorization), kind: .reconnected, at: authorization.since, actor: actor, detail: detail)
+        guard let previous = state.authorization else { throw .notConnected(projectKey) }
+        let workspaceChange = try confirmWorkspace(authorization.workspace, allowed: allowWorkspaceChange)
+        // Reconnecting as another teammate (after user-removed, say) changes the app user too.
+        let userChange = previous.appUser.id == authorization.appUser.id
+            ? nil : "app user \(previous.appUser.email) → \(authorization.appUser.email)"
+        let detail = [userChange, workspaceChange].compactMap { $0 }.joined(separator: "; ")
+        return apply(
+            .connected(authorization), kind: .reconnected, at: authorization.since, actor: actor,
+            detail: detail.isEmpty ? nil : detail)
     }
 
     /// connected or broken → connected as another teammate: revoke, then connect, as one step.

@@ -142,7 +142,11 @@ func benchStore(arguments: [String]) throws {
     print("size      system  open ms  commit median ms  commit p99 ms  commit max ms  peak MB")
     for size in sizes {
         let directory = work.appendingPathComponent("store-\(size)")
-        try generate(projects: size, into: directory, world: false)
+        // Generated in a child too: a child spawned by a large parent would report the parent's
+        // peak memory as its own (ru_maxrss survives the spawn).
+        let generator = try Process.run(URL(fileURLWithPath: me), arguments: ["generate", "--projects", String(size), "--out", directory.path])
+        generator.waitUntilExit()
+        guard generator.terminationStatus == 0 else { fail("generating \(size) projects failed") }
         let relink = try runChild(me, ["store-child", directory.path, String(commits)])
         func row(_ system: String, _ r: [String: Double]) {
             print(
@@ -152,7 +156,8 @@ func benchStore(arguments: [String]) throws {
         }
         row("relink", relink)
         let tinyFile = work.appendingPathComponent("tinydb-\(size).json")
-        try writeTinyDB(from: directory, to: tinyFile)
+        let writer = try Process.run(URL(fileURLWithPath: me), arguments: ["tinydb-file", directory.path, tinyFile.path])
+        writer.waitUntilExit()
         // TinyDB rewrites its whole file on every update: fewer commits at the large sizes keep the run short.
         let tinyCommits = size >= 100_000 ? 20 : size >= 10_000 ? 100 : commits
         let tiny = try runChild(
@@ -219,6 +224,12 @@ do {
         }
     case "store":
         try benchStore(arguments: arguments)
+    case "tinydb-file":
+        try writeTinyDB(from: URL(fileURLWithPath: arguments[1]), to: URL(fileURLWithPath: arguments[2]))
+    case "open-profile":
+        for (phase, ms) in try OpenProfile.measure(stateFile: URL(fileURLWithPath: arguments[1]).appendingPathComponent("state.json")) {
+            print(String(format: "%-32@ %8.1f ms", phase, ms))
+        }
     case "check":
         try await benchCheck(arguments: arguments)
     case "store-child":

@@ -35,8 +35,10 @@ extension TextRenderer {
         let effect = outcome.cause == .permissionMissing
             ? "\(outcome.restrictedTokens.count) token(s) now denied (403)"
             : "\(outcome.killedTokens.count) token(s) killed"
-        return "Simulated \(outcome.cause) on \(outcome.target): \(effect) in the mock's world.\n"
-            + "\(outcome.key)'s record is unchanged until a check discovers it: check \(outcome.key)"
+        let discover = outcome.killedTokens.count > 1
+            ? "Records are unchanged until a check discovers it; other projects using those tokens break too: check --all"
+            : "\(outcome.key)'s record is unchanged until a check discovers it: check \(outcome.key)"
+        return "Simulated \(outcome.cause) on \(outcome.target): \(effect) in the mock's world.\n" + discover
     }
 
     func world(_ world: RedactedWorld) -> String {

@@ -44,7 +44,7 @@ struct TextRenderer {
         if let since = view.since { field(view.state == .broken ? "Connected since" : "Connected since", Self.time(since)) }
         if let check = view.lastCheck {
             field("Last check", Self.time(check.at) + " — " + check.result.rawValue.replacingOccurrences(of: "_", with: " ")
-                + (check.reason.map { " (\($0))" } ?? ""))
+                + (check.reason.map { ": \($0)" } ?? ""))
         } else if view.state != .notConnected {
             field("Last check", "never")
         }
@@ -82,7 +82,13 @@ struct TextRenderer {
             if let cause = event.cause { line += ", cause \(cause)" }
             if let causes = event.possibleCauses { line += ", causes that fit: \(causes.map(\.rawValue).joined(separator: ", "))" }
             if let evidence = event.evidence { line += ", Intercom answered \(evidence.summary)" }
-            if let user = event.appUser, event.kind != .broken { line += ", as \(user.email)" }
+            if let user = event.appUser {
+                switch event.kind {
+                case .broken, .recovered: break
+                case .revoked: line += ", app user was \(user.email)"
+                default: line += ", as \(user.email)"
+                }
+            }
             if let detail = event.detail { line += "; \(detail)" }
             return line + style.dim("  by \(event.actor)")
         }.joined(separator: "\n")
