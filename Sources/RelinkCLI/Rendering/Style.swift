@@ -21,11 +21,16 @@ struct Style: Sendable {
 
     /// The indicator as a coloured dot and a word: `● green`.
     func indicator(_ indicator: Indicator) -> String {
+        dot(indicator) + " " + indicator.rawValue
+    }
+
+    /// The indicator's dot alone, coloured.
+    func dot(_ indicator: Indicator) -> String {
         let code = switch indicator {
         case .green: "32"
         case .yellow: "33"
         case .grey: "90"
         }
-        return wrap("●", code) + " " + indicator.rawValue
+        return wrap("●", code)
     }
 }

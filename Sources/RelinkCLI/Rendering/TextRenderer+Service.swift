@@ -8,7 +8,7 @@ extension TextRenderer {
         guard !results.isEmpty else { return "No connected or broken project to check." }
         var counts: [String: Int] = [:]
         let lines = results.map { result -> String in
-            let key = result.key.rawValue.padding(toLength: 6, withPad: " ", startingAt: 0)
+            let key = Self.padded(result.key.rawValue, 6)
             let indicator = style.indicator(result.state.indicator)
             switch result.outcome {
             case .healthy:

@@ -17,19 +17,23 @@ struct TextRenderer {
         }
         var widths = headers.map(\.count)
         for row in rows { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) } }
-        func line(_ cells: [String]) -> String {
-            cells.enumerated().map { i, cell in cell.padding(toLength: widths[i], withPad: " ", startingAt: 0) }
-                .joined(separator: "  ").trimmingCharacters(in: .whitespaces)
+        func line(_ cells: [String], indicator: Indicator? = nil) -> String {
+            var text = ""
+            for (i, cell) in cells.enumerated() {
+                if i > 0 { text += "  " }
+                // Pad first, colour after: escape codes would upset the column widths.
+                if i == 2, let indicator, style.colour {
+                    text += style.dot(indicator) + cell.dropFirst()
+                } else {
+                    text += cell
+                }
+                if i < cells.count - 1 { text += String(repeating: " ", count: widths[i] - cell.count) }
+            }
+            return text
         }
         var lines = [style.bold(line(headers))]
-        for (row, view) in zip(rows, views) {
-            // Pad first, colour after: escape codes would upset the column widths.
-            var text = line(row)
-            if let dot = text.range(of: "● " + view.indicator.rawValue) {
-                text.replaceSubrange(dot, with: style.indicator(view.indicator))
-            }
-            lines.append(text)
-        }
+        lines.reserveCapacity(rows.count + 1)
+        for (row, view) in zip(rows, views) { lines.append(line(row, indicator: view.indicator)) }
         return lines.joined(separator: "\n")
     }
 
@@ -38,7 +42,7 @@ struct TextRenderer {
         lines.append(style.bold("\(view.key) · \(view.name)") + style.dim("  (\(project.jiraSite))"))
         lines.append("Intercom integration")
         lines.append("  \(style.indicator(view.indicator))  \(view.headline)")
-        func field(_ label: String, _ value: String) { lines.append("  " + label.padding(toLength: 16, withPad: " ", startingAt: 0) + value) }
+        func field(_ label: String, _ value: String) { lines.append("  " + Self.padded(label, 16) + value) }
         if let workspace = view.workspace { field("Workspace", "\(workspace.name) (\(workspace.id), \(workspace.region))") }
         if let user = view.appUser { field("App user", "\(user.name) <\(user.email)>") }
         if let since = view.since { field(view.state == .broken ? "Connected since" : "Connected since", Self.time(since)) }
@@ -77,7 +81,7 @@ struct TextRenderer {
     func events(_ events: [ConnectionEvent]) -> String {
         guard !events.isEmpty else { return "No transitions recorded." }
         return events.map { event in
-            var line = "\(Self.time(event.at))  \(event.project.rawValue.padding(toLength: 5, withPad: " ", startingAt: 0)) "
+            var line = "\(Self.time(event.at))  \(Self.padded(event.project.rawValue, 5)) "
                 + "\(event.kind.rawValue.replacingOccurrences(of: "_", with: " ")): \(event.from.rawValue) → \(event.to.rawValue)"
             if let cause = event.cause { line += ", cause \(cause)" }
             if let causes = event.possibleCauses { line += ", causes that fit: \(causes.map(\.rawValue).joined(separator: ", "))" }
@@ -101,8 +105,13 @@ struct TextRenderer {
         }
         let width = CommandSpec.all.map(\.synopsis.count).max() ?? 0
         return (["Commands (help COMMAND for more):"]
-            + CommandSpec.all.map { "  " + $0.synopsis.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + $0.summary })
+            + CommandSpec.all.map { "  " + Self.padded($0.synopsis, width) + "  " + $0.summary })
             .joined(separator: "\n")
+    }
+
+    /// `text` followed by spaces up to `width` characters.
+    static func padded(_ text: String, _ width: Int) -> String {
+        text + String(repeating: " ", count: max(0, width - text.count))
     }
 
     static func label(_ action: SettingsView.Action) -> String {
