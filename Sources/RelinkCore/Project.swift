@@ -59,12 +59,21 @@ public struct ProjectKey: RawRepresentable, Codable, Hashable, Comparable, Senda
 
     /// Accepts what Jira accepts, case-insensitively, and normalises to upper case.
     public init?(rawValue: String) {
-        let upper = rawValue.uppercased()
-        guard let first = upper.unicodeScalars.first, ("A"..."Z").contains(first),
-            upper.count <= 32,
-            upper.unicodeScalars.allSatisfy({ ("A"..."Z").contains($0) || ("0"..."9").contains($0) || $0 == "_" })
-        else { return nil }
-        self.rawValue = upper
+        // Byte by byte: a large store decodes a key per record, and the general Unicode
+        // path (uppercased(), scalar ranges) cost more than the rest of the record.
+        var hasLowercase = false
+        var count = 0
+        for byte in rawValue.utf8 {
+            switch byte {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"): break
+            case UInt8(ascii: "a")...UInt8(ascii: "z"): hasLowercase = true
+            case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "_"): if count == 0 { return nil }
+            default: return nil
+            }
+            count += 1
+        }
+        guard count > 0, count <= 32 else { return nil }
+        self.rawValue = hasLowercase ? rawValue.uppercased() : rawValue
     }
 
     public init(stringLiteral value: String) {

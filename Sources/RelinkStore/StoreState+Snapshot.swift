@@ -234,8 +234,6 @@ public enum OpenProfile {
         lap("join projects")
         _ = try decoder.decode([Project].self, from: array)
         lap("decode projects (1 thread)")
-        _ = try JSONSerialization.jsonObject(with: array)
-        lap("JSONSerialization projects")
         let connections = layout.records["connections"] ?? []
         var array2 = Data("[".utf8)
         for (index, record) in connections.enumerated() {
