@@ -125,12 +125,6 @@ public final class ConnectionService: Sendable {
         }
     }
 
-    /// The project's recorded transitions.
-    public func history(_ key: ProjectKey?, limit: Int?) throws(ServiceError) -> [ConnectionEvent] {
-        if let key { _ = try requireProject(key) }
-        do { return try store.events(for: key, limit: limit) } catch { throw .configuration("\(error)") }
-    }
-
     /// Applies a transition with a fresh grant: the old token is forgotten, the new one stored,
     /// the event recorded, all in one commit.
     private func commit(

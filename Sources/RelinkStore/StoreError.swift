@@ -11,8 +11,6 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     case olderSchema(file: String, found: Int)
     /// A system call failed.
     case io(file: String, operation: String, reason: String)
-    /// The change asked for refers to something that is not there.
-    case unknownProject(String, suggestion: String?)
 
     public var description: String {
         switch self {
@@ -25,8 +23,6 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
             "\(file): schema version \(found) is older than this relink's; open the store to migrate it."
         case .io(let file, let operation, let reason):
             "\(file): cannot \(operation): \(reason)"
-        case .unknownProject(let key, let suggestion):
-            "no project \(key)" + (suggestion.map { "; did you mean \($0)?" } ?? "")
         }
     }
 
