@@ -80,4 +80,23 @@ struct REPLTests {
         let mode = try FileManager.default.attributesOfItem(atPath: history.path)[.posixPermissions] as? Int
         #expect(mode == 0o600)
     }
+
+    /// SIGTERM at the prompt ends relink with the terminal back in line mode, not left raw.
+    @Test func theTerminalIsRestoredWhenRelinkIsTerminated() throws {
+        let directory = try TemporaryDirectory()
+        let store = directory.file("store").path
+        #expect(try runRelink(["--fixture", "demo", "--store", store, "-c", "projects"]).status == 0)
+        var environment = ProcessInfo.processInfo.environment
+        environment["TERM"] = "xterm"
+        environment["NO_COLOR"] = "1"
+        environment["HOME"] = directory.url.path
+        let repl = try PseudoTerminalSession(try relinkExecutable(), ["--store", store], environment: environment)
+        #expect(repl.expect("relink> "), "no prompt: \(repl.screen)")
+        repl.type("show SU")
+        #expect(repl.expect("show SU"))
+        #expect(!repl.isCanonical, "libedit edits in raw mode")
+        kill(repl.pid, SIGTERM)
+        #expect(repl.expectEndOfOutput(), "relink did not end on SIGTERM")
+        #expect(repl.isCanonical, "the terminal was left in raw mode")
+    }
 }

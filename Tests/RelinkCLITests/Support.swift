@@ -140,4 +140,27 @@ final class PseudoTerminalSession {
     }
 
     var mark: String.Index { screen.endIndex }
+
+    /// Whether the terminal is in canonical (line) mode, as a shell leaves it; libedit turns it
+    /// off while it edits a line.
+    var isCanonical: Bool {
+        var settings = termios()
+        guard tcgetattr(master, &settings) == 0 else { return false }
+        return settings.c_lflag & tcflag_t(ICANON) != 0
+    }
+
+    /// Reads until the program has closed the terminal (it ended), at most `seconds`.
+    func expectEndOfOutput(within seconds: Double = 20) -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            var descriptor = pollfd(fd: master, events: Int16(POLLIN), revents: 0)
+            guard poll(&descriptor, 1, 200) >= 0 else { return false }
+            guard descriptor.revents != 0 else { continue }
+            var buffer = [UInt8](repeating: 0, count: 4096)
+            let count = read(master, &buffer, buffer.count)
+            if count <= 0 { return true }
+            screen += String(decoding: buffer[0..<count], as: UTF8.self)
+        }
+        return false
+    }
 }
