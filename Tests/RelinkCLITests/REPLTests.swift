@@ -99,4 +99,24 @@ struct REPLTests {
         #expect(repl.expectEndOfOutput(), "relink did not end on SIGTERM")
         #expect(repl.isCanonical, "the terminal was left in raw mode")
     }
+
+    /// `check --all` on a terminal draws a progress bar on standard error, then clears it.
+    @Test func checkAllShowsProgressOnATerminal() throws {
+        let directory = try TemporaryDirectory()
+        let store = directory.file("store").path
+        #expect(try runRelink(["--fixture", "demo", "--store", store, "-c", "projects"]).status == 0)
+        var environment = ProcessInfo.processInfo.environment
+        environment["TERM"] = "xterm"
+        environment["NO_COLOR"] = "1"
+        environment["HOME"] = directory.url.path
+        let repl = try PseudoTerminalSession(try relinkExecutable(), ["--store", store], environment: environment)
+        #expect(repl.expect("relink> "))
+        let mark = repl.mark
+        repl.type("check --all\r")
+        #expect(repl.expect("Checked 3:", after: mark), "\(repl.screen[mark...])")
+        #expect(repl.screen[mark...].contains("3/3 checked"))
+        #expect(repl.screen[mark...].contains("\r\u{1B}[K"), "the bar is cleared before the results")
+        repl.type("\u{4}")
+        #expect(repl.expectEndOfOutput())
+    }
 }
