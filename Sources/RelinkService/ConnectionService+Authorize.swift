@@ -19,14 +19,18 @@ extension ConnectionService {
         // The real API answers /me on the workspace's own host; a new token's region is not known
         // yet, so ask the configured region first, then the others.
         var lastFailure: IntercomFailure?
-        let regions: [Region?] = configuration.isMock ? [nil] : [nil] + Region.allCases.map { $0 }
-        for region in regions {
+        var regions: [Region?] = [nil]
+        if case .real(let configured) = configuration.target {
+            regions += Region.allCases.filter { $0 != configured }.map { $0 }
+        }
+        regions: for region in regions {
             switch await configuration.retry.run({ [self] in await client(for: region).me(token: token) }) {
             case .success(let admin):
                 return try grant(from: admin, token: token, request: request)
             case .failure(let failure):
                 lastFailure = failure
-                if failure.kind != .authRejected { break }
+                // Only "this host does not know the token" is worth asking another region.
+                if failure.kind != .authRejected { break regions }
             }
         }
         throw .intercom(lastFailure ?? IntercomFailure(kind: .unreachable), during: "confirming the new token with GET /me")

@@ -59,10 +59,7 @@ func generate(projects: Int, into directory: URL, world: Bool) throws {
 func writeTinyDB(from directory: URL, to file: URL) throws {
     let store = try Store(directory: directory)
     let encoder = JSONEncoder()
-    encoder.dateEncodingStrategy = .custom { date, encoder in
-        var container = encoder.singleValueContainer()
-        try container.encode(Timestamp.format(date))
-    }
+    encoder.dateEncodingStrategy = .relinkTimestamp
     var table: [String: Any] = [:]
     for (index, project) in store.projects.enumerated() {
         var document = try JSONSerialization.jsonObject(with: encoder.encode(project)) as! [String: Any]

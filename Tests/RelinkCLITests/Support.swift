@@ -149,6 +149,25 @@ final class PseudoTerminalSession {
         return settings.c_lflag & tcflag_t(ICANON) != 0
     }
 
+    /// Waits until libedit has the terminal in raw mode, reading output meanwhile: the prompt is
+    /// drawn a moment before that, and a control key typed in between would go to the terminal's
+    /// own line discipline instead of libedit.
+    func expectEditing(within seconds: Double = 20) -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if !isCanonical { return true }
+            var descriptor = pollfd(fd: master, events: Int16(POLLIN), revents: 0)
+            guard poll(&descriptor, 1, 10) >= 0 else { return false }
+            if descriptor.revents & Int16(POLLIN) != 0 {
+                var buffer = [UInt8](repeating: 0, count: 4096)
+                let count = read(master, &buffer, buffer.count)
+                if count <= 0 { return false }
+                screen += String(decoding: buffer[0..<count], as: UTF8.self)
+            }
+        }
+        return false
+    }
+
     /// Reads until the program has closed the terminal (it ended), at most `seconds`.
     func expectEndOfOutput(within seconds: Double = 20) -> Bool {
         let deadline = Date().addingTimeInterval(seconds)

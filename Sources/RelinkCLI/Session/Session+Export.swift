@@ -21,10 +21,7 @@ extension Session {
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .custom { date, encoder in
-            var container = encoder.singleValueContainer()
-            try container.encode(Timestamp.format(date))
-        }
+        encoder.dateEncodingStrategy = .relinkTimestamp
         let projects = store.projects
         let connections = projects.map { store.connection(for: $0.key) }
         let world = try? FileWorldPersistence(fileURL: store.worldFile).loadWorld()
