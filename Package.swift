@@ -1,9 +1,10 @@
 // swift-tools-version:6.1
 import PackageDescription
 
+// relink builds on Linux only: the line editor, the store's locks and the pseudo-terminal tests use
+// Glibc calls. Docs/architecture.md draws the target graph and says what each target owns.
 let package = Package(
     name: "relink",
-    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "relink", targets: ["relink"])
     ],
@@ -18,34 +19,21 @@ let package = Package(
     targets: [
         // The domain: projects, connections, the lifecycle state machine. No I/O.
         .target(name: "RelinkCore"),
-        // The durable JSON store that owns one directory.
-        .target(name: "RelinkStore", dependencies: ["RelinkCore"]),
-        // libedit, wrapped by LineEditor in RelinkCLI.
-        .systemLibrary(
-            name: "CLibEdit",
-            pkgConfig: "libedit",
-            providers: [.apt(["libedit-dev"])]
-        ),
-        // Intercom's wire shapes, shared by the client and the mock so they cannot drift apart.
-        .target(name: "IntercomAPI"),
-        // The mock Intercom: a stateful, fault-injecting HTTP server.
+        // Intercom's wire shapes and the contract of a client: what the real API and the mock share.
+        .target(name: "IntercomAPI", dependencies: ["RelinkCore"]),
+        // The mock Intercom's world as values: workspaces, teammates, tokens, break causes, faults and
+        // the control API's bodies. No server, no HTTP.
         .target(
-            name: "IntercomMock",
-            dependencies: [
-                "IntercomAPI",
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            ]
+            name: "IntercomMockWorld",
+            dependencies: ["RelinkCore", "IntercomAPI", .product(name: "Crypto", package: "swift-crypto")]
         ),
-        // The client for Intercom's API (real or mock), behind a protocol.
+        // The durable JSON store that owns one directory, the mock's world.json and the history included.
+        .target(name: "RelinkStore", dependencies: ["RelinkCore", "IntercomMockWorld"]),
+        // The client for Intercom's API (real or mock) over AsyncHTTPClient, and the redirect listener.
         .target(
             name: "IntercomClient",
             dependencies: [
-                "IntercomAPI",
+                "IntercomAPI", "RelinkCore",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -54,70 +42,136 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        // The connection lifecycle over the store: connect, check, break, reconnect, revoke.
+        // The mock Intercom's HTTP server: Intercom's routes and the control API under /__mock/.
+        .target(
+            name: "IntercomMock",
+            dependencies: [
+                "IntercomAPI", "IntercomMockWorld", "RelinkCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        // Talks to a running mock: its control API and its simulated login.
+        .target(
+            name: "IntercomMockControl",
+            dependencies: [
+                "IntercomAPI", "IntercomMockWorld", "IntercomClient", "RelinkCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The connection lifecycle over the store, reaching Intercom only through IntercomGateway and
+        // WorldControl: connect, check, break, reconnect, revoke.
         .target(
             name: "RelinkService",
             dependencies: [
-                "RelinkCore", "RelinkStore", "IntercomClient", "IntercomAPI", "IntercomMock",
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                "RelinkCore", "RelinkStore", "IntercomAPI", "IntercomMockWorld",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        // The command language, rendering, the REPL and the LineEditor.
+        // libedit, wrapped by LineEditor in RelinkCLI.
+        .systemLibrary(
+            name: "CLibEdit",
+            pkgConfig: "libedit",
+            providers: [.apt(["libedit-dev"])]
+        ),
+        // The command language, dispatch, rendering, completion, the REPL and the LineEditor.
         .target(
             name: "RelinkCLI",
             dependencies: [
-                "RelinkCore", "RelinkStore", "RelinkService", "IntercomClient", "IntercomMock", "CLibEdit",
+                "RelinkCore", "RelinkStore", "RelinkService", "IntercomAPI", "IntercomMockWorld", "IntercomMockControl",
+                "CLibEdit",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // The composition root: arguments, the store, the built-in mock, the HTTP client and the service.
         .executableTarget(
             name: "relink",
-            dependencies: ["RelinkCLI", .product(name: "Logging", package: "swift-log")]
+            dependencies: [
+                "RelinkCLI", "RelinkCore", "RelinkStore", "RelinkService", "IntercomAPI", "IntercomClient",
+                "IntercomMock", "IntercomMockWorld", "IntercomMockControl",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
-        // Benchmarks: store open/commit at scale, and the load drivers for the mock and `check --all`.
         // Fixture generators: the demo fixture and large stores (shared by Fixtures/large and the benchmarks).
-        .target(name: "RelinkFixtures", dependencies: ["RelinkCore", "RelinkStore", "IntercomMock"]),
+        .target(name: "RelinkFixtures", dependencies: ["RelinkCore", "RelinkStore", "IntercomMockWorld"]),
+        // Benchmarks: store open/commit at scale, and the load drivers for the mock and `check --all`.
         .executableTarget(
             name: "relink-bench",
             dependencies: [
-                "RelinkCore", "RelinkStore", "RelinkFixtures", "IntercomMock", "IntercomClient", "RelinkService",
+                "RelinkCore", "RelinkStore", "RelinkFixtures", "RelinkService", "IntercomAPI", "IntercomClient",
+                "IntercomMock", "IntercomMockWorld", "IntercomMockControl",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // A child process for the crash and concurrency tests of the store: commits in a loop.
-        .executableTarget(name: "store-torture", dependencies: ["RelinkCore", "RelinkStore"]),
+        .executableTarget(name: "store-torture", dependencies: ["RelinkCore", "RelinkStore", "IntercomMockWorld"]),
+
+        // Test support, light: temporary directories, built executables, test worlds, in-memory fakes.
+        .target(
+            name: "RelinkTestSupport",
+            dependencies: [
+                "RelinkCore", "RelinkStore", "IntercomAPI", "IntercomMockWorld",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/RelinkTestSupport"
+        ),
+        // Test support with a live mock server: only for the tests that need one.
+        .target(
+            name: "LiveMockSupport",
+            dependencies: [
+                "RelinkTestSupport", "RelinkCore", "RelinkStore", "RelinkService", "RelinkFixtures", "IntercomAPI",
+                "IntercomClient", "IntercomMock", "IntercomMockWorld", "IntercomMockControl",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/LiveMockSupport"
+        ),
+        // forkpty for the REPL's end-to-end test through a pseudo-terminal.
+        .target(name: "CPseudoTerminal", path: "Tests/CPseudoTerminal", linkerSettings: [.linkedLibrary("util")]),
 
         .testTarget(name: "RelinkCoreTests", dependencies: ["RelinkCore"]),
-        .testTarget(name: "RelinkStoreTests", dependencies: ["RelinkCore", "RelinkStore"]),
+        .testTarget(
+            name: "RelinkStoreTests",
+            dependencies: ["RelinkCore", "RelinkStore", "IntercomMockWorld", "RelinkTestSupport"]
+        ),
         .testTarget(
             name: "IntercomMockTests",
             dependencies: [
-                "IntercomMock", "IntercomAPI",
+                "IntercomMock", "IntercomMockWorld", "IntercomAPI", "RelinkCore", "RelinkStore", "RelinkTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(
             name: "IntercomClientTests",
             dependencies: [
-                "IntercomClient", "IntercomMock", "IntercomAPI",
+                "IntercomClient", "IntercomMockControl", "IntercomMockWorld", "IntercomMock", "IntercomAPI", "RelinkCore",
+                "LiveMockSupport", "RelinkTestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "InMemoryLogging", package: "swift-log"),
             ]
         ),
         .testTarget(
             name: "RelinkServiceTests",
             dependencies: [
-                "RelinkService", "RelinkCore", "RelinkStore", "IntercomClient", "IntercomMock", "RelinkFixtures",
+                "RelinkService", "RelinkCore", "RelinkStore", "RelinkFixtures", "IntercomAPI", "IntercomMockWorld",
+                "IntercomMockControl", "RelinkTestSupport", "LiveMockSupport",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        // forkpty for the REPL's end-to-end test through a pseudo-terminal.
-        .target(name: "CPseudoTerminal", path: "Tests/CPseudoTerminal", linkerSettings: [.linkedLibrary("util")]),
         .testTarget(
             name: "RelinkCLITests",
-            dependencies: ["RelinkCLI", "RelinkCore", "RelinkStore", "RelinkFixtures", "CPseudoTerminal"]
+            dependencies: ["RelinkCLI", "RelinkCore", "RelinkStore", "RelinkFixtures", "RelinkTestSupport", "CPseudoTerminal"]
         ),
     ]
 )

@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import IntercomAPI
 import NIOCore
 
 extension HTTPIntercomClient {

@@ -29,7 +29,7 @@ extension HTTPIntercomClient {
     /// `error.list`: an HTML 403 from a proxy or a CDN says nothing about the token, and must not
     /// break a connection, so it is ``IntercomFailure/Kind/notJSON``. A 429 needs no body: its
     /// status and headers say it all.
-    static func failure(for answer: Answer) -> IntercomFailure {
+    public static func failure(for answer: Answer) -> IntercomFailure {
         let headerRequestID = answer.headers.first(name: "X-Request-Id")
         let reset = RateLimitHeaders(answer.headers).reset
         let list = try? JSONDecoder().decode(ErrorList.self, from: Data(buffer: answer.body))

@@ -92,14 +92,15 @@ public struct HTTPIntercomClient: IntercomAPIClient {
     // MARK: Transport
 
     /// One answer read in full (bounded).
-    struct Answer: Sendable {
-        var status: Int
-        var headers: HTTPHeaders
-        var body: ByteBuffer
+    /// An HTTP answer whatever its status, with its bounded body.
+    public struct Answer: Sendable {
+        public var status: Int
+        public var headers: HTTPHeaders
+        public var body: ByteBuffer
     }
 
     /// Sends one request and reads its bounded body; only transport problems fail here.
-    func send(
+    public func send(
         _ method: HTTPMethod, _ url: String, token: String?, body: (contentType: String, data: Data)? = nil
     ) async -> Result<Answer, IntercomFailure> {
         var request = HTTPClientRequest(url: url)

@@ -1,5 +1,6 @@
 import Foundation
 import IntercomAPI
+import IntercomMockWorld
 
 /// The Intercom routes the mock answers.
 enum APIRoute: Sendable, Equatable {

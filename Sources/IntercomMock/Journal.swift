@@ -1,29 +1,4 @@
-import Foundation
-
-/// One request as the journal keeps it. Tokens appear only as their public id, or `[redacted]`
-/// when the request carried a token the mock does not know.
-public struct JournalEntry: Codable, Equatable, Sendable {
-    /// Order in which the mock decided the answers; later decisions have larger numbers.
-    public var sequence: Int
-    public var time: Date
-    public var method: String
-    public var path: String
-    /// `nil` when the connection was dropped without an answer.
-    public var status: Int?
-    public var requestID: String
-    /// The fault applied, e.g. `f1:latency 120ms`.
-    public var fault: String?
-    public var token: String?
-    /// Whether the token was alive when the request was decided; `nil` without a known token.
-    public var tokenAlive: Bool?
-
-    enum CodingKeys: String, CodingKey {
-        case sequence, time, method, path, status
-        case requestID = "request_id"
-        case fault, token
-        case tokenAlive = "token_alive"
-    }
-}
+import IntercomMockWorld
 
 /// The request journal: a ring of the most recent entries, so a long benchmark cannot grow it
 /// without bound and appending stays O(1).

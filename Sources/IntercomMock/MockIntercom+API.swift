@@ -1,5 +1,6 @@
 import Foundation
 import IntercomAPI
+import IntercomMockWorld
 
 extension MockIntercom {
     /// Decides the answer to one request, and journals it, in one actor call.
@@ -128,7 +129,7 @@ extension MockIntercom {
             admin.avatar = Avatar(imageURL: "https://static.intercomassets.com/assets/default-avatars/admins/128.png")
             admin.app = App(
                 idCode: workspace.idCode, name: workspace.name, createdAt: workspace.createdAt, secure: true,
-                identityVerification: true, timezone: workspace.timezone, region: workspace.region)
+                identityVerification: true, timezone: workspace.timezone, region: workspace.region.rawValue)
             // `/me` carries no team_ids or away fields in Intercom's example answer.
             admin.awayModeEnabled = nil
             admin.awayModeReassign = nil

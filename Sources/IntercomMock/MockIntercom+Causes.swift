@@ -1,37 +1,5 @@
 import Foundation
-
-/// A break cause as the control API takes it; which fields are needed depends on the cause.
-public struct CauseRequest: Codable, Equatable, Sendable {
-    public var cause: BreakCause
-    /// Teammate email (`password-changed`, `user-removed`, `permission-missing`).
-    public var teammate: String?
-    /// Workspace id code (`user-removed`, `app-uninstalled`, `permission-missing`).
-    public var workspace: String?
-    /// A token's plaintext or public id (`token-revoked`, `permission-missing`).
-    public var token: String?
-    /// Limits `app-uninstalled` to one app.
-    public var clientID: String?
-    /// The new password for `password-changed`.
-    public var newPassword: String?
-
-    enum CodingKeys: String, CodingKey {
-        case cause, teammate, workspace, token
-        case clientID = "client_id"
-        case newPassword = "new_password"
-    }
-
-    public init(
-        cause: BreakCause, teammate: String? = nil, workspace: String? = nil, token: String? = nil,
-        clientID: String? = nil, newPassword: String? = nil
-    ) {
-        self.cause = cause
-        self.teammate = teammate
-        self.workspace = workspace
-        self.token = token
-        self.clientID = clientID
-        self.newPassword = newPassword
-    }
-}
+import IntercomMockWorld
 
 /// The break causes. Each is one actor call: a request decided before it sees the token alive,
 /// every request decided after it sees the token dead. Each throws ``MockError`` for an unknown
@@ -81,32 +49,7 @@ extension MockIntercom {
     /// Applies a cause given as the control API takes it; throws ``MockError`` naming a missing field.
     @discardableResult
     public func apply(_ request: CauseRequest) throws -> BreakReport {
-        func required(_ value: String?, _ name: String) throws -> String {
-            guard let value, !value.isEmpty else {
-                throw MockError(.invalid, "cause \(request.cause.rawValue) needs \"\(name)\"")
-            }
-            return value
-        }
-        switch request.cause {
-        case .passwordChanged:
-            return try changePassword(
-                teammateEmail: try required(request.teammate, "teammate"), newPassword: request.newPassword)
-        case .tokenRevoked:
-            return try revokeToken(try required(request.token, "token"))
-        case .userRemoved:
-            return try removeTeammate(
-                email: try required(request.teammate, "teammate"),
-                fromWorkspace: try required(request.workspace, "workspace"))
-        case .appUninstalled:
-            return try uninstallApp(
-                workspaceID: try required(request.workspace, "workspace"), clientID: request.clientID)
-        case .permissionMissing:
-            if let token = request.token {
-                return try withdrawPermission(token: token)
-            }
-            return try withdrawPermission(
-                teammateEmail: try required(request.teammate, "teammate or token"),
-                workspaceID: try required(request.workspace, "workspace"))
-        }
+        let time = now()
+        return try commit { try $0.apply(request, at: time) }
     }
 }

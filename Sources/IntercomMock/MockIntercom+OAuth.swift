@@ -1,5 +1,6 @@
 import Foundation
 import IntercomAPI
+import IntercomMockWorld
 
 /// The OAuth endpoints: `/oauth` as a simulated login and consent, and the code exchange.
 extension MockIntercom {

@@ -1,4 +1,5 @@
 import Foundation
+import IntercomMockWorld
 import Logging
 
 /// The mock Intercom's state: the world, the faults, the request journal and the clock.
@@ -30,10 +31,17 @@ public actor MockIntercom {
     /// How long an authorization code may wait for its exchange.
     public static let codeLifetime: TimeInterval = 600
 
-    /// A mock over `world`, saving every change through `persistence` when one is given.
+    /// A mock over `world`, kept in memory only.
     public init(
-        world: MockWorld, persistence: (any WorldPersistence)? = nil,
-        now: @escaping @Sendable () -> Date = { Date() }, logger: Logger = Logger(label: "relink.mock")
+        world: MockWorld, now: @escaping @Sendable () -> Date = { Date() },
+        logger: Logger = Logger(label: "relink.mock")
+    ) {
+        self.init(world: world, persistence: nil, now: now, logger: logger)
+    }
+
+    /// `persistence` must hold `world` already: every change applies to what it holds.
+    private init(
+        world: MockWorld, persistence: (any WorldPersistence)?, now: @escaping @Sendable () -> Date, logger: Logger
     ) {
         self.world = world
         self.initialWorld = world
@@ -44,7 +52,7 @@ public actor MockIntercom {
 
     /// A mock over the world saved in `persistence`, or over `fallback` (saved at once) when none was.
     ///
-    /// Throws ``WorldFileError`` when a saved world exists but is damaged; it is left untouched.
+    /// Throws what the persistence throws when a saved world exists but is damaged; it is left untouched.
     public static func load(
         from persistence: any WorldPersistence, orStartWith fallback: MockWorld = MockWorld(),
         now: @escaping @Sendable () -> Date = { Date() }, logger: Logger = Logger(label: "relink.mock")
@@ -54,18 +62,23 @@ public actor MockIntercom {
             world = saved
         } else {
             world = fallback
-            try persistence.saveWorld(world)
+            try persistence.replaceWorld(with: world)
         }
         return MockIntercom(world: world, persistence: persistence, now: now, logger: logger)
     }
 
-    /// Applies `change` to a copy of the world, saves it, and only then makes it current, so a
-    /// failed save leaves the world as it was.
+    /// Applies `change` to the world and only then makes it current, so a failed save leaves the
+    /// world as it was. With a persistence, the change applies to the world as last saved by any
+    /// process sharing it, so no process saves a stale copy over another's change.
     func commit<T>(_ change: (inout MockWorld) throws -> T) throws -> T {
-        var copy = world
-        let result = try change(&copy)
-        try persistence?.saveWorld(copy)
-        world = copy
+        let result: T
+        if let persistence {
+            (world, result) = try persistence.updateWorld(change)
+        } else {
+            var copy = world
+            result = try change(&copy)
+            world = copy
+        }
         meBodies.removeAll()
         return result
     }
@@ -87,7 +100,7 @@ public actor MockIntercom {
 
     /// Puts the world back to what it was at start and clears faults, journal and rate-limit counters.
     public func reset() throws {
-        try persistence?.saveWorld(initialWorld)
+        try persistence?.replaceWorld(with: initialWorld)
         world = initialWorld
         meBodies.removeAll()
         faults.removeAll()

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import IntercomAPI
+import IntercomMockWorld
 import NIOCore
 
 /// `HTTPField` without importing HTTPTypes, which Hummingbird uses but does not re-export.

@@ -1,114 +1,12 @@
 import Foundation
 import Hummingbird
 import IntercomAPI
+import IntercomMockWorld
+import RelinkCore
 
 /// The control API under `/__mock/`: no authentication, JSON in and out. It answers
 /// `{"error":"…"}` with 400 (invalid request) or 404 (unknown teammate, workspace, token, fault).
 extension MockServer {
-    /// The body of `POST /__mock/world/teammates`.
-    public struct TeammateEdit: Codable, Sendable {
-        var id: String?
-        var email: String
-        var name: String
-        var password: String
-        var workspaces: [String]
-
-        public init(id: String? = nil, email: String, name: String, password: String, workspaces: [String]) {
-            self.id = id
-            self.email = email
-            self.name = name
-            self.password = password
-            self.workspaces = workspaces
-        }
-    }
-
-    struct PasswordEdit: Codable, Sendable {
-        var password: String
-    }
-
-    /// The body of `POST` and `DELETE /__mock/world/memberships`.
-    public struct MembershipEdit: Codable, Sendable {
-        var teammate: String
-        var workspace: String
-
-        public init(teammate: String, workspace: String) {
-            self.teammate = teammate
-            self.workspace = workspace
-        }
-    }
-
-    /// The body of `POST /__mock/world/workspaces`.
-    public struct WorkspaceEdit: Codable, Sendable {
-        var idCode: String
-        var name: String
-        var region: String?
-        var timezone: String?
-
-        public init(idCode: String, name: String, region: String? = nil, timezone: String? = nil) {
-            self.idCode = idCode
-            self.name = name
-            self.region = region
-            self.timezone = timezone
-        }
-
-        enum CodingKeys: String, CodingKey {
-            case idCode = "id_code"
-            case name, region, timezone
-        }
-    }
-
-    /// The body of `PUT /__mock/world/rate-limit`.
-    public struct RateLimitEdit: Codable, Sendable {
-        var limit: Int
-        var windowSeconds: Int
-
-        public init(limit: Int, windowSeconds: Int) {
-            self.limit = limit
-            self.windowSeconds = windowSeconds
-        }
-
-        enum CodingKeys: String, CodingKey {
-            case limit
-            case windowSeconds = "window_seconds"
-        }
-    }
-
-    struct AppEdit: Codable, Sendable {
-        var clientID: String
-        var clientSecret: String
-        var name: String
-        var redirectURIs: [String]
-        var installedIn: [String]?
-
-        enum CodingKeys: String, CodingKey {
-            case clientID = "client_id"
-            case clientSecret = "client_secret"
-            case name
-            case redirectURIs = "redirect_uris"
-            case installedIn = "installed_in"
-        }
-    }
-
-    /// The body of `POST /__mock/world/conversations`.
-    public struct ConversationEdit: Codable, Sendable {
-        var id: String
-        var workspace: String
-
-        public init(id: String, workspace: String) {
-            self.id = id
-            self.workspace = workspace
-        }
-    }
-
-    /// The control API's error answer: `{"error":"…"}`.
-    public struct ControlError: Codable, Sendable {
-        public var error: String
-
-        public init(error: String) {
-            self.error = error
-        }
-    }
-
     static func addControlRoutes(to router: Router<MockRequestContext>, intercom: MockIntercom) {
         let control = router.group("/__mock")
 
@@ -120,13 +18,14 @@ extension MockServer {
         }
         control.post("/world/workspaces") { request, _ in
             try await run {
-                let edit = try await decode(WorkspaceEdit.self, request)
-                guard ["US", "EU", "AU"].contains(edit.region ?? "US") else {
+                let edit = try await decode(MockControlAPI.WorkspaceEdit.self, request)
+                // Exactly as Intercom spells them: `app.region` answers these very strings.
+                guard let region = Region(rawValue: edit.region ?? "US") else {
                     throw MockError(.invalid, "region must be US, EU or AU")
                 }
                 return try await intercom.edit { world in
                     world.addWorkspace(
-                        idCode: edit.idCode, name: edit.name, region: edit.region ?? "US",
+                        idCode: edit.idCode, name: edit.name, region: region,
                         timezone: edit.timezone ?? "Europe/Dublin")
                     return world.redacted.workspaces.first { $0.idCode == edit.idCode }
                 }
@@ -134,7 +33,7 @@ extension MockServer {
         }
         control.post("/world/teammates") { request, _ in
             try await run {
-                let edit = try await decode(TeammateEdit.self, request)
+                let edit = try await decode(MockControlAPI.TeammateEdit.self, request)
                 return try await intercom.edit { world in
                     for workspace in edit.workspaces { _ = try world.requireWorkspace(workspace) }
                     let id = edit.id ?? "\(1_000_000 + world.takeSerial())"
@@ -149,7 +48,7 @@ extension MockServer {
             // A set-up edit: it kills no token. To simulate a password change, post the cause.
             let email = context.parameters.get("email") ?? ""
             return try await run {
-                let edit = try await decode(PasswordEdit.self, request)
+                let edit = try await decode(MockControlAPI.PasswordEdit.self, request)
                 return try await intercom.edit { world in
                     let teammate = try world.requireTeammate(email: email)
                     let index = world.teammates.firstIndex { $0.id == teammate.id }!
@@ -160,7 +59,7 @@ extension MockServer {
         }
         control.post("/world/memberships") { request, _ in
             try await run {
-                let edit = try await decode(MembershipEdit.self, request)
+                let edit = try await decode(MockControlAPI.MembershipEdit.self, request)
                 return try await intercom.edit { world in
                     let teammate = try world.requireTeammate(email: edit.teammate)
                     _ = try world.requireWorkspace(edit.workspace)
@@ -178,13 +77,13 @@ extension MockServer {
             // Removing a membership is the `user-removed` cause: a teammate outside a workspace
             // holding live tokens for it would be a world Intercom never shows.
             try await run {
-                let edit = try await decode(MembershipEdit.self, request)
+                let edit = try await decode(MockControlAPI.MembershipEdit.self, request)
                 return try await intercom.removeTeammate(email: edit.teammate, fromWorkspace: edit.workspace)
             }
         }
         control.post("/world/apps") { request, _ in
             try await run {
-                let edit = try await decode(AppEdit.self, request)
+                let edit = try await decode(MockControlAPI.AppEdit.self, request)
                 return try await intercom.edit { world in
                     world.registerApp(
                         clientID: edit.clientID, clientSecret: edit.clientSecret, name: edit.name,
@@ -195,7 +94,7 @@ extension MockServer {
         }
         control.post("/world/conversations") { request, _ in
             try await run {
-                let edit = try await decode(ConversationEdit.self, request)
+                let edit = try await decode(MockControlAPI.ConversationEdit.self, request)
                 return try await intercom.edit { world in
                     _ = try world.requireWorkspace(edit.workspace)
                     world.addConversation(id: edit.id, workspaceID: edit.workspace)
@@ -205,7 +104,7 @@ extension MockServer {
         }
         control.put("/world/rate-limit") { request, _ in
             try await run {
-                let edit = try await decode(RateLimitEdit.self, request)
+                let edit = try await decode(MockControlAPI.RateLimitEdit.self, request)
                 guard edit.limit >= 0, edit.windowSeconds >= 1 else {
                     throw MockError(.invalid, "limit must be ≥ 0 and window_seconds ≥ 1")
                 }
@@ -228,7 +127,7 @@ extension MockServer {
         control.delete("/faults/:id") { _, context in
             let id = context.parameters.get("id") ?? ""
             guard await intercom.removeFault(id: id) else {
-                return controlJSON(ControlError(error: "no fault with id \(id)"), status: .notFound)
+                return controlJSON(MockControlAPI.ControlError(error: "no fault with id \(id)"), status: .notFound)
             }
             return Response(status: .noContent)
         }
@@ -250,11 +149,14 @@ extension MockServer {
             return controlJSON(try await action())
         } catch let error as MockError {
             return controlJSON(
-                ControlError(error: error.message), status: error.kind == .notFound ? .notFound : .badRequest)
+                MockControlAPI.ControlError(error: error.message),
+                status: error.kind == .notFound ? .notFound : .badRequest)
         } catch let error as DecodingError {
-            return controlJSON(ControlError(error: "invalid JSON body: \(describe(error))"), status: .badRequest)
-        } catch let error as WorldFileError {
-            return controlJSON(ControlError(error: error.description), status: .internalServerError)
+            return controlJSON(
+                MockControlAPI.ControlError(error: "invalid JSON body: \(describe(error))"), status: .badRequest)
+        } catch {
+            // The world could not be saved (a damaged or unwritable world.json): the store's message.
+            return controlJSON(MockControlAPI.ControlError(error: "\(error)"), status: .internalServerError)
         }
     }
 

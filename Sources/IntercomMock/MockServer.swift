@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import IntercomAPI
+import IntercomMockWorld
 import Logging
 import NIOCore
 import ServiceLifecycle

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import IntercomAPI
+import IntercomMockWorld
 
 /// Answers a path the mock does not serve the way Intercom does, with an `error.list` 404, so a
 /// client or SDK that strays off the mocked slice gets an envelope it can parse.

@@ -114,3 +114,14 @@ public struct Diagnosis: Codable, Equatable, Sendable {
         status == 401 || status == 403
     }
 }
+
+/// How a new authorization is obtained against the real API; against the mock the teammate logs in
+/// through the mock's `/oauth` whatever the method.
+public enum AuthorizationMethod: Sendable, Equatable {
+    /// A browser and a one-shot loopback listener for the redirect.
+    case browser
+    /// Print the authorize URL, then read the code (or the whole redirect URL) pasted back.
+    case pasteCode
+    /// An access token typed at a hidden prompt.
+    case accessToken
+}

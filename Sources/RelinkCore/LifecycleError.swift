@@ -3,7 +3,6 @@ public enum LifecycleError: Error, Equatable, Sendable, CustomStringConvertible 
     case alreadyConnected(ProjectKey, ConnectionState.StateName)
     case notConnected(ProjectKey)
     case workspaceChangeNeedsConfirmation(ProjectKey, from: Workspace, to: Workspace)
-    case notBroken(ProjectKey)
 
     public var description: String {
         switch self {
@@ -17,8 +16,6 @@ public enum LifecycleError: Error, Equatable, Sendable, CustomStringConvertible 
             "\(key) was connected to \"\(from.name)\" (\(from.id)); connecting it to \"\(to.name)\" (\(to.id)) "
                 + "leaves its conversation links pointing at the old workspace. "
                 + "Add --allow-workspace-change to confirm."
-        case .notBroken(let key):
-            "\(key) is not broken."
         }
     }
 }

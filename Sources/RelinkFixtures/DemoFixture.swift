@@ -1,5 +1,5 @@
 import Foundation
-import IntercomMock
+import IntercomMockWorld
 import RelinkCore
 import RelinkStore
 
@@ -26,15 +26,21 @@ public enum DemoFixture {
     public static func write(to store: Store) throws {
         let base = Date(timeIntervalSince1970: 1_795_000_000)  // 2026-11-18
         var world = MockWorld()
-        world.addWorkspace(idCode: support.id, name: support.name, region: "US", timezone: "America/New_York")
-        world.addWorkspace(idCode: europe.id, name: europe.name, region: "EU", timezone: "Europe/Dublin")
-        world.addTeammate(id: bot.id, email: bot.email, name: bot.name, password: password(bot), workspaces: [support.id, europe.id])
-        world.addTeammate(id: alice.id, email: alice.email, name: alice.name, password: password(alice), workspaces: [support.id])
-        world.addTeammate(id: bob.id, email: bob.email, name: bob.name, password: password(bob), workspaces: [support.id, europe.id])
+        world.addWorkspace(idCode: support.id, name: support.name, region: support.region, timezone: "America/New_York")
+        world.addWorkspace(idCode: europe.id, name: europe.name, region: europe.region, timezone: "Europe/Dublin")
+        world.addTeammate(
+            id: bot.id, email: bot.email, name: bot.name, password: password(bot), workspaces: [support.id, europe.id])
+        world.addTeammate(
+            id: alice.id, email: alice.email, name: alice.name, password: password(alice), workspaces: [support.id])
+        world.addTeammate(
+            id: bob.id, email: bob.email, name: bob.name, password: password(bob), workspaces: [support.id, europe.id])
         world.registerApp(
             clientID: clientID, clientSecret: clientSecret, name: "Intercom for Jira (relink demo)",
             redirectURIs: ["http://127.0.0.1/callback"])
-        for (id, workspace) in [("1001", support), ("1002", support), ("1003", support), ("1004", support), ("1005", support), ("2001", europe)] {
+        for (id, workspace) in [
+            ("1001", support), ("1002", support), ("1003", support), ("1004", support), ("1005", support),
+            ("2001", europe),
+        ] {
             world.addConversation(id: id, workspaceID: workspace.id)
         }
 
@@ -47,9 +53,16 @@ public enum DemoFixture {
         let projects = [
             Project(
                 key: "SUP", name: "Customer Support", jiraSite: site, settings: supSettings,
-                links: [.init(issueKey: "SUP-12", conversationIds: ["1001", "1002"]), .init(issueKey: "SUP-40", conversationIds: ["1003"])]),
-            Project(key: "BUG", name: "Bug Tracker", jiraSite: site, settings: bugSettings, links: [.init(issueKey: "BUG-7", conversationIds: ["1004"])]),
-            Project(key: "WEB", name: "Website", jiraSite: site, links: [.init(issueKey: "WEB-3", conversationIds: ["1005"])]),
+                links: [
+                    .init(issueKey: "SUP-12", conversationIds: ["1001", "1002"]),
+                    .init(issueKey: "SUP-40", conversationIds: ["1003"]),
+                ]),
+            Project(
+                key: "BUG", name: "Bug Tracker", jiraSite: site, settings: bugSettings,
+                links: [.init(issueKey: "BUG-7", conversationIds: ["1004"])]),
+            Project(
+                key: "WEB", name: "Website", jiraSite: site,
+                links: [.init(issueKey: "WEB-3", conversationIds: ["1005"])]),
             Project(key: "OPS", name: "Operations", jiraSite: site),
         ]
 
@@ -60,7 +73,9 @@ public enum DemoFixture {
             for (offset, key) in ["SUP", "BUG", "WEB"].enumerated() {
                 let since = base.addingTimeInterval(Double(offset) * 3600)
                 let token = "fake-demo-token-\(key.lowercased())"
-                _ = try world.issueToken(teammateEmail: bot.email, workspaceID: support.id, clientID: clientID, issuedAt: since, plaintext: token)
+                _ = try world.issueToken(
+                    teammateEmail: bot.email, workspaceID: support.id, clientID: clientID, issuedAt: since,
+                    plaintext: token)
                 var connection = Connection(projectKey: ProjectKey(rawValue: key)!)
                 let tokenID = "tok-demo-\(key.lowercased())"
                 transaction.record(
@@ -70,7 +85,8 @@ public enum DemoFixture {
                 if key == "WEB" {
                     let revokedAt = base.addingTimeInterval(5 * 86_400)
                     _ = try world.revokeToken(token, at: revokedAt)
-                    let evidence = Evidence(status: 401, code: "token_revoked", message: "Token revoked", requestID: "demo-req-web-1")
+                    let evidence = Evidence(
+                        status: 401, code: "token_revoked", message: "Token revoked", requestID: "demo-req-web-1")
                     if let event = try connection.recordCheck(
                         .rejected(Diagnosis(evidence: evidence, causes: [.tokenRevoked], isGroundTruth: true)),
                         at: revokedAt.addingTimeInterval(600), by: "fixture")
@@ -82,6 +98,6 @@ public enum DemoFixture {
             }
         }
         try store.compact()
-        try FileWorldPersistence(fileURL: store.worldFile).saveWorld(world)
+        try store.replaceWorld(with: world)
     }
 }

@@ -1,5 +1,5 @@
 import Foundation
-import IntercomMock
+import IntercomMockWorld
 import RelinkCore
 import RelinkStore
 
@@ -27,14 +27,17 @@ public struct LargeStoreGenerator {
     /// Writes the projects into `store` (one transaction, then a snapshot) and returns the world.
     public func generate(into store: Store) throws -> MockWorld {
         let base = Date(timeIntervalSince1970: 1_780_000_000)
-        let regions: [RelinkCore.Region] = [.us, .eu, .au]
+        let regions: [Region] = [.us, .eu, .au]
         let workspaceCount = max(3, projectCount / 500)
         let workspaces = (0..<workspaceCount).map { index in
             Workspace(
-                id: String(format: "ws%06d", index), name: "Workspace \(index + 1)", region: regions[index % regions.count])
+                id: String(format: "ws%06d", index), name: "Workspace \(index + 1)",
+                region: regions[index % regions.count])
         }
         func bot(_ workspace: Int) -> AppUser {
-            AppUser(id: String(3_000_000 + workspace * 10), email: "jira-bot-\(workspace)@large.test", name: "Jira Bot \(workspace)")
+            AppUser(
+                id: String(3_000_000 + workspace * 10), email: "jira-bot-\(workspace)@large.test",
+                name: "Jira Bot \(workspace)")
         }
         var world = MockWorld()
         if includeWorld {
@@ -42,9 +45,11 @@ public struct LargeStoreGenerator {
                 clientID: Self.clientID, clientSecret: Self.clientSecret, name: "Intercom for Jira (relink)",
                 redirectURIs: ["http://127.0.0.1/callback"])
             for (index, workspace) in workspaces.enumerated() {
-                world.addWorkspace(idCode: workspace.id, name: workspace.name, region: workspace.region.rawValue)
+                world.addWorkspace(idCode: workspace.id, name: workspace.name, region: workspace.region)
                 let user = bot(index)
-                world.addTeammate(id: user.id, email: user.email, name: user.name, password: Self.teammatePassword, workspaces: [workspace.id])
+                world.addTeammate(
+                    id: user.id, email: user.email, name: user.name, password: Self.teammatePassword,
+                    workspaces: [workspace.id])
                 world.addTeammate(
                     id: String(3_000_000 + index * 10 + 1), email: "agent-\(index)@large.test", name: "Agent \(index)",
                     password: Self.teammatePassword, workspaces: [workspace.id])
@@ -53,19 +58,27 @@ public struct LargeStoreGenerator {
         let causes = RelinkCore.BreakCause.allCases
         try store.update { transaction in
             if includeWorld {
-                transaction.setOAuthClient(OAuthClientCredentials(clientID: Self.clientID, clientSecret: Self.clientSecret))
+                transaction.setOAuthClient(
+                    OAuthClientCredentials(clientID: Self.clientID, clientSecret: Self.clientSecret))
             }
             for index in 0..<projectCount {
                 let key = ProjectKey(rawValue: Self.key(index))!
                 var settings = ConnectionConfiguration.defaults
                 if index % 10 == 3 { settings.intercomIssuePanel.visibleFields.company.append("industry") }
                 if index % 10 == 7 {
-                    settings.conversationLinking.notificationTriggers.issueTransitioned.transitions = ["Done", "Won't do"]
+                    settings.conversationLinking.notificationTriggers.issueTransitioned.transitions = [
+                        "Done", "Won't do",
+                    ]
                     settings.conversationLinking.notificationTriggers.issueCommented.enabled = false
                 }
-                let links = index % 4 == 0
-                    ? [IssueLinks(issueKey: "\(key)-1", conversationIds: [String(100_000 + index), String(200_000 + index)])] : []
-                transaction.put(Project(key: key, name: "Project \(index)", jiraSite: site, settings: settings, links: links))
+                let links =
+                    index % 4 == 0
+                    ? [
+                        IssueLinks(
+                            issueKey: "\(key)-1", conversationIds: [String(100_000 + index), String(200_000 + index)])
+                    ] : []
+                transaction.put(
+                    Project(key: key, name: "Project \(index)", jiraSite: site, settings: settings, links: links))
 
                 // 70% connected, 15% broken, 15% not connected (some of them revoked earlier).
                 let slot = index % 20
@@ -77,13 +90,16 @@ public struct LargeStoreGenerator {
                 var connection = Connection(projectKey: key)
                 transaction.record(
                     try connection.connect(
-                        Authorization(workspace: workspaces[workspaceIndex], appUser: bot(workspaceIndex), tokenID: tokenID, since: since),
+                        Authorization(
+                            workspace: workspaces[workspaceIndex], appUser: bot(workspaceIndex), tokenID: tokenID,
+                            since: since),
                         by: "generator"))
                 transaction.storeToken(token, id: tokenID)
                 if slot >= 14 && slot < 17 {
                     let cause = causes[index % causes.count]
                     let evidence = Evidence(
-                        status: cause == .permissionMissing ? 403 : 401, code: cause == .permissionMissing ? "forbidden" : "unauthorized",
+                        status: cause == .permissionMissing ? 403 : 401,
+                        code: cause == .permissionMissing ? "forbidden" : "unauthorized",
                         requestID: "gen-\(index)")
                     if let event = try connection.recordCheck(
                         .rejected(Diagnosis(evidence: evidence, causes: [cause], isGroundTruth: true)),

@@ -1,7 +1,8 @@
 import Foundation
 import IntercomAPI
-import IntercomClient
+import IntercomMockWorld
 import RelinkCore
+import RelinkStore
 
 extension ConnectionService {
     /// Obtains a token for the teammate and confirms it with `GET /me`, which names the
@@ -10,21 +11,21 @@ extension ConnectionService {
         _ request: AuthorizationRequest, lastWorkspace: Workspace?, reconnecting previous: Authorization? = nil
     ) async throws(ServiceError) -> Grant {
         let token: String
-        switch configuration.target {
-        case .mock:
-            token = try await authorizeAgainstMock(request, previous: previous)
-        case .real:
+        if let worldControl {
+            token = try await authorizeAgainstMock(request, previous: previous, worldControl: worldControl)
+        } else {
             token = try await authorizeAgainstRealAPI(request)
         }
         // The real API answers /me on the workspace's own host; a new token's region is not known
         // yet, so ask the configured region first, then the others.
         var lastFailure: IntercomFailure?
         var regions: [Region?] = [nil]
-        if case .real(let configured) = configuration.target {
+        if let configured = intercom.defaultRegion {
             regions += Region.allCases.filter { $0 != configured }.map { $0 }
         }
         regions: for region in regions {
-            switch await configuration.retry.run({ [self] in await client(for: region).me(token: token) }) {
+            switch await configuration.retry.run({ [intercom] in await intercom.client(for: region).me(token: token) })
+            {
             case .success(let admin):
                 return try grant(from: admin, token: token, request: request)
             case .failure(let failure):
@@ -33,42 +34,38 @@ extension ConnectionService {
                 if failure.kind != .authRejected { break regions }
             }
         }
-        throw .intercom(lastFailure ?? IntercomFailure(kind: .unreachable), during: "confirming the new token with GET /me")
+        throw .intercom(
+            lastFailure ?? IntercomFailure(kind: .unreachable), during: "confirming the new token with GET /me")
     }
 
     private func grant(from admin: Admin, token: String, request: AuthorizationRequest) throws(ServiceError) -> Grant {
         guard let app = admin.app else {
             throw .authorization("Intercom's /me answer names no workspace (app); cannot connect")
         }
-        let region = app.region.flatMap(Region.init(loose:)) ?? {
-            if case .real(let region) = configuration.target { return region }
-            return .us
-        }()
+        let region = app.region.flatMap(Region.init(loose:)) ?? intercom.defaultRegion ?? .us
         let workspace = Workspace(id: app.idCode, name: app.name, region: region)
         if let wanted = request.workspace, wanted != workspace.id {
             throw .authorization(
                 "the authorization is for workspace \(workspace.name) (\(workspace.id)), not \(wanted); "
                     + "log in to \(wanted) or leave out --workspace")
         }
-        return Grant(token: token, workspace: workspace, appUser: AppUser(id: admin.id, email: admin.email, name: admin.name))
+        return Grant(
+            token: token, workspace: workspace, appUser: AppUser(id: admin.id, email: admin.email, name: admin.name))
     }
 
-    /// The OAuth app relink authorizes as: INTERCOM_CLIENT_ID / INTERCOM_CLIENT_SECRET, else the
-    /// secrets file.
-    func oauthClient() throws(ServiceError) -> OAuthClientCredentialsView {
-        let environment = ProcessInfo.processInfo.environment
-        if let id = environment["INTERCOM_CLIENT_ID"], let secret = environment["INTERCOM_CLIENT_SECRET"], !id.isEmpty, !secret.isEmpty {
-            return OAuthClientCredentialsView(clientID: id, clientSecret: secret)
-        }
-        if let stored = store.oauthClient {
-            return OAuthClientCredentialsView(clientID: stored.clientID, clientSecret: stored.clientSecret)
-        }
+    /// The OAuth app relink authorizes as: the configured one (from the environment), else the
+    /// one the secrets file keeps.
+    func oauthClient() throws(ServiceError) -> OAuthClientCredentials {
+        if let configured = configuration.oauthClient { return configured }
+        if let stored = store.oauthClient { return stored }
         throw .configuration(
             "no OAuth client: set INTERCOM_CLIENT_ID and INTERCOM_CLIENT_SECRET (the Intercom app's credentials), "
                 + "or start from a fixture that has one")
     }
 
-    private func authorizeAgainstMock(_ request: AuthorizationRequest, previous: Authorization?) async throws(ServiceError) -> String {
+    private func authorizeAgainstMock(
+        _ request: AuthorizationRequest, previous: Authorization?, worldControl: any WorldControl
+    ) async throws(ServiceError) -> String {
         guard let email = request.teammate else {
             throw .authorization("against the mock, say which teammate logs in: --as EMAIL (world lists them)")
         }
@@ -78,12 +75,10 @@ extension ConnectionService {
         }
         let client = try oauthClient()
         let state = OAuthRequest.randomState()
-        let endpoint = configuration.endpoint(for: nil)
-        let authorizer = MockAuthorizer(timeout: configuration.requestTimeout, logger: configuration.logger)
         let code: String
-        switch await authorizer.authorize(
-            endpoint: endpoint, clientID: client.clientID, email: email, password: password,
-            workspace: request.workspace ?? previous?.workspace.id, state: state, redirectURI: nil)
+        switch await worldControl.authorize(
+            email: email, password: password, workspace: request.workspace ?? previous?.workspace.id,
+            clientID: client.clientID, state: state)
         {
         case .success(let value):
             code = value
@@ -119,14 +114,15 @@ extension ConnectionService {
             }
         }
         let client = try oauthClient()
-        let endpoint = configuration.endpoint(for: nil)
+        let endpoint = intercom.oauthEndpoint
         let state = OAuthRequest.randomState()
         let code: String
         if request.method == .pasteCode {
             let url = OAuthRequest(clientID: client.clientID, state: state).authorizeURL(endpoint: endpoint)
             await interaction.present(authorizeURL: url, waitingForRedirect: false)
             let pasted: String
-            do { pasted = try await interaction.readPastedCode().trimmingCharacters(in: .whitespacesAndNewlines) } catch {
+            do { pasted = try await interaction.readPastedCode().trimmingCharacters(in: .whitespacesAndNewlines) } catch
+            {
                 throw .authorization("reading the pasted code failed: \(error)")
             }
             if let redirect = URL(string: pasted), redirect.query != nil {
@@ -138,9 +134,10 @@ extension ConnectionService {
                 code = pasted  // a bare code carries no state to check; the exchange still proves it
             }
         } else {
-            let listener: LoopbackRedirectListener
+            let listener: any RedirectReceiver
             do {
-                listener = try await LoopbackRedirectListener.start(expectedState: state, timeout: configuration.authorizationTimeout)
+                listener = try await intercom.listenForRedirect(
+                    expectedState: state, timeout: configuration.authorizationTimeout)
             } catch {
                 throw .authorization(error.description)
             }
@@ -152,18 +149,14 @@ extension ConnectionService {
         return try await exchange(code: code, client: client)
     }
 
-    private func exchange(code: String, client: OAuthClientCredentialsView) async throws(ServiceError) -> String {
-        switch await self.client(for: nil).exchange(code: code, clientID: client.clientID, clientSecret: client.clientSecret) {
+    private func exchange(code: String, client: OAuthClientCredentials) async throws(ServiceError) -> String {
+        switch await intercom.client(for: nil).exchange(
+            code: code, clientID: client.clientID, clientSecret: client.clientSecret)
+        {
         case .success(let answer):
             return answer.accessToken
         case .failure(let failure):
             throw .intercom(failure, during: "exchanging the authorization code for a token")
         }
     }
-}
-
-/// The OAuth client's credentials, wherever they came from.
-struct OAuthClientCredentialsView: Sendable {
-    var clientID: String
-    var clientSecret: String
 }

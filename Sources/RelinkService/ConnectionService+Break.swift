@@ -1,11 +1,11 @@
 import Foundation
-import IntercomMock
+import IntercomMockWorld
 import RelinkCore
 
 /// What `break` did to the mock's world.
 public struct BreakOutcome: Sendable, Equatable {
     public var key: ProjectKey
-    public var cause: RelinkCore.BreakCause
+    public var cause: BreakCause
     /// Public ids of the tokens that died (never the tokens).
     public var killedTokens: [String]
     /// Public ids of tokens left alive but denied (permission-missing).
@@ -20,8 +20,8 @@ extension ConnectionService {
     ///
     /// - Throws: `ServiceError.notOnRealAPI` against the real API; `.refused(.notConnected)`
     ///   for a project without a connection; the mock's refusal.
-    public func breakConnection(_ key: ProjectKey, cause: RelinkCore.BreakCause) async throws(ServiceError) -> BreakOutcome {
-        guard let control = mockControl else {
+    public func breakConnection(_ key: ProjectKey, cause: BreakCause) async throws(ServiceError) -> BreakOutcome {
+        guard let control = worldControl else {
             throw .notOnRealAPI(
                 "break simulates a cause on the mock's world; against the real Intercom it is refused "
                     + "(nothing there may be broken on purpose). Run relink with --endpoint mock.")
@@ -33,7 +33,7 @@ extension ConnectionService {
         let email = authorization.appUser.email
         let workspace = authorization.workspace
         let token = store.token(id: authorization.tokenID)
-        var request = CauseRequest(cause: IntercomMock.BreakCause(rawValue: cause.rawValue)!)
+        var request = CauseRequest(cause: cause)
         var newPassword: String?
         let target: String
         switch cause {
@@ -59,16 +59,15 @@ extension ConnectionService {
         do {
             report = try await control.applyCause(request)
         } catch {
-            throw .configuration("the mock refused \(cause): \(error)")
+            throw .mock(error, doing: "simulating \(cause)")
         }
         if let newPassword {
             // The teammate knows their new password; relink remembers it for a reconnect as them.
-            do { try store.update { $0.rememberMockPassword(newPassword, for: email) } } catch {
-                throw .configuration("\(error)")
-            }
+            try update { $0.rememberMockPassword(newPassword, for: email) }
         }
         return BreakOutcome(
-            key: key, cause: cause, killedTokens: report.killed.map(\.id), restrictedTokens: report.restricted.map(\.id),
+            key: key, cause: cause, killedTokens: report.killed.map(\.id),
+            restrictedTokens: report.restricted.map(\.id),
             target: target)
     }
 }

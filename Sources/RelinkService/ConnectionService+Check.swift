@@ -1,8 +1,6 @@
-import AsyncHTTPClient
 import Foundation
-import IntercomClient
-import IntercomMock
-import NIOCore
+import IntercomAPI
+import IntercomMockWorld
 import RelinkCore
 import RelinkStore
 
@@ -39,7 +37,7 @@ extension ConnectionService {
     public func check(
         _ keys: [ProjectKey]?, actor: String = "check", progress: @Sendable (CheckProgress) -> Void = { _ in }
     ) async throws(ServiceError) -> [CheckResult] {
-        try store.refreshOrThrow()
+        try refresh()
         let targets: [(ProjectKey, Authorization)]
         if let keys {
             targets = try keys.map { key throws(ServiceError) in
@@ -50,7 +48,9 @@ extension ConnectionService {
                 return (key, authorization)
             }
         } else {
-            targets = store.projectKeys.compactMap { key in store.connection(for: key).state.authorization.map { (key, $0) } }
+            targets = store.projectKeys.compactMap { key in
+                store.connection(for: key).state.authorization.map { (key, $0) }
+            }
         }
         var results: [CheckResult] = []
         results.reserveCapacity(targets.count)
@@ -88,9 +88,10 @@ extension ConnectionService {
     /// Asks Intercom whether the token still works, and turns the answer into an outcome.
     func probe(_ authorization: Authorization, token: String?) async -> CheckOutcome {
         guard let token else {
-            return .transientFailure(reason: "the store holds no token for this connection; reconnect to authorize again")
+            return .transientFailure(
+                reason: "the store holds no token for this connection; reconnect to authorize again")
         }
-        let client = client(for: authorization.workspace.region)
+        let client = intercom.client(for: authorization.workspace.region)
         switch await configuration.retry.run({ await client.me(token: token) }) {
         case .success:
             return .healthy
@@ -116,41 +117,35 @@ extension ConnectionService {
                     var connection = transaction.connection(for: key)
                     guard connection.state.authorization != nil else {
                         // Revoked by someone else while the check ran: nothing to record.
-                        return CheckResult(key: key, outcome: outcome, event: nil, state: connection.state.name, duration: duration)
+                        return CheckResult(
+                            key: key, outcome: outcome, event: nil, state: connection.state.name, duration: duration)
                     }
-                    let event = try connection.recordCheck(outcome, at: Timestamp.rounded(configuration.now()), by: actor)
+                    let event = try connection.recordCheck(
+                        outcome, at: Timestamp.rounded(configuration.now()), by: actor)
                     transaction.put(connection)
                     if let event { transaction.record(event) }
-                    return CheckResult(key: key, outcome: outcome, event: event, state: connection.state.name, duration: duration)
+                    return CheckResult(
+                        key: key, outcome: outcome, event: event, state: connection.state.name, duration: duration)
                 }
             }
         } catch {
             configuration.logger.error("recording checks failed: \(error)")
             return batch.map { key, _, duration in
                 CheckResult(
-                    key: key, outcome: .transientFailure(reason: "the result could not be recorded: \(error)"), event: nil,
+                    key: key, outcome: .transientFailure(reason: "the result could not be recorded: \(error)"),
+                    event: nil,
                     state: store.connection(for: key).state.name, duration: duration)
             }
         }
     }
 
     /// Against the mock, the simulated cause is known: ask the mock which one killed the token.
-    private func groundTruth(token: String) async -> RelinkCore.BreakCause? {
-        guard case .mock(let baseURL) = configuration.target else { return nil }
-        do {
-            var request = HTTPClientRequest(url: baseURL + "/__mock/tokens/inspect")
-            request.method = .POST
-            request.headers.add(name: "Content-Type", value: "application/json")
-            request.body = .bytes(ByteBuffer(data: try JSONEncoder().encode(["token": token])))
-            let response = try await httpClient.execute(request, timeout: .seconds(5))
-            let body = try await response.body.collect(upTo: 1 << 16)
-            guard response.status == .ok else { return nil }
-            let inspection = try JSONDecoder.iso8601.decode(MockServer.TokenInspection.self, from: Data(buffer: body))
-            if inspection.permissionMissing && inspection.alive { return .permissionMissing }
-            return inspection.cause.flatMap { RelinkCore.BreakCause(rawValue: $0.rawValue) }
-        } catch {
+    private func groundTruth(token: String) async -> BreakCause? {
+        guard let worldControl, let inspection = try? await worldControl.inspect(token: token) else {
             return nil  // the evidence alone still stands
         }
+        if inspection.permissionMissing && inspection.alive { return .permissionMissing }
+        return inspection.cause
     }
 
     static func shortReason(_ failure: IntercomFailure) -> String {
@@ -164,19 +159,5 @@ extension ConnectionService {
         case .notFound, .badRequest, .authRejected, .forbidden:
             "Intercom answered \(failure.status.map(String.init) ?? "an error")" + (failure.code.map { " \($0)" } ?? "")
         }
-    }
-}
-
-extension JSONDecoder {
-    static var iso8601: JSONDecoder {
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .iso8601
-        return decoder
-    }
-}
-
-extension Store {
-    func refreshOrThrow() throws(ServiceError) {
-        do { try refresh() } catch { throw .configuration("\(error)") }
     }
 }

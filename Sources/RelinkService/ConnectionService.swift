@@ -1,8 +1,6 @@
-import AsyncHTTPClient
 import Foundation
 import IntercomAPI
-import IntercomClient
-import IntercomMock
+import IntercomMockWorld
 import Logging
 import RelinkCore
 import RelinkStore
@@ -16,32 +14,30 @@ import RelinkStore
 public final class ConnectionService: Sendable {
     public let store: Store
     public let configuration: ServiceConfiguration
-    let httpClient: HTTPClient
+    /// Intercom's API and OAuth endpoints, real or mock.
+    let intercom: any IntercomGateway
+    /// The mock's world beyond its API (simulated login, break causes, ground truth); `nil`
+    /// against the real API, where nothing may be broken on purpose.
+    let worldControl: (any WorldControl)?
     let interaction: (any AuthorizationInteraction)?
 
     /// - Parameters:
-    ///   - httpClient: shared by every call; the caller owns it and shuts it down.
+    ///   - intercom: where Intercom is; the caller owns whatever it holds (an HTTP client) and shuts it down.
+    ///   - worldControl: the mock's control, when Intercom is a mock.
     ///   - interaction: the person's part of authorizing against the real API (nil: not possible).
     public init(
-        store: Store, configuration: ServiceConfiguration, httpClient: HTTPClient = .shared,
-        interaction: (any AuthorizationInteraction)? = nil
+        store: Store, intercom: any IntercomGateway, worldControl: (any WorldControl)?,
+        configuration: ServiceConfiguration = ServiceConfiguration(), interaction: (any AuthorizationInteraction)? = nil
     ) {
         self.store = store
+        self.intercom = intercom
+        self.worldControl = worldControl
         self.configuration = configuration
-        self.httpClient = httpClient
         self.interaction = interaction
     }
 
-    func client(for region: Region?) -> any IntercomAPIClient {
-        HTTPIntercomClient(
-            endpoint: configuration.endpoint(for: region), httpClient: httpClient, timeout: configuration.requestTimeout,
-            logger: configuration.logger)
-    }
-
-    var mockControl: MockControlClient? {
-        guard case .mock(let baseURL) = configuration.target else { return nil }
-        return MockControlClient(baseURL: baseURL, httpClient: httpClient)
-    }
+    /// Whether Intercom is a mock whose world relink may change.
+    public var isMock: Bool { worldControl != nil }
 
     func requireProject(_ key: ProjectKey) throws(ServiceError) -> Project {
         if let project = store.project(key) { return project }
@@ -108,20 +104,14 @@ public final class ConnectionService: Sendable {
     @discardableResult
     public func revoke(_ key: ProjectKey, actor: String) throws(ServiceError) -> ConnectionEvent {
         _ = try requireProject(key)
-        do {
-            return try store.update { transaction in
-                var connection = transaction.connection(for: key)
-                let tokenID = connection.state.authorization?.tokenID
-                let event = try connection.revoke(at: configuration.now(), by: actor)
-                transaction.put(connection)
-                transaction.record(event)
-                if let tokenID { transaction.forgetToken(id: tokenID) }
-                return event
-            }
-        } catch let error as LifecycleError {
-            throw .refused(error)
-        } catch {
-            throw .configuration("\(error)")
+        return try update { transaction in
+            var connection = transaction.connection(for: key)
+            let tokenID = connection.state.authorization?.tokenID
+            let event = try connection.revoke(at: configuration.now(), by: actor)
+            transaction.put(connection)
+            transaction.record(event)
+            if let tokenID { transaction.forgetToken(id: tokenID) }
+            return event
         }
     }
 
@@ -131,28 +121,46 @@ public final class ConnectionService: Sendable {
         _ grant: Grant, for key: ProjectKey, request: AuthorizationRequest,
         _ transition: (inout Connection, Authorization) throws -> ConnectionEvent
     ) throws(ServiceError) -> ConnectionEvent {
-        do {
-            return try store.update { transaction in
-                var connection = transaction.connection(for: key)
-                let previousTokenID = connection.state.authorization?.tokenID
-                let tokenID = "tok-" + UUID().uuidString.lowercased().prefix(13)
-                let authorization = Authorization(
-                    workspace: grant.workspace, appUser: grant.appUser, tokenID: String(tokenID),
-                    since: Timestamp.rounded(configuration.now()))
-                let event = try transition(&connection, authorization)
-                transaction.put(connection)
-                transaction.record(event)
-                if let previousTokenID { transaction.forgetToken(id: previousTokenID) }
-                transaction.storeToken(grant.token, id: authorization.tokenID)
-                if configuration.isMock, let password = request.password, let email = request.teammate {
-                    transaction.rememberMockPassword(password, for: email)
-                }
-                return event
+        return try update { transaction in
+            var connection = transaction.connection(for: key)
+            let previousTokenID = connection.state.authorization?.tokenID
+            let tokenID = "tok-" + UUID().uuidString.lowercased().prefix(13)
+            let authorization = Authorization(
+                workspace: grant.workspace, appUser: grant.appUser, tokenID: String(tokenID),
+                since: Timestamp.rounded(configuration.now()))
+            let event = try transition(&connection, authorization)
+            transaction.put(connection)
+            transaction.record(event)
+            if let previousTokenID { transaction.forgetToken(id: previousTokenID) }
+            transaction.storeToken(grant.token, id: authorization.tokenID)
+            if isMock, let password = request.password, let email = request.teammate {
+                transaction.rememberMockPassword(password, for: email)
             }
+            return event
+        }
+    }
+
+    /// Runs one store transaction; a refused transition stays a refusal and a store failure a
+    /// store error.
+    func update<T>(_ body: (inout StoreTransaction) throws -> T) throws(ServiceError) -> T {
+        do {
+            return try store.update(body)
+        } catch let error as ServiceError {
+            throw error
         } catch let error as LifecycleError {
             throw .refused(error)
+        } catch let error as StoreError {
+            throw .store(error)
         } catch {
-            throw .configuration("\(error)")
+            // Store.update throws only what its body throws, or a StoreError.
+            throw .store(.io(file: store.directory.path, operation: "commit a change", reason: "\(error)"))
+        }
+    }
+
+    /// Brings in what other processes committed.
+    func refresh() throws(ServiceError) {
+        do { try store.refresh() } catch let error as StoreError { throw .store(error) } catch {
+            throw .store(.io(file: store.directory.path, operation: "read", reason: "\(error)"))
         }
     }
 }

@@ -1,52 +1,35 @@
 import Foundation
-import IntercomClient
-import IntercomMock
+import IntercomAPI
 import Logging
 import RelinkCore
+import RelinkStore
 
-/// Where the connection service talks to, and how.
+/// How the connection service works: its pace, its patience, its clock and the OAuth app it
+/// authorizes as. Where it talks to is its ``IntercomGateway``; the composition root reads the
+/// environment and fills this in.
 public struct ServiceConfiguration: Sendable {
-    public enum Target: Sendable, Equatable {
-        /// A mock Intercom (built in or standalone) at this base URL: every region is served there,
-        /// the teammate logs in through its `/oauth`, and break causes can be simulated.
-        case mock(baseURL: String)
-        /// The real Intercom API; new connections go to `region`'s host, checks to each
-        /// connection's own region.
-        case real(region: Region)
-    }
-
-    public var target: Target
     /// How many checks run at once in `check --all`.
     public var checkConcurrency: Int
     public var retry: RetryPolicy
-    public var requestTimeout: Duration
     /// How long the loopback listener waits for the browser's redirect.
     public var authorizationTimeout: Duration
+    /// The OAuth app's credentials when they come from outside the store (the environment's
+    /// `INTERCOM_CLIENT_ID` and `INTERCOM_CLIENT_SECRET`); `nil`: the ones the store keeps.
+    public var oauthClient: OAuthClientCredentials?
     public var now: @Sendable () -> Date
     public var logger: Logger
 
     public init(
-        target: Target, checkConcurrency: Int = 16, retry: RetryPolicy = RetryPolicy(),
-        requestTimeout: Duration = .seconds(10), authorizationTimeout: Duration = .seconds(300),
-        now: @escaping @Sendable () -> Date = { Date() }, logger: Logger = Logger(label: "relink.service")
+        checkConcurrency: Int = 16, retry: RetryPolicy = RetryPolicy(), authorizationTimeout: Duration = .seconds(300),
+        oauthClient: OAuthClientCredentials? = nil, now: @escaping @Sendable () -> Date = { Date() },
+        logger: Logger = Logger(label: "relink.service")
     ) {
-        self.target = target
         self.checkConcurrency = max(1, checkConcurrency)
         self.retry = retry
-        self.requestTimeout = requestTimeout
         self.authorizationTimeout = authorizationTimeout
+        self.oauthClient = oauthClient
         self.now = now
         self.logger = logger
-    }
-
-    public var isMock: Bool { if case .mock = target { true } else { false } }
-
-    /// The endpoint that serves a workspace of `region`.
-    public func endpoint(for region: Region?) -> IntercomEndpoint {
-        switch target {
-        case .mock(let baseURL): .custom(baseURL: baseURL)
-        case .real(let defaultRegion): .production(region: (region ?? defaultRegion).rawValue)
-        }
     }
 }
 
@@ -60,13 +43,6 @@ public protocol AuthorizationInteraction: Sendable {
     func readHiddenToken() async throws -> String
 }
 
-/// How a new authorization is obtained.
-public enum AuthorizationMethod: Sendable, Equatable {
-    case browser
-    case pasteCode
-    case accessToken
-}
-
 /// Who asks for a new authorization, as whom.
 public struct AuthorizationRequest: Sendable {
     public var teammate: String?
@@ -74,7 +50,9 @@ public struct AuthorizationRequest: Sendable {
     public var workspace: String?
     public var method: AuthorizationMethod
 
-    public init(teammate: String?, password: String? = nil, workspace: String? = nil, method: AuthorizationMethod = .browser) {
+    public init(
+        teammate: String?, password: String? = nil, workspace: String? = nil, method: AuthorizationMethod = .browser
+    ) {
         self.teammate = teammate
         self.password = password
         self.workspace = workspace

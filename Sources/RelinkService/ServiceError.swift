@@ -1,15 +1,25 @@
-import IntercomClient
+import IntercomAPI
+import IntercomMockWorld
 import RelinkCore
+import RelinkStore
 
 /// Why a lifecycle command failed, with what to do next. Never holds a secret.
+///
+/// Each failure keeps its own type until a person reads it: a store failure stays a
+/// ``RelinkStore/StoreError``, a refusal of the mock's control API a ``MockControlError``.
 public enum ServiceError: Error, Equatable, Sendable, CustomStringConvertible {
     case unknownProject(ProjectKey, suggestion: String?)
     case refused(LifecycleError)
     case intercom(IntercomFailure, during: String)
     case authorization(String)
+    /// Something relink needs to be set up is missing (the OAuth app's credentials).
     case configuration(String)
     case notOnRealAPI(String)
     case missingToken(ProjectKey)
+    /// The store could not be read or changed.
+    case store(StoreError)
+    /// The mock's control API refused, or could not be reached.
+    case mock(MockControlError, doing: String)
 
     public var description: String {
         switch self {
@@ -23,6 +33,10 @@ public enum ServiceError: Error, Equatable, Sendable, CustomStringConvertible {
             message
         case .missingToken(let key):
             "the store has no token for \(key)'s connection (was secrets.json replaced?); reconnect \(key) to authorize again"
+        case .store(let error):
+            error.description
+        case .mock(let error, let doing):
+            "\(doing): \(error)"
         }
     }
 }

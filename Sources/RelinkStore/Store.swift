@@ -28,7 +28,7 @@ public final class Store: @unchecked Sendable {
     // @unchecked: every mutable member is reached only while holding `lock` (in-process) and, for
     // the files, the `.lock` file lock (across processes).
     public let directory: URL
-    private let lock = NSLock()
+    let lock = NSLock()
     private let fileLock: FileLock
     private let publicFile: JournaledFile<StoreState>
     private let secretFile: JournaledFile<SecretState>
@@ -48,8 +48,8 @@ public final class Store: @unchecked Sendable {
         }
     }
 
-    public var worldFile: URL { directory.appendingPathComponent("world.json") }
-    public var historyFile: URL { directory.appendingPathComponent("history") }
+    var worldFile: WorldFile { WorldFile(url: directory.appendingPathComponent("world.json")) }
+    var historyURL: URL { directory.appendingPathComponent("history") }
     public var stateFile: URL { publicFile.snapshotURL }
 
     /// Opens the store in `directory`, creating it when absent and migrating older files forward.
@@ -68,7 +68,8 @@ public final class Store: @unchecked Sendable {
                 try FileManager.default.createDirectory(
                     at: self.directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
             } catch {
-                throw StoreError.io(file: path, operation: "create the store directory", reason: error.localizedDescription)
+                throw StoreError.io(
+                    file: path, operation: "create the store directory", reason: error.localizedDescription)
             }
         }
         fileLock = try FileLock(url: self.directory.appendingPathComponent(".lock"))
@@ -200,7 +201,7 @@ public final class Store: @unchecked Sendable {
         }
     }
 
-    private func withFileLock<T>(exclusive: Bool, _ body: () throws -> T) throws -> T {
+    func withFileLock<T>(exclusive: Bool, _ body: () throws -> T) throws -> T {
         lock.lock()
         defer { lock.unlock() }
         return try fileLock.withLock(exclusive: exclusive, body)

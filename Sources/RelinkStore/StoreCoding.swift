@@ -2,7 +2,7 @@ import Foundation
 
 /// The JSON conventions of every store file: readable, stable field order, and times as
 /// ISO 8601 UTC with milliseconds (`2026-11-29T07:45:12.345Z`) that a person can read and diff.
-enum StoreCoding {
+@_spi(Benchmarks) public enum StoreCoding {
     static func encoder(pretty: Bool) -> JSONEncoder {
         let encoder = JSONEncoder()
         encoder.outputFormatting =
@@ -12,7 +12,7 @@ enum StoreCoding {
         return encoder
     }
 
-    static func decoder() -> JSONDecoder {
+    @_spi(Benchmarks) public static func decoder() -> JSONDecoder {
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .custom { decoder in
             let container = try decoder.singleValueContainer()

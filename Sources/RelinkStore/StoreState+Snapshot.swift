@@ -36,13 +36,15 @@ extension StoreState {
         }
         section("projects", try projects.values.sorted { $0.key < $1.key }.map { try encoder.encode($0) }, last: false)
         section(
-            "connections", try connections.values.sorted { $0.projectKey < $1.projectKey }.map { try encoder.encode($0) },
+            "connections",
+            try connections.values.sorted { $0.projectKey < $1.projectKey }.map { try encoder.encode($0) },
             last: false)
         section("events", events.undecoded + (try events.appended.map { try encoder.encode($0) }), last: true)
         return data
     }
 
-    static func decodeSnapshot(_ data: Data, from url: URL) throws(StoreError) -> (state: StoreState, sequence: UInt64) {
+    static func decodeSnapshot(_ data: Data, from url: URL) throws(StoreError) -> (state: StoreState, sequence: UInt64)
+    {
         guard let layout = LineLayout(data) else {
             // Not our one-record-per-line layout: the general decoder reads any JSON layout and
             // names what is wrong.
@@ -62,7 +64,8 @@ extension StoreState {
         if let problem = layout.problem { throw .damaged(file: url.path, problem: problem) }
         var state = StoreState()
         let projects: [Project] = try decodeInParallel(layout.records["projects"] ?? [], section: "projects", url: url)
-        let connections: [Connection] = try decodeInParallel(layout.records["connections"] ?? [], section: "connections", url: url)
+        let connections: [Connection] = try decodeInParallel(
+            layout.records["connections"] ?? [], section: "connections", url: url)
         state.projects = Dictionary(projects.map { ($0.key, $0) }, uniquingKeysWith: { _, last in last })
         state.connections = Dictionary(connections.map { ($0.projectKey, $0) }, uniquingKeysWith: { _, last in last })
         // Copies, so that the file's bytes are freed once the records are decoded.
@@ -104,7 +107,10 @@ extension StoreState {
                     return
                 }
             }
-            results.fail(chunk, "lines \(records[range.lowerBound].line)–\(records[range.upperBound - 1].line) of \(section) cannot be read together")
+            results.fail(
+                chunk,
+                "lines \(records[range.lowerBound].line)–\(records[range.upperBound - 1].line) of \(section) cannot be read together"
+            )
         }
         if let problem = results.firstProblem { throw .damaged(file: url.path, problem: problem) }
         return results.joined
@@ -131,20 +137,20 @@ private final class ChunkResults<T>: @unchecked Sendable {
 }
 
 /// The lines of a snapshot in relink's one-record-per-line layout, found without decoding them.
-struct LineLayout {
-    struct Record {
-        var bytes: Data
+@_spi(Benchmarks) public struct LineLayout: Sendable {
+    @_spi(Benchmarks) public struct Record: Sendable {
+        @_spi(Benchmarks) public var bytes: Data
         var line: Int
     }
 
     var schemaVersion: Int
     var sequence: UInt64
-    var records: [String: [Record]] = [:]
+    @_spi(Benchmarks) public var records: [String: [Record]] = [:]
     /// Set when the layout is relink's but the file does not hold it whole (a truncated file).
     var problem: String?
 
     /// nil when the data is not in this layout (the caller falls back to a general decode).
-    init?(_ data: Data) {
+    @_spi(Benchmarks) public init?(_ data: Data) {
         // Line boundaries as offsets, found in one pass over the bytes: slicing Data line by
         // line costs more than decoding the records.
         let lines: [Range<Int>] = data.withUnsafeBytes { buffer in
@@ -188,8 +194,11 @@ struct LineLayout {
             let closing = position == StoreState.sections.count - 1 ? "]}" : "],"
             while index < lines.count, !equals(index, closing) {
                 var range = lines[index]
-                if range.count > 0, data[base + range.upperBound - 1] == 0x2C { range = range.lowerBound..<(range.upperBound - 1) }
-                records.append(Record(bytes: data[(base + range.lowerBound)..<(base + range.upperBound)], line: index + 1))
+                if range.count > 0, data[base + range.upperBound - 1] == 0x2C {
+                    range = range.lowerBound..<(range.upperBound - 1)
+                }
+                records.append(
+                    Record(bytes: data[(base + range.lowerBound)..<(base + range.upperBound)], line: index + 1))
                 index += 1
             }
             guard index < lines.count else {
@@ -200,51 +209,15 @@ struct LineLayout {
             index += 1
         }
         if index < lines.count,
-            lines[index...].contains(where: { range in text(index).isEmpty ? false : !data[(base + range.lowerBound)..<(base + range.upperBound)].allSatisfy { $0 == 0x20 || $0 == 0x0D } })
+            lines[index...].contains(where: { range in
+                text(index).isEmpty
+                    ? false
+                    : !data[(base + range.lowerBound)..<(base + range.upperBound)].allSatisfy {
+                        $0 == 0x20 || $0 == 0x0D
+                    }
+            })
         {
             problem = "line \(index + 1): unexpected content after the end of the snapshot"
         }
-    }
-}
-
-/// Where opening a store spends its time (relink-bench open-profile).
-public enum OpenProfile {
-    public static func measure(stateFile: URL) throws -> [(String, Double)] {
-        let clock = ContinuousClock()
-        var phases: [(String, Double)] = []
-        var mark = clock.now
-        func lap(_ name: String) {
-            let now = clock.now
-            let elapsed = now - mark
-            phases.append((name, Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15))
-            mark = now
-        }
-        let data = try Data(contentsOf: stateFile)
-        lap("read")
-        guard let layout = LineLayout(data) else { return phases }
-        lap("layout")
-        let decoder = StoreCoding.decoder()
-        let projects = layout.records["projects"] ?? []
-        var array = Data("[".utf8)
-        for (index, record) in projects.enumerated() {
-            if index > 0 { array.append(0x2C) }
-            array.append(record.bytes)
-        }
-        array.append(0x5D)
-        lap("join projects")
-        _ = try decoder.decode([Project].self, from: array)
-        lap("decode projects (1 thread)")
-        let connections = layout.records["connections"] ?? []
-        var array2 = Data("[".utf8)
-        for (index, record) in connections.enumerated() {
-            if index > 0 { array2.append(0x2C) }
-            array2.append(record.bytes)
-        }
-        array2.append(0x5D)
-        _ = try decoder.decode([Connection].self, from: array2)
-        lap("decode connections (1 thread)")
-        _ = try StoreState.decodeSnapshot(data, from: stateFile)
-        lap("decodeSnapshot (parallel)")
-        return phases
     }
 }

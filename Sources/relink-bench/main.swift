@@ -13,10 +13,11 @@
 import AsyncHTTPClient
 import Foundation
 import IntercomClient
-import IntercomMock
-import RelinkService
+import IntercomMockControl
+import Logging
 import RelinkCore
 import RelinkFixtures
+import RelinkService
 import RelinkStore
 
 #if canImport(Glibc)
@@ -52,7 +53,7 @@ func generate(projects: Int, into directory: URL, world: Bool) throws {
     try? FileManager.default.removeItem(at: directory)
     let store = try Store(directory: directory, options: .init(durable: false))
     let generated = try LargeStoreGenerator(projectCount: projects, includeWorld: world).generate(into: store)
-    if world { try FileWorldPersistence(fileURL: store.worldFile).saveWorld(generated) }
+    if world { try store.replaceWorld(with: generated) }
 }
 
 /// Writes the same records as a TinyDB file: one document per project, its connection merged in.
@@ -63,7 +64,8 @@ func writeTinyDB(from directory: URL, to file: URL) throws {
     var table: [String: Any] = [:]
     for (index, project) in store.projects.enumerated() {
         var document = try JSONSerialization.jsonObject(with: encoder.encode(project)) as! [String: Any]
-        document["connection"] = try JSONSerialization.jsonObject(with: encoder.encode(store.connection(for: project.key)))
+        document["connection"] = try JSONSerialization.jsonObject(
+            with: encoder.encode(store.connection(for: project.key)))
         table[String(index + 1)] = document
     }
     try JSONSerialization.data(withJSONObject: ["_default": table]).write(to: file)
@@ -84,7 +86,9 @@ func measureChild(directory: URL, commits: Int) throws {
         try store.update { transaction in
             var connection = transaction.connection(for: key)
             if connection.state.authorization != nil {
-                if let event = try connection.recordCheck(.healthy, at: Date(), by: "bench") { transaction.record(event) }
+                if let event = try connection.recordCheck(.healthy, at: Date(), by: "bench") {
+                    transaction.record(event)
+                }
                 transaction.put(connection)
             } else if var project = transaction.project(key) {
                 project.name += "."
@@ -141,24 +145,31 @@ func benchStore(arguments: [String]) throws {
         let directory = work.appendingPathComponent("store-\(size)")
         // Generated in a child too: a child spawned by a large parent would report the parent's
         // peak memory as its own (ru_maxrss survives the spawn).
-        let generator = try Process.run(URL(fileURLWithPath: me), arguments: ["generate", "--projects", String(size), "--out", directory.path])
+        let generator = try Process.run(
+            URL(fileURLWithPath: me), arguments: ["generate", "--projects", String(size), "--out", directory.path])
         generator.waitUntilExit()
         guard generator.terminationStatus == 0 else { fail("generating \(size) projects failed") }
         let relink = try runChild(me, ["store-child", directory.path, String(commits)])
         func row(_ system: String, _ r: [String: Double]) {
             print(
                 String(
-                    format: "%-8d  %-6@  %7.1f  %16.3f  %13.3f  %13.3f  %7.1f", size, system, r["open_ms"]!, r["commit_median_ms"]!,
+                    format: "%-8d  %-6@  %7.1f  %16.3f  %13.3f  %13.3f  %7.1f", size, system, r["open_ms"]!,
+                    r["commit_median_ms"]!,
                     r["commit_p99_ms"]!, r["commit_max_ms"]!, r["peak_mb"]!))
         }
         row("relink", relink)
         let tinyFile = work.appendingPathComponent("tinydb-\(size).json")
-        let writer = try Process.run(URL(fileURLWithPath: me), arguments: ["tinydb-file", directory.path, tinyFile.path])
+        let writer = try Process.run(
+            URL(fileURLWithPath: me), arguments: ["tinydb-file", directory.path, tinyFile.path])
         writer.waitUntilExit()
         // TinyDB rewrites its whole file on every update: fewer commits at the large sizes keep the run short.
         let tinyCommits = size >= 100_000 ? 20 : size >= 10_000 ? 100 : commits
         let tiny = try runChild(
-            "/usr/bin/env", ["python3", scriptDirectory.appendingPathComponent("tinydb_baseline.py").path, tinyFile.path, String(tinyCommits)])
+            "/usr/bin/env",
+            [
+                "python3", scriptDirectory.appendingPathComponent("tinydb_baseline.py").path, tinyFile.path,
+                String(tinyCommits),
+            ])
         row("tinydb", tiny)
     }
 }
@@ -172,18 +183,22 @@ func benchCheck(arguments: [String]) async throws {
     let httpClient = HTTPClient(
         eventLoopGroupProvider: .singleton,
         configuration: HTTPIntercomClient.recommendedConfiguration(maxConnectionsPerHost: concurrency))
+    let logger = Logger(label: "relink.bench")
     let service = ConnectionService(
         store: store,
-        configuration: ServiceConfiguration(target: .mock(baseURL: endpoint), checkConcurrency: concurrency),
-        httpClient: httpClient)
+        intercom: HTTPIntercomGateway(target: .mock(baseURL: endpoint), httpClient: httpClient, logger: logger),
+        worldControl: MockControlClient(baseURL: endpoint, httpClient: httpClient, logger: logger),
+        configuration: ServiceConfiguration(checkConcurrency: concurrency, logger: logger))
     let clock = ContinuousClock()
     let started = clock.now
     let results = try await service.check(nil)
     let elapsed = clock.now - started
     try await httpClient.shutdown()
     let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-    let latencies = results.map { Double($0.duration.components.seconds) * 1000 + Double($0.duration.components.attoseconds) / 1e15 }
-        .sorted()
+    let latencies = results.map {
+        Double($0.duration.components.seconds) * 1000 + Double($0.duration.components.attoseconds) / 1e15
+    }
+    .sorted()
     var outcomes: [String: Int] = [:]
     for result in results {
         switch result.outcome {
@@ -204,7 +219,9 @@ let arguments = Array(CommandLine.arguments.dropFirst())
 do {
     switch arguments.first {
     case "generate":
-        guard let count = option("--projects", in: arguments).flatMap(Int.init), let out = option("--out", in: arguments) else {
+        guard let count = option("--projects", in: arguments).flatMap(Int.init),
+            let out = option("--out", in: arguments)
+        else {
             fail("usage: relink-bench generate --projects N --out DIR [--world]")
         }
         try generate(projects: count, into: URL(fileURLWithPath: out), world: arguments.contains("--world"))
@@ -224,13 +241,15 @@ do {
     case "tinydb-file":
         try writeTinyDB(from: URL(fileURLWithPath: arguments[1]), to: URL(fileURLWithPath: arguments[2]))
     case "open-profile":
-        for (phase, ms) in try OpenProfile.measure(stateFile: URL(fileURLWithPath: arguments[1]).appendingPathComponent("state.json")) {
+        for (phase, ms) in try OpenProfile.measure(store: URL(fileURLWithPath: arguments[1])) {
             print(String(format: "%-32@ %8.1f ms", phase, ms))
         }
     case "check":
         try await benchCheck(arguments: arguments)
     case "store-child":
-        guard arguments.count == 3, let commits = Int(arguments[2]) else { fail("usage: relink-bench store-child DIR COMMITS") }
+        guard arguments.count == 3, let commits = Int(arguments[2]) else {
+            fail("usage: relink-bench store-child DIR COMMITS")
+        }
         try measureChild(directory: URL(fileURLWithPath: arguments[1]), commits: commits)
     default:
         fail("usage: relink-bench generate|store … (see the comment at the top of Sources/relink-bench/main.swift)")

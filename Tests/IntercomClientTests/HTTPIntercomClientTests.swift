@@ -2,6 +2,11 @@ import AsyncHTTPClient
 import Foundation
 import IntercomAPI
 import IntercomMock
+import IntercomMockControl
+import IntercomMockWorld
+import LiveMockSupport
+import RelinkCore
+import RelinkTestSupport
 import Testing
 
 @testable import IntercomClient
@@ -263,11 +268,11 @@ struct HTTPIntercomClientTests {
 
     @Test("Regions map to Intercom's hosts; a custom base serves everything")
     func endpoints() {
-        #expect(IntercomEndpoint.production(region: "US").apiBaseURL == "https://api.intercom.io")
-        #expect(IntercomEndpoint.production(region: "eu").apiBaseURL == "https://api.eu.intercom.io")
-        #expect(IntercomEndpoint.production(region: "AU").apiBaseURL == "https://api.au.intercom.io")
-        #expect(IntercomEndpoint.production(region: "AU").tokenURL == "https://api.intercom.io/auth/eagle/token")
-        #expect(IntercomEndpoint.production(region: "EU").authorizeURL == "https://app.intercom.com/oauth")
+        #expect(IntercomEndpoint.production(region: .us).apiBaseURL == "https://api.intercom.io")
+        #expect(IntercomEndpoint.production(region: .eu).apiBaseURL == "https://api.eu.intercom.io")
+        #expect(IntercomEndpoint.production(region: .au).apiBaseURL == "https://api.au.intercom.io")
+        #expect(IntercomEndpoint.production(region: .au).tokenURL == "https://api.intercom.io/auth/eagle/token")
+        #expect(IntercomEndpoint.production(region: .eu).authorizeURL == "https://app.intercom.com/oauth")
         let mock = IntercomEndpoint.custom(baseURL: "http://127.0.0.1:9/")
         #expect(mock.apiBaseURL == "http://127.0.0.1:9")
         #expect(mock.authorizeURL == "http://127.0.0.1:9/oauth")

@@ -1,43 +1,25 @@
 import Foundation
+import InMemoryLogging
 import IntercomAPI
 import IntercomMock
+import IntercomMockControl
+import IntercomMockWorld
+import LiveMockSupport
 import Logging
+import RelinkCore
+import RelinkTestSupport
 import Synchronization
 import Testing
 
 @testable import IntercomClient
 
-/// Keeps every log line, message and metadata, so a test can look for secrets in them.
-final class CapturingLogHandler: LogHandler, Sendable {
-    let lines = Mutex<[String]>([])
-
-    var logLevel: Logger.Level {
-        get { .trace }
-        set {}
-    }
-
-    var metadata: Logger.Metadata {
-        get { [:] }
-        set {}
-    }
-
-    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { nil }
-        set {}
-    }
-
-    func log(event: LogEvent) {
-        let metadata = (event.metadata ?? [:]).map { "\($0.key)=\($0.value)" }.sorted().joined(separator: " ")
-        lines.withLock { $0.append("\(event.message) \(metadata)") }
-    }
-}
-
 @Suite("Logging")
 struct LoggingTests {
     @Test("Requests are logged at trace level without the token, code, password or secret")
     func noSecretsInLogs() async throws {
-        let handler = CapturingLogHandler()
-        let logger = Logger(label: "relink.tests.capture") { _ in handler }
+        var handler = InMemoryLogHandler()
+        handler.logLevel = .trace
+        let logger = Logger(label: "relink.tests.capture") { [handler] _ in handler }
         try await MockHarness.with { mock in
             let client = HTTPIntercomClient(endpoint: mock.endpoint, logger: logger)
             let code = try await MockAuthorizer(logger: logger).authorize(
@@ -51,7 +33,9 @@ struct LoggingTests {
             _ = try await mock.control.applyCause(CauseRequest(cause: .tokenRevoked, token: token))
             _ = await client.me(token: token)
 
-            let lines = handler.lines.withLock { $0 }
+            let lines = handler.entries.map { entry in
+                "\(entry.message) " + entry.metadata.map { "\($0.key)=\($0.value)" }.sorted().joined(separator: " ")
+            }
             #expect(lines.count >= 4)
             #expect(lines.contains { $0.contains("path=/me") })
             for secret in [token, code, MockHarness.password, MockHarness.clientSecret] {

@@ -1,6 +1,12 @@
 import AsyncHTTPClient
 import Foundation
+import IntercomAPI
+import IntercomMockControl
+import IntercomMockWorld
+import LiveMockSupport
 import NIOCore
+import RelinkCore
+import RelinkTestSupport
 import Testing
 
 @testable import IntercomClient

@@ -1,6 +1,11 @@
 import Foundation
 import IntercomAPI
 import IntercomMock
+import IntercomMockControl
+import IntercomMockWorld
+import LiveMockSupport
+import RelinkCore
+import RelinkTestSupport
 import Testing
 
 @testable import IntercomClient
@@ -57,8 +62,8 @@ struct MockControlClientTests {
     func worldEdits() async throws {
         try await MockHarness.with { mock in
             let control = mock.control
-            let workspace = try await control.addWorkspace(idCode: "ws-au", name: "Acme Australia", region: "AU")
-            #expect(workspace.region == "AU")
+            let workspace = try await control.addWorkspace(idCode: "ws-au", name: "Acme Australia", region: .au)
+            #expect(workspace.region == .au)
             let alice = try await control.addMembership(teammate: MockHarness.alice, workspace: "ws-au")
             #expect(alice.workspaces.contains("ws-au"))
             let conversation = try await control.addConversation(id: "c-au", workspace: "ws-au")

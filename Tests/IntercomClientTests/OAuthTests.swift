@@ -1,6 +1,11 @@
 import Foundation
 import IntercomAPI
 import IntercomMock
+import IntercomMockControl
+import IntercomMockWorld
+import LiveMockSupport
+import RelinkCore
+import RelinkTestSupport
 import Testing
 
 @testable import IntercomClient
@@ -86,7 +91,7 @@ struct OAuthTests {
     @Test("The authorize URL carries client id, state and redirect URI")
     func authorizeURL() throws {
         let request = OAuthRequest(clientID: "abc", state: "s+1", redirectURI: "http://127.0.0.1:5/callback")
-        let url = request.authorizeURL(endpoint: .production(region: "EU"))
+        let url = request.authorizeURL(endpoint: .production(region: .eu))
         let components = try #require(URLComponents(url: url, resolvingAgainstBaseURL: false))
         #expect(components.host == "app.intercom.com")
         #expect(components.path == "/oauth")

@@ -1,6 +1,11 @@
 import Foundation
 import IntercomAPI
 import IntercomMock
+import IntercomMockControl
+import IntercomMockWorld
+import LiveMockSupport
+import RelinkCore
+import RelinkTestSupport
 import Testing
 
 @testable import IntercomClient

@@ -1,6 +1,8 @@
 import Foundation
 import HummingbirdTesting
 import IntercomAPI
+import IntercomMockWorld
+import RelinkCore
 import Testing
 
 @testable import IntercomMock

@@ -2,6 +2,8 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import IntercomAPI
+import IntercomMockWorld
+import RelinkCore
 import Testing
 
 @testable import IntercomMock

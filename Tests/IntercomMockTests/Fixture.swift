@@ -2,7 +2,9 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import IntercomAPI
+import IntercomMockWorld
 import Logging
+import RelinkCore
 import Synchronization
 import Testing
 
@@ -46,8 +48,8 @@ struct Fixture {
 
     static func world() -> MockWorld {
         var world = MockWorld()
-        world.addWorkspace(idCode: "acme", name: "Acme Support", region: "US", timezone: "America/New_York")
-        world.addWorkspace(idCode: "acme-eu", name: "Acme Europe", region: "EU", timezone: "Europe/Dublin")
+        world.addWorkspace(idCode: "acme", name: "Acme Support", region: .us, timezone: "America/New_York")
+        world.addWorkspace(idCode: "acme-eu", name: "Acme Europe", region: .eu, timezone: "Europe/Dublin")
         world.addTeammate(
             id: "1001", email: "jira-bot@acme.test", name: "Jira Bot", password: Fake.botPassword, workspaces: ["acme"])
         world.addTeammate(
@@ -77,7 +79,12 @@ struct Fixture {
             teammateEmail: "bob@acme.test", workspaceID: "acme", clientID: Fake.clientID, issuedAt: issuedAt)
         self.world = world
         let clock = self.clock
-        intercom = MockIntercom(world: world, persistence: persistence, now: { clock.now }, logger: Self.logger)
+        if let persistence {
+            intercom = try MockIntercom.load(
+                from: persistence, orStartWith: world, now: { clock.now }, logger: Self.logger)
+        } else {
+            intercom = MockIntercom(world: world, now: { clock.now }, logger: Self.logger)
+        }
     }
 
     static let logger: Logger = {
@@ -162,11 +169,4 @@ func query(_ items: [String: String]) -> String {
     var components = URLComponents()
     components.queryItems = items.sorted { $0.key < $1.key }.map { URLQueryItem(name: $0.key, value: $0.value) }
     return components.percentEncodedQuery ?? ""
-}
-
-/// A fresh temporary directory for one test.
-func temporaryDirectory() throws -> URL {
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("relink-mock-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    return url
 }

@@ -2,6 +2,9 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import IntercomAPI
+import IntercomMockWorld
+import RelinkStore
+import RelinkTestSupport
 import Testing
 
 @testable import IntercomMock
@@ -10,24 +13,27 @@ import Testing
 struct PersistenceTests {
     @Test("a world saved and loaded again is the same world, as sorted, pretty JSON")
     func roundTrip() throws {
-        let directory = try temporaryDirectory()
+        let temporary = try TemporaryDirectory()
+        let directory = temporary.url
         let file = directory.appendingPathComponent("world.json")
-        let persistence = FileWorldPersistence(fileURL: file)
+        let persistence = try Store(directory: directory)
         #expect(try persistence.loadWorld() == nil)
         let world = try Fixture().world
-        try persistence.saveWorld(world)
+        try persistence.replaceWorld(with: world)
         #expect(try persistence.loadWorld() == world)
         let text = try String(contentsOf: file, encoding: .utf8)
         #expect(text.hasPrefix("{\n  \"apps\" : ["))
         // No temporary file is left behind.
-        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["world.json"])
+        #expect(
+            !(try FileManager.default.contentsOfDirectory(atPath: directory.path)).contains { $0.hasSuffix(".tmp") })
     }
 
     @Test("world.json holds no secret: no token, password, client secret or code in plaintext")
     func noSecretsOnDisk() async throws {
-        let directory = try temporaryDirectory()
+        let temporary = try TemporaryDirectory()
+        let directory = temporary.url
         let file = directory.appendingPathComponent("world.json")
-        let fixture = try Fixture(persistence: FileWorldPersistence(fileURL: file))
+        let fixture = try Fixture(persistence: try Store(directory: directory))
         var secrets = [
             fixture.botToken, fixture.aliceToken, fixture.bobToken, fixture.aliceEUToken, Fake.clientSecret,
             Fake.botPassword, Fake.alicePassword, Fake.bobPassword, "fake-new-password",
@@ -52,7 +58,7 @@ struct PersistenceTests {
             #expect(!text.contains(secret), "a secret reached world.json")
         }
         // What is there instead: digests, and the state that matters.
-        let saved = try #require(try FileWorldPersistence(fileURL: file).loadWorld())
+        let saved = try #require(try Store(directory: directory).loadWorld())
         #expect(saved.tokens.count == 5)
         #expect(saved.pendingCodes.count == 1)
         #expect(saved.tokens.filter { !$0.isAlive }.count == 2)
@@ -60,10 +66,11 @@ struct PersistenceTests {
 
     @Test("a restarted mock loads the saved world: dead tokens stay dead")
     func survivesRestart() async throws {
-        let file = try temporaryDirectory().appendingPathComponent("world.json")
-        let fixture = try Fixture(persistence: FileWorldPersistence(fileURL: file))
+        let temporary = try TemporaryDirectory()
+        let directory = temporary.url
+        let fixture = try Fixture(persistence: try Store(directory: directory))
         try await fixture.intercom.revokeToken(fixture.botToken)
-        let restarted = try MockIntercom.load(from: FileWorldPersistence(fileURL: file), logger: Fixture.logger)
+        let restarted = try MockIntercom.load(from: try Store(directory: directory), logger: Fixture.logger)
         let bot = try #require(await restarted.world.tokens.first { $0.teammateID == "1001" })
         #expect(bot.death?.cause == .tokenRevoked)
         try await MockServer.buildApplication(intercom: restarted, logger: Fixture.logger).test(.router) {
@@ -75,25 +82,28 @@ struct PersistenceTests {
 
     @Test("a damaged world.json is reported with its path and the problem, and never overwritten")
     func damagedFile() throws {
-        let file = try temporaryDirectory().appendingPathComponent("world.json")
+        let temporary = try TemporaryDirectory()
+        let directory = temporary.url
+        let file = directory.appendingPathComponent("world.json")
         let damage = Data(#"{"workspaces": [ {"idCode": 3 "#.utf8)
         try damage.write(to: file)
-        let persistence = FileWorldPersistence(fileURL: file)
+        let persistence = try Store(directory: directory)
         do {
             _ = try MockIntercom.load(from: persistence, logger: Fixture.logger)
             Issue.record("a damaged world loaded")
-        } catch let error as WorldFileError {
+        } catch let error as StoreError {
             #expect(error.description.contains(file.path))
             #expect(error.description.contains("not a valid mock world"))
         }
-        #expect(throws: WorldFileError.self) { try persistence.saveWorld(MockWorld()) }
+        #expect(throws: StoreError.self) { try persistence.replaceWorld(with: MockWorld()) }
         #expect(try Data(contentsOf: file) == damage)
     }
 
     @Test("reset puts the world back as loaded and clears faults and journal")
     func reset() async throws {
-        let file = try temporaryDirectory().appendingPathComponent("world.json")
-        let fixture = try Fixture(persistence: FileWorldPersistence(fileURL: file))
+        let temporary = try TemporaryDirectory()
+        let directory = temporary.url
+        let fixture = try Fixture(persistence: try Store(directory: directory))
         try await fixture.withClient { client in
             _ = try await client.post("/__mock/causes", json: #"{"cause":"token-revoked","token":"tok-1"}"#)
             _ = try await client.post("/__mock/faults", json: #"{"path":"/admins","kind":"status","status":500}"#)
@@ -106,6 +116,6 @@ struct PersistenceTests {
                 with: Data(try await client.get("/__mock/journal").text.utf8))
             #expect((journal as? [Any])?.count == 2)
         }
-        #expect(try FileWorldPersistence(fileURL: file).loadWorld() == fixture.world)
+        #expect(try Store(directory: directory).loadWorld() == fixture.world)
     }
 }

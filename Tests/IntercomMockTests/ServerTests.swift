@@ -1,4 +1,7 @@
 import Foundation
+import IntercomAPI
+import IntercomMockWorld
+import RelinkCore
 import Testing
 
 @testable import IntercomMock

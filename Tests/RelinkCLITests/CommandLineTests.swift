@@ -1,4 +1,5 @@
 import Foundation
+import RelinkTestSupport
 import Testing
 
 @Suite("relink on the command line")
@@ -80,12 +81,16 @@ struct CommandLineTests {
     }
 
     @Test func theFixtureItselfIsLeftUntouched() throws {
-        let before = try FileManager.default.contentsOfDirectory(atPath: fixturesDirectory.appendingPathComponent("demo").path).sorted()
+        let before = try FileManager.default.contentsOfDirectory(
+            atPath: fixturesDirectory.appendingPathComponent("demo").path
+        ).sorted()
         let state = try Data(contentsOf: fixturesDirectory.appendingPathComponent("demo/state.json"))
         let result = try runRelink(["--fixture", "demo", "-c", "revoke SUP", "-c", "show SUP"])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("Not connected"))
         #expect(try Data(contentsOf: fixturesDirectory.appendingPathComponent("demo/state.json")) == state)
-        #expect(try FileManager.default.contentsOfDirectory(atPath: fixturesDirectory.appendingPathComponent("demo").path).sorted() == before)
+        #expect(
+            try FileManager.default.contentsOfDirectory(atPath: fixturesDirectory.appendingPathComponent("demo").path)
+                .sorted() == before)
     }
 }

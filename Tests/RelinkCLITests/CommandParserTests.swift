@@ -15,23 +15,42 @@ struct CommandParserTests {
         let cases: [(String, Command)] = [
             ("projects", .projects),
             ("show sup", .show("SUP")),
-            ("connect OPS --as bob@acme.test", .connect("OPS", teammate: "bob@acme.test", workspace: nil, password: nil, method: .browser)),
-            ("connect OPS --as=bob@acme.test --workspace acmeeu01", .connect("OPS", teammate: "bob@acme.test", workspace: "acmeeu01", password: nil, method: .browser)),
-            ("connect OPS --token", .connect("OPS", teammate: nil, workspace: nil, password: nil, method: .accessToken)),
+            (
+                "connect OPS --as bob@acme.test",
+                .connect("OPS", teammate: "bob@acme.test", workspace: nil, password: nil, method: .browser)
+            ),
+            (
+                "connect OPS --as=bob@acme.test --workspace acmeeu01",
+                .connect("OPS", teammate: "bob@acme.test", workspace: "acmeeu01", password: nil, method: .browser)
+            ),
+            (
+                "connect OPS --token",
+                .connect("OPS", teammate: nil, workspace: nil, password: nil, method: .accessToken)
+            ),
             ("connect OPS --paste", .connect("OPS", teammate: nil, workspace: nil, password: nil, method: .pasteCode)),
             ("check", .check(keys: [], all: true)),
             ("check --all", .check(keys: [], all: true)),
             ("check SUP BUG", .check(keys: ["SUP", "BUG"], all: false)),
             ("break WEB token-revoked", .breakConnection("WEB", .tokenRevoked)),
-            ("reconnect SUP --as alice@acme.test --allow-workspace-change",
-             .reconnect("SUP", teammate: "alice@acme.test", workspace: nil, allowWorkspaceChange: true, password: nil, method: .browser)),
+            (
+                "reconnect SUP --as alice@acme.test --allow-workspace-change",
+                .reconnect(
+                    "SUP", teammate: "alice@acme.test", workspace: nil, allowWorkspaceChange: true, password: nil,
+                    method: .browser)
+            ),
             ("revoke SUP", .revoke("SUP")),
-            ("app-user SUP --as alice@acme.test", .appUser("SUP", teammate: "alice@acme.test", allowWorkspaceChange: false, password: nil)),
+            (
+                "app-user SUP --as alice@acme.test",
+                .appUser("SUP", teammate: "alice@acme.test", allowWorkspaceChange: false, password: nil)
+            ),
             ("log", .log(nil, limit: nil)),
             ("log SUP --limit 5", .log("SUP", limit: 5)),
             ("world", .world),
-            ("mock fault add /me status --status 503 --probability 0.5 --seed 7",
-             .mockFault(.add(path: "/me", kind: "status", options: ["status": "503", "probability": "0.5", "seed": "7"]))),
+            (
+                "mock fault add /me status --status 503 --probability 0.5 --seed 7",
+                .mockFault(
+                    .add(path: "/me", kind: "status", options: ["status": "503", "probability": "0.5", "seed": "7"]))
+            ),
             ("mock fault list", .mockFault(.list)),
             ("mock fault clear", .mockFault(.clear(id: nil))),
             ("mock journal --limit 3", .mockJournal(limit: 3)),
@@ -47,7 +66,8 @@ struct CommandParserTests {
         }
         #expect(try CommandParser.parse("") == nil)
         #expect(try CommandParser.parse("   # a comment") == nil)
-        #expect(try CommandParser.parse(#"# the customer said: "it broke"#) == nil, "quotes in a comment need not balance")
+        #expect(
+            try CommandParser.parse(#"# the customer said: "it broke"#) == nil, "quotes in a comment need not balance")
     }
 
     @Test(arguments: [
@@ -83,12 +103,14 @@ struct CommandParserTests {
     }
 
     @Test func globalOptionsAndBareCommands() throws {
-        let options = try GlobalOptions.parse(["--store", "/tmp/s", "--json", "show", "SUP"])
-        #expect(options.store == "/tmp/s" && options.json && options.commands == ["show SUP"])
-        #expect(try GlobalOptions.parse(["-c", "projects", "-c", "show SUP"]).commands == ["projects", "show SUP"])
-        #expect(try GlobalOptions.parse(["--region", "EU"]).region == .eu)
-        #expect(throws: UsageError.self) { try GlobalOptions.parse(["--region", "mars"]) }
-        #expect(throws: UsageError.self) { try GlobalOptions.parse(["--stor", "/tmp"]) }
-        #expect(throws: UsageError.self) { try GlobalOptions.parse(["--script", "f", "-c", "projects"]) }
+        let bare = try runRelink(["--fixture", "demo", "--json", "show", "SUP"])
+        #expect(bare.status == 0 && bare.stdout.contains(#""key":"SUP""#))
+        let repeated = try runRelink(["--fixture", "demo", "-c", "projects", "-c", "show SUP"])
+        #expect(repeated.status == 0 && repeated.stdout.contains("OPS") && repeated.stdout.contains("App user"))
+        #expect(try runRelink(["--region", "EU", "-c", "help"]).status == 0)
+        #expect(try runRelink(["--region", "mars", "-c", "help"]).status == 2)
+        let typo = try runRelink(["--stor", "/tmp", "-c", "help"])
+        #expect(typo.status == 2 && typo.stderr.contains("--store"))
+        #expect(try runRelink(["--script", "f", "-c", "projects"]).status == 2)
     }
 }

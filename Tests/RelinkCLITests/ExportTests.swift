@@ -1,5 +1,6 @@
 import Foundation
 import RelinkStore
+import RelinkTestSupport
 import Testing
 
 @Suite("The support bundle")

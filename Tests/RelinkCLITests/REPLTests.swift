@@ -1,4 +1,5 @@
 import Foundation
+import RelinkTestSupport
 import Testing
 
 #if canImport(Glibc)

@@ -1,35 +1,13 @@
 import CPseudoTerminal
 import Foundation
+import RelinkTestSupport
 
 #if canImport(Glibc)
     import Glibc
 #endif
 
-/// A directory that exists for one test and is removed after it.
-final class TemporaryDirectory {
-    let url: URL
-
-    init() throws {
-        url = FileManager.default.temporaryDirectory.appendingPathComponent("relink-cli-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    }
-
-    deinit { try? FileManager.default.removeItem(at: url) }
-
-    func file(_ name: String) -> URL { url.appendingPathComponent(name) }
-}
-
 /// The `relink` executable SwiftPM built beside the tests.
-func relinkExecutable() throws -> URL {
-    var directory = Bundle.main.bundleURL
-    for _ in 0..<4 {
-        let candidate = directory.appendingPathComponent("relink")
-        if FileManager.default.isExecutableFile(atPath: candidate.path), !candidate.hasDirectoryPath { return candidate }
-        directory.deleteLastPathComponent()
-    }
-    struct NotBuilt: Error {}
-    throw NotBuilt()
-}
+func relinkExecutable() throws -> URL { try builtExecutable("relink") }
 
 /// The checkout's Fixtures directory, found from this source file.
 let fixturesDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -42,7 +20,8 @@ struct RunResult {
 }
 
 /// Runs relink to completion with `arguments`, standard input from `input`, no terminal.
-func runRelink(_ arguments: [String], input: String = "", environment extra: [String: String] = [:]) throws -> RunResult {
+func runRelink(_ arguments: [String], input: String = "", environment extra: [String: String] = [:]) throws -> RunResult
+{
     let process = Process()
     process.executableURL = try relinkExecutable()
     process.arguments = arguments

@@ -1,8 +1,11 @@
 import Foundation
-import IntercomMock
+import IntercomAPI
+import IntercomMockWorld
+import LiveMockSupport
 import RelinkCore
 import RelinkFixtures
 import RelinkService
+import RelinkTestSupport
 import Testing
 
 @Suite("The lifecycle end to end against a live mock")
@@ -44,11 +47,8 @@ struct LifecycleEndToEndTests {
                     #expect("\(error)".contains("new app user"))
                 }
             }
-            if cause == .permissionMissing {
-                // The token is alive but denied; the same teammate must be given the permission first.
-                // The mock restores permissions with a new authorization, so reconnect works as is.
-            }
-            let event = try await mock.service.reconnect("SUP", as: AuthorizationRequest(teammate: teammate), actor: "test")
+            let event = try await mock.service.reconnect(
+                "SUP", as: AuthorizationRequest(teammate: teammate), actor: "test")
             #expect(event.kind == .reconnected && event.from == .broken && event.to == .connected)
             #expect(mock.view("SUP").indicator == .green)
             #expect(try await mock.service.check(["SUP"]).first?.outcome == .healthy)
@@ -80,7 +80,8 @@ struct LifecycleEndToEndTests {
             let journal = try await mock.control.journal(limit: 100)
             #expect(!journal.contains { $0.path.contains("uninstall") }, "revoke never uninstalls the app")
             // Connecting again to the same workspace restores everything without confirmation.
-            try await mock.service.connect("SUP", as: AuthorizationRequest(teammate: DemoFixture.bot.email), actor: "test")
+            try await mock.service.connect(
+                "SUP", as: AuthorizationRequest(teammate: DemoFixture.bot.email), actor: "test")
             #expect(mock.view("SUP").indicator == .green)
             #expect(mock.store.project("SUP")?.links.count == 2)
         }
@@ -100,7 +101,10 @@ struct LifecycleEndToEndTests {
     @Test func reconnectingToAnotherWorkspaceIsRefusedThenConfirmed() async throws {
         try await withLiveMock { mock in
             let europe = AuthorizationRequest(teammate: DemoFixture.bob.email, workspace: DemoFixture.europe.id)
-            await #expect(throws: ServiceError.refused(.workspaceChangeNeedsConfirmation("SUP", from: DemoFixture.support, to: DemoFixture.europe))) {
+            await #expect(
+                throws: ServiceError.refused(
+                    .workspaceChangeNeedsConfirmation("SUP", from: DemoFixture.support, to: DemoFixture.europe))
+            ) {
                 try await mock.service.reconnect("SUP", as: europe, actor: "test")
             }
             #expect(mock.view("SUP").workspace == DemoFixture.support)
@@ -113,13 +117,15 @@ struct LifecycleEndToEndTests {
     @Test func connectingAConnectedProjectOrCheckingANotConnectedOneIsRefused() async throws {
         try await withLiveMock { mock in
             await #expect(throws: ServiceError.refused(.alreadyConnected("SUP", .connected))) {
-                try await mock.service.connect("SUP", as: AuthorizationRequest(teammate: DemoFixture.bot.email), actor: "test")
+                try await mock.service.connect(
+                    "SUP", as: AuthorizationRequest(teammate: DemoFixture.bot.email), actor: "test")
             }
             await #expect(throws: ServiceError.refused(.notConnected("OPS"))) {
                 try await mock.service.check(["OPS"])
             }
             await #expect(throws: ServiceError.self) {
-                try await mock.service.connect("OPS", as: AuthorizationRequest(teammate: DemoFixture.bot.email, password: "wrong"), actor: "test")
+                try await mock.service.connect(
+                    "OPS", as: AuthorizationRequest(teammate: DemoFixture.bot.email, password: "wrong"), actor: "test")
             }
             #expect(mock.view("OPS").indicator == .grey)
         }
@@ -127,7 +133,8 @@ struct LifecycleEndToEndTests {
 
     @Test func breakIsRefusedAgainstTheRealAPI() async throws {
         try await withLiveMock { mock in
-            let real = ConnectionService(store: mock.store, configuration: ServiceConfiguration(target: .real(region: .us)))
+            let real = ConnectionService(
+                store: mock.store, intercom: InMemoryIntercom(world: MockWorld()), worldControl: nil)
             await #expect(throws: ServiceError.self) { try await real.breakConnection("SUP", cause: .tokenRevoked) }
             do { _ = try await real.breakConnection("SUP", cause: .tokenRevoked) } catch {
                 #expect("\(error)".contains("refused"))

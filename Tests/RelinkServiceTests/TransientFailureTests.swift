@@ -1,5 +1,7 @@
 import Foundation
-import IntercomMock
+import IntercomAPI
+import IntercomMockWorld
+import LiveMockSupport
 import RelinkCore
 import RelinkService
 import Testing

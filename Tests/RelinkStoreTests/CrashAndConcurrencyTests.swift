@@ -1,5 +1,6 @@
 import Foundation
 import RelinkCore
+import RelinkTestSupport
 import Testing
 
 @testable import RelinkStore
@@ -32,14 +33,16 @@ struct CrashAndConcurrencyTests {
             let store = try Store(directory: storeDirectory)
             let landed = store.projectKeys.filter { $0.rawValue.hasPrefix(prefix) }
             for index in acknowledged {
-                let project = try #require(store.project(ProjectKey(rawValue: "\(prefix)\(index)")!), "round \(round): ack \(index) lost")
+                let project = try #require(
+                    store.project(ProjectKey(rawValue: "\(prefix)\(index)")!), "round \(round): ack \(index) lost")
                 #expect(project.name == "project \(prefix) \(index)")
             }
             // At most the one change in flight when the kill came may have landed unacknowledged.
             #expect(landed.count == acknowledged.count || landed.count == acknowledged.count + 1, "round \(round)")
             acknowledgedTotal += acknowledged.count
             landedTotal += landed.count
-            #expect(store.project("CNT")?.name == String(landedTotal), "the counter counts exactly the changes that landed")
+            #expect(
+                store.project("CNT")?.name == String(landedTotal), "the counter counts exactly the changes that landed")
         }
         #expect(acknowledgedTotal > 25)
     }

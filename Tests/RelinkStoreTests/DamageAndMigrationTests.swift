@@ -1,5 +1,6 @@
 import Foundation
 import RelinkCore
+import RelinkTestSupport
 import Testing
 
 @testable import RelinkStore
@@ -99,7 +100,9 @@ struct LineSnapshotTests {
         let directory = try TemporaryDirectory()
         let store = try Store(directory: directory.url)
         try store.update { transaction in
-            for i in 0..<3000 { transaction.put(Project(key: ProjectKey(rawValue: "P\(i)")!, name: "p\(i)", jiraSite: "s")) }
+            for i in 0..<3000 {
+                transaction.put(Project(key: ProjectKey(rawValue: "P\(i)")!, name: "p\(i)", jiraSite: "s"))
+            }
         }
         try store.compact()
         return (directory, directory.file("state.json"))

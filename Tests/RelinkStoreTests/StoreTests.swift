@@ -1,5 +1,6 @@
 import Foundation
 import RelinkCore
+import RelinkTestSupport
 import Testing
 
 @testable import RelinkStore
@@ -62,7 +63,8 @@ struct StoreTests {
             try store.update { transaction in
                 transaction.put(Project(key: "NEW", name: "n", jiraSite: "s"))
                 var connection = transaction.connection(for: "SUP")
-                _ = try connection.connect(Authorization(workspace: acme, appUser: bot, tokenID: "t2", since: Date()), by: "t")
+                _ = try connection.connect(
+                    Authorization(workspace: acme, appUser: bot, tokenID: "t2", since: Date()), by: "t")
             }
         }
         #expect(try Data(contentsOf: directory.file("journal.jsonl")) == journal)
@@ -75,7 +77,9 @@ struct StoreTests {
         let directory = try TemporaryDirectory()
         let store = try Store(directory: directory.url)
         try store.update { transaction in
-            for i in 0..<2000 { transaction.put(Project(key: ProjectKey(rawValue: "P\(i)")!, name: "p", jiraSite: "s")) }
+            for i in 0..<2000 {
+                transaction.put(Project(key: ProjectKey(rawValue: "P\(i)")!, name: "p", jiraSite: "s"))
+            }
         }
         try store.compact()
         let snapshot = try FileManager.default.attributesOfItem(atPath: directory.file("state.json").path)

@@ -49,7 +49,8 @@ enum CommandParser {
             guard let cause = BreakCause(rawValue: word) else {
                 let suggestion = Suggestion.closest(to: word, in: BreakCause.allCases.map(\.rawValue))
                 throw arguments.usage(
-                    "unknown cause \"\(word)\"" + (suggestion.map { "; did you mean \"\($0)\"?" } ?? "") + "; causes: \(causeList)")
+                    "unknown cause \"\(word)\"" + (suggestion.map { "; did you mean \"\($0)\"?" } ?? "")
+                        + "; causes: \(causeList)")
             }
             return .breakConnection(key, cause)
         case "reconnect":
@@ -100,19 +101,25 @@ enum CommandParser {
             case "clear": return .mockFault(.clear(id: arguments.positional()))
             case "add":
                 guard let path = arguments.positional(), let kind = arguments.positional() else {
-                    throw arguments.usage("mock fault add PATH KIND [--status N] [--latency-ms N] [--probability P] [--seed N] [--times N]")
+                    throw arguments.usage(
+                        "mock fault add PATH KIND [--status N] [--latency-ms N] [--probability P] [--seed N] [--times N]"
+                    )
                 }
                 let kinds = ["latency", "status", "rate_limit", "drop"]
                 guard kinds.contains(kind) else {
                     throw arguments.usage("unknown fault kind \"\(kind)\"; kinds: \(kinds.joined(separator: ", "))")
                 }
                 var options: [String: String] = [:]
-                for flag in ["--status", "--latency-ms", "--latency-min-ms", "--latency-max-ms", "--probability", "--seed", "--times", "--method", "--body"] {
+                for flag in [
+                    "--status", "--latency-ms", "--latency-min-ms", "--latency-max-ms", "--probability", "--seed",
+                    "--times", "--method", "--body",
+                ] {
                     if let value = try arguments.option(flag) { options[String(flag.dropFirst(2))] = value }
                 }
                 return .mockFault(.add(path: path, kind: kind, options: options))
             case let other:
-                throw arguments.usage("mock fault: expected add, list or clear" + (other.map { ", not \"\($0)\"" } ?? ""))
+                throw arguments.usage(
+                    "mock fault: expected add, list or clear" + (other.map { ", not \"\($0)\"" } ?? ""))
             }
         case let other:
             throw arguments.usage("mock: expected fault, journal or reset" + (other.map { ", not \"\($0)\"" } ?? ""))
@@ -153,7 +160,9 @@ private struct Arguments {
 
     mutating func number(_ name: String) throws(UsageError) -> Int? {
         guard let text = try option(name) else { return nil }
-        guard let value = Int(text), value > 0 else { throw usage("\(name) needs a positive whole number, not \"\(text)\"") }
+        guard let value = Int(text), value > 0 else {
+            throw usage("\(name) needs a positive whole number, not \"\(text)\"")
+        }
         return value
     }
 
@@ -185,7 +194,7 @@ private struct Arguments {
         return key
     }
 
-    mutating func connectMethod() throws(UsageError) -> Command.ConnectMethod {
+    mutating func connectMethod() throws(UsageError) -> AuthorizationMethod {
         let paste = flag("--paste")
         let token = flag("--token")
         if paste && token { throw usage("--paste and --token exclude each other") }

@@ -1,14 +1,14 @@
 /// A command that is not well formed: relink prints the message and the usage, and exits 2.
-struct UsageError: Error, Equatable, CustomStringConvertible {
+public struct UsageError: Error, Equatable, CustomStringConvertible {
     var message: String
     var synopsis: String?
 
-    init(_ message: String, synopsis: String? = nil) {
+    public init(_ message: String, synopsis: String? = nil) {
         self.message = message
         self.synopsis = synopsis
     }
 
-    var description: String {
+    public var description: String {
         synopsis.map { "\(message)\nusage: \($0)" } ?? message
     }
 }

@@ -18,7 +18,7 @@ final class LineEditor {
         case endOfInput
     }
 
-    private let historyFile: URL?
+    private let rememberLine: (String) -> Void
 
     /// Completion is a C callback that can capture nothing, so the one live editor's completer
     /// is reached through this global. The REPL runs one editor, on one thread.
@@ -27,8 +27,14 @@ final class LineEditor {
     nonisolated(unsafe) private static var interrupted: sig_atomic_t = 0
     nonisolated(unsafe) private static var terminated: sig_atomic_t = 0
 
-    init(name: String, historyFile: URL?, completer: @escaping (_ line: String, _ word: String) -> [String]) {
-        self.historyFile = historyFile
+    /// - Parameters:
+    ///   - history: earlier lines, oldest first, for recall and reverse search.
+    ///   - remember: keeps a line for later sessions (the store's history file).
+    init(
+        name: String, history: [String], remember: @escaping (String) -> Void,
+        completer: @escaping (_ line: String, _ word: String) -> [String]
+    ) {
+        self.rememberLine = remember
         Self.completer = completer
         relink_set_readline_name(strdup(name))
         // Before rl_initialize, which reads these settings.
@@ -69,7 +75,7 @@ final class LineEditor {
                 return strdup(match)
             }
         }
-        loadHistory()
+        for line in history { add_history(line) }
         installInterruptHandler()
     }
 
@@ -94,24 +100,12 @@ final class LineEditor {
         return .line(String(cString: raw))
     }
 
-    /// Adds a line to history, in memory and in the file; skipped when it carries a secret.
+    /// Adds a line to history, in memory and for later sessions; skipped when it carries a secret.
     func remember(_ line: String, carriesSecret: Bool) {
         let trimmed = line.trimmingCharacters(in: .whitespaces)
         guard !trimmed.isEmpty, !carriesSecret, !trimmed.contains("\n") else { return }
         add_history(trimmed)
-        guard let historyFile else { return }
-        let fd = open(historyFile.path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { return }
-        fchmod(fd, 0o600)  // also when the file was created by something else, more openly
-        let data = Array((trimmed + "\n").utf8)
-        _ = data.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-        close(fd)
-    }
-
-    private func loadHistory() {
-        guard let historyFile, let text = try? String(contentsOf: historyFile, encoding: .utf8) else { return }
-        chmod(historyFile.path, 0o600)
-        for line in text.split(separator: "\n").suffix(1000) { add_history(String(line)) }
+        rememberLine(trimmed)
     }
 
     /// SIGINT sets a flag that the read function polls for, so Ctrl-C abandons the line instead

@@ -1,5 +1,5 @@
 import Foundation
-import IntercomMock
+import IntercomMockWorld
 import RelinkCore
 import RelinkService
 
@@ -16,7 +16,8 @@ extension TextRenderer {
                 return "\(key)\(indicator)  healthy" + (result.event?.kind == .recovered ? " again (recovered)" : "")
             case .rejected(let diagnosis):
                 counts["broken", default: 0] += 1
-                let cause = diagnosis.isGroundTruth && diagnosis.causes.count == 1
+                let cause =
+                    diagnosis.isGroundTruth && diagnosis.causes.count == 1
                     ? "cause \(diagnosis.causes[0]) (simulated)"
                     : "causes that fit: " + diagnosis.causes.map(\.rawValue).joined(separator: ", ")
                 return "\(key)\(indicator)  broken: Intercom answered \(diagnosis.evidence.summary); \(cause)"
@@ -32,10 +33,12 @@ extension TextRenderer {
     }
 
     func breakOutcome(_ outcome: BreakOutcome) -> String {
-        let effect = outcome.cause == .permissionMissing
+        let effect =
+            outcome.cause == .permissionMissing
             ? "\(outcome.restrictedTokens.count) token(s) now denied (403)"
             : "\(outcome.killedTokens.count) token(s) killed"
-        let discover = outcome.killedTokens.count > 1
+        let discover =
+            outcome.killedTokens.count > 1
             ? "Records are unchanged until a check discovers it; other projects using those tokens break too: check --all"
             : "\(outcome.key)'s record is unchanged until a check discovers it: check \(outcome.key)"
         return "Simulated \(outcome.cause) on \(outcome.target): \(effect) in the mock's world.\n" + discover
@@ -43,16 +46,23 @@ extension TextRenderer {
 
     func world(_ world: RedactedWorld) -> String {
         var lines = [style.bold("Workspaces")]
-        for workspace in world.workspaces { lines.append("  \(workspace.idCode)  \(workspace.name) (\(workspace.region))") }
+        for workspace in world.workspaces {
+            lines.append("  \(workspace.idCode)  \(workspace.name) (\(workspace.region))")
+        }
         lines.append(style.bold("Teammates"))
         for teammate in world.teammates {
-            let removed = teammate.removedFrom.isEmpty ? "" : "; removed from \(teammate.removedFrom.joined(separator: ", "))"
-            lines.append("  \(teammate.email)  \(teammate.name) (id \(teammate.id)) in \(teammate.workspaces.joined(separator: ", "))\(removed)")
+            let removed =
+                teammate.removedFrom.isEmpty ? "" : "; removed from \(teammate.removedFrom.joined(separator: ", "))"
+            lines.append(
+                "  \(teammate.email)  \(teammate.name) (id \(teammate.id)) in \(teammate.workspaces.joined(separator: ", "))\(removed)"
+            )
         }
         lines.append(style.bold("Tokens") + style.dim(" (ids only; values are never shown)"))
         if world.tokens.isEmpty { lines.append("  none") }
         for token in world.tokens.suffix(50) {
-            let state = token.status + (token.cause.map { " (\($0.rawValue))" } ?? "") + (token.permissionMissing ? ", permission missing" : "")
+            let state =
+                token.status + (token.cause.map { " (\($0.rawValue))" } ?? "")
+                + (token.permissionMissing ? ", permission missing" : "")
             lines.append("  \(token.id)  \(token.teammate) @ \(token.workspace): \(state)")
         }
         if world.tokens.count > 50 { lines.append("  … and \(world.tokens.count - 50) older") }

@@ -43,12 +43,16 @@ struct TextRenderer {
         lines.append("Intercom integration")
         lines.append("  \(style.indicator(view.indicator))  \(view.headline)")
         func field(_ label: String, _ value: String) { lines.append("  " + Self.padded(label, 16) + value) }
-        if let workspace = view.workspace { field("Workspace", "\(workspace.name) (\(workspace.id), \(workspace.region))") }
+        if let workspace = view.workspace {
+            field("Workspace", "\(workspace.name) (\(workspace.id), \(workspace.region))")
+        }
         if let user = view.appUser { field("App user", "\(user.name) <\(user.email)>") }
-        if let since = view.since { field(view.state == .broken ? "Connected since" : "Connected since", Self.time(since)) }
+        if let since = view.since { field("Connected since", Self.time(since)) }
         if let check = view.lastCheck {
-            field("Last check", Self.time(check.at) + " — " + check.result.rawValue.replacingOccurrences(of: "_", with: " ")
-                + (check.reason.map { ": \($0)" } ?? ""))
+            field(
+                "Last check",
+                Self.time(check.at) + " — " + check.result.rawValue.replacingOccurrences(of: "_", with: " ")
+                    + (check.reason.map { ": \($0)" } ?? ""))
         } else if view.state != .notConnected {
             field("Last check", "never")
         }
@@ -69,22 +73,32 @@ struct TextRenderer {
         if triggers.issueAssignmentChanged.enabled { rules.append("assignment") }
         if triggers.issueCommented.enabled { rules.append("comment") }
         if triggers.issueTransitioned.enabled {
-            rules.append("transition" + (triggers.issueTransitioned.transitions.map { " (\($0.joined(separator: ", ")))" } ?? ""))
+            rules.append(
+                "transition" + (triggers.issueTransitioned.transitions.map { " (\($0.joined(separator: ", ")))" } ?? "")
+            )
         }
         field(
-            "Linking", (linking.enabled ? "on" : "off") + "; notify on " + (rules.isEmpty ? "nothing" : rules.joined(separator: ", ")))
+            "Linking",
+            (linking.enabled ? "on" : "off") + "; notify on "
+                + (rules.isEmpty ? "nothing" : rules.joined(separator: ", ")))
         let conversations = project.links.reduce(0) { $0 + $1.count }
-        field("Links", "\(project.links.count) issue\(project.links.count == 1 ? "" : "s"), \(conversations) conversation\(conversations == 1 ? "" : "s")")
+        field(
+            "Links",
+            "\(project.links.count) issue\(project.links.count == 1 ? "" : "s"), \(conversations) conversation\(conversations == 1 ? "" : "s")"
+        )
         return lines.joined(separator: "\n")
     }
 
     func events(_ events: [ConnectionEvent]) -> String {
         guard !events.isEmpty else { return "No transitions recorded." }
         return events.map { event in
-            var line = "\(Self.time(event.at))  \(Self.padded(event.project.rawValue, 5)) "
+            var line =
+                "\(Self.time(event.at))  \(Self.padded(event.project.rawValue, 5)) "
                 + "\(event.kind.rawValue.replacingOccurrences(of: "_", with: " ")): \(event.from.rawValue) → \(event.to.rawValue)"
             if let cause = event.cause { line += ", cause \(cause)" }
-            if let causes = event.possibleCauses { line += ", causes that fit: \(causes.map(\.rawValue).joined(separator: ", "))" }
+            if let causes = event.possibleCauses {
+                line += ", causes that fit: \(causes.map(\.rawValue).joined(separator: ", "))"
+            }
             if let evidence = event.evidence { line += ", Intercom answered \(evidence.summary)" }
             if let user = event.appUser {
                 switch event.kind {
@@ -104,7 +118,8 @@ struct TextRenderer {
                 .compactMap { $0 }.joined(separator: "\n")
         }
         let width = CommandSpec.all.map(\.synopsis.count).max() ?? 0
-        return (["Commands (help COMMAND for more):"]
+        return
+            (["Commands (help COMMAND for more):"]
             + CommandSpec.all.map { "  " + Self.padded($0.synopsis, width) + "  " + $0.summary })
             .joined(separator: "\n")
     }

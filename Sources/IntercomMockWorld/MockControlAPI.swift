@@ -1,0 +1,187 @@
+import Foundation
+import RelinkCore
+
+/// The bodies the mock's control API under `/__mock/` takes and answers, shared by the server and
+/// its control client so that the two cannot drift apart.
+public enum MockControlAPI {
+    /// The body of `POST /__mock/world/teammates`.
+    public struct TeammateEdit: Codable, Sendable {
+        public var id: String?
+        public var email: String
+        public var name: String
+        public var password: String
+        public var workspaces: [String]
+
+        public init(id: String? = nil, email: String, name: String, password: String, workspaces: [String]) {
+            self.id = id
+            self.email = email
+            self.name = name
+            self.password = password
+            self.workspaces = workspaces
+        }
+    }
+
+    public struct PasswordEdit: Codable, Sendable {
+        public var password: String
+    }
+
+    /// The body of `POST` and `DELETE /__mock/world/memberships`.
+    public struct MembershipEdit: Codable, Sendable {
+        public var teammate: String
+        public var workspace: String
+
+        public init(teammate: String, workspace: String) {
+            self.teammate = teammate
+            self.workspace = workspace
+        }
+    }
+
+    /// The body of `POST /__mock/world/workspaces`.
+    public struct WorkspaceEdit: Codable, Sendable {
+        public var idCode: String
+        public var name: String
+        public var region: String?
+        public var timezone: String?
+
+        public init(idCode: String, name: String, region: String? = nil, timezone: String? = nil) {
+            self.idCode = idCode
+            self.name = name
+            self.region = region
+            self.timezone = timezone
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case idCode = "id_code"
+            case name, region, timezone
+        }
+    }
+
+    /// The body of `PUT /__mock/world/rate-limit`.
+    public struct RateLimitEdit: Codable, Sendable {
+        public var limit: Int
+        public var windowSeconds: Int
+
+        public init(limit: Int, windowSeconds: Int) {
+            self.limit = limit
+            self.windowSeconds = windowSeconds
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case limit
+            case windowSeconds = "window_seconds"
+        }
+    }
+
+    public struct AppEdit: Codable, Sendable {
+        public var clientID: String
+        public var clientSecret: String
+        public var name: String
+        public var redirectURIs: [String]
+        public var installedIn: [String]?
+
+        enum CodingKeys: String, CodingKey {
+            case clientID = "client_id"
+            case clientSecret = "client_secret"
+            case name
+            case redirectURIs = "redirect_uris"
+            case installedIn = "installed_in"
+        }
+    }
+
+    /// The body of `POST /__mock/world/conversations`.
+    public struct ConversationEdit: Codable, Sendable {
+        public var id: String
+        public var workspace: String
+
+        public init(id: String, workspace: String) {
+            self.id = id
+            self.workspace = workspace
+        }
+    }
+
+    /// The control API's error answer: `{"error":"…"}`.
+    public struct ControlError: Codable, Sendable {
+        public var error: String
+
+        public init(error: String) {
+            self.error = error
+        }
+    }
+
+    /// The body of `POST /__mock/tokens/inspect`.
+    public struct InspectRequest: Codable, Sendable {
+        public var token: String
+
+        public init(token: String) {
+            self.token = token
+        }
+    }
+
+    /// The answer of `POST /__mock/tokens/inspect`: whether the mock holds a token, and if it is
+    /// dead, why. relink shows a simulated cause as ground truth, which the real API never says.
+    public struct TokenInspection: Codable, Equatable, Sendable {
+        public var id: String
+        public var alive: Bool
+        public var cause: BreakCause?
+        public var diedAt: Date?
+        public var permissionMissing: Bool
+        public var teammateID: String
+        public var workspaceID: String
+
+        // Snake case spelled out: the control API's encoder would turn `teammateID` into
+        // `teammate_i_d`-like keys that no decoder strategy maps back.
+        enum CodingKeys: String, CodingKey {
+            case id, alive, cause
+            case diedAt = "died_at"
+            case permissionMissing = "permission_missing"
+            case teammateID = "teammate_id"
+            case workspaceID = "workspace_id"
+        }
+
+        public init(
+            id: String, alive: Bool, cause: BreakCause?, diedAt: Date?, permissionMissing: Bool, teammateID: String,
+            workspaceID: String
+        ) {
+            self.id = id
+            self.alive = alive
+            self.cause = cause
+            self.diedAt = diedAt
+            self.permissionMissing = permissionMissing
+            self.teammateID = teammateID
+            self.workspaceID = workspaceID
+        }
+    }
+}
+
+/// A break cause as the control API takes it; which fields are needed depends on the cause.
+public struct CauseRequest: Codable, Equatable, Sendable {
+    public var cause: BreakCause
+    /// Teammate email (`password-changed`, `user-removed`, `permission-missing`).
+    public var teammate: String?
+    /// Workspace id code (`user-removed`, `app-uninstalled`, `permission-missing`).
+    public var workspace: String?
+    /// A token's plaintext or public id (`token-revoked`, `permission-missing`).
+    public var token: String?
+    /// Limits `app-uninstalled` to one app.
+    public var clientID: String?
+    /// The new password for `password-changed`.
+    public var newPassword: String?
+
+    enum CodingKeys: String, CodingKey {
+        case cause, teammate, workspace, token
+        case clientID = "client_id"
+        case newPassword = "new_password"
+    }
+
+    public init(
+        cause: BreakCause, teammate: String? = nil, workspace: String? = nil, token: String? = nil,
+        clientID: String? = nil, newPassword: String? = nil
+    ) {
+        self.cause = cause
+        self.teammate = teammate
+        self.workspace = workspace
+        self.token = token
+        self.clientID = clientID
+        self.newPassword = newPassword
+    }
+}

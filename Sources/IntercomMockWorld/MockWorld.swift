@@ -1,0 +1,149 @@
+import Foundation
+import RelinkCore
+
+/// Everything the mock Intercom knows: workspaces, teammates, OAuth apps, tokens, pending
+/// authorization codes, conversations and the rate-limit setting.
+///
+/// No plaintext secret lives here: passwords and client secrets are kept as salted SHA-256
+/// digests, tokens and authorization codes as SHA-256 digests. The plaintext of a token exists only
+/// in the answer of the token exchange (or of ``issueToken(teammateEmail:workspaceID:clientID:)``).
+public struct MockWorld: Codable, Equatable, Sendable {
+    public var workspaces: [Workspace] = []
+    public var teammates: [Teammate] = []
+    public var apps: [OAuthApp] = []
+    public var tokens: [Token] = []
+    public var pendingCodes: [AuthorizationCode] = []
+    public var conversations: [ConversationRecord] = []
+    public var rateLimit: RateLimit = RateLimit()
+    /// Feeds the short public ids of tokens (`tok-1`, `tok-2`, …) and of conversation parts.
+    public var nextSerial: Int = 1
+
+    public init() {}
+
+    /// A workspace ("app" in Intercom's API).
+    public struct Workspace: Codable, Equatable, Sendable {
+        public var idCode: String
+        public var name: String
+        public var region: Region
+        public var timezone: String
+        /// Unix seconds.
+        public var createdAt: Int
+    }
+
+    /// A teammate ("admin") who can log in to workspaces.
+    public struct Teammate: Codable, Equatable, Sendable {
+        /// A string of digits, as Intercom's admin ids are.
+        public var id: String
+        public var email: String
+        public var name: String
+        public var password: SaltedDigest
+        /// Workspace id codes the teammate belongs to.
+        public var workspaces: [String]
+        /// Workspaces the teammate was removed from: their next login there is refused.
+        public var removedFrom: [String] = []
+    }
+
+    /// A registered OAuth app.
+    public struct OAuthApp: Codable, Equatable, Sendable {
+        public var clientID: String
+        public var clientSecret: SaltedDigest
+        public var name: String
+        /// The first one is the default when `/oauth` is called without `redirect_uri`.
+        public var redirectURIs: [String]
+        /// Workspaces that have the app installed; an authorization installs it.
+        public var installedIn: [String]
+    }
+
+    /// An issued access token, known by its digest.
+    public struct Token: Codable, Equatable, Sendable {
+        /// A short public id (`tok-7`) that journals, the control API and people may show.
+        public var id: String
+        /// Hex SHA-256 of the plaintext token.
+        public var digest: String
+        public var teammateID: String
+        public var workspaceID: String
+        public var clientID: String
+        public var issuedAt: Date
+        /// `nil` while the token is alive.
+        public var death: Death?
+        /// Set by the `permission-missing` cause: alive, but authenticated calls answer 403.
+        public var permissionMissing: Bool = false
+
+        public init(
+            id: String, digest: String, teammateID: String, workspaceID: String, clientID: String, issuedAt: Date,
+            death: Death? = nil, permissionMissing: Bool = false
+        ) {
+            self.id = id
+            self.digest = digest
+            self.teammateID = teammateID
+            self.workspaceID = workspaceID
+            self.clientID = clientID
+            self.issuedAt = issuedAt
+            self.death = death
+            self.permissionMissing = permissionMissing
+        }
+
+        public var isAlive: Bool { death == nil }
+
+        /// Why and when a token died.
+        public struct Death: Codable, Equatable, Sendable {
+            public var cause: BreakCause
+            public var at: Date
+        }
+    }
+
+    /// An authorization code waiting for its exchange; single-use.
+    public struct AuthorizationCode: Codable, Equatable, Sendable {
+        /// Hex SHA-256 of the plaintext code.
+        public var digest: String
+        public var clientID: String
+        public var teammateID: String
+        public var workspaceID: String
+        public var expiresAt: Date
+
+        public init(digest: String, clientID: String, teammateID: String, workspaceID: String, expiresAt: Date) {
+            self.digest = digest
+            self.clientID = clientID
+            self.teammateID = teammateID
+            self.workspaceID = workspaceID
+            self.expiresAt = expiresAt
+        }
+    }
+
+    /// A conversation and the notes teammates added to it through the API.
+    public struct ConversationRecord: Codable, Equatable, Sendable {
+        public var id: String
+        public var workspaceID: String
+        /// Unix seconds.
+        public var createdAt: Int
+        public var notes: [Note] = []
+
+        /// A note written by an admin.
+        public struct Note: Codable, Equatable, Sendable {
+            public var id: String
+            public var adminID: String
+            public var body: String
+            /// Unix seconds.
+            public var createdAt: Int
+
+            public init(id: String, adminID: String, body: String, createdAt: Int) {
+                self.id = id
+                self.adminID = adminID
+                self.body = body
+                self.createdAt = createdAt
+            }
+        }
+    }
+
+    /// How many authenticated requests one token may make per window.
+    public struct RateLimit: Codable, Equatable, Sendable {
+        public var limit: Int
+        public var windowSeconds: Int
+
+        /// Generous by default so that only a test that means to hit the limit hits it.
+        public init(limit: Int = 1000, windowSeconds: Int = 10) {
+            self.limit = limit
+            self.windowSeconds = windowSeconds
+        }
+    }
+}

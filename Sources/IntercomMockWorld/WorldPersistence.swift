@@ -1,0 +1,21 @@
+import Foundation
+import RelinkCore
+
+/// Where the mock's world is kept between runs: relink's store (`world.json`), or nowhere.
+///
+/// The owner of the file serialises every change: ``updateWorld(_:)`` applies a change to the
+/// latest saved world, so two processes that each run a mock over one store never save stale
+/// copies of the world over each other.
+public protocol WorldPersistence: Sendable {
+    /// The saved world, or `nil` when none was saved yet. Throws when one exists but cannot be read.
+    func loadWorld() throws -> MockWorld?
+
+    /// Applies `change` to the latest saved world (an empty one when none was saved) and saves the
+    /// result before returning it with what `change` returned. When `change` throws, nothing is
+    /// saved. Throws when the saved world is damaged (it is never overwritten) or cannot be written.
+    func updateWorld<T>(_ change: (inout MockWorld) throws -> T) throws -> (world: MockWorld, result: T)
+
+    /// Replaces the saved world with `world` (a reset, or the first world of a new store). Throws
+    /// when the saved world is damaged (it is never overwritten) or cannot be written.
+    func replaceWorld(with world: MockWorld) throws
+}

@@ -1,0 +1,136 @@
+import Foundation
+import RelinkCore
+import RelinkService
+import RelinkStore
+
+/// Runs one command against the store and the services, and answers what to print. The REPL,
+/// `-c`, `--script` and standard input all go through ``execute(_:)``; none of them builds what
+/// the commands run against (the composition root does) or decides how results read (a
+/// ``Presenter`` does).
+public final class CommandExecutor: Sendable {
+    public let store: Store
+    let services: any ServiceProvider
+    let presenter: any Presenter
+    let style: Style
+    /// Whether a person is watching a terminal: then `check` draws a progress bar.
+    let interactive: Bool
+
+    /// - Parameters:
+    ///   - json: one JSON document per command instead of text.
+    ///   - style: colours for text (ignored with `json`).
+    public init(store: Store, services: any ServiceProvider, json: Bool, style: Style, interactive: Bool) {
+        self.store = store
+        self.services = services
+        self.presenter = json ? JSONPresenter() : TextPresenter(style: style)
+        self.style = style
+        self.interactive = interactive
+    }
+
+    var json: Bool { presenter is JSONPresenter }
+
+    /// Runs one command and returns what to print.
+    ///
+    /// - Throws: `UsageError` (exit 2) or `CommandFailure` (exit 1).
+    func execute(_ command: Command) async throws -> String {
+        do {
+            try store.refresh()
+            return try await run(command)
+        } catch let error as ServiceError {
+            throw CommandFailure(error.description)
+        } catch let error as StoreError {
+            throw CommandFailure(error.description)
+        } catch let error as SupportBundle.ExportError {
+            throw CommandFailure(error.description)
+        }
+    }
+
+    private func run(_ command: Command) async throws -> String {
+        let actor = "relink " + Self.verb(command)
+        switch command {
+        case .projects:
+            return presenter.projects(
+                store.projects.map { SettingsView(project: $0, connection: store.connection(for: $0.key)) })
+        case .show(let key):
+            let project = try requireProject(key)
+            return presenter.show(
+                SettingsView(project: project, connection: store.connection(for: key)), project: project)
+        case .log(let key, let limit):
+            if let key { _ = try requireProject(key) }
+            return presenter.events(try store.events(for: key, limit: limit))
+        case .help(let topic):
+            return presenter.help(topic)
+        case .quit:
+            return ""
+        case .connect(let key, let teammate, let workspace, let password, let method):
+            _ = try requireProject(key)
+            let event = try await services.connectionService().connect(
+                key,
+                as: AuthorizationRequest(teammate: teammate, password: password, workspace: workspace, method: method),
+                actor: actor)
+            return try transition(event)
+        case .reconnect(let key, let teammate, let workspace, let allow, let password, let method):
+            _ = try requireProject(key)
+            let event = try await services.connectionService().reconnect(
+                key,
+                as: AuthorizationRequest(teammate: teammate, password: password, workspace: workspace, method: method),
+                allowWorkspaceChange: allow, actor: actor)
+            return try transition(event)
+        case .appUser(let key, let teammate, let allow, let password):
+            _ = try requireProject(key)
+            let event = try await services.connectionService().changeAppUser(
+                key, as: AuthorizationRequest(teammate: teammate, password: password), allowWorkspaceChange: allow,
+                actor: actor)
+            return try transition(event)
+        case .revoke(let key):
+            _ = try requireProject(key)
+            return try transition(try await services.connectionService().revoke(key, actor: actor))
+        case .check(let keys, let all):
+            for key in keys { _ = try requireProject(key) }
+            let progress = ProgressBar(enabled: !json && interactive && isatty(STDERR_FILENO) == 1)
+            let results = try await services.connectionService().check(all ? nil : keys, actor: actor) {
+                progress.update($0)
+            }
+            progress.finish()
+            return presenter.check(results)
+        case .breakConnection(let key, let cause):
+            _ = try requireProject(key)
+            return presenter.breakOutcome(try await services.connectionService().breakConnection(key, cause: cause))
+        case .world, .mockFault, .mockJournal, .mockReset:
+            return try await mockCommand(command)
+        case .export(let path):
+            let summary = try SupportBundle.export(store, to: URL(fileURLWithPath: path, isDirectory: true))
+            let text =
+                "Exported \(summary.projects) projects, \(summary.events) events"
+                + (summary.includesWorld ? " and the mock world" : "") + " to \(path), every secret redacted."
+            return presenter.message(text, summary: text)
+        }
+    }
+
+    /// A transition's event, then the settings view as it is now.
+    private func transition(_ event: ConnectionEvent) throws -> String {
+        let project = try requireProject(event.project)
+        return presenter.transition(
+            event, view: SettingsView(project: project, connection: store.connection(for: event.project)),
+            project: project)
+    }
+
+    /// The project, or a failure that names the closest key.
+    func requireProject(_ key: ProjectKey) throws(CommandFailure) -> Project {
+        if let project = store.project(key) { return project }
+        let suggestion = Suggestion.closest(to: key.rawValue, in: store.projectKeys.map(\.rawValue))
+        throw CommandFailure(
+            "no project \(key)" + (suggestion.map { "; did you mean \($0)?" } ?? "") + " (projects lists them)")
+    }
+
+    static func verb(_ command: Command) -> String {
+        switch command {
+        case .connect: "connect"
+        case .reconnect: "reconnect"
+        case .appUser: "app-user"
+        case .revoke: "revoke"
+        case .check: "check"
+        case .breakConnection: "break"
+        default: "command"
+        }
+    }
+}

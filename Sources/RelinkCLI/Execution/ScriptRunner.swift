@@ -1,0 +1,57 @@
+import Foundation
+
+/// Runs command lines one after another; stops at the first failure unless told to keep going.
+public struct ScriptRunner: Sendable {
+    let executor: CommandExecutor
+    let keepGoing: Bool
+
+    public init(executor: CommandExecutor, keepGoing: Bool) {
+        self.executor = executor
+        self.keepGoing = keepGoing
+    }
+
+    /// Returns the exit status: 0, or the status of the first failure (2 usage, 1 otherwise).
+    public func run(lines: [String], source: String) async -> Int32 {
+        var status: Int32 = 0
+        for (index, line) in lines.enumerated() {
+            let outcome = await runLine(line)
+            if outcome.quit { break }
+            guard outcome.status != 0 else { continue }
+            if status == 0 { status = outcome.status }
+            if !keepGoing {
+                if lines.count > 1 {
+                    printError("relink: stopped at \(source) line \(index + 1) (--keep-going goes on)")
+                }
+                break
+            }
+        }
+        return status
+    }
+
+    /// Runs one line, printing its output or its error; returns its exit status.
+    func runLine(_ line: String) async -> (status: Int32, quit: Bool) {
+        do {
+            guard let command = try CommandParser.parse(line) else { return (0, false) }
+            if command == .quit { return (0, true) }
+            let output = try await executor.execute(command)
+            if !output.isEmpty { print(output) }
+            return (0, false)
+        } catch let error as UsageError {
+            report(error.description, status: 2)
+            return (2, false)
+        } catch {
+            report("\(error)", status: 1)
+            return (1, false)
+        }
+    }
+
+    private func report(_ message: String, status: Int32) {
+        let failure = executor.presenter.failure(message, exitCode: status)
+        if failure.toStandardError { printError(failure.text) } else { print(failure.text) }
+    }
+}
+
+/// Writes a line to standard error.
+public func printError(_ message: String) {
+    FileHandle.standardError.write(Data((message + "\n").utf8))
+}

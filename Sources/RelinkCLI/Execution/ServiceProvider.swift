@@ -1,0 +1,21 @@
+import IntercomMockControl
+import RelinkService
+
+/// Where commands get the services they run against. The composition root builds them; the
+/// built-in mock starts only when a command first needs Intercom, so a command that reads the
+/// store alone never pays for it.
+public protocol ServiceProvider: Sendable {
+    /// The connection service, started on first use.
+    ///
+    /// - Throws: when the built-in mock cannot start (its world is damaged, no port to bind).
+    func connectionService() async throws -> ConnectionService
+
+    /// The mock's control API; `nil` against the real Intercom API.
+    func mockControl() async throws -> MockControlClient?
+
+    /// Where Intercom calls go, for a person: "the mock", "the real API (US)".
+    var intercomDescription: String { get }
+
+    /// Whether Intercom is the real API.
+    var isRealAPI: Bool { get }
+}

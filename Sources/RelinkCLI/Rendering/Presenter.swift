@@ -1,0 +1,82 @@
+import Foundation
+import IntercomMockWorld
+import RelinkCore
+import RelinkService
+
+/// Turns what a command did into what relink prints: text for a person (``TextPresenter``) or one
+/// JSON document per command for a script (``JSONPresenter``, DESIGN.md §5). The command executor
+/// decides what happened; a presenter decides only how it reads.
+protocol Presenter: Sendable {
+    func projects(_ views: [SettingsView]) -> String
+    func show(_ view: SettingsView, project: Project) -> String
+    func events(_ events: [ConnectionEvent]) -> String
+    func help(_ topic: String?) -> String
+    /// A transition's event, then the settings view as it is now.
+    func transition(_ event: ConnectionEvent, view: SettingsView, project: Project) -> String
+    func check(_ results: [CheckResult]) -> String
+    func breakOutcome(_ outcome: BreakOutcome) -> String
+    func world(_ world: RedactedWorld) -> String
+    func journal(_ entries: [JournalEntry]) -> String
+    func faults(_ faults: [FaultInfo]) -> String
+    func faultAdded(_ fault: FaultInfo) -> String
+    /// A command's outcome in one sentence: `text` for a person, `summary` for a script.
+    func message(_ text: String, summary: String) -> String
+    /// A failed command: what to print, and whether it goes to standard error.
+    func failure(_ message: String, exitCode: Int32) -> (text: String, toStandardError: Bool)
+}
+
+/// Text for a person at a terminal or reading a log.
+struct TextPresenter: Presenter {
+    let style: Style
+    var renderer: TextRenderer { TextRenderer(style: style) }
+
+    func projects(_ views: [SettingsView]) -> String { renderer.projects(views) }
+    func show(_ view: SettingsView, project: Project) -> String { renderer.show(view, project: project) }
+    func events(_ events: [ConnectionEvent]) -> String { renderer.events(events) }
+    func help(_ topic: String?) -> String { renderer.help(topic) }
+    func transition(_ event: ConnectionEvent, view: SettingsView, project: Project) -> String {
+        renderer.events([event]) + "\n\n" + renderer.show(view, project: project)
+    }
+    func check(_ results: [CheckResult]) -> String { renderer.check(results) }
+    func breakOutcome(_ outcome: BreakOutcome) -> String { renderer.breakOutcome(outcome) }
+    func world(_ world: RedactedWorld) -> String { renderer.world(world) }
+    func journal(_ entries: [JournalEntry]) -> String { renderer.journal(entries) }
+    func faults(_ faults: [FaultInfo]) -> String { renderer.faults(faults) }
+    func faultAdded(_ fault: FaultInfo) -> String { "Fault \(fault.id) added: \(renderer.describe(fault.spec))." }
+    func message(_ text: String, summary: String) -> String { text }
+    func failure(_ message: String, exitCode: Int32) -> (text: String, toStandardError: Bool) {
+        (style.error("error: ") + message, true)
+    }
+}
+
+/// One JSON document per command, on standard output, failures included.
+struct JSONPresenter: Presenter {
+    func projects(_ views: [SettingsView]) -> String {
+        Documents.render(Documents.ProjectList(projects: views.map(Documents.ProjectSummary.init)))
+    }
+    func show(_ view: SettingsView, project: Project) -> String {
+        Documents.render(Documents.Show(view: view, project: project))
+    }
+    func events(_ events: [ConnectionEvent]) -> String { Documents.render(Documents.EventList(events: events)) }
+    func help(_ topic: String?) -> String {
+        let specs = topic.flatMap(CommandSpec.named).map { [$0] } ?? CommandSpec.all
+        return Documents.render(
+            Documents.Help(
+                commands: specs.map {
+                    .init(name: $0.name, synopsis: $0.synopsis, summary: $0.summary, details: $0.details)
+                }))
+    }
+    func transition(_ event: ConnectionEvent, view: SettingsView, project: Project) -> String {
+        Documents.render(Documents.Transition(event: event, project: Documents.Show(view: view, project: project)))
+    }
+    func check(_ results: [CheckResult]) -> String { Documents.render(Documents.CheckReport(results: results)) }
+    func breakOutcome(_ outcome: BreakOutcome) -> String { Documents.render(Documents.Break(outcome: outcome)) }
+    func world(_ world: RedactedWorld) -> String { Documents.render(world) }
+    func journal(_ entries: [JournalEntry]) -> String { Documents.render(["journal": entries]) }
+    func faults(_ faults: [FaultInfo]) -> String { Documents.render(["faults": faults]) }
+    func faultAdded(_ fault: FaultInfo) -> String { Documents.render(fault) }
+    func message(_ text: String, summary: String) -> String { Documents.render(Documents.Message(message: summary)) }
+    func failure(_ message: String, exitCode: Int32) -> (text: String, toStandardError: Bool) {
+        (Documents.render(Documents.Failure(error: message, exitCode: exitCode)), false)
+    }
+}

@@ -1,0 +1,76 @@
+import Foundation
+import IntercomMockWorld
+import RelinkCore
+
+/// A support bundle: the store's projects, connections, events and the mock's world as readable
+/// JSON in a directory, with every secret redacted, for a colleague reproducing a case.
+public enum SupportBundle {
+    /// What an export wrote.
+    public struct Summary: Sendable, Equatable {
+        public var projects: Int
+        public var events: Int
+        public var includesWorld: Bool
+    }
+
+    /// Why an export wrote nothing.
+    public struct ExportError: Error, Equatable, Sendable, CustomStringConvertible {
+        public var description: String
+    }
+
+    /// Writes the bundle into `directory` (absent or empty). Every file is checked for every
+    /// secret the store holds before it is written; a file that would hold one stops the export
+    /// and removes what was written.
+    ///
+    /// - Throws: ``ExportError`` for a directory in the way, a secret found or a write that
+    ///   failed; `StoreError` when the store cannot be read.
+    public static func export(_ store: Store, to directory: URL, exportedAt now: Date = Date()) throws -> Summary {
+        let manager = FileManager.default
+        let path = directory.path
+        if manager.fileExists(atPath: path), !((try? manager.contentsOfDirectory(atPath: path)) ?? []).isEmpty {
+            throw ExportError(description: "\(path) exists and is not empty; export into a new directory")
+        }
+        do {
+            try manager.createDirectory(at: directory, withIntermediateDirectories: true)
+        } catch {
+            throw ExportError(description: "cannot create \(path): \(error.localizedDescription)")
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .relinkTimestamp
+        let projects = store.projects
+        let connections = projects.map { store.connection(for: $0.key) }
+        let world = try? store.loadWorld()
+        var files: [(String, Data)] = [
+            ("projects.json", try encoder.encode(projects)),
+            ("connections.json", try encoder.encode(connections)),
+            ("events.json", try encoder.encode(try store.events())),
+        ]
+        if let world { files.append(("world.json", try encoder.encode(world.redacted))) }
+        files.append(
+            (
+                "README.txt",
+                Data(
+                    """
+                    relink support bundle, exported \(Timestamp.format(now)).
+                    Every secret (tokens, the OAuth client secret, mock passwords) is redacted: token ids name
+                    tokens, never their values. Open it with `relink --store` after importing, or read the JSON.
+
+                    """.utf8)
+            ))
+        let secrets = store.allSecrets.filter { !$0.isEmpty }
+        for (name, data) in files {
+            let text = String(decoding: data, as: UTF8.self)
+            // Defence in depth: the shareable records hold no secret by design; never ship one if they did.
+            if secrets.contains(where: { text.contains($0) }) {
+                try? manager.removeItem(at: directory)
+                throw ExportError(description: "export stopped: \(name) would contain a secret; nothing was written")
+            }
+            do {
+                try data.write(to: directory.appendingPathComponent(name))
+            } catch {
+                throw ExportError(description: "cannot write \(name) into \(path): \(error.localizedDescription)")
+            }
+        }
+        return Summary(projects: projects.count, events: store.eventCount, includesWorld: world != nil)
+    }
+}

@@ -1,0 +1,97 @@
+import Foundation
+import IntercomMockWorld
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// `world.json`: the mock Intercom's world as pretty, key-sorted JSON that a person can read and
+/// diff. It never holds a plaintext secret (the world keeps digests only).
+///
+/// Only `Store` touches it, and only under the store's lock: a change reads the latest saved world,
+/// applies itself and writes the result atomically (a temporary file in the same directory, fsync,
+/// rename, fsync of the directory), so a crash leaves the old world or the new one, and two
+/// processes never save stale copies over each other. A damaged file is never overwritten.
+struct WorldFile {
+    let url: URL
+
+    /// The saved world, or `nil` when there is none.
+    ///
+    /// - Throws: `StoreError.damaged` when the file exists but is not a valid world.
+    func load() throws(StoreError) -> MockWorld? {
+        let data: Data
+        do {
+            data = try Data(contentsOf: url)
+        } catch let error as CocoaError where error.code == .fileReadNoSuchFile {
+            return nil
+        } catch {
+            throw .damaged(file: url.path, problem: "cannot be read (\(error.localizedDescription))")
+        }
+        do {
+            return try MockWorld.decoder.decode(MockWorld.self, from: data)
+        } catch {
+            throw .damaged(file: url.path, problem: "not a valid mock world: " + StoreError.describe(error, data: data))
+        }
+    }
+
+    /// Writes `world` in place of the file.
+    ///
+    /// - Throws: `StoreError.io` when it cannot be written; the old file is then unchanged.
+    func save(_ world: MockWorld) throws(StoreError) {
+        let data: Data
+        do { data = try MockWorld.encoder.encode(world) } catch {
+            throw .io(file: url.path, operation: "encode the mock world", reason: "\(error)")
+        }
+        let directory = url.deletingLastPathComponent()
+        let temporary = directory.appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).tmp")
+        let fd = open(temporary.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw StoreError.io(temporary, "create") }
+        let written = data.withUnsafeBytes { buffer in writeAll(fd, buffer) }
+        // fsync before rename, so a crash leaves either the old or the new world, never a torn one.
+        let synced = written && fsync(fd) == 0
+        let failure = errno
+        close(fd)
+        guard synced else {
+            unlink(temporary.path)
+            throw StoreError.io(url, "write", errno: failure)
+        }
+        guard rename(temporary.path, url.path) == 0 else {
+            let failure = errno
+            unlink(temporary.path)
+            throw StoreError.io(url, "replace", errno: failure)
+        }
+        // fsync the directory too, so the rename itself survives a crash.
+        let directoryFD = open(directory.path, O_RDONLY | O_CLOEXEC)
+        if directoryFD >= 0 {
+            fsync(directoryFD)
+            close(directoryFD)
+        }
+    }
+
+    private func writeAll(_ fd: Int32, _ buffer: UnsafeRawBufferPointer) -> Bool {
+        var offset = 0
+        while offset < buffer.count {
+            let count = write(fd, buffer.baseAddress! + offset, buffer.count - offset)
+            if count < 0, errno == EINTR { continue }
+            guard count > 0 else { return false }
+            offset += count
+        }
+        return true
+    }
+}
+
+extension MockWorld {
+    /// Pretty, key-sorted, ISO 8601 dates: a world a person can read and diff.
+    public static var encoder: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
+        return encoder
+    }
+
+    public static var decoder: JSONDecoder {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        return decoder
+    }
+}

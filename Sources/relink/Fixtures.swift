@@ -1,0 +1,57 @@
+import Foundation
+
+/// `--fixture NAME`: a copy of `Fixtures/NAME` to work on, leaving the fixture untouched.
+enum Fixtures {
+    struct NotFound: Error, CustomStringConvertible {
+        var name: String
+        var searched: [String]
+        var description: String {
+            "no fixture \"\(name)\" (looked in \(searched.joined(separator: ", "))); set RELINK_FIXTURES to the Fixtures directory"
+        }
+    }
+
+    struct NotEmpty: Error, CustomStringConvertible {
+        var path: String
+        var description: String { "\(path) is not empty; --fixture copies into a new or empty store directory" }
+    }
+
+    /// The first of `roots` that holds the fixture.
+    static func directory(named name: String, in roots: [URL]) throws -> URL {
+        let candidates = roots
+        for root in candidates {
+            let fixture = root.appendingPathComponent(name)
+            if FileManager.default.fileExists(atPath: fixture.appendingPathComponent("state.json").path) {
+                return fixture
+            }
+        }
+        throw NotFound(name: name, searched: candidates.map(\.path))
+    }
+
+    /// Copies the fixture into `destination` (which must be absent or empty), or a new temporary
+    /// directory, and returns where it went. Secret files keep mode 0600.
+    static func copy(_ name: String, from roots: [URL], to destination: URL?) throws -> URL {
+        let source = try directory(named: name, in: roots)
+        let target =
+            destination
+            ?? FileManager.default.temporaryDirectory.appendingPathComponent(
+                "relink-\(name)-\(UUID().uuidString.prefix(8))")
+        let manager = FileManager.default
+        if manager.fileExists(atPath: target.path) {
+            guard (try manager.contentsOfDirectory(atPath: target.path)).isEmpty else {
+                throw NotEmpty(path: target.path)
+            }
+        } else {
+            try manager.createDirectory(
+                at: target, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        }
+        for file in try manager.contentsOfDirectory(atPath: source.path) where !file.hasPrefix(".") && file != "history"
+        {
+            let to = target.appendingPathComponent(file)
+            try manager.copyItem(at: source.appendingPathComponent(file), to: to)
+            if file.hasPrefix("secrets") {
+                try manager.setAttributes([.posixPermissions: 0o600], ofItemAtPath: to.path)
+            }
+        }
+        return target
+    }
+}

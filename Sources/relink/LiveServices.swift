@@ -1,0 +1,110 @@
+import AsyncHTTPClient
+import IntercomAPI
+import IntercomClient
+import IntercomMock
+import IntercomMockControl
+import Logging
+import RelinkCLI
+import RelinkCore
+import RelinkService
+import RelinkStore
+
+/// Where Intercom is for this run of relink.
+enum IntercomTarget: Equatable {
+    /// The built-in mock over the store's world, started in-process on a loopback port when first needed.
+    case builtInMock
+    /// A standalone mock or the real API, at an address known from the start.
+    case remote(HTTPIntercomGateway.Target)
+}
+
+/// The services commands run against: one HTTP client for every call, the built-in mock when it is
+/// used, the connection service. Nothing starts before a command needs it; ``shutdown()`` closes
+/// the HTTP client first, then stops the mock, whose graceful shutdown waits for open connections.
+actor LiveServices: ServiceProvider {
+    let store: Store
+    let target: IntercomTarget
+    let configuration: ServiceConfiguration
+    private var httpClient: HTTPClient?
+    private var mock: RunningMockServer?
+    private var service: ConnectionService?
+    private var control: MockControlClient?
+
+    init(store: Store, target: IntercomTarget, configuration: ServiceConfiguration) {
+        self.store = store
+        self.target = target
+        self.configuration = configuration
+    }
+
+    nonisolated var isRealAPI: Bool {
+        if case .remote(.real) = target { true } else { false }
+    }
+
+    nonisolated var intercomDescription: String {
+        switch target {
+        case .builtInMock: "the mock"
+        case .remote(.mock(let baseURL)): "the mock at \(baseURL)"
+        case .remote(.real(let region)): "the real API (\(region))"
+        }
+    }
+
+    func connectionService() async throws -> ConnectionService {
+        if let service { return service }
+        let client = client()
+        let gateway: HTTPIntercomGateway
+        var worldControl: MockControlClient?
+        if isRealAPI, case .remote(let real) = target {
+            gateway = HTTPIntercomGateway(target: real, httpClient: client, logger: configuration.logger)
+        } else {
+            let baseURL = try await mockBaseURL()
+            gateway = HTTPIntercomGateway(
+                target: .mock(baseURL: baseURL), httpClient: client, logger: configuration.logger)
+            worldControl = try await mockControl()
+        }
+        let created = ConnectionService(
+            store: store, intercom: gateway, worldControl: worldControl, configuration: configuration,
+            interaction: TerminalInteraction())
+        service = created
+        return created
+    }
+
+    func mockControl() async throws -> MockControlClient? {
+        if isRealAPI { return nil }
+        if let control { return control }
+        let created = MockControlClient(
+            baseURL: try await mockBaseURL(), httpClient: client(), logger: configuration.logger)
+        control = created
+        return created
+    }
+
+    /// Closes connections to Intercom, then stops the built-in mock, if either was started.
+    func shutdown() async {
+        try? await httpClient?.shutdown()
+        httpClient = nil
+        await mock?.shutdown()
+        mock = nil
+    }
+
+    private func client() -> HTTPClient {
+        if let httpClient { return httpClient }
+        let created = HTTPClient(
+            eventLoopGroupProvider: .singleton, configuration: HTTPIntercomClient.recommendedConfiguration())
+        httpClient = created
+        return created
+    }
+
+    private func mockBaseURL() async throws -> String {
+        switch target {
+        case .remote(.mock(let baseURL)):
+            return baseURL
+        case .builtInMock:
+            if let mock { return mock.baseURL }
+            let logger = Logger(label: "relink.mock")
+            let intercom = try MockIntercom.load(from: store, logger: logger)
+            let running = try await MockServer.start(intercom: intercom, logger: logger)
+            mock = running
+            return running.baseURL
+        case .remote(.real):
+            preconditionFailure("callers ask for a mock only when Intercom is not the real API")
+        }
+    }
+}

@@ -1,0 +1,79 @@
+import Foundation
+import IntercomClient
+import Logging
+import RelinkCLI
+import RelinkService
+import RelinkStore
+
+/// A run of relink, wired: the store, the services, the command executor. Built once, here, at
+/// the executable's edge; everything below receives what it needs.
+struct Relink {
+    let store: Store
+    let services: LiveServices
+    let executor: CommandExecutor
+    /// The fixture copy to remove on exit, when `--fixture` made one in a temporary directory.
+    let temporaryCopy: URL?
+
+    /// Closes what was started and removes a temporary fixture copy.
+    func shutdown() async {
+        await services.shutdown()
+        if let temporaryCopy { try? FileManager.default.removeItem(at: temporaryCopy) }
+    }
+}
+
+/// What went wrong while building a run, for a person; each case says what to do.
+struct BuildFailure: Error, CustomStringConvertible {
+    var description: String
+    /// 2 for bad usage, 1 otherwise.
+    var exitCode: Int32
+}
+
+/// Opens the store (a copy of a fixture with `--fixture`), decides where Intercom is, and builds
+/// the services and the executor the commands run on.
+func buildRelink(options: GlobalOptions, environment: RelinkEnvironment, interactive: Bool) throws(BuildFailure)
+    -> Relink
+{
+    let target: IntercomTarget
+    switch options.endpoint {
+    case nil, "mock":
+        target = .builtInMock
+    case let url? where url.hasPrefix("https://api.") && url.contains("intercom.io"):
+        target = .remote(.real(defaultRegion: options.region ?? .us))
+    case let url?:
+        guard url.hasPrefix("http://") || url.hasPrefix("https://") else {
+            throw BuildFailure(
+                description:
+                    "--endpoint is mock or a URL (http://127.0.0.1:PORT for a standalone mock), not \"\(url)\"",
+                exitCode: 2)
+        }
+        target = .remote(.mock(baseURL: url.hasSuffix("/") ? String(url.dropLast()) : url))
+    }
+
+    var storeDirectory = environment.storeDirectory(option: options.store)
+    var temporaryCopy: URL?
+    if let fixture = options.fixture {
+        do {
+            let copy = try Fixtures.copy(
+                fixture, from: environment.fixtureRoots,
+                to: options.store.map { URL(fileURLWithPath: $0, isDirectory: true) })
+            storeDirectory = copy
+            if options.store == nil { temporaryCopy = copy }
+        } catch {
+            throw BuildFailure(description: "\(error)", exitCode: 1)
+        }
+    }
+    let store: Store
+    do {
+        store = try Store(directory: storeDirectory)
+    } catch {
+        if let temporaryCopy { try? FileManager.default.removeItem(at: temporaryCopy) }
+        throw BuildFailure(description: "cannot open the store: \(error)", exitCode: 1)
+    }
+    let configuration = ServiceConfiguration(
+        oauthClient: environment.oauthClient, logger: Logger(label: "relink.service"))
+    let services = LiveServices(store: store, target: target, configuration: configuration)
+    let executor = CommandExecutor(
+        store: store, services: services, json: options.json,
+        style: options.json ? .plain : .detect(environment: environment.variables), interactive: interactive)
+    return Relink(store: store, services: services, executor: executor, temporaryCopy: temporaryCopy)
+}

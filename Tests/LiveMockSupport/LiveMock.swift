@@ -1,0 +1,63 @@
+import AsyncHTTPClient
+import Foundation
+import IntercomAPI
+import IntercomClient
+import IntercomMock
+import IntercomMockControl
+import Logging
+import RelinkCore
+import RelinkFixtures
+import RelinkService
+import RelinkStore
+import RelinkTestSupport
+
+/// The demo fixture in a temporary store, its world served by an in-process mock on a port the
+/// OS picked, and a connection service pointed at it. `close()` stops the mock; the store goes with the value.
+public final class LiveMock: Sendable {
+    private let temporary: TemporaryDirectory
+    public var directory: URL { temporary.url }
+    public let store: Store
+    public let intercom: MockIntercom
+    public let server: RunningMockServer
+    public let service: ConnectionService
+    public var control: MockControlClient { MockControlClient(baseURL: server.baseURL) }
+
+    public init(requestTimeout: Duration = .seconds(5)) async throws {
+        temporary = try TemporaryDirectory()
+        store = try Store(directory: temporary.url)
+        try DemoFixture.write(to: store)
+        let logger = Logger(label: "test")
+        intercom = try MockIntercom.load(from: store, logger: logger)
+        server = try await MockServer.start(intercom: intercom, logger: logger)
+        // Retries without real waiting: the policy's sleeps return at once.
+        let retry = RetryPolicy(maxAttempts: 2, sleep: { _ in })
+        service = ConnectionService(
+            store: store,
+            intercom: HTTPIntercomGateway(
+                target: .mock(baseURL: server.baseURL), httpClient: .shared, timeout: requestTimeout, logger: logger),
+            worldControl: MockControlClient(baseURL: server.baseURL),
+            configuration: ServiceConfiguration(checkConcurrency: 4, retry: retry))
+    }
+
+    public func close() async {
+        await server.shutdown()
+    }
+
+    public func view(_ key: ProjectKey) -> SettingsView {
+        SettingsView(project: store.project(key)!, connection: store.connection(for: key))
+    }
+}
+
+/// Runs `body` with a live mock and always stops it afterwards, whatever `body` did.
+public func withLiveMock(
+    requestTimeout: Duration = .seconds(5), _ body: (LiveMock) async throws -> Void
+) async throws {
+    let mock = try await LiveMock(requestTimeout: requestTimeout)
+    do {
+        try await body(mock)
+    } catch {
+        await mock.close()
+        throw error
+    }
+    await mock.close()
+}

@@ -1,0 +1,70 @@
+import Foundation
+
+/// A directory that exists for one test and is removed after it.
+public final class TemporaryDirectory: @unchecked Sendable {
+    // @unchecked: immutable after init; the directory is removed when the last reference goes.
+    public let url: URL
+
+    public init() throws {
+        url = FileManager.default.temporaryDirectory.appendingPathComponent("relink-test-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    }
+
+    deinit { try? FileManager.default.removeItem(at: url) }
+
+    public func file(_ name: String) -> URL { url.appendingPathComponent(name) }
+}
+
+/// An executable built beside the test bundle (SwiftPM builds every product before testing).
+public func builtExecutable(_ name: String) throws -> URL {
+    var directory = Bundle.main.bundleURL
+    for _ in 0..<4 {
+        let candidate = directory.appendingPathComponent(name)
+        if FileManager.default.isExecutableFile(atPath: candidate.path), !candidate.hasDirectoryPath {
+            return candidate
+        }
+        directory.deleteLastPathComponent()
+    }
+    let argv0 = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent(name)
+    if FileManager.default.isExecutableFile(atPath: argv0.path) { return argv0 }
+    throw ExecutableNotFound(name: name)
+}
+
+public struct ExecutableNotFound: Error, CustomStringConvertible {
+    public var name: String
+    public var description: String { "\(name) was not built beside the tests; run `swift build --build-tests` first" }
+}
+
+/// A child process whose standard output is read line by line as it comes.
+public final class ChildProcess {
+    public let process = Process()
+    private let output = Pipe()
+    private var buffer = Data()
+
+    public init(_ executable: URL, _ arguments: [String]) throws {
+        process.executableURL = executable
+        process.arguments = arguments
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+    }
+
+    /// The next complete line, or nil at end of output.
+    public func nextLine() -> String? {
+        while true {
+            if let newline = buffer.firstIndex(of: UInt8(ascii: "\n")) {
+                let line = String(decoding: buffer[buffer.startIndex..<newline], as: UTF8.self)
+                buffer.removeSubrange(buffer.startIndex...newline)
+                return line
+            }
+            let chunk = output.fileHandleForReading.availableData
+            if chunk.isEmpty { return nil }
+            buffer.append(chunk)
+        }
+    }
+
+    public func kill() {
+        Foundation.kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
+}
