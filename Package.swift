@@ -15,6 +15,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.0"..<"5.0.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.6.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
     ],
     targets: [
         // The domain: projects, connections, the lifecycle state machine. No I/O.
@@ -74,17 +75,20 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // The REPL's command language as one table: the command type, the words splitter, the parser,
+        // help and completion. Only the domain beneath it: cheap to test and to fuzz.
+        .target(name: "RelinkCommands", dependencies: ["RelinkCore"]),
         // libedit, wrapped by LineEditor in RelinkCLI.
         .systemLibrary(
             name: "CLibEdit",
             pkgConfig: "libedit",
             providers: [.apt(["libedit-dev"])]
         ),
-        // The command language, dispatch, rendering, completion, the REPL and the LineEditor.
+        // Running commands: the executor, presenters, the REPL, the script runner and the LineEditor.
         .target(
             name: "RelinkCLI",
             dependencies: [
-                "RelinkCore", "RelinkStore", "RelinkService", "IntercomAPI", "IntercomMockWorld", "IntercomMockControl",
+                "RelinkCommands", "RelinkCore", "RelinkStore", "RelinkService", "IntercomAPI", "IntercomMockWorld", "IntercomMockControl",
                 "CLibEdit",
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -93,8 +97,9 @@ let package = Package(
         .executableTarget(
             name: "relink",
             dependencies: [
-                "RelinkCLI", "RelinkCore", "RelinkStore", "RelinkService", "IntercomAPI", "IntercomClient",
-                "IntercomMock", "IntercomMockWorld", "IntercomMockControl",
+                "RelinkCLI", "RelinkCommands", "RelinkCore", "RelinkStore", "RelinkService", "IntercomAPI",
+                "IntercomClient", "IntercomMock", "IntercomMockWorld", "IntercomMockControl",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -107,6 +112,7 @@ let package = Package(
             dependencies: [
                 "RelinkCore", "RelinkStore", "RelinkFixtures", "RelinkService", "IntercomAPI", "IntercomClient",
                 "IntercomMock", "IntercomMockWorld", "IntercomMockControl",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -138,6 +144,7 @@ let package = Package(
         .target(name: "CPseudoTerminal", path: "Tests/CPseudoTerminal", linkerSettings: [.linkedLibrary("util")]),
 
         .testTarget(name: "RelinkCoreTests", dependencies: ["RelinkCore"]),
+        .testTarget(name: "RelinkCommandsTests", dependencies: ["RelinkCommands", "RelinkCore"]),
         .testTarget(
             name: "RelinkStoreTests",
             dependencies: ["RelinkCore", "RelinkStore", "IntercomMockWorld", "RelinkTestSupport"]
@@ -171,7 +178,10 @@ let package = Package(
         ),
         .testTarget(
             name: "RelinkCLITests",
-            dependencies: ["RelinkCLI", "RelinkCore", "RelinkStore", "RelinkFixtures", "RelinkTestSupport", "CPseudoTerminal"]
+            dependencies: [
+                "RelinkCLI", "RelinkCommands", "RelinkCore", "RelinkStore", "RelinkFixtures", "RelinkTestSupport",
+                "CPseudoTerminal",
+            ]
         ),
     ]
 )

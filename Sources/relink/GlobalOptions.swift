@@ -1,94 +1,146 @@
-import Foundation
-import RelinkCLI
+import ArgumentParser
 import RelinkCore
 
-/// The options before (or instead of) a command: DESIGN.md §5's global options.
-struct GlobalOptions: Equatable {
+/// The `relink` command's own options (DESIGN.md §5); any other words are a REPL command.
+struct GlobalOptions: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "relink",
+        abstract: "A workbench for the connection between a Jira project and an Intercom workspace.",
+        usage: """
+            relink [<options>] [<command words>…]
+            relink [<options>] (-c <command>)… | --script <file>
+            relink mock serve [--port <port>] [--host <host>] [--store <dir>]
+            """,
+        discussion: """
+            With no command on a terminal, relink starts its REPL; with standard input not a terminal, it reads \
+            commands from it. Words after the options are one command, as typed at the REPL (relink show SUP, \
+            relink mock fault list). `relink -c help` lists the commands. Exit status: 0 done, 1 a command \
+            failed, 2 bad usage.
+            """,
+        version: "relink \(RelinkMain.version)",
+        subcommands: [MockGroup.self])
+
+    @Option(help: ArgumentHelp(
+        "The store directory (default: $RELINK_STORE, else $XDG_DATA_HOME/relink, else ~/.local/share/relink).",
+        valueName: "dir"))
     var store: String?
+
+    @Option(help: ArgumentHelp("Start from a copy of Fixtures/NAME, leaving the fixture untouched.", valueName: "name"))
     var fixture: String?
+
+    @Option(help: ArgumentHelp(
+        "mock (the built-in mock, the default), or an Intercom base URL (a standalone mock, or https://api.intercom.io).",
+        valueName: "mock|url"))
     var endpoint: String?
+
+    @Option(help: ArgumentHelp("The real API's region for new connections.", valueName: "us|eu|au"))
     var region: Region?
+
+    @Flag(help: "One JSON document per command.")
     var json = false
+
+    @Flag(help: "In a script, go on after a failing command.")
     var keepGoing = false
+
+    @Option(help: ArgumentHelp("Run the commands of FILE, one per line.", valueName: "file"))
     var script: String?
+
+    @Option(name: [.customShort("c"), .customLong("command")], help: ArgumentHelp("Run one command (repeatable).", valueName: "command"))
     var commands: [String] = []
-    var showHelp = false
-    var showVersion = false
 
-    static let usage = """
-        usage: relink [--store DIR] [--fixture NAME] [--endpoint mock|URL] [--region us|eu|au] [--json]
-                      [--keep-going] [--script FILE | -c COMMAND … | COMMAND WORDS…]
-               relink mock serve [--port N] [--host 127.0.0.1] [--store DIR]
+    func validate() throws {
+        if script != nil, !commands.isEmpty {
+            throw ValidationError("give --script or commands, not both")
+        }
+    }
 
-        With no command on a terminal, relink starts its REPL; with standard input not a terminal, it
-        reads commands from it. `relink -c help` lists the commands.
+    /// Options that take a value: the word after them is theirs, not a command's.
+    static let valueOptions: Set<String> = ["--store", "--fixture", "--endpoint", "--region", "--script", "-c", "--command"]
+    /// Every option of `relink`: command words stop at one of these (`relink show SUP --json`).
+    static let globalOptions: Set<String> = valueOptions.union(["--json", "--keep-going", "--help", "-h", "--version"])
 
-          --store DIR        the store directory (default: $RELINK_STORE, else $XDG_DATA_HOME/relink,
-                             else ~/.local/share/relink)
-          --fixture NAME     start from a copy of Fixtures/NAME, leaving the fixture untouched
-          --endpoint E       mock (the built-in mock, default), or an Intercom base URL (a standalone
-                             mock, or https://api.intercom.io for the real API)
-          --region R         the real API's region for new connections: us, eu or au
-          --json             one JSON document per command
-          --keep-going       in a script, go on after a failing command
-          -c COMMAND         run one command (may be repeated)
-          --script FILE      run the commands of FILE, one per line
-        Exit status: 0 done, 1 a command failed, 2 bad usage.
-        """
-
-    static func parse(_ arguments: [String]) throws(UsageError) -> GlobalOptions {
-        var options = GlobalOptions()
+    /// Turns the command words of `arguments` (`relink show SUP`) into one `-c`, so that a
+    /// command's own options (`relink connect OPS --as EMAIL`) are not taken for relink's.
+    /// `mock serve` stays the one process subcommand.
+    static func commandWordsAsCommands(_ arguments: [String]) -> [String] {
+        if arguments.first == "mock", arguments.dropFirst().first == "serve" { return arguments }
+        var result: [String] = []
         var rest = arguments[...]
-        func value(_ flag: String) throws(UsageError) -> String {
-            guard let value = rest.popFirst(), !value.isEmpty else {
-                throw UsageError("\(flag) needs a value", synopsis: nil)
-            }
-            return value
-        }
         while let argument = rest.popFirst() {
-            switch argument {
-            case "--store": options.store = try value(argument)
-            case "--fixture": options.fixture = try value(argument)
-            case "--endpoint": options.endpoint = try value(argument)
-            case "--region":
-                let text = try value(argument)
-                guard let region = Region(loose: text) else {
-                    throw UsageError("--region must be us, eu or au, not \"\(text)\"")
-                }
-                options.region = region
-            case "--json": options.json = true
-            case "--keep-going": options.keepGoing = true
-            case "--script": options.script = try value(argument)
-            case "-c", "--command": options.commands.append(try value(argument))
-            case "-h", "--help": options.showHelp = true
-            case "--version": options.showVersion = true
-            default:
-                if argument.hasPrefix("-") {
-                    let flags = [
-                        "--store", "--fixture", "--endpoint", "--region", "--json", "--keep-going", "--script",
-                        "--help", "--version",
-                    ]
-                    let suggestion = Suggestion.closest(to: argument, in: flags)
-                    throw UsageError("unknown option \(argument)" + (suggestion.map { "; did you mean \($0)?" } ?? ""))
-                }
-                // `relink show SUP` is `relink -c "show SUP"`; quote words that hold spaces.
-                let words = [argument] + rest.prefix { !Self.isGlobalFlag($0) }
+            if argument == "--" {
+                if !rest.isEmpty { result += ["-c", rest.map(quoted).joined(separator: " ")] }
+                break
+            }
+            if valueOptions.contains(argument) {
+                result.append(argument)
+                if let value = rest.popFirst() { result.append(value) }
+            } else if argument.hasPrefix("-") {
+                result.append(argument)
+            } else {
+                let words = [argument] + rest.prefix { !globalOptions.contains($0) && !isGlobalOptionWithValue($0) }
                 rest = rest.dropFirst(words.count - 1)
-                options.commands.append(words.map(Self.quoted).joined(separator: " "))
+                result += ["-c", words.map(quoted).joined(separator: " ")]
             }
         }
-        if options.script != nil, !options.commands.isEmpty {
-            throw UsageError("give --script or commands, not both")
-        }
-        return options
+        return result
     }
 
-    private static func isGlobalFlag(_ word: String) -> Bool {
-        ["--store", "--fixture", "--endpoint", "--region", "--json", "--keep-going", "--script", "-c"].contains(word)
+    private static func isGlobalOptionWithValue(_ word: String) -> Bool {
+        valueOptions.contains { word.hasPrefix($0 + "=") }
     }
 
-    private static func quoted(_ word: String) -> String {
-        word.contains(where: { $0 == " " || $0 == "\"" || $0 == "'" || $0 == "\\" })
+    /// A word as the REPL's splitter reads it back: quoted when it holds spaces, quotes or backslashes.
+    static func quoted(_ word: String) -> String {
+        word.contains(where: { $0 == " " || $0 == "\"" || $0 == "'" || $0 == "\\" || $0 == "#" }) || word.isEmpty
             ? "'" + word.replacingOccurrences(of: "'", with: "'\\''") + "'" : word
+    }
+}
+
+extension Region: ExpressibleByArgument {
+    public init?(argument: String) {
+        self.init(loose: argument)
+    }
+
+    public static var allValueStrings: [String] { allCases.map { $0.rawValue.lowercased() } }
+}
+
+/// `relink mock`: only `mock serve` is a process subcommand; `relink mock fault list` and the
+/// like are REPL commands.
+struct MockGroup: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "mock", abstract: "The mock Intercom as a standalone server.", subcommands: [MockServe.self])
+}
+
+/// `relink mock serve`: the mock Intercom over a store's world, until SIGINT or SIGTERM.
+struct MockServe: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Serve the mock Intercom over a store's world.json until SIGINT or SIGTERM.",
+        discussion: "Prints its base URL once it listens. Loopback only unless --allow-remote.")
+
+    @Option(help: "The port to listen on (0: one the OS picks).")
+    var port: Int = 0
+
+    @Option(help: "The address to listen on.")
+    var host = "127.0.0.1"
+
+    @Flag(help: "Allow an address that is not loopback.")
+    var allowRemote = false
+
+    @Option(help: ArgumentHelp("The store whose world the mock serves (default as for relink).", valueName: "dir"))
+    var store: String?
+
+    @Flag(help: "Log errors only.")
+    var quiet = false
+
+    func validate() throws {
+        guard (0...65535).contains(port) else { throw ValidationError("--port needs a number between 0 and 65535") }
+        guard allowRemote || Self.isLoopback(host) else {
+            throw ValidationError("\(host) is not a loopback address; add --allow-remote to listen on it")
+        }
+    }
+
+    static func isLoopback(_ host: String) -> Bool {
+        host == "localhost" || host == "::1" || host.hasPrefix("127.")
     }
 }

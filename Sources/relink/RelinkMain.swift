@@ -1,3 +1,4 @@
+import ArgumentParser
 import Foundation
 import RelinkCLI
 import RelinkCore
@@ -8,23 +9,21 @@ enum RelinkMain {
     /// Runs relink with `arguments` (without the program name) and returns the exit status:
     /// 0 done, 1 a command failed, 2 bad usage.
     static func run(arguments: [String], environment: RelinkEnvironment) async -> Int32 {
-        if arguments.first == "mock", arguments.dropFirst().first == "serve" {
-            return await MockServeCommand.run(arguments: Array(arguments.dropFirst(2)), environment: environment)
-        }
         let options: GlobalOptions
         do {
-            options = try GlobalOptions.parse(arguments)
+            switch try GlobalOptions.parseAsRoot(GlobalOptions.commandWordsAsCommands(arguments)) {
+            case let parsed as GlobalOptions:
+                options = parsed
+            case let serve as MockServe:
+                return await serve.serve(environment: environment)
+            case var other:
+                // argument-parser's own commands (help) and `mock` without `serve`: running them
+                // throws the clean exit that prints their text.
+                try other.run()
+                return 0
+            }
         } catch {
-            printError("relink: \(error)\n\(GlobalOptions.usage)")
-            return 2
-        }
-        if options.showHelp {
-            print(GlobalOptions.usage)
-            return 0
-        }
-        if options.showVersion {
-            print("relink \(version)")
-            return 0
+            return report(error)
         }
 
         let readsTerminal = isatty(STDIN_FILENO) == 1
@@ -64,4 +63,17 @@ enum RelinkMain {
     }
 
     static let version = "0.1.0"
+
+    /// Help, the version and completion scripts print on standard output and exit 0; a usage error
+    /// prints on standard error and exits 2 (argument-parser's 64 is relink's 2), anything else 1.
+    private static func report(_ error: any Error) -> Int32 {
+        let code = GlobalOptions.exitCode(for: error)
+        let message = GlobalOptions.fullMessage(for: error)
+        if code == .success {
+            print(message)
+            return 0
+        }
+        printError(message)
+        return code == .validationFailure ? 2 : 1
+    }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import RelinkCommands
 import IntercomMockControl
 import IntercomMockWorld
 
@@ -24,9 +25,8 @@ extension CommandExecutor {
                 if let id { try await control.removeFault(id: id) } else { try await control.removeAllFaults() }
                 return presenter.message(
                     id.map { "Fault \($0) removed." } ?? "All faults removed.", summary: "faults cleared")
-            case .mockFault(.add(let path, let kind, let options)):
-                return presenter.faultAdded(
-                    try await control.addFault(try faultSpec(path: path, kind: kind, options: options)))
+            case .mockFault(.add(let request)):
+                return presenter.faultAdded(try await control.addFault(Self.faultSpec(request)))
             default:
                 throw CommandFailure("not a mock command")
             }
@@ -35,31 +35,30 @@ extension CommandExecutor {
         }
     }
 
-    private func faultSpec(path: String, kind: String, options: [String: String]) throws -> FaultSpec {
-        func int(_ name: String) throws -> Int? {
-            guard let text = options[name] else { return nil }
-            guard let value = Int(text) else {
-                throw UsageError("mock fault: --\(name) needs a whole number, not \"\(text)\"")
-            }
-            return value
+    /// The control API's spelling of a parsed fault.
+    static func faultSpec(_ request: FaultRequest) -> FaultSpec {
+        var spec = FaultSpec(
+            path: request.path, method: request.method, kind: FaultSpec.Kind(request.kind), status: request.status,
+            body: request.body.map { $0 == .html ? .html : .json }, probability: request.probability,
+            seed: request.seed, times: request.times)
+        switch request.latency {
+        case .fixed(let milliseconds)?: spec.latencyMs = milliseconds
+        case .between(let range)?:
+            spec.latencyMinMs = range.lowerBound
+            spec.latencyMaxMs = range.upperBound
+        case nil: break
         }
-        var probability: Double?
-        if let text = options["probability"] {
-            guard let value = Double(text), (0...1).contains(value) else {
-                throw UsageError("mock fault: --probability needs a number from 0 to 1, not \"\(text)\"")
-            }
-            probability = value
+        return spec
+    }
+}
+
+extension FaultSpec.Kind {
+    init(_ kind: FaultRequest.Kind) {
+        switch kind {
+        case .latency: self = .latency
+        case .status: self = .status
+        case .rateLimit: self = .rateLimit
+        case .drop: self = .drop
         }
-        let body = try options["body"].map { text in
-            guard let body = FaultSpec.Body(rawValue: text) else {
-                throw UsageError("mock fault: --body is json or html")
-            }
-            return body
-        }
-        return FaultSpec(
-            path: path, method: options["method"], kind: FaultSpec.Kind(rawValue: kind)!,
-            latencyMs: try int("latency-ms"),
-            latencyMinMs: try int("latency-min-ms"), latencyMaxMs: try int("latency-max-ms"), status: try int("status"),
-            body: body, probability: probability, seed: try int("seed").map(UInt64.init), times: try int("times"))
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import RelinkCommands
 import RelinkCore
 import RelinkService
 import RelinkStore

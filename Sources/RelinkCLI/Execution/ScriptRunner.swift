@@ -1,4 +1,5 @@
 import Foundation
+import RelinkCommands
 
 /// Runs command lines one after another; stops at the first failure unless told to keep going.
 public struct ScriptRunner: Sendable {

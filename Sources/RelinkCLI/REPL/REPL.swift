@@ -1,4 +1,5 @@
 import Foundation
+import RelinkCommands
 import RelinkCore
 
 /// The interactive loop: reads lines with libedit and runs them; completion and the secret filter
@@ -16,7 +17,8 @@ public struct REPL {
         print(banner)
         let executor = runner.executor
         let store = executor.store
-        let completion = Completion(source: CompletionSource(store: store))
+        let source = CompletionSource(store: store)
+        let completion = Completion(values: { source.values($0) })
         let editor = LineEditor(
             name: "relink", history: store.historyLines(),
             remember: { line in try? store.appendHistory(line) },

@@ -1,5 +1,6 @@
 import Foundation
 import IntercomMockWorld
+import RelinkCommands
 import RelinkCore
 import RelinkService
 
@@ -59,7 +60,7 @@ struct JSONPresenter: Presenter {
     }
     func events(_ events: [ConnectionEvent]) -> String { Documents.render(Documents.EventList(events: events)) }
     func help(_ topic: String?) -> String {
-        let specs = topic.flatMap(CommandSpec.named).map { [$0] } ?? CommandSpec.all
+        let specs = topic.map(CommandTable.entries(under:)) ?? CommandTable.all
         return Documents.render(
             Documents.Help(
                 commands: specs.map {

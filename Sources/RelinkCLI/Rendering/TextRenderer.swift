@@ -1,4 +1,5 @@
 import Foundation
+import RelinkCommands
 import RelinkCore
 import RelinkStore
 
@@ -113,18 +114,10 @@ struct TextRenderer {
     }
 
     func help(_ topic: String?) -> String {
-        if let topic, let spec = CommandSpec.named(topic) {
-            return [style.bold(spec.synopsis), "  " + spec.summary, spec.details.isEmpty ? nil : spec.details]
-                .compactMap { $0 }.joined(separator: "\n")
-        }
-        let width = CommandSpec.all.map(\.synopsis.count).max() ?? 0
-        return
-            (["Commands (help COMMAND for more):"]
-            + CommandSpec.all.map { "  " + Self.padded($0.synopsis, width) + "  " + $0.summary })
-            .joined(separator: "\n")
+        let formatter = HelpFormatter(width: 80)
+        return topic.map(formatter.topic) ?? formatter.overview()
     }
 
-    /// `text` followed by spaces up to `width` characters.
     static func padded(_ text: String, _ width: Int) -> String {
         text + String(repeating: " ", count: max(0, width - text.count))
     }

@@ -1,6 +1,7 @@
 import Testing
 
-@testable import RelinkCLI
+@testable import RelinkCommands
+import RelinkCore
 
 @Suite("The command language")
 struct CommandParserTests {
@@ -49,7 +50,7 @@ struct CommandParserTests {
             (
                 "mock fault add /me status --status 503 --probability 0.5 --seed 7",
                 .mockFault(
-                    .add(path: "/me", kind: "status", options: ["status": "503", "probability": "0.5", "seed": "7"]))
+                    .add(FaultRequest(path: "/me", kind: .status, status: 503, probability: 0.5, seed: 7)))
             ),
             ("mock fault list", .mockFault(.list)),
             ("mock fault clear", .mockFault(.clear(id: nil))),
@@ -100,17 +101,5 @@ struct CommandParserTests {
         #expect(SecretLines.carriesSecret("show fake-token-123", knownSecrets: ["fake-token-123"]))
         #expect(!SecretLines.carriesSecret("connect OPS --token", knownSecrets: ["x-secret"]))
         #expect(!SecretLines.carriesSecret("show SUP", knownSecrets: [""]))
-    }
-
-    @Test func globalOptionsAndBareCommands() throws {
-        let bare = try runRelink(["--fixture", "demo", "--json", "show", "SUP"])
-        #expect(bare.status == 0 && bare.stdout.contains(#""key":"SUP""#))
-        let repeated = try runRelink(["--fixture", "demo", "-c", "projects", "-c", "show SUP"])
-        #expect(repeated.status == 0 && repeated.stdout.contains("OPS") && repeated.stdout.contains("App user"))
-        #expect(try runRelink(["--region", "EU", "-c", "help"]).status == 0)
-        #expect(try runRelink(["--region", "mars", "-c", "help"]).status == 2)
-        let typo = try runRelink(["--stor", "/tmp", "-c", "help"])
-        #expect(typo.status == 2 && typo.stderr.contains("--store"))
-        #expect(try runRelink(["--script", "f", "-c", "projects"]).status == 2)
     }
 }

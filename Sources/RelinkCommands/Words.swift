@@ -1,9 +1,9 @@
 /// Splits a command line into words the way a shell would for simple cases: spaces separate,
 /// single and double quotes group, a backslash escapes the next character.
-enum Words {
-    struct UnterminatedQuote: Error {}
+public enum Words {
+    public struct UnterminatedQuote: Error {}
 
-    static func split(_ line: String) throws(UnterminatedQuote) -> [String] {
+    public static func split(_ line: String) throws(UnterminatedQuote) -> [String] {
         var words: [String] = []
         var current = ""
         var inWord = false

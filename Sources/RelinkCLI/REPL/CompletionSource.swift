@@ -1,0 +1,39 @@
+import RelinkCommands
+import RelinkCore
+import RelinkStore
+
+/// The values completion offers that live in the store: project keys, the teammates' emails and
+/// the workspaces (the mock's world is read from the store, never from the mock). Read once per REPL.
+final class CompletionSource: @unchecked Sendable {
+    // @unchecked: used from the REPL's one thread only (libedit calls completion while reading).
+    let store: Store
+    private var world: (emails: [String], workspaces: [String])?
+
+    init(store: Store) {
+        self.store = store
+    }
+
+    func values(_ kind: ValueKind) -> [String] {
+        switch kind {
+        case .projectKey: store.projectKeys.map(\.rawValue)
+        case .email: known().emails
+        case .workspace: known().workspaces
+        default: []
+        }
+    }
+
+    /// The mock world's teammates and workspaces, and the app users and workspaces the store knows.
+    private func known() -> (emails: [String], workspaces: [String]) {
+        if let world { return world }
+        let authorizations = store.projectKeys.compactMap { store.connection(for: $0).state.authorization }
+        var emails = Set(authorizations.map(\.appUser.email))
+        var workspaces = Set(authorizations.map(\.workspace.id))
+        if let saved = try? store.loadWorld() {
+            emails.formUnion(saved.teammates.map(\.email))
+            workspaces.formUnion(saved.workspaces.map(\.idCode))
+        }
+        let known = (emails.sorted(), workspaces.sorted())
+        world = known
+        return known
+    }
+}

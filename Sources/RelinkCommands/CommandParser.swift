@@ -1,0 +1,169 @@
+import RelinkCore
+
+/// Turns a line, or its words, into a ``Command`` by the table (``CommandTable``), or a
+/// ``UsageError`` that says what is wrong and how the command is used.
+///
+/// An error never quotes a value given to a secret option (`--password`), nor, on a line that
+/// carries one, any other word: a usage error is printed, and a printed password is a leaked one.
+public enum CommandParser {
+    /// nil for an empty line or a comment.
+    public static func parse(_ line: String) throws(UsageError) -> Command? {
+        // A comment is not split into words: its quotes need not balance ("it broke, he said).
+        if line.drop(while: \.isWhitespace).hasPrefix("#") { return nil }
+        let words: [String]
+        do { words = try Words.split(line) } catch {
+            throw UsageError("unterminated quote: a \" or ' is opened and never closed")
+        }
+        return try parse(words: words)
+    }
+
+    /// nil for no words or a comment.
+    public static func parse(words: [String]) throws(UsageError) -> Command? {
+        guard let first = words.first, !first.hasPrefix("#") else { return nil }
+        let (spec, consumed) = try CommandTable.spec(for: words)
+        return try parse(Array(words.dropFirst(consumed)), as: spec)
+    }
+
+    static func parse(_ words: [String], as spec: CommandSpec) throws(UsageError) -> Command {
+        var parsed = ParsedWords(spec: spec)
+        let carriesSecret = words.contains { word in
+            spec.options.contains { $0.kind == .secret && (word == $0.name || word.hasPrefix($0.name + "=")) }
+        }
+        var positionalWords: [String] = []
+        var index = 0
+        while index < words.count {
+            let word = words[index]
+            index += 1
+            guard word.hasPrefix("--"), word.count > 2 else {
+                positionalWords.append(word)
+                continue
+            }
+            let name = String(word.prefix { $0 != "=" })
+            let inline = word.contains("=") ? String(word.drop { $0 != "=" }.dropFirst()) : nil
+            guard let option = spec.option(named: name) else {
+                let suggestion = Suggestion.closest(to: name, in: spec.options.map(\.name))
+                throw parsed.usage("unknown option \(name)" + (suggestion.map { "; did you mean \($0)?" } ?? ""))
+            }
+            guard let kind = option.kind else {
+                if inline != nil { throw parsed.usage("\(name) takes no value") }
+                parsed.flags.insert(name)
+                continue
+            }
+            let raw: String
+            if let inline {
+                raw = inline
+            } else {
+                guard index < words.count, !words[index].hasPrefix("--") else {
+                    throw parsed.usage("\(name) needs a value: \(name) \(option.placeholder ?? "VALUE")")
+                }
+                raw = words[index]
+                index += 1
+            }
+            if parsed.values[name] != nil { throw parsed.usage("\(name) is given twice") }
+            parsed.values[name] = try value(raw, of: kind, named: name, in: parsed)
+        }
+        var remaining = positionalWords[...]
+        for positional in spec.positionals {
+            if positional.repeats {
+                while let word = remaining.popFirst() {
+                    parsed.positionals.append(try value(word, of: positional.kind, named: nil, in: parsed))
+                }
+            } else if let word = remaining.popFirst() {
+                parsed.positionals.append(try value(word, of: positional.kind, named: nil, in: parsed))
+            } else if !positional.optional {
+                throw parsed.usage(missing(positional))
+            } else {
+                break
+            }
+        }
+        if let extra = remaining.first {
+            throw parsed.usage(
+                carriesSecret
+                    ? "unexpected extra word; a value with spaces needs quotes" : "unexpected \"\(extra)\"")
+        }
+        for option in spec.options where option.required && parsed.values[option.name] == nil {
+            throw parsed.usage("\(option.name) \(option.placeholder ?? "") is required")
+        }
+        return try spec.build(parsed)
+    }
+
+    private static func missing(_ positional: PositionalSpec) -> String {
+        switch positional.kind {
+        case .projectKey: "which project? give its key"
+        case .cause: "which cause? \(CommandTable.causeList)"
+        case .path: "where to? give a directory path"
+        case .apiPath: "which API path? /me, a prefix such as /admins/*, or * for every path"
+        case .faultKind: "which fault kind? \(FaultRequest.Kind.allCases.map(\.rawValue).joined(separator: ", "))"
+        default: "\(positional.placeholder) is missing"
+        }
+    }
+
+    /// One word as its kind says, or a usage error that names the option (or the word, unless it
+    /// is a secret).
+    private static func value(
+        _ word: String, of kind: ValueKind, named name: String?, in parsed: ParsedWords
+    ) throws(UsageError) -> ParsedValue {
+        let subject = name ?? "\"\(word)\""
+        switch kind {
+        case .projectKey:
+            guard let key = ProjectKey(rawValue: word) else {
+                throw parsed.usage(
+                    "\"\(word)\" is not a project key (letters and digits, starting with a letter, like SUP)")
+            }
+            return .key(key)
+        case .cause:
+            guard let cause = BreakCause(rawValue: word) else {
+                let suggestion = Suggestion.closest(to: word, in: BreakCause.allCases.map(\.rawValue))
+                throw parsed.usage(
+                    "unknown cause \"\(word)\"" + (suggestion.map { ": did you mean \"\($0)\"?" } ?? "")
+                        + " Causes: \(CommandTable.causeList).")
+            }
+            return .cause(cause)
+        case .faultKind:
+            guard let faultKind = FaultRequest.Kind(rawValue: word) else {
+                let kinds = FaultRequest.Kind.allCases.map(\.rawValue)
+                let suggestion = Suggestion.closest(to: word, in: kinds)
+                throw parsed.usage(
+                    "unknown fault kind \"\(word)\"" + (suggestion.map { ": did you mean \"\($0)\"?" } ?? "")
+                        + " Kinds: \(kinds.joined(separator: ", ")).")
+            }
+            return .faultKind(faultKind)
+        case .faultBody:
+            guard let body = FaultRequest.Body(rawValue: word) else {
+                throw parsed.usage("\(subject) is json or html, not \"\(word)\"")
+            }
+            return .faultBody(body)
+        case .integer(let range):
+            guard let number = Int(word), range.contains(number) else {
+                throw parsed.usage("\(subject) needs \(describe(range)), not \"\(word)\"")
+            }
+            return .integer(number)
+        case .probability:
+            guard let number = Double(word), number.isFinite, (0...1).contains(number) else {
+                throw parsed.usage("\(subject) needs a number from 0 to 1, not \"\(word)\"")
+            }
+            return .probability(number)
+        case .seed:
+            guard let number = UInt64(word) else {
+                throw parsed.usage("\(subject) needs a whole number from 0 to \(UInt64.max), not \"\(word)\"")
+            }
+            return .seed(number)
+        case .httpMethod:
+            guard !word.isEmpty, word.allSatisfy({ $0.isASCII && $0.isLetter }) else {
+                throw parsed.usage("\(subject) needs an HTTP method such as GET or POST, not \"\(word)\"")
+            }
+            return .text(word.uppercased())
+        case .secret, .email, .workspace, .path, .apiPath, .commandName, .word:
+            guard !word.isEmpty else { throw parsed.usage("\(name ?? "a word") is empty") }
+            return .text(word)
+        }
+    }
+
+    private static func describe(_ range: ClosedRange<Int>) -> String {
+        switch (range.lowerBound, range.upperBound) {
+        case (1, Int.max): "a positive whole number"
+        case (0, Int.max): "a whole number, 0 or more"
+        case (let low, let high): "a whole number from \(low) to \(high)"
+        }
+    }
+}

@@ -1,0 +1,127 @@
+import RelinkCore
+
+/// What a word of a command stands for: how it is checked at parse time, named in usage lines,
+/// and completed in the REPL.
+public enum ValueKind: Equatable, Sendable {
+    case projectKey
+    /// A teammate's email.
+    case email
+    /// A workspace's id code.
+    case workspace
+    /// A password or other secret: never echoed in an error, never written to history.
+    case secret
+    case cause
+    case faultKind
+    case faultBody
+    case httpMethod
+    /// A path on this machine (a directory for `export`).
+    case path
+    /// An API path for a fault (`/me`, `/admins/*`, `*`).
+    case apiPath
+    /// A command name, for `help`.
+    case commandName
+    /// Free text (a fault id).
+    case word
+    /// A whole number in the range.
+    case integer(ClosedRange<Int>)
+    /// A number from 0 to 1.
+    case probability
+    /// An unsigned 64-bit seed.
+    case seed
+}
+
+/// An option of a command: a flag (`--all`) or an option with a value (`--as EMAIL`).
+public struct OptionSpec: Equatable, Sendable {
+    /// `--as`.
+    public var name: String
+    /// The value's placeholder in usage lines (`EMAIL`); `nil` for a flag.
+    public var placeholder: String?
+    /// The value's kind; `nil` for a flag.
+    public var kind: ValueKind?
+    /// The command cannot do without it.
+    public var required: Bool
+    public var help: String
+
+    public var isFlag: Bool { kind == nil }
+
+    public static func flag(_ name: String, _ help: String) -> OptionSpec {
+        OptionSpec(name: name, placeholder: nil, kind: nil, required: false, help: help)
+    }
+
+    public static func value(
+        _ name: String, _ placeholder: String, _ kind: ValueKind, required: Bool = false, _ help: String
+    ) -> OptionSpec {
+        OptionSpec(name: name, placeholder: placeholder, kind: kind, required: required, help: help)
+    }
+}
+
+/// A positional word of a command.
+public struct PositionalSpec: Equatable, Sendable {
+    /// Its placeholder in usage lines (`KEY`).
+    public var placeholder: String
+    public var kind: ValueKind
+    public var optional: Bool
+    /// Takes every remaining positional word (`check KEY…`).
+    public var repeats: Bool
+
+    public static func required(_ placeholder: String, _ kind: ValueKind) -> PositionalSpec {
+        PositionalSpec(placeholder: placeholder, kind: kind, optional: false, repeats: false)
+    }
+
+    public static func optional(_ placeholder: String, _ kind: ValueKind) -> PositionalSpec {
+        PositionalSpec(placeholder: placeholder, kind: kind, optional: true, repeats: false)
+    }
+
+    public static func repeating(_ placeholder: String, _ kind: ValueKind) -> PositionalSpec {
+        PositionalSpec(placeholder: placeholder, kind: kind, optional: true, repeats: true)
+    }
+}
+
+/// One command of the language: its words, its help, and how its parsed words become a
+/// ``Command``. The table of them (``CommandTable``) drives parsing, `help`, usage lines and
+/// completion, so none of these can disagree with another.
+public struct CommandSpec: Sendable {
+    /// One word (`show`) or several (`mock fault add`).
+    public var name: String
+    public var summary: String
+    /// More for `help COMMAND`; empty when the summary says it all.
+    public var details: String
+    public var positionals: [PositionalSpec]
+    public var options: [OptionSpec]
+    /// Typed words to the command; throws a usage error for what the table cannot say (one of
+    /// two options, an option that needs another).
+    let build: @Sendable (ParsedWords) throws(UsageError) -> Command
+
+    init(
+        _ name: String, summary: String, details: String = "", positionals: [PositionalSpec] = [],
+        options: [OptionSpec] = [], build: @escaping @Sendable (ParsedWords) throws(UsageError) -> Command
+    ) {
+        self.name = name
+        self.summary = summary
+        self.details = details
+        self.positionals = positionals
+        self.options = options
+        self.build = build
+    }
+
+    /// The name's words.
+    public var words: [String] { name.split(separator: " ").map(String.init) }
+
+    /// The usage line, built from the table: `connect KEY --as EMAIL [--workspace ID] [--password PW]`.
+    public var synopsis: String {
+        var parts = [name]
+        for positional in positionals {
+            let word = positional.placeholder + (positional.repeats ? "…" : "")
+            parts.append(positional.optional ? "[\(word)]" : word)
+        }
+        for option in options {
+            let word = option.placeholder.map { "\(option.name) \($0)" } ?? option.name
+            parts.append(option.required ? word : "[\(word)]")
+        }
+        return parts.joined(separator: " ")
+    }
+
+    public func option(named name: String) -> OptionSpec? {
+        options.first { $0.name == name }
+    }
+}

@@ -1,0 +1,282 @@
+import RelinkCore
+
+/// relink's command language as one table (DESIGN.md §5). Parsing, `help`, `help COMMAND`, usage
+/// lines and completion all read it; a command is one entry here and nowhere else.
+public enum CommandTable {
+    public static let all: [CommandSpec] = [
+        CommandSpec(
+            "projects", summary: "every project: key, name, indicator, workspace, app user",
+            details: "Lists every project of the store with its indicator (green connected, yellow broken, grey not connected)."
+        ) { _ in .projects },
+        CommandSpec(
+            "show", summary: "the project's Intercom integration settings view",
+            details: """
+                Shows what the project's settings view shows: the indicator, workspace, app user, since when, \
+                the last check, the warning of a broken connection, the actions available now, the settings \
+                and the conversation links.
+                """,
+            positionals: [.required("KEY", .projectKey)]
+        ) { words in .show(words.key(0)!) },
+        CommandSpec(
+            "connect", summary: "authorize as a teammate and connect the project",
+            details: """
+                Against the mock: logs in as the teammate through the mock's /oauth (the password comes from \
+                --password, else the one the store remembers for that teammate) and exchanges the code. \
+                Against the real API: opens the authorize URL and receives the redirect on a one-shot \
+                loopback listener; --paste prints the URL and reads the code you paste; --token asks for \
+                an access token at a hidden prompt. Client id and secret come from INTERCOM_CLIENT_ID and \
+                INTERCOM_CLIENT_SECRET or the secrets file.
+                """,
+            positionals: [.required("KEY", .projectKey)],
+            options: [
+                .value("--as", "EMAIL", .email, "the teammate who authorizes: the app user"),
+                .value("--workspace", "ID", .workspace, "the workspace to log in to (the mock)"),
+                .value("--password", "PW", .secret, "the teammate's mock password; remembered, never shown"),
+                .flag("--paste", "real API: print the authorize URL, then read the code pasted back"),
+                .flag("--token", "real API: read an access token at a hidden prompt"),
+            ]
+        ) { words throws(UsageError) in
+            .connect(
+                words.key(0)!, teammate: words.text("--as"), workspace: words.text("--workspace"),
+                password: words.text("--password"), method: try method(words))
+        },
+        CommandSpec(
+            "check", summary: "health-check connections and update their state",
+            details: """
+                Calls Intercom with each project's token. 401 or 403 marks the connection broken, with the \
+                evidence and the causes that fit; 429, 5xx, timeouts and refused connections are transient: \
+                the state is kept and the failed check recorded. With no key, checks every connected or \
+                broken project (--all says so explicitly).
+                """,
+            positionals: [.repeating("KEY", .projectKey)],
+            options: [.flag("--all", "every connected or broken project")]
+        ) { words throws(UsageError) in
+            let keys = words.keys(from: 0)
+            if words.flag("--all"), !keys.isEmpty { throw words.usage("give project keys or --all, not both") }
+            return .check(keys: keys, all: keys.isEmpty)
+        },
+        CommandSpec(
+            "break", summary: "simulate a break cause on the mock world",
+            details: """
+                Causes: \(causeList). The cause acts on the mock's world (the project's app user, token or \
+                workspace); the project's record changes only when a check discovers it. Refused against \
+                the real API.
+                """,
+            positionals: [.required("KEY", .projectKey), .required("CAUSE", .cause)]
+        ) { words in
+            guard case .cause(let cause)? = words.positional(1) else { preconditionFailure("the table says CAUSE") }
+            return .breakConnection(words.key(0)!, cause)
+        },
+        CommandSpec(
+            "reconnect", summary: "run the connect steps again for a broken or connected project",
+            details: """
+                Replaces the token, keeping settings and conversation links. --as picks another teammate \
+                (needed after user-removed); against the mock, --workspace picks the workspace to log in to. \
+                Connecting to another workspace leaves the links pointing at the old one, so it needs \
+                --allow-workspace-change and is recorded.
+                """,
+            positionals: [.required("KEY", .projectKey)],
+            options: [
+                .value("--as", "EMAIL", .email, "another teammate (the app user by default)"),
+                .value("--workspace", "ID", .workspace, "the workspace to log in to (the mock)"),
+                .flag("--allow-workspace-change", "confirm connecting to another workspace"),
+                .value("--password", "PW", .secret, "the teammate's mock password; remembered, never shown"),
+                .flag("--paste", "real API: print the authorize URL, then read the code pasted back"),
+                .flag("--token", "real API: read an access token at a hidden prompt"),
+            ]
+        ) { words throws(UsageError) in
+            .reconnect(
+                words.key(0)!, teammate: words.text("--as"), workspace: words.text("--workspace"),
+                allowWorkspaceChange: words.flag("--allow-workspace-change"), password: words.text("--password"),
+                method: try method(words))
+        },
+        CommandSpec(
+            "revoke", summary: "disconnect the project and forget its token",
+            details: """
+                The project turns grey; settings and links are kept, so connecting again to the same workspace \
+                restores everything. Never uninstalls the app: other projects may share the workspace.
+                """,
+            positionals: [.required("KEY", .projectKey)]
+        ) { words in .revoke(words.key(0)!) },
+        CommandSpec(
+            "app-user", summary: "change the app user (revoke, then connect as another teammate)",
+            details: "Links and settings survive. The new teammate authorizes as in connect.",
+            positionals: [.required("KEY", .projectKey)],
+            options: [
+                .value("--as", "EMAIL", .email, required: true, "the new app user"),
+                .flag("--allow-workspace-change", "confirm connecting to another workspace"),
+                .value("--password", "PW", .secret, "the teammate's mock password; remembered, never shown"),
+            ]
+        ) { words in
+            .appUser(
+                words.key(0)!, teammate: words.text("--as")!, allowWorkspaceChange: words.flag("--allow-workspace-change"),
+                password: words.text("--password"))
+        },
+        CommandSpec(
+            "log", summary: "recorded transitions",
+            details: "Every transition: time, project, from, to, cause, evidence and who or what did it.",
+            positionals: [.optional("KEY", .projectKey)],
+            options: [.value("--limit", "N", .integer(1...Int.max), "only the last N")]
+        ) { words in .log(words.key(0), limit: words.integer("--limit")) },
+        CommandSpec(
+            "world", summary: "the mock's workspaces, teammates and tokens (redacted)",
+            details: "Shows the mock Intercom's world. Tokens appear by their public id only."
+        ) { _ in .world },
+        CommandSpec(
+            "mock fault add", summary: "inject a fault into the mock's answers",
+            details: """
+                latency delays the answer (--latency-ms, or --latency-min-ms with --latency-max-ms); status \
+                answers an error (--status 400…599, --body json or html); rate_limit answers 429 with \
+                rate-limit headers; drop closes the connection without an answer. PATH is an API path such \
+                as /me, a prefix such as /admins/*, or * for every path. --probability, --seed, --times and \
+                --method apply to every kind.
+                """,
+            positionals: [.required("PATH", .apiPath), .required("KIND", .faultKind)],
+            options: [
+                .value("--status", "N", .integer(400...599), "status: the status to answer"),
+                .value("--body", "json|html", .faultBody, "status: an error.list (json) or an HTML page"),
+                .value("--latency-ms", "N", .integer(0...maxLatencyMs), "latency: the delay"),
+                .value("--latency-min-ms", "N", .integer(0...maxLatencyMs), "latency: the shortest random delay"),
+                .value("--latency-max-ms", "N", .integer(0...maxLatencyMs), "latency: the longest random delay"),
+                .value("--probability", "P", .probability, "the chance that a matching request is hit (0…1)"),
+                .value("--seed", "N", .seed, "seeds the fault's draws, so a run repeats"),
+                .value("--times", "N", .integer(1...Int.max), "hit at most N requests"),
+                .value("--method", "METHOD", .httpMethod, "only requests of this method"),
+            ],
+            build: faultRequest
+        ),
+        CommandSpec("mock fault list", summary: "the faults in force") { _ in .mockFault(.list) },
+        CommandSpec(
+            "mock fault clear", summary: "remove one fault, or all", positionals: [.optional("ID", .word)]
+        ) { words in .mockFault(.clear(id: words.positionalText(0))) },
+        CommandSpec(
+            "mock journal", summary: "the requests the mock answered (tokens redacted)",
+            options: [.value("--limit", "N", .integer(1...Int.max), "only the last N (default 20)")]
+        ) { words in .mockJournal(limit: words.integer("--limit")) },
+        CommandSpec("mock reset", summary: "the world as loaded, no faults, an empty journal") { _ in .mockReset },
+        CommandSpec(
+            "export", summary: "a support bundle with every secret redacted",
+            details: "Writes projects, connections, events and the mock world to PATH (a directory), with every secret redacted.",
+            positionals: [.required("PATH", .path)]
+        ) { words in .export(path: words.positionalText(0)!) },
+        CommandSpec(
+            "help", summary: "this list, or one command in detail", positionals: [.repeating("COMMAND", .commandName)]
+        ) { words throws(UsageError) in
+            let topic = words.positionals.compactMap { if case .text(let word) = $0 { word } else { nil } }
+            guard !topic.isEmpty else { return .help(nil) }
+            let name = topic.joined(separator: " ")
+            guard all.contains(where: { $0.name == name || $0.words.starts(with: topic) }) else {
+                let suggestion = Suggestion.closest(to: name, in: all.map(\.name))
+                throw UsageError("no command \"\(name)\"" + (suggestion.map { "; did you mean \"\($0)\"?" } ?? ""))
+            }
+            return .help(name)
+        },
+        CommandSpec("quit", summary: "leave the REPL (Ctrl-D too)") { _ in .quit },
+    ]
+
+    /// The longest a latency fault may delay an answer: a day (and no arithmetic near Int.max).
+    public static let maxLatencyMs = 86_400_000
+
+    static let causeList = BreakCause.allCases.map(\.rawValue).joined(separator: ", ")
+
+    /// Names as `help` lists them, in the table's order, each once (`mock` stands for its subcommands).
+    public static var topLevelNames: [String] {
+        var seen: Set<String> = []
+        return all.compactMap { seen.insert($0.words[0]).inserted ? $0.words[0] : nil }
+    }
+
+    /// The entry for `name` (`show`, `mock fault add`).
+    public static func named(_ name: String) -> CommandSpec? {
+        all.first { $0.name == name }
+    }
+
+    /// The entries whose name starts with `topic`'s words (`mock` names all of mock's).
+    public static func entries(under topic: String) -> [CommandSpec] {
+        let words = topic.split(separator: " ").map(String.init)
+        return all.filter { $0.words.starts(with: words) }
+    }
+
+    /// The entry a line's words name, and how many words its name took.
+    static func spec(for words: [String]) throws(UsageError) -> (CommandSpec, Int) {
+        let first = words[0] == "exit" ? "quit" : words[0]
+        let candidates = all.filter { $0.words[0] == first }
+        guard !candidates.isEmpty else {
+            let suggestion = Suggestion.closest(to: first, in: topLevelNames)
+            throw UsageError(
+                "unknown command \"\(first)\"" + (suggestion.map { "; did you mean \"\($0)\"?" } ?? "")
+                    + " (help lists the commands)")
+        }
+        let given = [first] + words.dropFirst()
+        if let match = candidates.filter({ given.starts(with: $0.words) }).max(by: { $0.words.count < $1.words.count }) {
+            return (match, match.words.count)
+        }
+        // A group (`mock`, `mock fault`) without a known next word.
+        var prefix = [first]
+        while let next = given.dropFirst(prefix.count).first,
+            candidates.contains(where: { $0.words.starts(with: prefix + [next]) })
+        {
+            prefix.append(next)
+        }
+        let nexts = candidates.filter { $0.words.starts(with: prefix) }.map { $0.words[prefix.count] }
+        var expected: [String] = []
+        for word in nexts where !expected.contains(word) { expected.append(word) }
+        let list = expected.count > 1 ? expected.dropLast().joined(separator: ", ") + " or " + expected.last! : expected[0]
+        let got = given.dropFirst(prefix.count).first.map { ", not \"\($0)\"" } ?? ""
+        throw UsageError(
+            "\(prefix.joined(separator: " ")): expected \(list)\(got)",
+            synopsis: candidates.filter { $0.words.starts(with: prefix) }.map(\.synopsis).joined(separator: "\n       "))
+    }
+
+    private static func method(_ words: ParsedWords) throws(UsageError) -> AuthorizationMethod {
+        let paste = words.flag("--paste")
+        let token = words.flag("--token")
+        if paste && token { throw words.usage("--paste and --token exclude each other") }
+        return paste ? .pasteCode : token ? .accessToken : .browser
+    }
+
+    /// `mock fault add`: each option only where the kind uses it.
+    private static func faultRequest(_ words: ParsedWords) throws(UsageError) -> Command {
+        guard let path = words.positionalText(0), case .faultKind(let kind)? = words.positional(1) else {
+            preconditionFailure("the table says PATH KIND")
+        }
+        let kindOptions: [FaultRequest.Kind: Set<String>] = [
+            .latency: ["--latency-ms", "--latency-min-ms", "--latency-max-ms"],
+            .status: ["--status", "--body"],
+            .rateLimit: [],
+            .drop: [],
+        ]
+        let allowed = kindOptions[kind, default: []]
+        let kindSpecific = kindOptions.values.reduce(Set<String>()) { $0.union($1) }
+        for option in kindSpecific.sorted() where !allowed.contains(option) && words.has(option) {
+            throw words.usage("\(option) does not apply to a \(kind.rawValue) fault")
+        }
+        var request = FaultRequest(
+            path: path, kind: kind, method: words.text("--method"), probability: words.probability("--probability"),
+            seed: words.seed("--seed"), times: words.integer("--times"))
+        switch kind {
+        case .latency:
+            let fixed = words.integer("--latency-ms")
+            let low = words.integer("--latency-min-ms")
+            let high = words.integer("--latency-max-ms")
+            switch (fixed, low, high) {
+            case (let fixed?, nil, nil):
+                request.latency = .fixed(milliseconds: fixed)
+            case (nil, let low?, let high?) where low <= high:
+                request.latency = .between(milliseconds: low...high)
+            case (nil, _?, _?):
+                throw words.usage("--latency-min-ms must not be more than --latency-max-ms")
+            default:
+                throw words.usage("a latency fault needs --latency-ms N, or --latency-min-ms N and --latency-max-ms N")
+            }
+        case .status:
+            guard let status = words.integer("--status") else {
+                throw words.usage("a status fault needs --status N (400 to 599)")
+            }
+            request.status = status
+            request.body = words.faultBody("--body")
+        case .rateLimit, .drop:
+            break
+        }
+        return .mockFault(.add(request))
+    }
+}

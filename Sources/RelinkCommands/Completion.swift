@@ -1,0 +1,63 @@
+import RelinkCore
+
+/// What Tab offers in the REPL, read from the table: command names, then, word by word, the
+/// values of the positional or option being typed and the options not given yet.
+public struct Completion: Sendable {
+    /// The values the REPL knows for a kind of word (project keys, emails, workspaces); the kinds
+    /// the language itself knows (causes, fault kinds) need no source.
+    let values: @Sendable (ValueKind) -> [String]
+
+    public init(values: @escaping @Sendable (ValueKind) -> [String]) {
+        self.values = values
+    }
+
+    /// The candidates for `word`, the word being typed at the end of `line`.
+    public func candidates(line: String, word: String) -> [String] {
+        let words = line.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
+        let completed = line.hasSuffix(" ") || words.isEmpty ? words : Array(words.dropLast())
+        let options = offers(after: completed)
+        var seen: Set<String> = []
+        return options.filter { $0.lowercased().hasPrefix(word.lowercased()) && seen.insert($0).inserted }.sorted()
+    }
+
+    private func offers(after completed: [String]) -> [String] {
+        guard !completed.isEmpty else { return CommandTable.topLevelNames }
+        let matching = CommandTable.all.filter { completed.starts(with: $0.words) }
+        guard let spec = matching.max(by: { $0.words.count < $1.words.count }) else {
+            // Inside a group's name: offer its next words.
+            return CommandTable.all.filter { $0.words.count > completed.count && $0.words.starts(with: completed) }
+                .map { $0.words[completed.count] }
+        }
+        let rest = Array(completed.dropFirst(spec.words.count))
+        if let last = rest.last, let option = spec.option(named: last), let kind = option.kind {
+            return values(for: kind)
+        }
+        var positionalCount = 0
+        var index = 0
+        while index < rest.count {
+            if let option = spec.option(named: rest[index]) {
+                index += option.isFlag ? 1 : 2
+            } else {
+                positionalCount += 1
+                index += 1
+            }
+        }
+        var offers = spec.options.map(\.name).filter { !rest.contains($0) }
+        let next = spec.positionals.indices.contains(positionalCount)
+            ? spec.positionals[positionalCount] : spec.positionals.last.flatMap { $0.repeats ? $0 : nil }
+        if let next { offers += values(for: next.kind) }
+        return offers
+    }
+
+    private func values(for kind: ValueKind) -> [String] {
+        switch kind {
+        case .cause: BreakCause.allCases.map(\.rawValue)
+        case .faultKind: FaultRequest.Kind.allCases.map(\.rawValue)
+        case .faultBody: FaultRequest.Body.allCases.map(\.rawValue)
+        case .httpMethod: ["GET", "POST", "PUT", "DELETE"]
+        case .commandName: CommandTable.topLevelNames
+        case .apiPath: ["/me", "/admins", "/auth/eagle/token", "/oauth", "*"]
+        default: values(kind)
+        }
+    }
+}
