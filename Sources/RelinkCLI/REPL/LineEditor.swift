@@ -1,5 +1,6 @@
 import CLibEdit
 import Foundation
+import RelinkStore
 
 #if canImport(Glibc)
     import Glibc
@@ -100,18 +101,32 @@ final class LineEditor {
         guard !trimmed.isEmpty, !carriesSecret, !trimmed.contains("\n") else { return }
         add_history(trimmed)
         guard let historyFile else { return }
-        let fd = open(historyFile.path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { return }
-        fchmod(fd, 0o600)  // also when the file was created by something else, more openly
-        let data = Array((trimmed + "\n").utf8)
-        _ = data.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-        close(fd)
+        // Through the store, which refuses a link or device in the file's place (never creating
+        // a dangling link's target) and keeps the file at 0600.
+        do {
+            try StoreFile.append(Data((trimmed + "\n").utf8), to: historyFile, mode: 0o600)
+        } catch {
+            warnAboutHistoryOnce(error)
+        }
     }
 
     private func loadHistory() {
-        guard let historyFile, let text = try? String(contentsOf: historyFile, encoding: .utf8) else { return }
-        chmod(historyFile.path, 0o600)
-        for line in text.split(separator: "\n").suffix(1000) { add_history(String(line)) }
+        guard let historyFile else { return }
+        let data: Data?
+        do { data = try StoreFile.read(historyFile) } catch {
+            warnAboutHistoryOnce(error)
+            return
+        }
+        guard let data else { return }
+        for line in String(decoding: data, as: UTF8.self).split(separator: "\n").suffix(1000) { add_history(String(line)) }
+    }
+
+    private var warnedAboutHistory = false
+
+    private func warnAboutHistoryOnce(_ error: StoreError) {
+        guard !warnedAboutHistory else { return }
+        warnedAboutHistory = true
+        FileHandle.standardError.write(Data("relink: history is not kept: \(error)\n".utf8))
     }
 
     /// SIGINT sets a flag that the read function polls for, so Ctrl-C abandons the line instead
