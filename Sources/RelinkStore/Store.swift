@@ -20,6 +20,9 @@ import RelinkCore
 /// backups/         files as they were before a migration
 /// ```
 ///
+/// Each of these is a regular file: a symbolic link, device, pipe or directory in its place is
+/// refused (`StoreError.notARegularFile`), never followed. `StoreFile` opens them that way.
+///
 /// Reads come from memory; `refresh()` brings in what other processes committed. `update` takes
 /// the store's lock, catches up with other processes, runs the change and appends it durably
 /// before returning: a change reported as done survives `kill -9` at any instant, and two
@@ -137,7 +140,7 @@ public final class Store: @unchecked Sendable {
         let log = lock.withLock { publicFile.state.events }
         let all: [ConnectionEvent]
         do { all = try log.all() } catch {
-            throw StoreError.damaged(file: publicFile.snapshotURL.path, problem: "an event cannot be read (\(error))")
+            throw StoreError.damaged(file: publicFile.snapshotURL.path, problem: StoreError.describe(error, data: Data()))
         }
         let matching = key.map { key in all.filter { $0.project == key } } ?? all
         return limit.map { Array(matching.suffix($0)) } ?? matching
