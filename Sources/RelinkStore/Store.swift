@@ -17,7 +17,7 @@ import RelinkCore
 /// world.json       the mock Intercom's world (no plaintext secrets)
 /// history          the REPL's history                             mode 0600
 /// .lock            the lock every relink process takes on this store
-/// backups/         files as they were before a migration
+/// backups/         files as they were before a migration (or another `AtomicChange`)
 /// ```
 ///
 /// Each of these is a regular file: a symbolic link, device, pipe or directory in its place is
@@ -87,14 +87,18 @@ public final class Store: @unchecked Sendable {
     }
 
     private func loadMigratingIfNeeded() throws {
+        if AtomicChange.isPending(in: directory) {
+            try withFileLock(exclusive: true) { try AtomicChange.recover(in: directory) }
+        }
         do {
             try withFileLock(exclusive: false) {
                 try secretFile.load()
                 try publicFile.load()
             }
-        } catch StoreError.olderSchema(_, let found) {
+        } catch StoreError.olderSchema(let file, let found) {
             try withFileLock(exclusive: true) {
-                try Migration.migrate(directory: directory, from: found, public: publicFile, secrets: secretFile)
+                try Migration.migrate(
+                    directory: directory, olderFile: file, from: found, public: publicFile, secrets: secretFile)
             }
             try withFileLock(exclusive: false) {
                 try secretFile.load()
