@@ -53,21 +53,24 @@ public enum StoreFile {
     static func read(_ url: URL, from offset: Int) throws(StoreError) -> Data? {
         guard let fd = try openRegular(url, O_RDONLY, mode: 0) else { return nil }
         defer { close(fd) }
-        var data = Data()
         var info = stat()
-        if fstat(fd, &info) == 0, Int(info.st_size) > offset { data.reserveCapacity(Int(info.st_size) - offset) }
-        var position = off_t(offset)
-        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        // Read into a buffer of the file's size, growing it should the file grow meanwhile.
+        var data = Data(count: fstat(fd, &info) == 0 ? max(Int(info.st_size) - offset, 0) : 0)
+        var filled = 0
         while true {
-            let n = chunk.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, position) }
+            if filled == data.count { data.count += 1 << 16 }
+            let n = data.withUnsafeMutableBytes { buffer in
+                pread(fd, buffer.baseAddress! + filled, buffer.count - filled, off_t(offset + filled))
+            }
             if n < 0 {
                 if errno == EINTR || errno == EAGAIN { continue }
                 throw StoreError.io(url, "read")
             }
-            if n == 0 { return data }
-            data.append(contentsOf: chunk[0..<n])
-            position += off_t(n)
+            if n == 0 { break }
+            filled += n
         }
+        data.count = filled
+        return data
     }
 
     /// Opens a store file that must be a regular file; nil when it does not exist and `flags`
