@@ -96,7 +96,7 @@ struct AtomicChange {
     }
 
     /// Completes a change whose record is there, or clears what a change that died before its
-    /// record left behind. Cheap when there is nothing to do (one `lstat`).
+    /// record left behind. Call it only when `isPending` says so.
     ///
     /// - Throws: `StoreError.damaged` naming `.change.json` when the record cannot be read or a
     ///   file it names is not as written; the files are left as they are for inspection.
@@ -104,7 +104,8 @@ struct AtomicChange {
         try finishOrClear(in: directory)
     }
 
-    /// Whether a change was interrupted (its record, or temporaries, are there).
+    /// Whether a change was interrupted (its record, or temporaries, are there): one `lstat`
+    /// and a listing of the store's directory, which holds a handful of names.
     static func isPending(in directory: URL) -> Bool {
         if StoreFile.exists(recordURL(in: directory)) { return true }
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
