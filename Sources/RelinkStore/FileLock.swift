@@ -16,8 +16,10 @@ struct FileLock: ~Copyable {
 
     init(url: URL) throws(StoreError) {
         self.url = url
-        let fd = open(url.path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw StoreError.io(url, "open the lock file") }
+        // Like every store file, never a link followed: a dangling one would create its target.
+        guard let fd = try StoreFile.openRegular(url, O_RDWR | O_CREAT, mode: 0o644) else {
+            throw StoreError.io(url, "open the lock file", errno: ENOENT)
+        }
         descriptor = fd
     }
 

@@ -14,9 +14,18 @@ import Foundation
 /// line carries a sequence number and the snapshot records the last one it holds, so a crash
 /// between the rename and the emptying replays nothing twice.
 ///
+/// The journal's lines number consecutively. Lines at or below the snapshot's sequence are
+/// skipped only as that crash leaves them: a run that ends at the snapshot's sequence exactly.
+/// Anything else (a gap, a reorder, a snapshot claiming more than the journal holds) is damage.
+///
 /// A line is acknowledged only once it is completely written, and a writer holds the store's
-/// exclusive lock while it writes, so an incomplete last line seen under the lock is a torn write
-/// of a process that died: it is ignored, and cut off before the next append.
+/// exclusive lock while it writes. Every reader holds at least the shared lock, so what it sees
+/// after the last newline is not being written: when it decodes whole with the next sequence
+/// number it is a complete change whose newline was lost (applied; the next commit writes the
+/// newline first), and when it is the beginning of an entry it is the torn write of a process
+/// that died (ignored, and cut off before the next append). A reader holding no lock could not
+/// tell a complete line from one being written and would have to treat it as not yet written;
+/// relink has no such reader.
 ///
 /// Not thread-safe: `Store` serialises access and holds the file lock around every call.
 final class JournaledFile<State: JournaledState> {
@@ -24,6 +33,10 @@ final class JournaledFile<State: JournaledState> {
         var seq: UInt64
         var changes: [State.Change]
     }
+
+    /// The highest sequence number a file may hold: past 2^53 other JSON readers lose
+    /// precision, and long before it a number means damage rather than commits.
+    static var maximumSequence: UInt64 { 1 << 53 }
 
     let snapshotURL: URL
     let journalURL: URL
@@ -34,10 +47,21 @@ final class JournaledFile<State: JournaledState> {
 
     private var snapshotIdentity: FileIdentity?
     private var snapshotBytes = 0
-    /// Bytes of the journal applied so far, always at the end of a complete line.
+    private var snapshotSequence: UInt64 = 0
+    /// Bytes of the journal applied so far: at the end of a complete line, or of a last line
+    /// whose newline is missing (`missingNewline`).
     private var journalOffset = 0
     /// Lines of the journal read so far, to name a damaged line by its number.
     private var journalLines = 0
+    /// The sequence of the journal's last line read, applied or skipped.
+    private var lastLineSequence: UInt64?
+    /// The last line read was applied without its newline; the next append writes it first.
+    private var missingNewline = false
+    /// Changes of lines skipped as already in the snapshot, checked against it before the
+    /// first line past it is applied.
+    private var skipped: [State.Change] = []
+    /// A compaction found a damaged record in the snapshot; not tried again until a reload.
+    private var compactionRefused = false
     private let decoder = StoreCoding.decoder()
     private let lineEncoder = StoreCoding.encoder(pretty: false)
 
@@ -62,13 +86,28 @@ final class JournaledFile<State: JournaledState> {
         sequence = 0
         snapshotIdentity = nil
         snapshotBytes = 0
-        if let data = try readIfPresent(snapshotURL) {
+        snapshotSequence = 0
+        // Both are checked before either is read: a link or device in place of the journal is
+        // refused even when the snapshot is damaged too.
+        try StoreFile.requireRegularOrAbsent(snapshotURL)
+        try StoreFile.requireRegularOrAbsent(journalURL)
+        if let data = try StoreFile.read(snapshotURL) {
             (state, sequence) = try State.decodeSnapshot(data, from: snapshotURL)
+            guard sequence <= Self.maximumSequence else {
+                throw .damaged(
+                    file: snapshotURL.path,
+                    problem: "\"sequence\" is \(sequence), out of range (at most \(Self.maximumSequence))")
+            }
             snapshotBytes = data.count
+            snapshotSequence = sequence
             snapshotIdentity = FileIdentity(of: snapshotURL)
         }
         journalOffset = 0
         journalLines = 0
+        lastLineSequence = nil
+        missingNewline = false
+        skipped = []
+        compactionRefused = false
         try readJournalTail()
     }
 
@@ -76,50 +115,126 @@ final class JournaledFile<State: JournaledState> {
     /// process compacted) means reading everything anew.
     func catchUp() throws(StoreError) {
         guard FileIdentity(of: snapshotURL) == snapshotIdentity else { return try load() }
-        let size = FileIdentity(of: journalURL)?.size ?? 0
-        if size < journalOffset { return try load() }
-        if size > journalOffset { try readJournalTail() }
+        guard let journal = FileIdentity(of: journalURL) else {
+            if journalOffset > 0 { try load() }
+            return
+        }
+        if !journal.isRegular || journal.size < journalOffset { return try load() }
+        if journal.size > journalOffset { try readJournalTail() }
     }
 
     private func readJournalTail() throws(StoreError) {
-        guard let handle = FileHandle(forReadingAtPath: journalURL.path) else { return }
-        defer { try? handle.close() }
-        let data: Data
-        do {
-            try handle.seek(toOffset: UInt64(journalOffset))
-            data = try handle.readToEnd() ?? Data()
-        } catch {
-            throw .io(file: journalURL.path, operation: "read", reason: "\(error)")
+        guard var data = try StoreFile.read(journalURL, from: journalOffset) else { return }
+        if missingNewline, !data.isEmpty {
+            // The newline a commit writes before its own line, after a line that had lost it.
+            guard data.first == UInt8(ascii: "\n") else { return try load() }
+            data = data.dropFirst()
+            journalOffset += 1
+            missingNewline = false
         }
         var lineStart = data.startIndex
         while let newline = data[lineStart...].firstIndex(of: UInt8(ascii: "\n")) {
             let line = data[lineStart..<newline]
             journalLines += 1
-            try applyLine(line)
+            if let entry = try decodeLine(line) { try applyEntry(entry) }
             journalOffset += line.count + 1
             lineStart = data.index(after: newline)
         }
-        // Whatever follows the last newline is a torn write of a dead process (see the type's comment).
+        let tail = data[lineStart...]
+        if !tail.isEmpty { try readLastLineWithoutNewline(tail) }
+        try checkJournalReachesSnapshot()
     }
 
-    private func applyLine(_ line: Data) throws(StoreError) {
-        if line.isEmpty { return }
-        let entry: Entry
+    /// What follows the journal's last newline (see the type's comment).
+    private func readLastLineWithoutNewline(_ tail: Data) throws(StoreError) {
+        if let entry = try? decoder.decode(Entry.self, from: tail) {
+            journalLines += 1
+            try applyEntry(entry)
+            journalOffset += tail.count
+            missingNewline = true
+            return
+        }
+        // A torn write is a beginning of what the encoder writes: `{"changes":[…` (sorted keys).
+        let opening = Data(#"{"changes":["#.utf8)
+        let isBeginning = tail.count <= opening.count ? opening.starts(with: tail) : tail.starts(with: opening)
+        let endsAnEntry = tail.lastIndex(of: UInt8(ascii: "}")).map { close in
+            (try? decoder.decode(Entry.self, from: tail[...close])) != nil
+        } ?? false
+        guard isBeginning, !endsAnEntry else {
+            throw .damaged(
+                file: journalURL.path,
+                problem: "line \(journalLines + 1), the last, "
+                    + (endsAnEntry ? "is a journal entry followed by stray bytes" : "is not a journal entry"))
+        }
+    }
+
+    private func decodeLine(_ line: Data) throws(StoreError) -> Entry? {
+        if line.isEmpty { return nil }
         do {
-            entry = try decoder.decode(Entry.self, from: line)
+            return try decoder.decode(Entry.self, from: line)
         } catch {
             throw .damaged(
                 file: journalURL.path,
                 problem: "line \(journalLines) is a damaged journal entry (\(StoreError.describe(error, data: line)))")
         }
-        if entry.seq <= sequence { return }  // already in the snapshot: a crash came before the journal was emptied
-        guard entry.seq == sequence + 1 else {
+    }
+
+    private func applyEntry(_ entry: Entry) throws(StoreError) {
+        guard entry.seq >= 1, entry.seq <= Self.maximumSequence else {
+            throw .damaged(
+                file: journalURL.path,
+                problem: "line \(journalLines) has sequence \(entry.seq), out of range (1 to \(Self.maximumSequence))")
+        }
+        if let previous = lastLineSequence, entry.seq != previous + 1 {
+            throw .damaged(
+                file: journalURL.path,
+                problem: "line \(journalLines) has sequence \(entry.seq) where \(previous + 1) was expected "
+                    + (entry.seq > previous + 1 ? "(lines are missing)" : "(lines are repeated or out of order)"))
+        }
+        if lastLineSequence == nil, entry.seq > sequence + 1 {
+            if snapshotIdentity == nil {
+                throw .missing(
+                    file: snapshotURL.path,
+                    problem: "but \(journalURL.lastPathComponent) continues from sequence \(entry.seq), so changes "
+                        + "1 to \(entry.seq - 1) were folded into it")
+            }
             throw .damaged(
                 file: journalURL.path,
                 problem: "line \(journalLines) has sequence \(entry.seq) where \(sequence + 1) was expected (lines are missing)")
         }
+        lastLineSequence = entry.seq
+        if entry.seq <= sequence {  // already in the snapshot: a crash came before the journal was emptied
+            skipped += entry.changes
+            return
+        }
+        try checkSkippedAreInSnapshot()
         for change in entry.changes { state.apply(change) }
+        if let problem = state.damage(after: entry.changes) {
+            throw .damaged(file: journalURL.path, problem: "line \(journalLines): \(problem)")
+        }
         sequence = entry.seq
+    }
+
+    /// Lines skipped as already in the snapshot must reach its sequence: a snapshot that claims
+    /// more than its journal holds has had its sequence raised, and would hide the journal.
+    private func checkSkippedAreInSnapshot() throws(StoreError) {
+        guard !skipped.isEmpty else { return }
+        defer { skipped = [] }
+        guard state.holds(skipped) else {
+            throw .damaged(
+                file: snapshotURL.path,
+                problem: "its \"sequence\" is \(snapshotSequence), but it lacks changes that \(journalURL.lastPathComponent)'s "
+                    + "lines up to that sequence make: the journal's changes would be skipped (was the sequence edited?)")
+        }
+    }
+
+    private func checkJournalReachesSnapshot() throws(StoreError) {
+        guard let last = lastLineSequence, last < snapshotSequence else { return try checkSkippedAreInSnapshot() }
+        throw .damaged(
+            file: snapshotURL.path,
+            problem: "its \"sequence\" is \(snapshotSequence), but \(journalURL.lastPathComponent) ends at "
+                + "sequence \(last): the snapshot claims changes it was never given, and the journal's would be "
+                + "skipped (was the sequence edited?)")
     }
 
     // MARK: Writing (the caller holds the exclusive lock and has caught up)
@@ -128,6 +243,9 @@ final class JournaledFile<State: JournaledState> {
     /// back, so the state in memory never differs from what a reopen would see.
     func append(_ changes: [State.Change]) throws(StoreError) {
         guard !changes.isEmpty else { return }
+        guard sequence < Self.maximumSequence else {
+            throw .damaged(file: snapshotURL.path, problem: "the sequence \(sequence) cannot grow further")
+        }
         let entry = Entry(seq: sequence + 1, changes: changes)
         var line: Data
         let written: Entry
@@ -138,9 +256,11 @@ final class JournaledFile<State: JournaledState> {
             throw .io(file: journalURL.path, operation: "encode a change", reason: "\(error)")
         }
         line.append(UInt8(ascii: "\n"))
+        if missingNewline { line.insert(UInt8(ascii: "\n"), at: line.startIndex) }
 
-        let fd = open(journalURL.path, O_WRONLY | O_CREAT | O_CLOEXEC, mode)
-        guard fd >= 0 else { throw StoreError.io(journalURL, "open") }
+        guard let fd = try StoreFile.openRegular(journalURL, O_WRONLY | O_CREAT, mode: mode) else {
+            throw StoreError.io(journalURL, "open", errno: ENOENT)
+        }
         defer { close(fd) }
         fchmod(fd, mode)
         // Cut a torn tail left by a writer that died, then write at the end of the last good line.
@@ -155,47 +275,55 @@ final class JournaledFile<State: JournaledState> {
         }
         for change in written.changes { state.apply(change) }
         sequence = written.seq
+        lastLineSequence = written.seq
         journalOffset += line.count
         journalLines += 1
+        missingNewline = false
     }
 
     /// Folds the journal into a new snapshot when it has grown past the threshold.
+    ///
+    /// A snapshot holding a damaged record is not rewritten (the damage would be copied into a
+    /// file that looks sound): the journal keeps growing instead, and `compact()` names the
+    /// damage. The commit that got here is durable either way, so it does not fail for it.
     func compactIfNeeded() throws(StoreError) {
-        guard journalOffset >= max(compactionFloor, snapshotBytes / 4) else { return }
-        try writeSnapshot()
+        guard !compactionRefused, journalOffset >= max(compactionFloor, snapshotBytes / 4) else { return }
+        do {
+            try writeSnapshot()
+        } catch StoreError.damaged(let file, _) where file == snapshotURL.path {
+            compactionRefused = true
+        }
     }
 
     /// Writes the whole state as a new snapshot, then empties the journal.
     func writeSnapshot() throws(StoreError) {
         let data: Data
         do {
+            try state.validateBeforeSnapshot()
             data = try state.snapshotData(sequence: sequence)
+        } catch let error as SnapshotContentError {
+            throw .damaged(file: snapshotURL.path, problem: error.problem)
         } catch {
             throw .io(file: snapshotURL.path, operation: "encode the snapshot", reason: "\(error)")
         }
+        try StoreFile.requireRegularOrAbsent(journalURL)
         try AtomicFile.write(data, to: snapshotURL, mode: mode)
         snapshotIdentity = FileIdentity(of: snapshotURL)
         snapshotBytes = data.count
-        let fd = open(journalURL.path, O_WRONLY | O_CREAT | O_CLOEXEC, mode)
-        guard fd >= 0 else { throw StoreError.io(journalURL, "open") }
+        snapshotSequence = sequence
+        guard let fd = try StoreFile.openRegular(journalURL, O_WRONLY | O_CREAT, mode: mode) else {
+            throw StoreError.io(journalURL, "open", errno: ENOENT)
+        }
         defer { close(fd) }
         guard ftruncate(fd, 0) == 0, fsync(fd) == 0 else { throw StoreError.io(journalURL, "empty after compaction") }
         journalOffset = 0
         journalLines = 0
-    }
-
-    private func readIfPresent(_ url: URL) throws(StoreError) -> Data? {
-        do {
-            return try Data(contentsOf: url)
-        } catch let error as CocoaError where error.code == .fileReadNoSuchFile {
-            return nil
-        } catch {
-            throw .io(file: url.path, operation: "read", reason: "\(error.localizedDescription)")
-        }
+        lastLineSequence = nil
+        missingNewline = false
     }
 }
 
-private func writeAll(_ fd: Int32, _ buffer: UnsafeRawBufferPointer, at offset: off_t) -> Bool {
+func writeAll(_ fd: Int32, _ buffer: UnsafeRawBufferPointer, at offset: off_t) -> Bool {
     var done = 0
     while done < buffer.count {
         let n = pwrite(fd, buffer.baseAddress! + done, buffer.count - done, offset + off_t(done))
@@ -214,10 +342,13 @@ struct FileIdentity: Equatable {
     var inode: UInt64
     var size: Int
     var modified: timespec
+    var isRegular: Bool
 
+    /// Of the path itself: a link put in a file's place is a change, never followed.
     init?(of url: URL) {
         var info = stat()
-        guard stat(url.path, &info) == 0 else { return nil }
+        guard lstat(url.path, &info) == 0 else { return nil }
+        isRegular = info.st_mode & S_IFMT == S_IFREG
         device = UInt64(info.st_dev)
         inode = UInt64(info.st_ino)
         size = Int(info.st_size)
@@ -235,7 +366,9 @@ enum AtomicFile {
     static func write(_ data: Data, to url: URL, mode: mode_t) throws(StoreError) {
         let temporary = url.deletingLastPathComponent()
             .appendingPathComponent(".\(url.lastPathComponent).\(getpid()).tmp")
-        let fd = open(temporary.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode)
+        // Exclusive creation, never following a link someone put at the temporary's name.
+        unlink(temporary.path)
+        let fd = open(temporary.path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode)
         guard fd >= 0 else { throw StoreError.io(temporary, "create") }
         fchmod(fd, mode)
         let ok = data.withUnsafeBytes { writeAll(fd, $0, at: 0) } && fsync(fd) == 0

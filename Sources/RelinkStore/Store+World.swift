@@ -38,26 +38,24 @@ extension Store: WorldPersistence {
 
 extension Store {
     /// The last `limit` lines of the REPL's history, oldest first.
-    public func historyLines(limit: Int = 1000) -> [String] {
-        lock.withLock {
-            guard let text = try? String(contentsOf: historyURL, encoding: .utf8) else { return [] }
-            return text.split(separator: "\n").suffix(limit).map(String.init)
+    ///
+    /// - Throws: `StoreError.notARegularFile` when something else is in the file's place.
+    public func historyLines(limit: Int = 1000) throws -> [String] {
+        try lock.withLock { () throws(StoreError) -> [String] in
+            guard let data = try StoreFile.read(historyURL) else { return [] }
+            return String(decoding: data, as: UTF8.self).split(separator: "\n").suffix(limit).map(String.init)
         }
     }
 
     /// Appends one line to the REPL's history, a file of mode 0600 (also when something else
     /// created it more openly). The caller keeps lines that carry a secret out of it.
     ///
-    /// - Throws: `StoreError.io` when the line cannot be written.
+    /// - Throws: `StoreError.notARegularFile` when something else is in the file's place,
+    ///   `StoreError.io` when the line cannot be written.
     public func appendHistory(_ line: String) throws {
         try withFileLock(exclusive: true) { () throws in
-            let fd = open(historyURL.path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
-            guard fd >= 0 else { throw StoreError.io(historyURL, "append to") }
-            defer { close(fd) }
-            fchmod(fd, 0o600)
-            let data = Array((line + "\n").utf8)
-            let written = data.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-            guard written == data.count else { throw StoreError.io(historyURL, "append to") }
+            // Refuses a link or device in the file's place, never creating a dangling link's target.
+            try StoreFile.append(Data((line + "\n").utf8), to: historyURL, mode: 0o600)
         }
     }
 }

@@ -17,8 +17,11 @@ import RelinkCore
 /// world.json       the mock Intercom's world (no plaintext secrets)
 /// history          the REPL's history                             mode 0600
 /// .lock            the lock every relink process takes on this store
-/// backups/         files as they were before a migration
+/// backups/         files as they were before a migration (or another `AtomicChange`)
 /// ```
+///
+/// Each of these is a regular file: a symbolic link, device, pipe or directory in its place is
+/// refused (`StoreError.notARegularFile`), never followed. `StoreFile` opens them that way.
 ///
 /// Reads come from memory; `refresh()` brings in what other processes committed. `update` takes
 /// the store's lock, catches up with other processes, runs the change and appends it durably
@@ -85,14 +88,18 @@ public final class Store: @unchecked Sendable {
     }
 
     private func loadMigratingIfNeeded() throws {
+        if AtomicChange.isPending(in: directory) {
+            try withFileLock(exclusive: true) { try AtomicChange.recover(in: directory) }
+        }
         do {
             try withFileLock(exclusive: false) {
                 try secretFile.load()
                 try publicFile.load()
             }
-        } catch StoreError.olderSchema(_, let found) {
+        } catch StoreError.olderSchema(let file, let found) {
             try withFileLock(exclusive: true) {
-                try Migration.migrate(directory: directory, from: found, public: publicFile, secrets: secretFile)
+                try Migration.migrate(
+                    directory: directory, olderFile: file, from: found, public: publicFile, secrets: secretFile)
             }
             try withFileLock(exclusive: false) {
                 try secretFile.load()
@@ -138,7 +145,7 @@ public final class Store: @unchecked Sendable {
         let log = lock.withLock { publicFile.state.events }
         let all: [ConnectionEvent]
         do { all = try log.all() } catch {
-            throw StoreError.damaged(file: publicFile.snapshotURL.path, problem: "an event cannot be read (\(error))")
+            throw StoreError.damaged(file: publicFile.snapshotURL.path, problem: StoreError.describe(error, data: Data()))
         }
         let matching = key.map { key in all.filter { $0.project == key } } ?? all
         return limit.map { Array(matching.suffix($0)) } ?? matching

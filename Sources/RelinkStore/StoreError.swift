@@ -11,6 +11,11 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     case olderSchema(file: String, found: Int)
     /// A system call failed.
     case io(file: String, operation: String, reason: String)
+    /// Something other than a regular file (a symbolic link, device, pipe, directory) is where
+    /// one of the store's files belongs. It is neither followed nor read nor written.
+    case notARegularFile(file: String, found: String)
+    /// A file the rest of the store depends on is not there; nothing was changed.
+    case missing(file: String, problem: String)
 
     public var description: String {
         switch self {
@@ -22,7 +27,15 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
         case .olderSchema(let file, let found):
             "\(file): schema version \(found) is older than this relink's; open the store to migrate it."
         case .io(let file, let operation, let reason):
-            "\(file): cannot \(operation): \(reason)"
+            "\(file): cannot \(operation): \(reason). Check the file's owner and permissions and that the disk "
+                + "has room, then try again."
+        case .notARegularFile(let file, let found):
+            "\(file): this is \(found), not a regular file; relink keeps its store only in regular files and "
+                + "never follows or writes through anything else. Nothing was changed. Put the real file in its "
+                + "place (or move this aside), then try again."
+        case .missing(let file, let problem):
+            "\(file): the file is missing, \(problem). Nothing was changed; restore the file (backups/ may hold a "
+                + "copy), then try again."
         }
     }
 
@@ -43,6 +56,8 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
             return text.isEmpty ? "the top level" : text
         }
         switch error {
+        case let error as SnapshotContentError:
+            return error.problem
         case DecodingError.typeMismatch(let type, let context):
             return "wrong type at \(path(context)): expected \(typeName(type))"
         case DecodingError.valueNotFound(let type, let context):
@@ -77,4 +92,10 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
             String(describing: type).contains("Array") ? "a list" : "an object"
         }
     }
+}
+
+/// A snapshot whose JSON decodes but whose records contradict each other (two records with one
+/// key, a connection without its project).
+struct SnapshotContentError: Error {
+    var problem: String
 }

@@ -63,13 +63,20 @@ extension StoreState {
         }
         if let problem = layout.problem { throw .damaged(file: url.path, problem: problem) }
         var state = StoreState()
-        let projects: [Project] = try decodeInParallel(layout.records["projects"] ?? [], section: "projects", url: url)
-        let connections: [Connection] = try decodeInParallel(
-            layout.records["connections"] ?? [], section: "connections", url: url)
-        state.projects = Dictionary(projects.map { ($0.key, $0) }, uniquingKeysWith: { _, last in last })
-        state.connections = Dictionary(connections.map { ($0.projectKey, $0) }, uniquingKeysWith: { _, last in last })
+        let projectRecords = layout.records["projects"] ?? []
+        let connectionRecords = layout.records["connections"] ?? []
+        let projects: [Project] = try decodeInParallel(projectRecords, section: "projects", url: url)
+        let connections: [Connection] = try decodeInParallel(connectionRecords, section: "connections", url: url)
+        do {
+            (state.projects, state.connections) = try checkRecords(projects, connections) { section, index in
+                "line \((section == "projects" ? projectRecords : connectionRecords)[index].line)"
+            }
+        } catch {
+            throw .damaged(file: url.path, problem: error.problem)
+        }
         // Copies, so that the file's bytes are freed once the records are decoded.
-        state.events = EventLog(undecoded: (layout.records["events"] ?? []).map { Data($0.bytes) })
+        let eventRecords = layout.records["events"] ?? []
+        state.events = EventLog(undecoded: eventRecords.map { Data($0.bytes) }, lines: eventRecords.map(\.line))
         return (state, layout.sequence)
     }
 
@@ -208,16 +215,13 @@ private final class ChunkResults<T>: @unchecked Sendable {
             self.records[name] = records
             index += 1
         }
+        // Each line after the end on its own: a blank line first must not hide what follows it.
         if index < lines.count,
-            lines[index...].contains(where: { range in
-                text(index).isEmpty
-                    ? false
-                    : !data[(base + range.lowerBound)..<(base + range.upperBound)].allSatisfy {
-                        $0 == 0x20 || $0 == 0x0D
-                    }
+            let extra = lines[index...].firstIndex(where: { range in
+                !data[(base + range.lowerBound)..<(base + range.upperBound)].allSatisfy { $0 == 0x20 || $0 == 0x0D || $0 == 0x09 }
             })
         {
-            problem = "line \(index + 1): unexpected content after the end of the snapshot"
+            problem = "line \(extra + 1): unexpected content after the end of the snapshot"
         }
     }
 }

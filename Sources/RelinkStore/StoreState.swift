@@ -10,9 +10,22 @@ protocol JournaledState: Codable, Sendable {
     func snapshotData(sequence: UInt64) throws -> Data
     /// Reads a snapshot file; by default decodes a `Snapshot`.
     static func decodeSnapshot(_ data: Data, from url: URL) throws(StoreError) -> (state: Self, sequence: UInt64)
+    /// What is contradictory once `changes` are applied (a record pointing at one that is not
+    /// there), in words; nil when nothing is.
+    func damage(after changes: [Change]) -> String?
+    /// Whether this state (a snapshot) already holds what `changes` do: the journal lines a
+    /// compaction folded in before a crash kept it from emptying the journal.
+    func holds(_ changes: [Change]) -> Bool
+    /// Checks what a new snapshot would copy without decoding it.
+    ///
+    /// - Throws: `SnapshotContentError` naming a record that is damaged.
+    mutating func validateBeforeSnapshot() throws
 }
 
 extension JournaledState {
+    func damage(after changes: [Change]) -> String? { nil }
+    mutating func validateBeforeSnapshot() throws {}
+
     func snapshotData(sequence: UInt64) throws -> Data {
         try StoreCoding.encoder(pretty: true).encode(Snapshot(sequence: sequence, state: self))
     }
@@ -45,6 +58,47 @@ struct StoreState: JournaledState {
         case recordEvent(event: ConnectionEvent)
     }
 
+    /// A connection belongs to a project: one without it is what remains of a deleted project
+    /// line, and would be shown nowhere.
+    func damage(after changes: [Change]) -> String? {
+        for case .putConnection(let connection) in changes where projects[connection.projectKey] == nil {
+            return "the connection of project \(connection.projectKey) names a project that is not in the store"
+        }
+        return nil
+    }
+
+    /// The records' keys are unique and every connection has its project; `place` names a
+    /// record (`line 7` or `projects[3]`) in the problem.
+    static func checkRecords(
+        _ projectList: [Project], _ connectionList: [Connection], place: (_ section: String, _ index: Int) -> String
+    ) throws(SnapshotContentError) -> (projects: [ProjectKey: Project], connections: [ProjectKey: Connection]) {
+        // One dictionary per section, as before the check; the first of two equal keys is
+        // searched for only when there are two.
+        var projects = [ProjectKey: Project](minimumCapacity: projectList.count)
+        for (index, project) in projectList.enumerated() where projects.updateValue(project, forKey: project.key) != nil {
+            let first = projectList.firstIndex { $0.key == project.key }!
+            throw SnapshotContentError(
+                problem: "\(place("projects", index)): project \(project.key) appears a second time (first at "
+                    + "\(place("projects", first))); keep the right one and remove the other")
+        }
+        var connections = [ProjectKey: Connection](minimumCapacity: connectionList.count)
+        for (index, connection) in connectionList.enumerated() {
+            let key = connection.projectKey
+            if connections.updateValue(connection, forKey: key) != nil {
+                let first = connectionList.firstIndex { $0.projectKey == key }!
+                throw SnapshotContentError(
+                    problem: "\(place("connections", index)): the connection of project \(key) appears a second time "
+                        + "(first at \(place("connections", first))); keep the right one and remove the other")
+            }
+            if projects[key] == nil {
+                throw SnapshotContentError(
+                    problem: "\(place("connections", index)): the connection of project \(key) has no project line "
+                        + "(was it deleted?); put the project back or remove the connection")
+            }
+        }
+        return (projects, connections)
+    }
+
     mutating func apply(_ change: Change) {
         switch change {
         case .putProject(let project): projects[project.key] = project
@@ -56,15 +110,29 @@ struct StoreState: JournaledState {
         }
     }
 
+    /// Events read from the old snapshot are copied as they are, so each must be sound: a
+    /// damaged one would otherwise pass into a file that looks whole.
+    mutating func validateBeforeSnapshot() throws { try events.validate() }
+
+    /// Puts hold when replaying them changes nothing; events when they are the snapshot's last.
+    func holds(_ changes: [Change]) -> Bool {
+        var replayed = self
+        var recorded: [ConnectionEvent] = []
+        for change in changes {
+            if case .recordEvent(let event) = change { recorded.append(event) } else { replayed.apply(change) }
+        }
+        guard replayed.projects == projects, replayed.connections == connections else { return false }
+        return (try? events.last(recorded.count)) == recorded
+    }
+
     // Arrays sorted by key, one element per entry: readable, and a diff shows what changed.
     enum CodingKeys: String, CodingKey { case projects, connections, events }
 
     init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         let projectList = try c.decode([Project].self, forKey: .projects)
-        projects = Dictionary(projectList.map { ($0.key, $0) }, uniquingKeysWith: { _, last in last })
         let connectionList = try c.decode([Connection].self, forKey: .connections)
-        connections = Dictionary(connectionList.map { ($0.projectKey, $0) }, uniquingKeysWith: { _, last in last })
+        (projects, connections) = try Self.checkRecords(projectList, connectionList) { "\($0)[\($1)]" }
         events = EventLog(appended: try c.decode([ConnectionEvent].self, forKey: .events))
     }
 
@@ -77,7 +145,7 @@ struct StoreState: JournaledState {
 }
 
 /// The secret part of the store, kept in files of mode 0600: tokens by id, the OAuth client.
-struct SecretState: JournaledState {
+struct SecretState: JournaledState, Equatable {
     var tokens: [String: String] = [:]
     var oauthClient: OAuthClientCredentials?
     /// Passwords of the mock's teammates (fake ones, from fixtures or typed once), so that
@@ -100,6 +168,12 @@ struct SecretState: JournaledState {
         case putToken(id: String, token: String)
         case forgetToken(id: String)
         case setOAuthClient(client: OAuthClientCredentials?)
+    }
+
+    func holds(_ changes: [Change]) -> Bool {
+        var replayed = self
+        for change in changes { replayed.apply(change) }
+        return replayed == self
     }
 
     mutating func apply(_ change: Change) {

@@ -19,14 +19,8 @@ struct WorldFile {
     ///
     /// - Throws: `StoreError.damaged` when the file exists but is not a valid world.
     func load() throws(StoreError) -> MockWorld? {
-        let data: Data
-        do {
-            data = try Data(contentsOf: url)
-        } catch let error as CocoaError where error.code == .fileReadNoSuchFile {
-            return nil
-        } catch {
-            throw .damaged(file: url.path, problem: "cannot be read (\(error.localizedDescription))")
-        }
+        // Only a regular file is the world: a link (dangling or not) or a device is refused.
+        guard let data = try StoreFile.read(url) else { return nil }
         do {
             return try MockWorld.decoder.decode(MockWorld.self, from: data)
         } catch {
@@ -38,6 +32,7 @@ struct WorldFile {
     ///
     /// - Throws: `StoreError.io` when it cannot be written; the old file is then unchanged.
     func save(_ world: MockWorld) throws(StoreError) {
+        try StoreFile.requireRegularOrAbsent(url)
         let data: Data
         do { data = try MockWorld.encoder.encode(world) } catch {
             throw .io(file: url.path, operation: "encode the mock world", reason: "\(error)")

@@ -51,8 +51,8 @@ struct WorldFileTests {
         let store = try Store(directory: directory.url)
         try store.appendHistory("show SUP")
         try store.appendHistory("check --all")
-        #expect(store.historyLines() == ["show SUP", "check --all"])
-        #expect(store.historyLines(limit: 1) == ["check --all"])
+        #expect(try store.historyLines() == ["show SUP", "check --all"])
+        #expect(try store.historyLines(limit: 1) == ["check --all"])
         let mode =
             try FileManager.default.attributesOfItem(atPath: directory.file("history").path)[.posixPermissions] as? Int
         #expect(mode == 0o600)

@@ -68,3 +68,20 @@ public final class ChildProcess {
         process.waitUntilExit()
     }
 }
+
+/// Every file of a store directory but its lock, by name, with its bytes; anything that is not
+/// a regular file by what it is (a link by its target), never read.
+public func storeFiles(in directory: URL) throws -> [String: Data] {
+    var files: [String: Data] = [:]
+    for name in try FileManager.default.contentsOfDirectory(atPath: directory.path) where name != ".lock" {
+        let url = directory.appendingPathComponent(name)
+        var info = stat()
+        guard lstat(url.path, &info) == 0 else { continue }
+        switch info.st_mode & S_IFMT {
+        case S_IFREG: files[name] = try Data(contentsOf: url)
+        case S_IFLNK: files[name] = Data("link to \(try FileManager.default.destinationOfSymbolicLink(atPath: url.path))".utf8)
+        default: files[name] = Data("mode \(info.st_mode)".utf8)
+        }
+    }
+    return files
+}

@@ -1,5 +1,6 @@
 import CLibEdit
 import Foundation
+import RelinkStore
 
 #if canImport(Glibc)
     import Glibc

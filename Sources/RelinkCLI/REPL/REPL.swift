@@ -1,6 +1,7 @@
 import Foundation
 import RelinkCommands
 import RelinkCore
+import RelinkStore
 
 /// The interactive loop: reads lines with libedit and runs them; completion and the secret filter
 /// for history are types of their own.
@@ -19,9 +20,10 @@ public struct REPL {
         let store = executor.store
         let source = CompletionSource(store: store)
         let completion = Completion(values: { source.values($0) })
+        let history = HistoryWarning()
         let editor = LineEditor(
-            name: "relink", history: store.historyLines(),
-            remember: { line in try? store.appendHistory(line) },
+            name: "relink", history: history.lines(store),
+            remember: { line in history.append(line, to: store) },
             completer: { line, word in completion.candidates(line: line, word: word) })
         let prompt = executor.style.colour ? "\u{1}\u{1B}[1m\u{2}relink>\u{1}\u{1B}[0m\u{2} " : "relink> "
         while true {
@@ -37,5 +39,28 @@ public struct REPL {
                 if outcome.quit { return 0 }
             }
         }
+    }
+}
+
+/// History is a convenience: when the store refuses its file (a link in its place), the REPL says
+/// so once and goes on without it.
+private final class HistoryWarning {
+    private var warned = false
+
+    func lines(_ store: Store) -> [String] {
+        do { return try store.historyLines() } catch {
+            warn(error)
+            return []
+        }
+    }
+
+    func append(_ line: String, to store: Store) {
+        do { try store.appendHistory(line) } catch { warn(error) }
+    }
+
+    private func warn(_ error: any Error) {
+        guard !warned else { return }
+        warned = true
+        printError("relink: history is not kept: \(error)")
     }
 }

@@ -1,0 +1,139 @@
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// Opening the store's files so that only regular files are ever read or written.
+///
+/// A symbolic link, device, pipe or directory in place of a store file is refused, never
+/// followed: a journal linked to `/dev/null` would swallow every commit, a dangling link would
+/// make relink create a file wherever it points, and `/dev/zero` would be read forever. Every
+/// open uses `O_NOFOLLOW` (the last path component is never a link that is followed) and
+/// `O_NONBLOCK` (a pipe does not hang the open), then checks with `fstat` what was opened, so
+/// that nothing can be swapped in between the check and the use.
+enum StoreFile {
+    /// The whole content of one of the store's files, or nil when it does not exist.
+    ///
+    /// - Throws: `StoreError.notARegularFile` when something else is in its place; `.io` when it
+    ///   cannot be read.
+    static func read(_ url: URL) throws(StoreError) -> Data? {
+        try read(url, from: 0)
+    }
+
+    /// Appends `data` to one of the store's files (the REPL's history, say), creating it with
+    /// `mode` when absent and setting `mode` when it was created more openly by something else.
+    ///
+    /// - Throws: `StoreError.notARegularFile` when something else is in its place (nothing is
+    ///   created or written then); `.io` when it cannot be written.
+    static func append(_ data: Data, to url: URL, mode: mode_t) throws(StoreError) {
+        guard let fd = try openRegular(url, O_WRONLY | O_APPEND | O_CREAT, mode: mode) else {
+            throw StoreError.io(url, "open for appending", errno: ENOENT)
+        }
+        defer { close(fd) }
+        fchmod(fd, mode)
+        let ok = data.withUnsafeBytes { buffer in
+            var done = 0
+            while done < buffer.count {
+                let n = write(fd, buffer.baseAddress! + done, buffer.count - done)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    return false
+                }
+                done += n
+            }
+            return true
+        }
+        guard ok else { throw StoreError.io(url, "append") }
+    }
+
+    /// The content from byte `offset` on, or nil when the file does not exist.
+    static func read(_ url: URL, from offset: Int) throws(StoreError) -> Data? {
+        guard let fd = try openRegular(url, O_RDONLY, mode: 0) else { return nil }
+        defer { close(fd) }
+        var info = stat()
+        // Read into a buffer of the file's size, growing it should the file grow meanwhile.
+        var data = Data(count: fstat(fd, &info) == 0 ? max(Int(info.st_size) - offset, 0) : 0)
+        var filled = 0
+        while true {
+            if filled == data.count { data.count += 1 << 16 }
+            let n = data.withUnsafeMutableBytes { buffer in
+                pread(fd, buffer.baseAddress! + filled, buffer.count - filled, off_t(offset + filled))
+            }
+            if n < 0 {
+                if errno == EINTR || errno == EAGAIN { continue }
+                throw StoreError.io(url, "read")
+            }
+            if n == 0 { break }
+            filled += n
+        }
+        data.count = filled
+        return data
+    }
+
+    /// Opens a store file that must be a regular file; nil when it does not exist and `flags`
+    /// do not create it.
+    ///
+    /// - Throws: `StoreError.notARegularFile` naming what is there instead; `.io` otherwise.
+    static func openRegular(_ url: URL, _ flags: Int32, mode: mode_t) throws(StoreError) -> Int32? {
+        let fd = open(url.path, flags | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, mode)
+        guard fd >= 0 else {
+            let code = errno
+            if let found = nonRegularKind(url) { throw .notARegularFile(file: url.path, found: found) }
+            if code == ENOENT, flags & O_CREAT == 0 { return nil }
+            throw StoreError.io(url, "open", errno: code)
+        }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else {
+            let error = StoreError.io(url, "inspect")
+            close(fd)
+            throw error
+        }
+        guard info.st_mode & S_IFMT == S_IFREG else {
+            close(fd)
+            throw .notARegularFile(file: url.path, found: describe(mode: info.st_mode, at: url))
+        }
+        return fd
+    }
+
+    /// Refuses a path that holds something other than a regular file; absent is fine.
+    ///
+    /// - Throws: `StoreError.notARegularFile`.
+    static func requireRegularOrAbsent(_ url: URL) throws(StoreError) {
+        if let found = nonRegularKind(url) { throw .notARegularFile(file: url.path, found: found) }
+    }
+
+    /// Whether anything (a dangling link included) is at the path.
+    static func exists(_ url: URL) -> Bool {
+        var info = stat()
+        return lstat(url.path, &info) == 0
+    }
+
+    /// What is at the path when it is there and is not a regular file, in words.
+    static func nonRegularKind(_ url: URL) -> String? {
+        var info = stat()
+        guard lstat(url.path, &info) == 0, info.st_mode & S_IFMT != S_IFREG else { return nil }
+        return describe(mode: info.st_mode, at: url)
+    }
+
+    private static func describe(mode: mode_t, at url: URL) -> String {
+        switch mode & S_IFMT {
+        case S_IFLNK:
+            var target = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+            let count = readlink(url.path, &target, target.count - 1)
+            guard count >= 0 else { return "a symbolic link" }
+            let destination = String(decoding: target[0..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            var info = stat()
+            let dangling = stat(url.path, &info) != 0
+            return "a symbolic link to \(destination)" + (dangling ? ", which does not exist" : "")
+        case S_IFDIR: return "a directory"
+        case S_IFCHR: return "a character device"
+        case S_IFBLK: return "a block device"
+        case S_IFIFO: return "a named pipe"
+        case S_IFSOCK: return "a socket"
+        default: return "not a regular file"
+        }
+    }
+}
