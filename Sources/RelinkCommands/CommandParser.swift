@@ -26,8 +26,8 @@ public enum CommandParser {
 
     static func parse(_ words: [String], as spec: CommandSpec) throws(UsageError) -> Command {
         var parsed = ParsedWords(spec: spec)
-        let carriesSecret = words.contains { word in
-            spec.options.contains { $0.kind == .secret && (word == $0.name || word.hasPrefix($0.name + "=")) }
+        parsed.carriesSecret = words.contains { word in
+            SecretLines.secretOptions.contains { word == $0 || word.hasPrefix($0 + "=") }
         }
         var positionalWords: [String] = []
         var index = 0
@@ -78,7 +78,7 @@ public enum CommandParser {
         }
         if let extra = remaining.first {
             throw parsed.usage(
-                carriesSecret
+                parsed.carriesSecret
                     ? "unexpected extra word; a value with spaces needs quotes" : "unexpected \"\(extra)\"")
         }
         for option in spec.options where option.required && parsed.values[option.name] == nil {
@@ -103,19 +103,20 @@ public enum CommandParser {
     private static func value(
         _ word: String, of kind: ValueKind, named name: String?, in parsed: ParsedWords
     ) throws(UsageError) -> ParsedValue {
-        let subject = name ?? "\"\(word)\""
+        let subject = name ?? parsed.quoted(word)
+        let shown = parsed.quoted(word)
         switch kind {
         case .projectKey:
             guard let key = ProjectKey(rawValue: word) else {
                 throw parsed.usage(
-                    "\"\(word)\" is not a project key (letters and digits, starting with a letter, like SUP)")
+                    "\(shown) is not a project key (letters and digits, starting with a letter, like SUP)")
             }
             return .key(key)
         case .cause:
             guard let cause = BreakCause(rawValue: word) else {
                 let suggestion = Suggestion.closest(to: word, in: BreakCause.allCases.map(\.rawValue))
                 throw parsed.usage(
-                    "unknown cause \"\(word)\"" + (suggestion.map { ": did you mean \"\($0)\"?" } ?? "")
+                    "unknown cause \(shown)" + (suggestion.map { ": did you mean \"\($0)\"?" } ?? "")
                         + " Causes: \(CommandTable.causeList).")
             }
             return .cause(cause)
@@ -124,33 +125,33 @@ public enum CommandParser {
                 let kinds = FaultRequest.Kind.allCases.map(\.rawValue)
                 let suggestion = Suggestion.closest(to: word, in: kinds)
                 throw parsed.usage(
-                    "unknown fault kind \"\(word)\"" + (suggestion.map { ": did you mean \"\($0)\"?" } ?? "")
+                    "unknown fault kind \(shown)" + (suggestion.map { ": did you mean \"\($0)\"?" } ?? "")
                         + " Kinds: \(kinds.joined(separator: ", ")).")
             }
             return .faultKind(faultKind)
         case .faultBody:
             guard let body = FaultRequest.Body(rawValue: word) else {
-                throw parsed.usage("\(subject) is json or html, not \"\(word)\"")
+                throw parsed.usage("\(subject) is json or html, not \(shown)")
             }
             return .faultBody(body)
         case .integer(let range):
             guard let number = Int(word), range.contains(number) else {
-                throw parsed.usage("\(subject) needs \(describe(range)), not \"\(word)\"")
+                throw parsed.usage("\(subject) needs \(describe(range)), not \(shown)")
             }
             return .integer(number)
         case .probability:
             guard let number = Double(word), number.isFinite, (0...1).contains(number) else {
-                throw parsed.usage("\(subject) needs a number from 0 to 1, not \"\(word)\"")
+                throw parsed.usage("\(subject) needs a number from 0 to 1, not \(shown)")
             }
             return .probability(number)
         case .seed:
             guard let number = UInt64(word) else {
-                throw parsed.usage("\(subject) needs a whole number from 0 to \(UInt64.max), not \"\(word)\"")
+                throw parsed.usage("\(subject) needs a whole number from 0 to \(UInt64.max), not \(shown)")
             }
             return .seed(number)
         case .httpMethod:
             guard !word.isEmpty, word.allSatisfy({ $0.isASCII && $0.isLetter }) else {
-                throw parsed.usage("\(subject) needs an HTTP method such as GET or POST, not \"\(word)\"")
+                throw parsed.usage("\(subject) needs an HTTP method such as GET or POST, not \(shown)")
             }
             return .text(word.uppercased())
         case .secret, .email, .workspace, .path, .apiPath, .commandName, .word:

@@ -88,14 +88,18 @@ public struct CommandSpec: Sendable {
     public var details: String
     public var positionals: [PositionalSpec]
     public var options: [OptionSpec]
+    /// Lines that use the command, shown by `help COMMAND`; together they use every option (tested).
+    public var examples: [String]
     /// Typed words to the command; throws a usage error for what the table cannot say (one of
     /// two options, an option that needs another).
     let build: @Sendable (ParsedWords) throws(UsageError) -> Command
 
     init(
         _ name: String, summary: String, details: String = "", positionals: [PositionalSpec] = [],
-        options: [OptionSpec] = [], build: @escaping @Sendable (ParsedWords) throws(UsageError) -> Command
+        options: [OptionSpec] = [], examples: [String] = [],
+        build: @escaping @Sendable (ParsedWords) throws(UsageError) -> Command
     ) {
+        self.examples = examples
         self.name = name
         self.summary = summary
         self.details = details

@@ -6,7 +6,9 @@ public enum CommandTable {
     public static let all: [CommandSpec] = [
         CommandSpec(
             "projects", summary: "every project: key, name, indicator, workspace, app user",
-            details: "Lists every project of the store with its indicator (green connected, yellow broken, grey not connected)."
+            details:
+                "Lists every project of the store with its indicator (green connected, yellow broken, grey not connected).",
+            examples: ["projects"]
         ) { _ in .projects },
         CommandSpec(
             "show", summary: "the project's Intercom integration settings view",
@@ -15,7 +17,8 @@ public enum CommandTable {
                 the last check, the warning of a broken connection, the actions available now, the settings \
                 and the conversation links.
                 """,
-            positionals: [.required("KEY", .projectKey)]
+            positionals: [.required("KEY", .projectKey)],
+            examples: ["show SUP"]
         ) { words in .show(words.key(0)!) },
         CommandSpec(
             "connect", summary: "authorize as a teammate and connect the project",
@@ -34,6 +37,11 @@ public enum CommandTable {
                 .value("--password", "PW", .secret, "the teammate's mock password; remembered, never shown"),
                 .flag("--paste", "real API: print the authorize URL, then read the code pasted back"),
                 .flag("--token", "real API: read an access token at a hidden prompt"),
+            ],
+            examples: [
+                "connect OPS --as alice@acme.test",
+                "connect OPS --as bob@acme.test --workspace acmeeu01 --password fake-pw", "connect OPS --paste",
+                "connect OPS --token",
             ]
         ) { words throws(UsageError) in
             .connect(
@@ -49,7 +57,8 @@ public enum CommandTable {
                 broken project (--all says so explicitly).
                 """,
             positionals: [.repeating("KEY", .projectKey)],
-            options: [.flag("--all", "every connected or broken project")]
+            options: [.flag("--all", "every connected or broken project")],
+            examples: ["check SUP BUG", "check --all"]
         ) { words throws(UsageError) in
             let keys = words.keys(from: 0)
             if words.flag("--all"), !keys.isEmpty { throw words.usage("give project keys or --all, not both") }
@@ -62,7 +71,8 @@ public enum CommandTable {
                 workspace); the project's record changes only when a check discovers it. Refused against \
                 the real API.
                 """,
-            positionals: [.required("KEY", .projectKey), .required("CAUSE", .cause)]
+            positionals: [.required("KEY", .projectKey), .required("CAUSE", .cause)],
+            examples: ["break SUP password-changed"]
         ) { words in
             guard case .cause(let cause)? = words.positional(1) else { preconditionFailure("the table says CAUSE") }
             return .breakConnection(words.key(0)!, cause)
@@ -83,6 +93,11 @@ public enum CommandTable {
                 .value("--password", "PW", .secret, "the teammate's mock password; remembered, never shown"),
                 .flag("--paste", "real API: print the authorize URL, then read the code pasted back"),
                 .flag("--token", "real API: read an access token at a hidden prompt"),
+            ],
+            examples: [
+                "reconnect SUP", "reconnect SUP --as alice@acme.test --password fake-pw",
+                "reconnect SUP --workspace acmeeu01 --allow-workspace-change", "reconnect SUP --paste",
+                "reconnect SUP --token",
             ]
         ) { words throws(UsageError) in
             .reconnect(
@@ -96,7 +111,8 @@ public enum CommandTable {
                 The project turns grey; settings and links are kept, so connecting again to the same workspace \
                 restores everything. Never uninstalls the app: other projects may share the workspace.
                 """,
-            positionals: [.required("KEY", .projectKey)]
+            positionals: [.required("KEY", .projectKey)],
+            examples: ["revoke SUP"]
         ) { words in .revoke(words.key(0)!) },
         CommandSpec(
             "app-user", summary: "change the app user (revoke, then connect as another teammate)",
@@ -106,21 +122,28 @@ public enum CommandTable {
                 .value("--as", "EMAIL", .email, required: true, "the new app user"),
                 .flag("--allow-workspace-change", "confirm connecting to another workspace"),
                 .value("--password", "PW", .secret, "the teammate's mock password; remembered, never shown"),
+            ],
+            examples: [
+                "app-user SUP --as alice@acme.test",
+                "app-user SUP --as bob@acme.test --password fake-pw --allow-workspace-change",
             ]
         ) { words in
             .appUser(
-                words.key(0)!, teammate: words.text("--as")!, allowWorkspaceChange: words.flag("--allow-workspace-change"),
+                words.key(0)!, teammate: words.text("--as")!,
+                allowWorkspaceChange: words.flag("--allow-workspace-change"),
                 password: words.text("--password"))
         },
         CommandSpec(
             "log", summary: "recorded transitions",
             details: "Every transition: time, project, from, to, cause, evidence and who or what did it.",
             positionals: [.optional("KEY", .projectKey)],
-            options: [.value("--limit", "N", .integer(1...Int.max), "only the last N")]
+            options: [.value("--limit", "N", .integer(1...Int.max), "only the last N")],
+            examples: ["log", "log SUP --limit 5"]
         ) { words in .log(words.key(0), limit: words.integer("--limit")) },
         CommandSpec(
             "world", summary: "the mock's workspaces, teammates and tokens (redacted)",
-            details: "Shows the mock Intercom's world. Tokens appear by their public id only."
+            details: "Shows the mock Intercom's world. Tokens appear by their public id only.",
+            examples: ["world"]
         ) { _ in .world },
         CommandSpec(
             "mock fault add", summary: "inject a fault into the mock's answers",
@@ -143,24 +166,38 @@ public enum CommandTable {
                 .value("--times", "N", .integer(1...Int.max), "hit at most N requests"),
                 .value("--method", "METHOD", .httpMethod, "only requests of this method"),
             ],
+            examples: [
+                "mock fault add /me status --status 503 --body html --probability 0.5 --seed 7",
+                "mock fault add /admins/* latency --latency-min-ms 100 --latency-max-ms 900 --times 3",
+                "mock fault add * latency --latency-ms 2000 --method GET", "mock fault add /me rate_limit",
+                "mock fault add /me drop --times 1",
+            ],
             build: faultRequest
         ),
-        CommandSpec("mock fault list", summary: "the faults in force") { _ in .mockFault(.list) },
+        CommandSpec("mock fault list", summary: "the faults in force", examples: ["mock fault list"]) { _ in
+            .mockFault(.list)
+        },
         CommandSpec(
-            "mock fault clear", summary: "remove one fault, or all", positionals: [.optional("ID", .word)]
+            "mock fault clear", summary: "remove one fault, or all", positionals: [.optional("ID", .word)],
+            examples: ["mock fault clear f1", "mock fault clear"]
         ) { words in .mockFault(.clear(id: words.positionalText(0))) },
         CommandSpec(
             "mock journal", summary: "the requests the mock answered (tokens redacted)",
-            options: [.value("--limit", "N", .integer(1...Int.max), "only the last N (default 20)")]
+            options: [.value("--limit", "N", .integer(1...Int.max), "only the last N (default 20)")],
+            examples: ["mock journal --limit 5"]
         ) { words in .mockJournal(limit: words.integer("--limit")) },
-        CommandSpec("mock reset", summary: "the world as loaded, no faults, an empty journal") { _ in .mockReset },
+        CommandSpec("mock reset", summary: "the world as loaded, no faults, an empty journal", examples: ["mock reset"])
+        { _ in .mockReset },
         CommandSpec(
             "export", summary: "a support bundle with every secret redacted",
-            details: "Writes projects, connections, events and the mock world to PATH (a directory), with every secret redacted.",
-            positionals: [.required("PATH", .path)]
+            details:
+                "Writes projects, connections, events and the mock world to PATH (a directory), with every secret redacted.",
+            positionals: [.required("PATH", .path)],
+            examples: ["export /tmp/sup-case"]
         ) { words in .export(path: words.positionalText(0)!) },
         CommandSpec(
-            "help", summary: "this list, or one command in detail", positionals: [.repeating("COMMAND", .commandName)]
+            "help", summary: "this list, or one command in detail", positionals: [.repeating("COMMAND", .commandName)],
+            examples: ["help", "help reconnect", "help mock fault add"]
         ) { words throws(UsageError) in
             let topic = words.positionals.compactMap { if case .text(let word) = $0 { word } else { nil } }
             guard !topic.isEmpty else { return .help(nil) }
@@ -171,7 +208,7 @@ public enum CommandTable {
             }
             return .help(name)
         },
-        CommandSpec("quit", summary: "leave the REPL (Ctrl-D too)") { _ in .quit },
+        CommandSpec("quit", summary: "leave the REPL (Ctrl-D too)", examples: ["quit"]) { _ in .quit },
     ]
 
     /// The longest a latency fault may delay an answer: a day (and no arithmetic near Int.max).
@@ -207,7 +244,8 @@ public enum CommandTable {
                     + " (help lists the commands)")
         }
         let given = [first] + words.dropFirst()
-        if let match = candidates.filter({ given.starts(with: $0.words) }).max(by: { $0.words.count < $1.words.count }) {
+        if let match = candidates.filter({ given.starts(with: $0.words) }).max(by: { $0.words.count < $1.words.count })
+        {
             return (match, match.words.count)
         }
         // A group (`mock`, `mock fault`) without a known next word.
@@ -220,11 +258,13 @@ public enum CommandTable {
         let nexts = candidates.filter { $0.words.starts(with: prefix) }.map { $0.words[prefix.count] }
         var expected: [String] = []
         for word in nexts where !expected.contains(word) { expected.append(word) }
-        let list = expected.count > 1 ? expected.dropLast().joined(separator: ", ") + " or " + expected.last! : expected[0]
+        let list =
+            expected.count > 1 ? expected.dropLast().joined(separator: ", ") + " or " + expected.last! : expected[0]
         let got = given.dropFirst(prefix.count).first.map { ", not \"\($0)\"" } ?? ""
         throw UsageError(
             "\(prefix.joined(separator: " ")): expected \(list)\(got)",
-            synopsis: candidates.filter { $0.words.starts(with: prefix) }.map(\.synopsis).joined(separator: "\n       "))
+            synopsis: candidates.filter { $0.words.starts(with: prefix) }.map(\.synopsis).joined(separator: "\n       ")
+        )
     }
 
     private static func method(_ words: ParsedWords) throws(UsageError) -> AuthorizationMethod {

@@ -34,7 +34,7 @@ public struct HelpFormatter: Sendable {
 
     func detail(_ spec: CommandSpec) -> String {
         var lines = Self.wrap(spec.synopsis, width: width - 7).enumerated().map { index, line in
-            (index == 0 ? "usage: " : "         ") + line
+            (index == 0 ? "usage: " : "       ") + line
         }
         lines += Self.wrap(spec.summary, width: width - 2).map { "  " + $0 }
         if !spec.details.isEmpty {
@@ -56,6 +56,11 @@ public struct HelpFormatter: Sendable {
                 }
                 lines += wrapped.dropFirst().map { String(repeating: " ", count: column) + $0 }
             }
+        }
+        if !spec.examples.isEmpty {
+            lines.append("")
+            lines.append("  for example:")
+            lines += spec.examples.flatMap { Self.wrap($0, width: width - 4).map { "    " + $0 } }
         }
         return lines.joined(separator: "\n")
     }

@@ -20,6 +20,14 @@ public struct ParsedWords: Sendable {
     var positionals: [ParsedValue] = []
     var values: [String: ParsedValue] = [:]
     var flags: Set<String> = []
+    /// The line gives a secret option a value: no message quotes any of its words then, since a
+    /// password with spaces, unquoted, spills into the words around it.
+    var carriesSecret = false
+
+    /// A word as a message may show it.
+    func quoted(_ word: String) -> String {
+        carriesSecret ? "a word (a value with spaces needs quotes)" : "\"\(word)\""
+    }
 
     /// A usage error for this command, with its usage line.
     func usage(_ message: String) -> UsageError {

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Which lines must never reach the history file: a line that gives a secret option (the table's
 /// `.secret` options, whatever the command) or holds a secret the store keeps.
 public enum SecretLines {
@@ -11,5 +13,39 @@ public enum SecretLines {
             return true
         }
         return knownSecrets.contains { !$0.isEmpty && line.contains($0) }
+    }
+
+    /// The values a line gives to secret options, however the line is broken (an unterminated
+    /// quote, a value with spaces): every word after a secret option up to the next option.
+    /// Meant for redacting, so it errs on the side of taking too much.
+    public static func secretValues(in line: String) -> [String] {
+        let words = (try? Words.split(line)) ?? line.split(separator: " ").map(String.init)
+        let loose = line.split(separator: " ").map(String.init)
+        var values: [String] = []
+        for list in [words, loose] {
+            var taking = false
+            for word in list {
+                if let option = secretOptions.first(where: { word.hasPrefix($0 + "=") }) {
+                    values.append(String(word.dropFirst(option.count + 1)))
+                    taking = false
+                } else if secretOptions.contains(word) {
+                    taking = true
+                } else if word.hasPrefix("--") {
+                    taking = false
+                } else if taking {
+                    values.append(word)
+                }
+            }
+        }
+        // Quotes a person typed around a value are not part of what must not be shown.
+        let unquoted = values.map { $0.trimmingCharacters(in: CharacterSet(charactersIn: "\"'")) }
+        return Array(Set((values + unquoted).filter { !$0.isEmpty }))
+    }
+
+    /// `text` with every secret replaced by `[redacted]`, the longest first.
+    public static func redact(_ text: String, secrets: [String]) -> String {
+        secrets.filter { !$0.isEmpty }.sorted { $0.count > $1.count }.reduce(text) {
+            $0.replacingOccurrences(of: $1, with: "[redacted]")
+        }
     }
 }

@@ -1,15 +1,7 @@
-// relink's benchmarks. See BENCHMARKS.md for the figures, the machine and the commands.
-//
-//   relink-bench generate --projects N --out DIR [--world]
-//       a store of N projects in every state (the generator of Fixtures/large)
-//   relink-bench fixtures [--root Fixtures]
-//       writes Fixtures/demo and Fixtures/large (5,000 projects) anew
-//   relink-bench check --store DIR --endpoint URL [--concurrency N]
-//       `check --all` through the connection service against a (standalone) mock: checks per
-//       second and per-check latency; Scripts/bench-check.sh runs it beside wrk
-//   relink-bench store [--sizes 1000,10000,100000] [--commits 1000] [--work DIR]
-//       open time, one commit's latency (median, p99) and peak memory per size, each measured in
-//       a fresh child process, with TinyDB (Scripts/tinydb_baseline.py) on the same records beside it
+// relink's benchmarks and the fixture generator: `relink-bench --help` lists the subcommands, and
+// BENCHMARKS.md has the figures, the machine and the commands. `store` runs `generate`,
+// `store-child` and `tinydb-file` as child processes, so each size is measured in a fresh process.
+import ArgumentParser
 import AsyncHTTPClient
 import Foundation
 import IntercomClient
@@ -27,11 +19,6 @@ import RelinkStore
 func fail(_ message: String) -> Never {
     FileHandle.standardError.write(Data("relink-bench: \(message)\n".utf8))
     exit(2)
-}
-
-func option(_ name: String, in arguments: [String]) -> String? {
-    guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count else { return nil }
-    return arguments[index + 1]
 }
 
 func peakMemoryMB() -> Double {
@@ -133,10 +120,7 @@ struct SplitMix64: RandomNumberGenerator {
     }
 }
 
-func benchStore(arguments: [String]) throws {
-    let sizes = (option("--sizes", in: arguments) ?? "1000,10000,100000").split(separator: ",").compactMap { Int($0) }
-    let commits = Int(option("--commits", in: arguments) ?? "1000") ?? 1000
-    let work = URL(fileURLWithPath: option("--work", in: arguments) ?? NSTemporaryDirectory() + "relink-bench")
+func benchStore(sizes: [Int], commits: Int, work: URL) throws {
     let me = CommandLine.arguments[0]
     let scriptDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("Scripts")
@@ -174,11 +158,7 @@ func benchStore(arguments: [String]) throws {
     }
 }
 
-func benchCheck(arguments: [String]) async throws {
-    guard let storePath = option("--store", in: arguments), let endpoint = option("--endpoint", in: arguments) else {
-        fail("usage: relink-bench check --store DIR --endpoint URL [--concurrency N]")
-    }
-    let concurrency = Int(option("--concurrency", in: arguments) ?? "16") ?? 16
+func benchCheck(store storePath: String, endpoint: String, concurrency: Int) async throws {
     let store = try Store(directory: URL(fileURLWithPath: storePath))
     let httpClient = HTTPClient(
         eventLoopGroupProvider: .singleton,
@@ -215,18 +195,35 @@ func benchCheck(arguments: [String]) async throws {
     print(String(decoding: try JSONSerialization.data(withJSONObject: report, options: [.sortedKeys]), as: UTF8.self))
 }
 
-let arguments = Array(CommandLine.arguments.dropFirst())
-do {
-    switch arguments.first {
-    case "generate":
-        guard let count = option("--projects", in: arguments).flatMap(Int.init),
-            let out = option("--out", in: arguments)
-        else {
-            fail("usage: relink-bench generate --projects N --out DIR [--world]")
-        }
-        try generate(projects: count, into: URL(fileURLWithPath: out), world: arguments.contains("--world"))
-    case "fixtures":
-        let root = URL(fileURLWithPath: option("--root", in: arguments) ?? "Fixtures")
+/// `relink-bench`: one subcommand a benchmark (see BENCHMARKS.md), plus the helpers they run as children.
+struct RelinkBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "relink-bench", abstract: "relink's benchmarks and fixture generator (see BENCHMARKS.md).",
+        subcommands: [
+            Generate.self, Fixtures.self, StoreBench.self, Check.self, OpenProfileCommand.self, TinyDBFile.self,
+            StoreChild.self,
+        ])
+}
+
+struct Generate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "A store of N projects in every state (the generator of Fixtures/large).")
+    @Option(help: "How many projects.") var projects: Int
+    @Option(help: "The store directory to write (replaced).") var out: String
+    @Flag(help: "Also write the mock's world for the store's connections.") var world = false
+
+    func run() throws {
+        try generate(projects: projects, into: URL(fileURLWithPath: out), world: world)
+    }
+}
+
+struct Fixtures: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Writes Fixtures/demo and Fixtures/large (5,000 projects) anew.")
+    @Option(help: "The Fixtures directory.") var root = "Fixtures"
+
+    func run() throws {
+        let root = URL(fileURLWithPath: root)
         let demo = root.appendingPathComponent("demo")
         try? FileManager.default.removeItem(at: demo)
         try DemoFixture.write(to: Store(directory: demo, options: .init(durable: false)))
@@ -236,24 +233,81 @@ do {
                 try? FileManager.default.removeItem(at: fixture.appendingPathComponent(leftover))
             }
         }
-    case "store":
-        try benchStore(arguments: arguments)
-    case "tinydb-file":
-        try writeTinyDB(from: URL(fileURLWithPath: arguments[1]), to: URL(fileURLWithPath: arguments[2]))
-    case "open-profile":
-        for (phase, ms) in try OpenProfile.measure(store: URL(fileURLWithPath: arguments[1])) {
-            print(String(format: "%-32@ %8.1f ms", phase, ms))
+    }
+}
+
+struct StoreBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "store",
+        abstract: "Open time, commit latency and peak memory per size, each in a fresh child, beside TinyDB.")
+    @Option(help: "Store sizes, comma-separated.") var sizes = "1000,10000,100000"
+    @Option(help: "Commits to time per size.") var commits = 1000
+    @Option(help: "Where the stores are generated.") var work = NSTemporaryDirectory() + "relink-bench"
+
+    func run() throws {
+        try benchStore(
+            sizes: sizes.split(separator: ",").compactMap { Int($0) }, commits: commits,
+            work: URL(fileURLWithPath: work))
+    }
+}
+
+struct Check: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract:
+            "check --all through the connection service against a standalone mock; Scripts/bench-check.sh runs it beside wrk."
+    )
+    @Option(help: "The store to check.") var store: String
+    @Option(help: "The mock's base URL.") var endpoint: String
+    @Option(help: "Checks at once.") var concurrency = 16
+
+    func run() async throws {
+        try await benchCheck(store: store, endpoint: endpoint, concurrency: concurrency)
+    }
+}
+
+struct OpenProfileCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "open-profile", abstract: "Where opening a store spends its time.")
+    @Argument(help: "The store directory.") var store: String
+
+    func run() throws {
+        for (phase, ms) in try OpenProfile.measure(store: URL(fileURLWithPath: store)) {
+            print(phase.padding(toLength: 32, withPad: " ", startingAt: 0) + String(format: "%8.1f ms", ms))
         }
-    case "check":
-        try await benchCheck(arguments: arguments)
-    case "store-child":
-        guard arguments.count == 3, let commits = Int(arguments[2]) else {
-            fail("usage: relink-bench store-child DIR COMMITS")
-        }
-        try measureChild(directory: URL(fileURLWithPath: arguments[1]), commits: commits)
-    default:
-        fail("usage: relink-bench generate|store … (see the comment at the top of Sources/relink-bench/main.swift)")
+    }
+}
+
+struct TinyDBFile: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tinydb-file", abstract: "Writes a store's records as a TinyDB file (for the store benchmark).")
+    @Argument(help: "The store directory.") var store: String
+    @Argument(help: "The TinyDB file to write.") var file: String
+
+    func run() throws {
+        try writeTinyDB(from: URL(fileURLWithPath: store), to: URL(fileURLWithPath: file))
+    }
+}
+
+struct StoreChild: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "store-child", abstract: "In a fresh process: open a store, then time single-record commits.")
+    @Argument(help: "The store directory.") var store: String
+    @Argument(help: "How many commits.") var commits: Int
+
+    func run() throws {
+        try measureChild(directory: URL(fileURLWithPath: store), commits: commits)
+    }
+}
+
+// Parse, then run: the async subcommand (check) needs the async run; argument-parser's main()
+// would take the synchronous path for a root declared in main.swift.
+do {
+    var command = try RelinkBench.parseAsRoot()
+    if var asynchronous = command as? AsyncParsableCommand {
+        try await asynchronous.run()
+    } else {
+        try command.run()
     }
 } catch {
-    fail("\(error)")
+    RelinkBench.exit(withError: error)
 }

@@ -38,16 +38,20 @@ public struct ScriptRunner: Sendable {
             if !output.isEmpty { print(output) }
             return (0, false)
         } catch let error as UsageError {
-            report(error.description, status: 2)
+            report(error.description, status: 2, line: line)
             return (2, false)
         } catch {
-            report("\(error)", status: 1)
+            report("\(error)", status: 1, line: line)
             return (1, false)
         }
     }
 
-    private func report(_ message: String, status: Int32) {
-        let failure = executor.presenter.failure(message, exitCode: status)
+    /// Prints a failure. The parser and the services never put a secret in a message; this is the
+    /// net under them: a value the line gave to a secret option, or a secret the store keeps,
+    /// never reaches the screen.
+    private func report(_ message: String, status: Int32, line: String) {
+        let secrets = SecretLines.secretValues(in: line) + executor.store.allSecrets
+        let failure = executor.presenter.failure(SecretLines.redact(message, secrets: secrets), exitCode: status)
         if failure.toStandardError { printError(failure.text) } else { print(failure.text) }
     }
 }

@@ -1,0 +1,96 @@
+import Foundation
+import Testing
+
+@testable import RelinkCommands
+
+/// No usage error quotes a value given to `--password`, wherever the option stands and however
+/// the line is broken.
+@Suite("Secrets never reach a usage error")
+struct SecretTests {
+    static let password = "Hunter2Zq"
+
+    /// The issue's reproducers, each with the password in the way a person typed it.
+    @Test(arguments: [
+        #"connect OPS --as alice@acme.test --password "Hunter2Zq secret"#,
+        "reconnect SUP --as a@b --password Hunter2Zq horse",
+        "connect --password Hunter2Zq OPS --as nobody@acme.test extra",
+        "connect --password Hunter2Zq",
+        "connect 9OPS --password Hunter2Zq",
+        "app-user SUP --password=Hunter2Zq",
+        "app-user SUP --as a@b --password Hunter2Zq --password Hunter2Zq",
+        "connect OPS --pasword=Hunter2Zq",
+        "connect OPS --password Hunter2Zq --paste --token",
+    ])
+    func reproducers(line: String) {
+        do {
+            _ = try CommandParser.parse(line)
+        } catch {
+            #expect(!error.description.contains(Self.password), "\(error.description)")
+            return
+        }
+    }
+
+    /// Many lines built around a password: the option at every position, the value quoted or not,
+    /// then broken (a quote left open, words added, a word dropped, an option or command mistyped).
+    @Test("Seeded broken lines never echo the password")
+    func brokenLines() {
+        var generator = SeededGenerator(seed: 2026)
+        let commands = [
+            ["connect", "OPS", "--as", "alice@acme.test"], ["reconnect", "SUP", "--workspace", "acmeeu01"],
+            ["app-user", "SUP", "--as", "bob@acme.test", "--allow-workspace-change"],
+        ]
+        let passwords = [Self.password, "\"Hunter2Zq with spaces\"", "'Hunter2Zq'", "Hunter2Zq\\ x"]
+        var checked = 0
+        for _ in 0..<3000 {
+            var words = commands.randomElement(using: &generator)!
+            let position = Int.random(in: 1...words.count, using: &generator)
+            let secret = passwords.randomElement(using: &generator)!
+            if Bool.random(using: &generator) {
+                words.insert(contentsOf: ["--password", secret], at: position)
+            } else {
+                words.insert("--password=" + secret, at: position)
+            }
+            switch Int.random(in: 0..<7, using: &generator) {
+            case 0: words.append(["\"", "'", "extra", "--bogus", "9X"].randomElement(using: &generator)!)
+            case 1:
+                // Any word but the option itself: without it the value is no longer given to a secret option.
+                let index = Int.random(in: 1..<words.count, using: &generator)
+                if words[index] != "--password" { words.remove(at: index) }
+            case 2: words[0] = String(words[0].dropLast())
+            case 3: words.insert("horse", at: Int.random(in: 1...words.count, using: &generator))
+            case 4: words = words.map { $0.replacingOccurrences(of: "--password", with: "--pasword") }
+            case 5: words.append("--password")
+            default: break
+            }
+            let line = words.joined(separator: " ")
+            do {
+                _ = try CommandParser.parse(line)
+            } catch {
+                checked += 1
+                #expect(!error.description.contains("Hunter2Zq"), "\(line) → \(error.description)")
+            }
+        }
+        #expect(checked > 500, "the broken lines should mostly be refused")
+    }
+
+    @Test("The values given to secret options are found for redaction, however the line is broken")
+    func secretValues() {
+        #expect(SecretLines.secretValues(in: #"connect OPS --password "two words"#).contains("two"))
+        #expect(SecretLines.secretValues(in: "connect OPS --password=abc").contains("abc"))
+        #expect(SecretLines.secretValues(in: "reconnect SUP --password correct horse --as a").contains("horse"))
+        #expect(SecretLines.redact("no project ABC", secrets: ["ABC"]) == "no project [redacted]")
+    }
+}
+
+/// SplitMix64: seeded, so a failing line can be found again.
+struct SeededGenerator: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
