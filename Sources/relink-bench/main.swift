@@ -261,6 +261,10 @@ struct Check: AsyncParsableCommand {
     @Option(help: "Checks at once.") var concurrency = 16
 
     func run() async throws {
+        try await measure()
+    }
+
+    func measure() async throws {
         try await benchCheck(store: store, endpoint: endpoint, concurrency: concurrency)
     }
 }
@@ -299,12 +303,12 @@ struct StoreChild: ParsableCommand {
     }
 }
 
-// Parse, then run: the async subcommand (check) needs the async run; argument-parser's main()
-// would take the synchronous path for a root declared in main.swift.
+// Parse, then run. Through an existential, run() resolves to ParsableCommand's synchronous one
+// (which prints help), so the one async subcommand is run by its own type.
 do {
     var command = try RelinkBench.parseAsRoot()
-    if var asynchronous = command as? AsyncParsableCommand {
-        try await asynchronous.run()
+    if let check = command as? Check {
+        try await check.measure()
     } else {
         try command.run()
     }
