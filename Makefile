@@ -3,7 +3,7 @@
 SWIFT ?= swift
 SWIFT_FLAGS ?=
 
-.PHONY: demo test build release bench bench-store bench-mock bench-check bench-startup deps fixtures
+.PHONY: demo test build release bench bench-store bench-mock bench-check bench-startup deps fixtures fuzz
 
 deps:
 	@if ! pkg-config --exists libedit 2>/dev/null; then \
@@ -49,3 +49,8 @@ bench-startup: deps
 # Regenerates Fixtures/demo and Fixtures/large with the generator the benchmarks use.
 fixtures: deps
 	$(SWIFT) run relink-bench fixtures
+
+# The fuzz targets (Fuzz/, libFuzzer), each for FUZZ_SECONDS (default 60); not part of `make test`.
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	bash Scripts/fuzz.sh $(FUZZ_SECONDS)

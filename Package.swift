@@ -6,7 +6,10 @@ import PackageDescription
 let package = Package(
     name: "relink",
     products: [
-        .executable(name: "relink", targets: ["relink"])
+        .executable(name: "relink", targets: ["relink"]),
+        // For the fuzz targets in Fuzz/, a package of their own that depends on this one.
+        .library(name: "RelinkCommands", targets: ["RelinkCommands"]),
+        .library(name: "RelinkStore", targets: ["RelinkStore"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.0"),

@@ -39,8 +39,9 @@ struct ActiveFault: Sendable {
             if let fixed = spec.latencyMs {
                 milliseconds = fixed
             } else {
+                // validate() keeps both within 0…a day, so the width cannot overflow.
                 let low = spec.latencyMinMs ?? 0
-                let high = spec.latencyMaxMs ?? low
+                let high = max(spec.latencyMaxMs ?? low, low)
                 milliseconds = low + Int(generator.next() % UInt64(high - low + 1))
             }
             return .latency(milliseconds: milliseconds, label: "\(label) \(milliseconds)ms")

@@ -13,6 +13,8 @@ public actor MockIntercom {
     /// What `reset()` returns to: the world as it was loaded or given at start.
     private let initialWorld: MockWorld
     private let persistence: (any WorldPersistence)?
+    /// Fired when the server stops, ending injected latency early.
+    nonisolated let stopping = StopSignal()
     /// The clock; tests inject one to expire authorization codes and rate-limit windows.
     public nonisolated let now: @Sendable () -> Date
     let logger: Logger

@@ -56,8 +56,11 @@ extension MockServer {
         }
         var step = await intercom.serve(apiRequest)
         if case .delay(let milliseconds, let fault) = step {
-            // Injected latency, the fault being simulated, not a synchronisation.
-            try await Task.sleep(for: .milliseconds(milliseconds))
+            // Injected latency, cut short when the mock stops.
+            if await intercom.stopping.sleep(for: .milliseconds(milliseconds)) {
+                return response(
+                    .error(503, .serverError, "The mock is stopping", requestID: await intercom.newRequestID()))
+            }
             step = await intercom.serve(apiRequest, appliedFault: fault)
         }
         switch step {

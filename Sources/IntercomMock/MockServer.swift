@@ -55,7 +55,7 @@ public struct MockServer {
             try await task.value
             throw MockError(.invalid, "the mock server stopped before it listened")
         }
-        return RunningMockServer(host: host, port: boundPort, task: task, group: group)
+        return RunningMockServer(host: host, port: boundPort, task: task, group: group, intercom: intercom)
     }
 
     /// Runs the mock in the foreground until SIGINT or SIGTERM, then shuts down gracefully.
@@ -67,7 +67,22 @@ public struct MockServer {
         let application = buildApplication(intercom: intercom, host: host, port: port, logger: logger) { channel in
             onListening(baseURL(host: host, port: channel.localAddress?.port ?? port))
         }
-        try await application.runService()
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [application, StopOnShutdown(intercom: intercom)],
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger))
+        try await group.run()
+    }
+
+    /// Ends held latency as soon as a graceful shutdown begins, so SIGINT stops `mock serve` at once.
+    private struct StopOnShutdown: Service {
+        let intercom: MockIntercom
+
+        func run() async throws {
+            try? await gracefulShutdown()
+            intercom.stopping.fire()
+        }
     }
 
     static func baseURL(host: String, port: Int) -> String {
@@ -82,12 +97,15 @@ public struct RunningMockServer: Sendable {
     public let port: Int
     let task: Task<Void, any Error>
     let group: ServiceGroup
+    let intercom: MockIntercom
 
     /// `http://127.0.0.1:PORT`, no trailing slash.
     public var baseURL: String { MockServer.baseURL(host: host, port: port) }
 
-    /// Stops the server gracefully and returns once it has stopped.
+    /// Stops the server gracefully and returns once it has stopped. Requests held by a latency
+    /// fault are answered 503 at once rather than waited for.
     public func shutdown() async {
+        intercom.stopping.fire()
         await group.triggerGracefulShutdown()
         _ = await task.result
     }

@@ -61,6 +61,9 @@ public struct FaultSpec: Codable, Equatable, Sendable {
         self.times = times
     }
 
+    /// The longest latency a fault may inject: a day, far from any arithmetic limit.
+    public static let maximumLatencyMs = 86_400_000
+
     /// Throws ``MockError`` naming the field that does not fit the kind.
     public func validate() throws {
         if let probability, !(0...1).contains(probability) {
@@ -70,10 +73,14 @@ public struct FaultSpec: Codable, Equatable, Sendable {
         switch kind {
         case .latency:
             if let latencyMs {
-                guard latencyMs >= 0 else { throw MockError(.invalid, "latency_ms must not be negative") }
+                guard (0...Self.maximumLatencyMs).contains(latencyMs) else {
+                    throw MockError(.invalid, "latency_ms must be from 0 to \(Self.maximumLatencyMs) (a day)")
+                }
             } else if let low = latencyMinMs, let high = latencyMaxMs {
-                guard low >= 0, low <= high else {
-                    throw MockError(.invalid, "latency_min_ms must be ≥ 0 and ≤ latency_max_ms")
+                guard low >= 0, low <= high, high <= Self.maximumLatencyMs else {
+                    throw MockError(
+                        .invalid,
+                        "latency_min_ms must be ≥ 0 and ≤ latency_max_ms, which must be ≤ \(Self.maximumLatencyMs)")
                 }
             } else {
                 throw MockError(.invalid, "a latency fault needs latency_ms, or latency_min_ms and latency_max_ms")

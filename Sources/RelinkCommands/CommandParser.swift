@@ -20,15 +20,16 @@ public enum CommandParser {
     /// nil for no words or a comment.
     public static func parse(words: [String]) throws(UsageError) -> Command? {
         guard let first = words.first, !first.hasPrefix("#") else { return nil }
-        let (spec, consumed) = try CommandTable.spec(for: words)
-        return try parse(Array(words.dropFirst(consumed)), as: spec)
+        // Found by the fuzz target: `"x --password "Hun"Hunter2 two" …` splits into one word that
+        // holds the password, and an unknown-command message quoted it.
+        let secretive = SecretLines.mentionsSecretOption(words.joined(separator: " "))
+        let (spec, consumed) = try CommandTable.spec(for: words, quoting: !secretive)
+        return try parse(Array(words.dropFirst(consumed)), as: spec, secretive: secretive)
     }
 
-    static func parse(_ words: [String], as spec: CommandSpec) throws(UsageError) -> Command {
+    static func parse(_ words: [String], as spec: CommandSpec, secretive: Bool) throws(UsageError) -> Command {
         var parsed = ParsedWords(spec: spec)
-        parsed.carriesSecret = words.contains { word in
-            SecretLines.secretOptions.contains { word == $0 || word.hasPrefix($0 + "=") }
-        }
+        parsed.carriesSecret = secretive
         var positionalWords: [String] = []
         var index = 0
         while index < words.count {
@@ -38,7 +39,8 @@ public enum CommandParser {
                 positionalWords.append(word)
                 continue
             }
-            let name = String(word.prefix { $0 != "=" })
+            // An option's name ends at `=` (its value) or at a space (a quoted word is not an option).
+            let name = String(word.prefix { $0 != "=" && $0 != " " })
             let inline = word.contains("=") ? String(word.drop { $0 != "=" }.dropFirst()) : nil
             guard let option = spec.option(named: name) else {
                 let suggestion = Suggestion.closest(to: name, in: spec.options.map(\.name))

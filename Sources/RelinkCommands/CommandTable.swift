@@ -204,7 +204,8 @@ public enum CommandTable {
             let name = topic.joined(separator: " ")
             guard all.contains(where: { $0.name == name || $0.words.starts(with: topic) }) else {
                 let suggestion = Suggestion.closest(to: name, in: all.map(\.name))
-                throw UsageError("no command \"\(name)\"" + (suggestion.map { "; did you mean \"\($0)\"?" } ?? ""))
+                throw UsageError(
+                    "no command \(words.quoted(name))" + (suggestion.map { "; did you mean \"\($0)\"?" } ?? ""))
             }
             return .help(name)
         },
@@ -234,14 +235,16 @@ public enum CommandTable {
     }
 
     /// The entry a line's words name, and how many words its name took.
-    static func spec(for words: [String]) throws(UsageError) -> (CommandSpec, Int) {
+    ///
+    /// - Parameter quoting: whether a message may quote the line's words (not when it carries a secret).
+    static func spec(for words: [String], quoting: Bool = true) throws(UsageError) -> (CommandSpec, Int) {
         let first = words[0] == "exit" ? "quit" : words[0]
         let candidates = all.filter { $0.words[0] == first }
         guard !candidates.isEmpty else {
             let suggestion = Suggestion.closest(to: first, in: topLevelNames)
             throw UsageError(
-                "unknown command \"\(first)\"" + (suggestion.map { "; did you mean \"\($0)\"?" } ?? "")
-                    + " (help lists the commands)")
+                (quoting ? "unknown command \"\(first)\"" : "unknown command")
+                    + (suggestion.map { "; did you mean \"\($0)\"?" } ?? "") + " (help lists the commands)")
         }
         let given = [first] + words.dropFirst()
         if let match = candidates.filter({ given.starts(with: $0.words) }).max(by: { $0.words.count < $1.words.count })
@@ -260,7 +263,7 @@ public enum CommandTable {
         for word in nexts where !expected.contains(word) { expected.append(word) }
         let list =
             expected.count > 1 ? expected.dropLast().joined(separator: ", ") + " or " + expected.last! : expected[0]
-        let got = given.dropFirst(prefix.count).first.map { ", not \"\($0)\"" } ?? ""
+        let got = given.dropFirst(prefix.count).first.map { quoting ? ", not \"\($0)\"" : "" } ?? ""
         throw UsageError(
             "\(prefix.joined(separator: " ")): expected \(list)\(got)",
             synopsis: candidates.filter { $0.words.starts(with: prefix) }.map(\.synopsis).joined(separator: "\n       ")

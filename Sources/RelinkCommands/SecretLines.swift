@@ -7,6 +7,12 @@ public enum SecretLines {
     public static let secretOptions: Set<String> = Set(
         CommandTable.all.flatMap(\.options).filter { $0.kind == .secret }.map(\.name))
 
+    /// Whether a secret option's name appears anywhere in the text, even inside a quoted word:
+    /// then no message may quote the line's words (a password with quotes or spaces spills into them).
+    public static func mentionsSecretOption(_ text: String) -> Bool {
+        secretOptions.contains { text.contains($0) }
+    }
+
     public static func carriesSecret(_ line: String, knownSecrets: [String]) -> Bool {
         let words = (try? Words.split(line)) ?? line.split(separator: " ").map(String.init)
         if words.contains(where: { word in secretOptions.contains { word == $0 || word.hasPrefix($0 + "=") } }) {

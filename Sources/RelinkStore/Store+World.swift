@@ -24,6 +24,22 @@ extension Store: WorldPersistence {
         }
     }
 
+    /// Refuses to let a mock start over an empty world when the store's connections were made
+    /// against a saved one: every connection would then look broken, and a check would record
+    /// that as the truth. Without connections there is nothing to contradict.
+    ///
+    /// - Throws: `StoreError.missing` naming `world.json`, or what reading it throws (a link or
+    ///   device in its place, damage).
+    public func requireWorldIfConnected() throws {
+        let connected = projectKeys.filter { connection(for: $0).state.authorization != nil }
+        guard !connected.isEmpty, try loadWorld() == nil else { return }
+        let named = connected.prefix(5).map(\.rawValue).joined(separator: ", ") + (connected.count > 5 ? ", …" : "")
+        throw StoreError.missing(
+            file: worldFile.url.path,
+            problem: "but \(connected.count) connection(s) (\(named)) were made against the mock's world it held; "
+                + "a mock over an empty world would show every one of them as broken")
+    }
+
     /// Replaces the saved world.
     ///
     /// - Throws: `StoreError.damaged` when the saved world is damaged (it is left as it is), or

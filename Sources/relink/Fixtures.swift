@@ -10,9 +10,9 @@ enum Fixtures {
         }
     }
 
-    struct NotEmpty: Error, CustomStringConvertible {
-        var path: String
-        var description: String { "\(path) is not empty; --fixture copies into a new or empty store directory" }
+    /// Why a fixture could not be copied, in words.
+    struct CopyFailure: Error, CustomStringConvertible {
+        var description: String
     }
 
     /// The first of `roots` that holds the fixture.
@@ -36,22 +36,40 @@ enum Fixtures {
             ?? FileManager.default.temporaryDirectory.appendingPathComponent(
                 "relink-\(name)-\(UUID().uuidString.prefix(8))")
         let manager = FileManager.default
-        if manager.fileExists(atPath: target.path) {
-            guard (try manager.contentsOfDirectory(atPath: target.path)).isEmpty else {
-                throw NotEmpty(path: target.path)
+        var isDirectory: ObjCBool = false
+        if manager.fileExists(atPath: target.path, isDirectory: &isDirectory) {
+            guard isDirectory.boolValue else {
+                throw CopyFailure(
+                    description:
+                        "\(target.path) is a file, not a directory; --fixture copies into a new or empty store directory"
+                )
             }
-        } else {
+            guard ((try? manager.contentsOfDirectory(atPath: target.path)) ?? ["?"]).isEmpty else {
+                throw CopyFailure(
+                    description: "\(target.path) is not empty; --fixture copies into a new or empty store directory")
+            }
+        }
+        do {
             try manager.createDirectory(
                 at: target, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        }
-        for file in try manager.contentsOfDirectory(atPath: source.path) where !file.hasPrefix(".") && file != "history"
-        {
-            let to = target.appendingPathComponent(file)
-            try manager.copyItem(at: source.appendingPathComponent(file), to: to)
-            if file.hasPrefix("secrets") {
-                try manager.setAttributes([.posixPermissions: 0o600], ofItemAtPath: to.path)
+            for file in try manager.contentsOfDirectory(atPath: source.path)
+            where !file.hasPrefix(".") && file != "history" {
+                let to = target.appendingPathComponent(file)
+                try manager.copyItem(at: source.appendingPathComponent(file), to: to)
+                if file.hasPrefix("secrets") {
+                    try manager.setAttributes([.posixPermissions: 0o600], ofItemAtPath: to.path)
+                }
             }
+        } catch {
+            throw CopyFailure(description: "cannot copy Fixtures/\(name) into \(target.path): \(Self.reason(error))")
         }
         return target
+    }
+
+    /// What went wrong in words: the system's own, not Foundation's error dump.
+    static func reason(_ error: any Error) -> String {
+        let underlying = (error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError ?? error as NSError
+        if underlying.domain == NSPOSIXErrorDomain { return String(cString: strerror(Int32(underlying.code))) }
+        return underlying.localizedDescription
     }
 }

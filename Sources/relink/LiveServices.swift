@@ -99,6 +99,7 @@ actor LiveServices: ServiceProvider {
         case .builtInMock:
             if let mock { return mock.baseURL }
             let logger = Logger(label: "relink.mock")
+            try store.requireWorldIfConnected()
             let intercom = try MockIntercom.load(from: store, logger: logger)
             let running = try await MockServer.start(intercom: intercom, logger: logger)
             mock = running

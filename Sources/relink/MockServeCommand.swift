@@ -12,6 +12,7 @@ extension MockServe {
         do {
             // The store owns world.json: the mock's changes go through its lock like every other.
             let store = try Store(directory: environment.storeDirectory(option: store))
+            try store.requireWorldIfConnected()
             let intercom = try MockIntercom.load(from: store, logger: logger)
             try await MockServer.serve(intercom: intercom, host: host, port: port, logger: logger) { url in
                 // The base URL is the one line scripts wait for; flush so a pipe sees it at once.

@@ -159,3 +159,20 @@ struct FaultTests {
         }
     }
 }
+
+@Suite("Faults with hostile numbers")
+struct HostileFaultTests {
+    @Test(
+        "Latencies past a day or with an inverted range are refused, never drawn",
+        arguments: [
+            FaultSpec(path: "/me", kind: .latency, latencyMs: 1_000_000_000_000),
+            FaultSpec(path: "/me", kind: .latency, latencyMs: -1),
+            FaultSpec(path: "/me", kind: .latency, latencyMinMs: 0, latencyMaxMs: Int.max),
+            FaultSpec(path: "/me", kind: .latency, latencyMinMs: Int.min, latencyMaxMs: 0),
+            FaultSpec(path: "/me", kind: .latency, latencyMinMs: 5, latencyMaxMs: 4),
+        ])
+    func refused(spec: FaultSpec) async throws {
+        let intercom = MockIntercom(world: MockWorld())
+        await #expect(throws: MockError.self) { try await intercom.addFault(spec) }
+    }
+}

@@ -25,3 +25,28 @@ struct ServerTests {
         #expect(await !RawHTTP.isListening(port: server.port))
     }
 }
+
+@Suite("Stopping the mock")
+struct StoppingTests {
+    @Test("A request held by a long latency fault does not hold up the mock's shutdown")
+    func shutdownCutsLatencyShort() async throws {
+        let fixture = try Fixture()
+        _ = try await fixture.intercom.addFault(FaultSpec(path: "/me", kind: .latency, latencyMs: 600_000))
+        let server = try await MockServer.start(intercom: fixture.intercom, logger: Fixture.logger)
+        let request = Task {
+            try await RawHTTP.exchange(
+                port: server.port,
+                request: "GET /me HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(fixture.botToken)\r\n\r\n")
+        }
+        await fixture.intercom.stopping.someoneWaits()
+        let clock = ContinuousClock()
+        let started = clock.now
+        await server.shutdown()
+        // Without the signal the shutdown waits for the whole ten minutes.
+        #expect(clock.now - started < .seconds(5))
+        // Answered 503 at once, or closed with the server: never the 200 ten minutes later.
+        let answer = try? await request.value
+        let head = answer.map { String(decoding: $0.bytes.prefix(12), as: UTF8.self) } ?? ""
+        #expect(head.isEmpty || head == "HTTP/1.1 503")
+    }
+}

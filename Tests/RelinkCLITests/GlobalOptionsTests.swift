@@ -44,3 +44,57 @@ struct SameLineEverywhereTests {
         }
     }
 }
+
+@Suite("Hostile process arguments")
+struct HostileArgumentsTests {
+    @Test("--fixture into a file or an unwritable place is refused in words, exit 1")
+    func fixtureIntoAFile() throws {
+        let directory = try TemporaryDirectory()
+        let file = directory.file("a-file")
+        try Data("x".utf8).write(to: file)
+        let result = try runRelink(["--store", file.path, "--fixture", "demo", "-c", "projects"])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("is a file, not a directory"))
+        #expect(!result.stderr.contains("NSCocoaErrorDomain"))
+    }
+
+    @Test(
+        "Option values out of range are usage errors, exit 2, never a crash",
+        arguments: [
+            "mock fault add / rate_limit --seed -1",
+            "mock fault add /me latency --latency-min-ms 0 --latency-max-ms 9223372036854775807",
+            "mock fault add /me latency --latency-ms 1000000000000",
+            "mock fault add /me latency --latency-ms 5 --status 1000",
+            "log --limit 99999999999999999999999",
+            "mock journal --limit -3",
+        ])
+    func outOfRange(line: String) throws {
+        let result = try runRelink(["--fixture", "demo", "-c", line])
+        #expect(result.status == 2, "\(result.stderr)")
+    }
+}
+
+@Suite("A store without its mock world")
+struct MissingWorldTests {
+    @Test(
+        "A missing or dangling world.json is refused by name; no connection is marked broken",
+        arguments: ["missing", "dangling link"])
+    func missingWorld(how: String) throws {
+        let directory = try TemporaryDirectory()
+        let store = directory.file("store")
+        #expect(try runRelink(["--fixture", "demo", "--store", store.path, "-c", "projects"]).status == 0)
+        let world = store.appendingPathComponent("world.json")
+        try FileManager.default.removeItem(at: world)
+        if how == "dangling link" {
+            try FileManager.default.createSymbolicLink(
+                atPath: world.path, withDestinationPath: "/nonexistent/world.json")
+        }
+        let before = try storeFiles(in: store)
+        let result = try runRelink(["--store", store.path, "-c", "check --all"])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains(world.path), "\(result.stderr)")
+        #expect(try storeFiles(in: store) == before, "nothing was written")
+        let projects = try runRelink(["--store", store.path, "--json", "-c", "show SUP"])
+        #expect(projects.stdout.contains(#""state":"connected""#))
+    }
+}

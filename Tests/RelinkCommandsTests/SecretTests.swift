@@ -20,6 +20,10 @@ struct SecretTests {
         "app-user SUP --as a@b --password Hunter2Zq --password Hunter2Zq",
         "connect OPS --pasword=Hunter2Zq",
         "connect OPS --password Hunter2Zq --paste --token",
+        // Found by Fuzz/FuzzCommandLine: the password inside the quoted first word.
+        "\"\u{FFFD}P --password \"Hun\"Hunter2Zq two\" nnect SUP --password \"Hun\"HuntUP",
+        "help \"--password Hunter2Zq\"",
+        "mock \"--password Hunter2Zq\"",
     ])
     func reproducers(line: String) {
         do {
