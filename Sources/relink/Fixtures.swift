@@ -61,15 +61,8 @@ enum Fixtures {
                 }
             }
         } catch {
-            throw CopyFailure(description: "cannot copy Fixtures/\(name) into \(target.path): \(Self.reason(error))")
+            throw CopyFailure(description: "cannot copy Fixtures/\(name) into \(target.path): \(describe(error))")
         }
         return target
-    }
-
-    /// What went wrong in words: the system's own, not Foundation's error dump.
-    static func reason(_ error: any Error) -> String {
-        let underlying = (error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError ?? error as NSError
-        if underlying.domain == NSPOSIXErrorDomain { return String(cString: strerror(Int32(underlying.code))) }
-        return underlying.localizedDescription
     }
 }

@@ -20,17 +20,19 @@ struct GlobalOptions: ParsableCommand {
         version: "relink \(RelinkMain.version)",
         subcommands: [MockGroup.self])
 
-    @Option(help: ArgumentHelp(
-        "The store directory (default: $RELINK_STORE, else $XDG_DATA_HOME/relink, else ~/.local/share/relink).",
-        valueName: "dir"))
+    @Option(
+        help: ArgumentHelp(
+            "The store directory (default: $RELINK_STORE, else $XDG_DATA_HOME/relink, else ~/.local/share/relink).",
+            valueName: "dir"))
     var store: String?
 
     @Option(help: ArgumentHelp("Start from a copy of Fixtures/NAME, leaving the fixture untouched.", valueName: "name"))
     var fixture: String?
 
-    @Option(help: ArgumentHelp(
-        "mock (the built-in mock, the default), or an Intercom base URL (a standalone mock, or https://api.intercom.io).",
-        valueName: "mock|url"))
+    @Option(
+        help: ArgumentHelp(
+            "mock (the built-in mock, the default), or an Intercom base URL (a standalone mock, or https://api.intercom.io).",
+            valueName: "mock|url"))
     var endpoint: String?
 
     @Option(help: ArgumentHelp("The real API's region for new connections.", valueName: "us|eu|au"))
@@ -42,10 +44,12 @@ struct GlobalOptions: ParsableCommand {
     @Flag(help: "In a script, go on after a failing command.")
     var keepGoing = false
 
-    @Option(help: ArgumentHelp("Run the commands of FILE, one per line.", valueName: "file"))
+    @Option(help: ArgumentHelp("Run the commands of FILE, one per line (- for standard input).", valueName: "file"))
     var script: String?
 
-    @Option(name: [.customShort("c"), .customLong("command")], help: ArgumentHelp("Run one command (repeatable).", valueName: "command"))
+    @Option(
+        name: [.customShort("c"), .customLong("command")],
+        help: ArgumentHelp("Run one command (repeatable).", valueName: "command"))
     var commands: [String] = []
 
     func validate() throws {
@@ -55,7 +59,9 @@ struct GlobalOptions: ParsableCommand {
     }
 
     /// Options that take a value: the word after them is theirs, not a command's.
-    static let valueOptions: Set<String> = ["--store", "--fixture", "--endpoint", "--region", "--script", "-c", "--command"]
+    static let valueOptions: Set<String> = [
+        "--store", "--fixture", "--endpoint", "--region", "--script", "-c", "--command",
+    ]
     /// Every option of `relink`: command words stop at one of these (`relink show SUP --json`).
     static let globalOptions: Set<String> = valueOptions.union(["--json", "--keep-going", "--help", "-h", "--version"])
 

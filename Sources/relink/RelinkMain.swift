@@ -39,12 +39,16 @@ enum RelinkMain {
         if !options.commands.isEmpty {
             status = await runner.run(lines: options.commands, source: "-c")
         } else if let script = options.script {
-            guard let text = try? String(contentsOfFile: script, encoding: .utf8) else {
-                printError("relink: cannot read the script \(script)")
+            let text: String
+            do {
+                text = try Self.readScript(script)
+            } catch {
+                printError("relink: cannot read the script \(script): \(describe(error))")
                 await relink.shutdown()
                 return 2
             }
-            status = await runner.run(lines: text.components(separatedBy: "\n"), source: script)
+            let source = script == "-" ? "standard input" : script
+            status = await runner.run(lines: text.components(separatedBy: "\n"), source: source)
         } else if readsTerminal && !options.json {
             let banner =
                 "relink \(version) — store \(relink.store.directory.path)"
@@ -63,6 +67,19 @@ enum RelinkMain {
     }
 
     static let version = "0.1.0"
+
+    /// A script's text: `-` is standard input (as psql -f - and sh -s read it); anything else is
+    /// read as a stream, so /dev/stdin and a shell's process substitution (/dev/fd/63) work too.
+    static func readScript(_ path: String) throws -> String {
+        let handle = path == "-" ? FileHandle.standardInput : try FileHandle(forReadingFrom: URL(fileURLWithPath: path))
+        let data = try handle.readToEnd() ?? Data()
+        guard let text = String(data: data, encoding: .utf8) else { throw ScriptNotText() }
+        return text
+    }
+
+    struct ScriptNotText: Error, CustomStringConvertible {
+        var description: String { "it is not UTF-8 text" }
+    }
 
     /// Help, the version and completion scripts print on standard output and exit 0; a usage error
     /// prints on standard error and exits 2 (argument-parser's 64 is relink's 2), anything else 1.

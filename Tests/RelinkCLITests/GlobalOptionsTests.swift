@@ -98,3 +98,38 @@ struct MissingWorldTests {
         #expect(projects.stdout.contains(#""state":"connected""#))
     }
 }
+
+@Suite("Scripts from anywhere")
+struct ScriptSourceTests {
+    @Test("--script - and --script /dev/stdin read standard input", arguments: ["-", "/dev/stdin"])
+    func standardInput(path: String) throws {
+        let result = try runRelink(["--fixture", "demo", "--script", path], input: "show SUP\nshow BUG\n")
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("Customer Support") && result.stdout.contains("Bug Tracker"))
+    }
+
+    @Test("A shell's process substitution is a script too")
+    func processSubstitution() throws {
+        let relink = try relinkExecutable().path
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/bash")
+        process.arguments = ["-c", "'\(relink)' --fixture demo --script <(printf 'show SUP\\n')"]
+        var environment = ProcessInfo.processInfo.environment
+        environment["RELINK_FIXTURES"] = fixturesDirectory.path
+        process.environment = environment
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        #expect(text.contains("Customer Support"))
+    }
+
+    @Test("A script that is not there is named with the system's reason, exit 2")
+    func missingScript() throws {
+        let result = try runRelink(["--fixture", "demo", "--script", "/nonexistent/script.relink"])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("No such file or directory") && !result.stderr.contains("NSCocoaErrorDomain"))
+    }
+}
