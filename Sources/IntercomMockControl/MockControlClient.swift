@@ -55,6 +55,11 @@ public struct MockControlClient: WorldControl {
             state: state, redirectURI: nil)
     }
 
+    /// The emails of the world's teammates.
+    public func teammateEmails() async throws(MockControlError) -> [String] {
+        try await world().teammates.map(\.email)
+    }
+
     /// The world, without any secret.
     public func world() async throws(MockControlError) -> RedactedWorld {
         try await call(.GET, "/world", as: RedactedWorld.self, decoder: Self.worldDecoder)

@@ -19,6 +19,9 @@ public protocol WorldControl: Sendable {
     /// Applies a break cause to the world; answers which tokens died or lost permissions.
     func applyCause(_ request: CauseRequest) async throws(MockControlError) -> BreakReport
 
+    /// The emails of the world's teammates: who can log in at all.
+    func teammateEmails() async throws(MockControlError) -> [String]
+
     /// Whether the mock holds the token, and if it is dead, why.
     func inspect(token: String) async throws(MockControlError) -> MockControlAPI.TokenInspection
 }

@@ -70,6 +70,14 @@ extension ConnectionService {
             throw .authorization("against the mock, say which teammate logs in: --as EMAIL (world lists them)")
         }
         guard let password = request.password ?? store.mockPassword(for: email) else {
+            // Someone the world does not know is not a teammate at all: a password would not help.
+            if let known = try? await worldControl.teammateEmails(),
+                !known.contains(where: { $0.lowercased() == email.lowercased() })
+            {
+                throw .authorization(
+                    "\(email) is not a teammate in the mock's world; world lists the teammates"
+                        + (known.isEmpty ? "" : " (\(known.sorted().prefix(5).joined(separator: ", ")))"))
+            }
             throw .authorization(
                 "relink knows no mock password for \(email): add --password PW once (the store then remembers it)")
         }
@@ -89,7 +97,8 @@ extension ConnectionService {
                     "\(email) can no longer authorize \(workspace) (removed from it?): a new app user is needed. "
                         + "Reconnect as another teammate: --as EMAIL")
             }
-            throw .authorization("\(email) cannot authorize \(workspace): \(failure.message ?? "Intercom refused")")
+            // The login's own message names the teammate, the workspace and what to do.
+            throw .authorization(failure.message ?? "\(email) cannot authorize \(workspace)")
         case .failure(let failure) where failure.kind == .authRejected:
             throw .authorization("the mock refused the login of \(email): wrong password or unknown teammate")
         case .failure(let failure):

@@ -92,7 +92,15 @@ public final class ConnectionService: Sendable {
         _ = try requireProject(key)
         let current = store.connection(for: key)
         guard let authorization = current.state.authorization else { throw .refused(.notConnected(key)) }
-        guard request.teammate != nil else { throw .authorization("app-user needs the new teammate: --as EMAIL") }
+        guard let teammate = request.teammate else {
+            throw .authorization("app-user needs the new teammate: --as EMAIL")
+        }
+        guard teammate.lowercased() != authorization.appUser.email.lowercased() else {
+            throw .refused(.alreadyAppUser(key, teammate))
+        }
+        // The new app user logs in to the connection's workspace unless told otherwise.
+        var request = request
+        request.workspace = request.workspace ?? authorization.workspace.id
         let grant = try await authorize(request, lastWorkspace: authorization.workspace)
         return try commit(grant, for: key, request: request) { connection, authorization in
             try connection.changeAppUser(authorization, by: actor, allowWorkspaceChange: allowWorkspaceChange)

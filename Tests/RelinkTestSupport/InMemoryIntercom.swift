@@ -144,6 +144,10 @@ public final class InMemoryIntercom: IntercomGateway, IntercomAPIClient, WorldCo
         }
     }
 
+    public func teammateEmails() async throws(MockControlError) -> [String] {
+        state.withLock { $0.world.teammates.map(\.email) }
+    }
+
     public func inspect(token: String) async throws(MockControlError) -> MockControlAPI.TokenInspection {
         try state.withLock { state throws(MockControlError) in
             state.calls.append("POST /__mock/tokens/inspect")

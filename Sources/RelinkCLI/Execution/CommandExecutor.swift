@@ -86,13 +86,35 @@ public final class CommandExecutor: Sendable {
             _ = try requireProject(key)
             return try transition(try await services.connectionService().revoke(key, actor: actor))
         case .check(let keys, let all):
-            for key in keys { _ = try requireProject(key) }
-            let progress = ProgressBar(enabled: !json && interactive && isatty(STDERR_FILENO) == 1)
-            let results = try await services.connectionService().check(all ? nil : keys, actor: actor) {
-                progress.update($0)
+            // Every key given is checked or said why not; a key given twice is checked once.
+            var checkable: [ProjectKey] = []
+            var notChecked: [(key: ProjectKey, reason: String)] = []
+            for key in keys where !checkable.contains(key) && !notChecked.contains(where: { $0.key == key }) {
+                do {
+                    _ = try requireProject(key)
+                    if store.connection(for: key).state.authorization == nil {
+                        notChecked.append((key, "\(key) is not connected; connect \(key) --as EMAIL first"))
+                    } else {
+                        checkable.append(key)
+                    }
+                } catch {
+                    notChecked.append((key, error.message))
+                }
             }
-            progress.finish()
-            return presenter.check(results)
+            var results: [CheckResult] = []
+            if all || !checkable.isEmpty {
+                let progress = ProgressBar(enabled: !json && interactive && isatty(STDERR_FILENO) == 1)
+                results = try await services.connectionService().check(all ? nil : checkable, actor: actor) {
+                    progress.update($0)
+                }
+                progress.finish()
+            }
+            let report = presenter.check(results, notChecked: notChecked)
+            guard notChecked.isEmpty else {
+                let keys = notChecked.map(\.key.rawValue).joined(separator: ", ")
+                throw CommandFailure("not checked: \(keys)", output: report)
+            }
+            return report
         case .breakConnection(let key, let cause):
             _ = try requireProject(key)
             return presenter.breakOutcome(try await services.connectionService().breakConnection(key, cause: cause))

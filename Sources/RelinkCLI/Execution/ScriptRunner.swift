@@ -40,6 +40,12 @@ public struct ScriptRunner: Sendable {
         } catch let error as UsageError {
             report(error.description, status: 2, line: line)
             return (2, false)
+        } catch let error as CommandFailure where error.output != nil {
+            // Done in part: what was done, then why the rest was not. In JSON the command's one
+            // document says both.
+            print(error.output ?? "")
+            if !(executor.presenter is JSONPresenter) { report(error.message, status: 1, line: line) }
+            return (1, false)
         } catch {
             report("\(error)", status: 1, line: line)
             return (1, false)

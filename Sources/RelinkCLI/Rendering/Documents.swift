@@ -152,26 +152,38 @@ extension Documents {
             enum CodingKeys: String, CodingKey { case key, result, state, indicator, reason, diagnosis, event }
         }
 
+        struct NotChecked: Encodable {
+            var key: ProjectKey
+            var reason: String
+        }
+
         var checked: [Entry]
+        var notChecked: [NotChecked]
         var summary: [String: Int]
 
-        init(results: [CheckResult]) {
+        init(results: [CheckResult], notChecked: [(key: ProjectKey, reason: String)] = []) {
+            self.notChecked = notChecked.map { NotChecked(key: $0.key, reason: $0.reason) }
             checked = results.map { result in
                 switch result.outcome {
                 case .healthy:
-                    Entry(key: result.key, result: .healthy, state: result.state, indicator: result.state.indicator, event: result.event)
+                    Entry(
+                        key: result.key, result: .healthy, state: result.state, indicator: result.state.indicator,
+                        event: result.event)
                 case .rejected(let diagnosis):
                     Entry(
                         key: result.key, result: .rejected, state: result.state, indicator: result.state.indicator,
-                        reason: "Intercom answered \(diagnosis.evidence.summary)", diagnosis: diagnosis, event: result.event)
+                        reason: "Intercom answered \(diagnosis.evidence.summary)", diagnosis: diagnosis,
+                        event: result.event)
                 case .transientFailure(let reason):
                     Entry(
-                        key: result.key, result: .transientFailure, state: result.state, indicator: result.state.indicator,
+                        key: result.key, result: .transientFailure, state: result.state,
+                        indicator: result.state.indicator,
                         reason: reason, event: result.event)
                 }
             }
             summary = ["checked": checked.count]
             for entry in checked { summary[entry.result.rawValue, default: 0] += 1 }
+            if !notChecked.isEmpty { summary["notChecked"] = notChecked.count }
         }
     }
 

@@ -14,7 +14,8 @@ protocol Presenter: Sendable {
     func help(_ topic: String?) -> String
     /// A transition's event, then the settings view as it is now.
     func transition(_ event: ConnectionEvent, view: SettingsView, project: Project) -> String
-    func check(_ results: [CheckResult]) -> String
+    /// What a check found, and the keys it could not check with the reason for each.
+    func check(_ results: [CheckResult], notChecked: [(key: ProjectKey, reason: String)]) -> String
     func breakOutcome(_ outcome: BreakOutcome) -> String
     func world(_ world: RedactedWorld) -> String
     func journal(_ entries: [JournalEntry]) -> String
@@ -38,7 +39,9 @@ struct TextPresenter: Presenter {
     func transition(_ event: ConnectionEvent, view: SettingsView, project: Project) -> String {
         renderer.events([event]) + "\n\n" + renderer.show(view, project: project)
     }
-    func check(_ results: [CheckResult]) -> String { renderer.check(results) }
+    func check(_ results: [CheckResult], notChecked: [(key: ProjectKey, reason: String)]) -> String {
+        renderer.check(results, notChecked: notChecked)
+    }
     func breakOutcome(_ outcome: BreakOutcome) -> String { renderer.breakOutcome(outcome) }
     func world(_ world: RedactedWorld) -> String { renderer.world(world) }
     func journal(_ entries: [JournalEntry]) -> String { renderer.journal(entries) }
@@ -70,7 +73,9 @@ struct JSONPresenter: Presenter {
     func transition(_ event: ConnectionEvent, view: SettingsView, project: Project) -> String {
         Documents.render(Documents.Transition(event: event, project: Documents.Show(view: view, project: project)))
     }
-    func check(_ results: [CheckResult]) -> String { Documents.render(Documents.CheckReport(results: results)) }
+    func check(_ results: [CheckResult], notChecked: [(key: ProjectKey, reason: String)]) -> String {
+        Documents.render(Documents.CheckReport(results: results, notChecked: notChecked))
+    }
     func breakOutcome(_ outcome: BreakOutcome) -> String { Documents.render(Documents.Break(outcome: outcome)) }
     func world(_ world: RedactedWorld) -> String { Documents.render(world) }
     func journal(_ entries: [JournalEntry]) -> String { Documents.render(["journal": entries]) }

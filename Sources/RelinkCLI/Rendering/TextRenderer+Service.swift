@@ -4,8 +4,8 @@ import RelinkCore
 import RelinkService
 
 extension TextRenderer {
-    func check(_ results: [CheckResult]) -> String {
-        guard !results.isEmpty else { return "No connected or broken project to check." }
+    func check(_ results: [CheckResult], notChecked: [(key: ProjectKey, reason: String)] = []) -> String {
+        guard !results.isEmpty || !notChecked.isEmpty else { return "No connected or broken project to check." }
         var counts: [String: Int] = [:]
         let lines = results.map { result -> String in
             let key = Self.padded(result.key.rawValue, 6)
@@ -26,13 +26,20 @@ extension TextRenderer {
                 return "\(key)\(indicator)  not checked: \(reason); state kept"
             }
         }
-        let summary = ["healthy", "broken", "transient failure"].compactMap { name in
+        let skipped = notChecked.map { "\(Self.padded($0.key.rawValue, 6))not checked: \($0.reason)" }
+        var summary = ["healthy", "broken", "transient failure"].compactMap { name in
             counts[name].map { "\($0) \(name)" + (name == "transient failure" && $0 != 1 ? "s" : "") }
         }
-        return (lines + ["Checked \(results.count): " + summary.joined(separator: ", ") + "."]).joined(separator: "\n")
+        if !notChecked.isEmpty { summary.append("\(notChecked.count) not checked") }
+        return (lines + skipped + ["Checked \(results.count): " + summary.joined(separator: ", ") + "."])
+            .joined(separator: "\n")
     }
 
     func breakOutcome(_ outcome: BreakOutcome) -> String {
+        if outcome.killedTokens.isEmpty && outcome.restrictedTokens.isEmpty {
+            return "Simulated \(outcome.cause) on \(outcome.target): no live token was affected (already dead), "
+                + "so the mock's world is as it was. check \(outcome.key) records what Intercom answers."
+        }
         let effect =
             outcome.cause == .permissionMissing
             ? "\(outcome.restrictedTokens.count) token(s) now denied (403)"
