@@ -15,7 +15,8 @@ import Testing
 struct LoopbackRedirectListenerTests {
     /// One GET against the listener; the status and body.
     private func get(_ url: String) async throws -> (Int, String) {
-        let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: url), timeout: .seconds(5))
+        // A guard against a hang, not a synchronisation: generous, for a machine busy with builds.
+        let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: url), timeout: .seconds(30))
         let body = try await response.body.collect(upTo: 64 * 1024)
         return (Int(response.status.code), String(buffer: body))
     }

@@ -1,18 +1,26 @@
 import Foundation
 import RelinkCore
 
-/// Colour for a terminal: only when standard output is one, never with `NO_COLOR` or `TERM=dumb`.
+/// How text is laid out for its reader: colour only when standard output is a terminal (never
+/// with `NO_COLOR` or `TERM=dumb`), and lines wrapped to the terminal's width (80 when not a terminal).
 public struct Style: Sendable {
     public var colour: Bool
+    /// Columns to lay text out for.
+    public var width: Int
 
-    public init(colour: Bool) {
+    public init(colour: Bool, width: Int = 80) {
         self.colour = colour
+        self.width = max(40, width)
     }
 
-    /// Colour when standard output is a terminal and the environment does not say otherwise.
+    /// Colour and width for standard output as it is.
     public static func detect(environment: [String: String]) -> Style {
         let noColour = environment["NO_COLOR"].map { !$0.isEmpty } ?? false
-        return Style(colour: isatty(STDOUT_FILENO) == 1 && !noColour && environment["TERM"] != "dumb")
+        let terminal = isatty(STDOUT_FILENO) == 1
+        var size = winsize()
+        let columns =
+            terminal && ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0 && size.ws_col > 0 ? Int(size.ws_col) : 80
+        return Style(colour: terminal && !noColour && environment["TERM"] != "dumb", width: columns)
     }
 
     public static let plain = Style(colour: false)

@@ -20,10 +20,16 @@ extension TextRenderer {
                     diagnosis.isGroundTruth && diagnosis.causes.count == 1
                     ? "cause \(diagnosis.causes[0]) (simulated)"
                     : "causes that fit: " + diagnosis.causes.map(\.rawValue).joined(separator: ", ")
-                return "\(key)\(indicator)  broken: Intercom answered \(diagnosis.evidence.summary); \(cause)"
+                return wrap(
+                    "broken: Intercom answered \(diagnosis.evidence.summary); \(cause)",
+                    first: "\(key)\(indicator)  ", rest: String(repeating: " ", count: 6)
+                ).joined(separator: "\n")
             case .transientFailure(let reason):
                 counts["transient failure", default: 0] += 1
-                return "\(key)\(indicator)  not checked: \(reason); state kept"
+                return wrap(
+                    "not checked: \(reason); state kept", first: "\(key)\(indicator)  ",
+                    rest: String(repeating: " ", count: 6)
+                ).joined(separator: "\n")
             }
         }
         let skipped = notChecked.map { "\(Self.padded($0.key.rawValue, 6))not checked: \($0.reason)" }
@@ -37,8 +43,11 @@ extension TextRenderer {
 
     func breakOutcome(_ outcome: BreakOutcome) -> String {
         if outcome.killedTokens.isEmpty && outcome.restrictedTokens.isEmpty {
-            return "Simulated \(outcome.cause) on \(outcome.target): no live token was affected (already dead), "
-                + "so the mock's world is as it was. check \(outcome.key) records what Intercom answers."
+            return wrap(
+                "Simulated \(outcome.cause) on \(outcome.target): no live token was affected (already dead), "
+                    + "so the mock's world is as it was. check \(outcome.key) records what Intercom answers.",
+                first: "", rest: "  "
+            ).joined(separator: "\n")
         }
         let effect =
             outcome.cause == .permissionMissing
@@ -48,7 +57,11 @@ extension TextRenderer {
             outcome.killedTokens.count > 1
             ? "Records are unchanged until a check discovers it; other projects using those tokens break too: check --all"
             : "\(outcome.key)'s record is unchanged until a check discovers it: check \(outcome.key)"
-        return "Simulated \(outcome.cause) on \(outcome.target): \(effect) in the mock's world.\n" + discover
+        return
+            (wrap(
+                "Simulated \(outcome.cause) on \(outcome.target): \(effect) in the mock's world.", first: "", rest: "  "
+            )
+            + wrap(discover, first: "", rest: "  ")).joined(separator: "\n")
     }
 
     func world(_ world: RedactedWorld) -> String {

@@ -43,7 +43,9 @@ struct TextRenderer {
         lines.append(style.bold("\(view.key) · \(view.name)") + style.dim("  (\(project.jiraSite))"))
         lines.append("Intercom integration")
         lines.append("  \(style.indicator(view.indicator))  \(view.headline)")
-        func field(_ label: String, _ value: String) { lines.append("  " + Self.padded(label, 16) + value) }
+        func field(_ label: String, _ value: String) {
+            lines += wrap(value, first: "  " + Self.padded(label, 16), rest: String(repeating: " ", count: 18))
+        }
         if let workspace = view.workspace {
             field("Workspace", "\(workspace.name) (\(workspace.id), \(workspace.region))")
         }
@@ -57,8 +59,10 @@ struct TextRenderer {
         } else if view.state != .notConnected {
             field("Last check", "never")
         }
-        if let warning = view.warning { lines.append("  " + style.warning("⚠ " + warning)) }
-        if let notice = view.notice { lines.append("  " + style.dim("ⓘ " + notice)) }
+        if let warning = view.warning {
+            lines += wrap(warning, first: "  ⚠ ", rest: "    ").map { style.warning($0) }
+        }
+        if let notice = view.notice { lines += wrap(notice, first: "  ⓘ ", rest: "    ").map { style.dim($0) } }
         field("Actions", view.actions.map(Self.label).joined(separator: " · "))
         lines.append("Settings")
         let settings = project.settings
@@ -66,7 +70,7 @@ struct TextRenderer {
         let fields = panel.visibleFields
         field(
             "Issue panel",
-            (panel.enabled ? "on" : "off") + (panel.allowConversationView ? ", conversation view allowed" : "")
+            (panel.enabled ? "on" : "off") + (panel.allowConversationView ? " (with conversation view)" : "")
                 + "; fields: user \(fields.user.count), lead \(fields.lead.count), company \(fields.company.count)")
         let linking = settings.conversationLinking
         let triggers = linking.notificationTriggers
@@ -90,6 +94,47 @@ struct TextRenderer {
         return lines.joined(separator: "\n")
     }
 
+    /// `text` in lines of at most the style's width, at word boundaries: the first after `first`,
+    /// the others after `rest` (a hanging indent). A word longer than a line stands alone.
+    func wrap(_ text: String, first: String, rest: String) -> [String] {
+        guard Self.visibleCount(first + text) > style.width else { return [first + text] }
+        // Split at single spaces only, so runs of spaces that align columns stay as they are.
+        let words = text.split(separator: " ", omittingEmptySubsequences: false)
+        var lines: [String] = []
+        var current = first
+        var empty = true
+        for word in words {
+            if empty {
+                if word.isEmpty { continue }
+                current += word
+                empty = false
+            } else if Self.visibleCount(current) + 1 + word.count <= style.width || word.isEmpty {
+                current += " " + word
+            } else {
+                lines.append(current)
+                current = rest + word
+            }
+        }
+        lines.append(current)
+        return lines
+    }
+
+    /// Characters a terminal shows: colour codes take no column.
+    static func visibleCount(_ text: String) -> Int {
+        var count = 0
+        var inEscape = false
+        for character in text {
+            if inEscape {
+                if character.isLetter { inEscape = false }
+            } else if character == "\u{1B}" {
+                inEscape = true
+            } else {
+                count += 1
+            }
+        }
+        return count
+    }
+
     func events(_ events: [ConnectionEvent]) -> String {
         guard !events.isEmpty else { return "No transitions recorded." }
         return events.map { event in
@@ -109,12 +154,14 @@ struct TextRenderer {
                 }
             }
             if let detail = event.detail { line += "; \(detail)" }
-            return line + style.dim("  by \(event.actor)")
+            // The event wraps under its project key; the actor stays dim on the last line.
+            return wrap(line + " " + style.dim("by \(event.actor)"), first: "", rest: String(repeating: " ", count: 25))
+                .joined(separator: "\n")
         }.joined(separator: "\n")
     }
 
     func help(_ topic: String?) -> String {
-        let formatter = HelpFormatter(width: 80)
+        let formatter = HelpFormatter(width: style.width)
         return topic.map(formatter.topic) ?? formatter.overview()
     }
 
