@@ -1,4 +1,5 @@
 import IntercomMockWorld
+import RelinkCore
 
 /// What the fault engine decided for one request.
 enum FaultDecision: Sendable, Equatable {
@@ -52,28 +53,5 @@ struct ActiveFault: Sendable {
         case .drop:
             return .drop(label: label)
         }
-    }
-}
-
-/// SplitMix64 (Steele, Lea, Flood 2014): tiny, fast, and the same on every platform, unlike the
-/// system generator, which cannot be seeded.
-struct SplitMix64: RandomNumberGenerator, Sendable {
-    private var state: UInt64
-
-    init(seed: UInt64) {
-        state = seed
-    }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// A uniform value in [0, 1) from the top 53 bits.
-    mutating func nextUnitInterval() -> Double {
-        Double(next() >> 11) * 0x1.0p-53
     }
 }

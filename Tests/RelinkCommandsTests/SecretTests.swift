@@ -1,4 +1,5 @@
 import Foundation
+import RelinkCore
 import Testing
 
 @testable import RelinkCommands
@@ -38,7 +39,7 @@ struct SecretTests {
     /// then broken (a quote left open, words added, a word dropped, an option or command mistyped).
     @Test("Seeded broken lines never echo the password")
     func brokenLines() {
-        var generator = SeededGenerator(seed: 2026)
+        var generator = SplitMix64(seed: 2026)
         let commands = [
             ["connect", "OPS", "--as", "alice@acme.test"], ["reconnect", "SUP", "--workspace", "acmeeu01"],
             ["app-user", "SUP", "--as", "bob@acme.test", "--allow-workspace-change"],
@@ -86,15 +87,3 @@ struct SecretTests {
     }
 }
 
-/// SplitMix64: seeded, so a failing line can be found again.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
