@@ -145,7 +145,8 @@ public final class Store: @unchecked Sendable {
         let log = lock.withLock { publicFile.state.events }
         let all: [ConnectionEvent]
         do { all = try log.all() } catch {
-            throw StoreError.damaged(file: publicFile.snapshotURL.path, problem: StoreError.describe(error, data: Data()))
+            throw StoreError.damaged(
+                file: publicFile.snapshotURL.path, problem: StoreError.describe(error, data: Data()))
         }
         let matching = key.map { key in all.filter { $0.project == key } } ?? all
         return limit.map { Array(matching.suffix($0)) } ?? matching
@@ -208,7 +209,15 @@ public final class Store: @unchecked Sendable {
         }
     }
 
+    /// Why this store refuses changes (the user cannot write its directory), or nil.
+    public var readOnlyReason: String? { fileLock.readOnlyReason }
+
+    /// Every change takes the exclusive lock: on a read-only store it is refused here, before
+    /// anything is written.
     func withFileLock<T>(exclusive: Bool, _ body: () throws -> T) throws -> T {
+        if exclusive, let reason = fileLock.readOnlyReason {
+            throw StoreError.readOnly(directory: directory.path, reason: reason)
+        }
         lock.lock()
         defer { lock.unlock() }
         return try fileLock.withLock(exclusive: exclusive, body)

@@ -16,6 +16,8 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     case notARegularFile(file: String, found: String)
     /// A file the rest of the store depends on is not there; nothing was changed.
     case missing(file: String, problem: String)
+    /// The store can be read but not changed by this user (or on this file system).
+    case readOnly(directory: String, reason: String)
 
     public var description: String {
         switch self {
@@ -36,6 +38,9 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
         case .missing(let file, let problem):
             "\(file): the file is missing, \(problem). Nothing was changed; restore the file (backups/ may hold a "
                 + "copy), then try again."
+        case .readOnly(let directory, let reason):
+            "\(directory): this store is read-only for you (\(reason)), so relink shows it but refuses changes. "
+                + "Ask its owner to change it, or copy it (cp -r) and work on the copy."
         }
     }
 
@@ -51,7 +56,11 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     static func describe(_ error: any Error, data: Data) -> String {
         func path(_ context: DecodingError.Context) -> String {
             let text = context.codingPath.reduce(into: "") { text, key in
-                if let index = key.intValue { text += "[\(index)]" } else { text += text.isEmpty ? key.stringValue : ".\(key.stringValue)" }
+                if let index = key.intValue {
+                    text += "[\(index)]"
+                } else {
+                    text += text.isEmpty ? key.stringValue : ".\(key.stringValue)"
+                }
             }
             return text.isEmpty ? "the top level" : text
         }

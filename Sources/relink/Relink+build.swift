@@ -69,6 +69,11 @@ func buildRelink(options: GlobalOptions, environment: RelinkEnvironment, interac
         if let temporaryCopy { try? FileManager.default.removeItem(at: temporaryCopy) }
         throw BuildFailure(description: "cannot open the store: \(error)", exitCode: 1)
     }
+    if let reason = store.readOnlyReason {
+        // Said once, on standard error: reading works, and each change will say why it cannot.
+        FileHandle.standardError.write(
+            Data("relink: \(store.directory.path) is read-only for you (\(reason)); changes are refused.\n".utf8))
+    }
     let configuration = ServiceConfiguration(
         oauthClient: environment.oauthClient, logger: Logger(label: "relink.service"))
     let services = LiveServices(store: store, target: target, configuration: configuration)

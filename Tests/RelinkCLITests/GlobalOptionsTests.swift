@@ -133,3 +133,57 @@ struct ScriptSourceTests {
         #expect(result.stderr.contains("No such file or directory") && !result.stderr.contains("NSCocoaErrorDomain"))
     }
 }
+
+@Suite("A store the user cannot write")
+struct ReadOnlyStoreTests {
+    /// relink as a user who may read the store but not write it: as nobody when the tests run as
+    /// root (root writes anywhere), else the store's directory made read-only.
+    func runReadOnly(_ store: URL, _ arguments: [String]) throws -> RunResult {
+        if getuid() == 0 {
+            let relink = try relinkExecutable().path
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
+            process.arguments =
+                ["--reuid=65534", "--regid=65534", "--clear-groups", relink, "--store", store.path] + arguments
+            let output = Pipe()
+            let errors = Pipe()
+            process.standardOutput = output
+            process.standardError = errors
+            try process.run()
+            let stderr = ErrorCollector(errors.fileHandleForReading)
+            let stdout = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            return RunResult(status: process.terminationStatus, stdout: stdout, stderr: stderr.text())
+        }
+        return try runRelink(["--store", store.path] + arguments)
+    }
+
+    @Test(
+        "Reads work and say changes are refused; a change fails with a clear message; nothing is written",
+        .enabled(if: getuid() != 0 || FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv")))
+    func readOnly() throws {
+        let directory = try TemporaryDirectory()
+        let store = directory.file("store")
+        #expect(try runRelink(["--fixture", "demo", "--store", store.path, "-c", "projects"]).status == 0)
+        // Readable by anyone (the secrets too, for this test), writable by nobody but the owner.
+        chmod(directory.url.path, 0o755)
+        for name in try FileManager.default.contentsOfDirectory(atPath: store.path) {
+            chmod(store.appendingPathComponent(name).path, 0o644)
+        }
+        chmod(store.path, getuid() == 0 ? 0o755 : 0o555)
+        defer { chmod(store.path, 0o755) }
+        try FileManager.default.removeItem(at: store.appendingPathComponent(".lock"))
+        let before = try storeFiles(in: store)
+
+        let read = try runReadOnly(store, ["-c", "projects", "-c", "show SUP"])
+        #expect(read.status == 0, "\(read.stderr)")
+        #expect(read.stdout.contains("Customer Support"))
+        #expect(read.stderr.contains("read-only") && read.stderr.contains("changes are refused"))
+
+        let change = try runReadOnly(store, ["-c", "revoke SUP"])
+        #expect(change.status == 1)
+        #expect(change.stderr.contains("refuses changes"))
+        #expect(!change.stderr.contains("Permission denied."))
+        #expect(try storeFiles(in: store) == before, "nothing was written")
+    }
+}
