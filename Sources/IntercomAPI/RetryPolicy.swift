@@ -20,6 +20,9 @@ public struct RetryPolicy: Sendable {
     public var sleep: @Sendable (Duration) async throws -> Void
     /// The clock the reset time is compared with.
     public var now: @Sendable () -> Date
+    /// Told before each wait, with the failure that caused it: a person at a terminal is shown why
+    /// relink waits and for how long.
+    public var onRetry: @Sendable (_ failure: IntercomFailure, _ wait: Duration) -> Void = { _, _ in }
 
     /// A policy; the defaults suit a health check (3 attempts, 0.5 s then 1 s, rate-limit waits up to a minute).
     public init(
@@ -49,8 +52,10 @@ public struct RetryPolicy: Sendable {
             guard case .failure(let failure) = result, failure.isTransient, attempt < maxAttempts else {
                 return result
             }
+            let wait = delay(after: failure, attempt: attempt)
+            onRetry(failure, wait)
             do {
-                try await sleep(delay(after: failure, attempt: attempt))
+                try await sleep(wait)
             } catch {
                 // Cancelled while waiting: the caller gets the evidence it has.
                 return result

@@ -1,4 +1,5 @@
 import Foundation
+import IntercomAPI
 import IntercomClient
 import Logging
 import RelinkCLI
@@ -74,11 +75,15 @@ func buildRelink(options: GlobalOptions, environment: RelinkEnvironment, interac
         FileHandle.standardError.write(
             Data("relink: \(store.directory.path) is read-only for you (\(reason)); changes are refused.\n".utf8))
     }
+    let feedback = WaitFeedback.forStandardError(json: options.json)
+    var retry = RetryPolicy()
+    retry.onRetry = { failure, wait in feedback.retrying(after: failure, wait: wait) }
     let configuration = ServiceConfiguration(
-        oauthClient: environment.oauthClient, logger: Logger(label: "relink.service"))
+        retry: retry, oauthClient: environment.oauthClient, logger: Logger(label: "relink.service"))
     let services = LiveServices(store: store, target: target, configuration: configuration)
     let executor = CommandExecutor(
         store: store, services: services, json: options.json,
-        style: options.json ? .plain : .detect(environment: environment.variables), interactive: interactive)
+        style: options.json ? .plain : .detect(environment: environment.variables), interactive: interactive,
+        feedback: feedback)
     return Relink(store: store, services: services, executor: executor, temporaryCopy: temporaryCopy)
 }

@@ -15,11 +15,17 @@ public final class CommandExecutor: Sendable {
     let style: Style
     /// Whether a person is watching a terminal: then `check` draws a progress bar.
     let interactive: Bool
+    /// Says what relink waits for while Intercom is slow (on a terminal only).
+    let feedback: WaitFeedback
 
     /// - Parameters:
     ///   - json: one JSON document per command instead of text.
     ///   - style: colours for text (ignored with `json`).
-    public init(store: Store, services: any ServiceProvider, json: Bool, style: Style, interactive: Bool) {
+    public init(
+        store: Store, services: any ServiceProvider, json: Bool, style: Style, interactive: Bool,
+        feedback: WaitFeedback = WaitFeedback(enabled: false)
+    ) {
+        self.feedback = feedback
         self.store = store
         self.services = services
         self.presenter = json ? JSONPresenter() : TextPresenter(style: style)
@@ -35,7 +41,8 @@ public final class CommandExecutor: Sendable {
     func execute(_ command: Command) async throws -> String {
         do {
             try store.refresh()
-            return try await run(command)
+            guard Self.waitsForIntercom(command) else { return try await run(command) }
+            return try await feedback.whileWaiting { try await run(command) }
         } catch let error as ServiceError {
             throw CommandFailure(error.description)
         } catch let error as StoreError {
@@ -143,6 +150,16 @@ public final class CommandExecutor: Sendable {
         let suggestion = Suggestion.closest(to: key.rawValue, in: store.projectKeys.map(\.rawValue))
         throw CommandFailure(
             "no project \(key)" + (suggestion.map { "; did you mean \($0)?" } ?? "") + " (projects lists them)")
+    }
+
+    /// Commands that call Intercom and may wait for it. A check of several projects shows its
+    /// progress bar instead of the waiting line.
+    static func waitsForIntercom(_ command: Command) -> Bool {
+        switch command {
+        case .connect, .reconnect, .appUser, .breakConnection, .world, .mockFault, .mockJournal, .mockReset: true
+        case .check(let keys, let all): !all && keys.count == 1
+        default: false
+        }
     }
 
     static func verb(_ command: Command) -> String {
