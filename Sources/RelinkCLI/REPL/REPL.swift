@@ -15,7 +15,11 @@ public struct REPL {
     }
 
     public func run() async -> Int32 {
-        print(banner)
+        // Wrapped at word boundaries: a long store path must not be cut mid-word by the terminal.
+        let width = runner.executor.style.width
+        print(
+            banner.split(separator: "\n").flatMap { HelpFormatter.wrap(String($0), width: width) }.joined(
+                separator: "\n"))
         let executor = runner.executor
         let store = executor.store
         let source = CompletionSource(store: store)
