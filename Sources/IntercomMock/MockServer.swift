@@ -86,9 +86,14 @@ public struct RunningMockServer: Sendable {
     /// `http://127.0.0.1:PORT`, no trailing slash.
     public var baseURL: String { MockServer.baseURL(host: host, port: port) }
 
-    /// Stops the server gracefully and returns once it has stopped.
-    public func shutdown() async {
+    /// Stops the server and returns once it has stopped.
+    ///
+    /// - Parameter abandoningOpenRequests: false waits for the requests being answered (graceful);
+    ///   true cancels them, for when their clients are gone: a handler sleeping in a latency fault
+    ///   would otherwise hold the shutdown for as long as the fault says.
+    public func shutdown(abandoningOpenRequests: Bool = false) async {
         await group.triggerGracefulShutdown()
+        if abandoningOpenRequests { task.cancel() }
         _ = await task.result
     }
 }

@@ -88,11 +88,16 @@ public final class CommandExecutor: Sendable {
         case .check(let keys, let all):
             for key in keys { _ = try requireProject(key) }
             let progress = ProgressBar(enabled: !json && interactive && isatty(STDERR_FILENO) == 1)
-            let results = try await services.connectionService().check(all ? nil : keys, actor: actor) {
-                progress.update($0)
+            let service = try await services.connectionService()
+            do {
+                let results = try await service.check(all ? nil : keys, actor: actor) { progress.update($0) }
+                progress.finish()
+                return presenter.check(results)
+            } catch {
+                progress.finish()
+                guard case .checkInterrupted(let done, _) = error else { throw error }
+                throw CommandInterrupted(output: done.isEmpty ? "" : presenter.check(done), message: error.description)
             }
-            progress.finish()
-            return presenter.check(results)
         case .breakConnection(let key, let cause):
             _ = try requireProject(key)
             return presenter.breakOutcome(try await services.connectionService().breakConnection(key, cause: cause))
