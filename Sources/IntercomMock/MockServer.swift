@@ -86,14 +86,23 @@ public struct RunningMockServer: Sendable {
     /// `http://127.0.0.1:PORT`, no trailing slash.
     public var baseURL: String { MockServer.baseURL(host: host, port: port) }
 
-    /// Stops the server and returns once it has stopped.
+    /// Stops the server gracefully and returns once it has stopped.
     ///
-    /// - Parameter abandoningOpenRequests: false waits for the requests being answered (graceful);
-    ///   true cancels them, for when their clients are gone: a handler sleeping in a latency fault
-    ///   would otherwise hold the shutdown for as long as the fault says.
-    public func shutdown(abandoningOpenRequests: Bool = false) async {
+    /// - Parameter grace: with a value, requests still being answered after that long are
+    ///   cancelled instead of waited for: for when their clients are gone, as a handler sleeping in
+    ///   a latency fault would otherwise hold the shutdown for as long as the fault says.
+    public func shutdown(abandoningOpenRequestsAfter grace: Duration? = nil) async {
         await group.triggerGracefulShutdown()
-        if abandoningOpenRequests { task.cancel() }
+        guard let grace else {
+            _ = await task.result
+            return
+        }
+        let server = task
+        let deadline = Task {
+            try await Task.sleep(for: grace)
+            server.cancel()
+        }
         _ = await task.result
+        deadline.cancel()
     }
 }

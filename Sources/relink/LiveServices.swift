@@ -77,13 +77,13 @@ actor LiveServices: ServiceProvider {
     }
 
     /// Closes connections to Intercom, then stops the built-in mock, if either was started. relink's
-    /// HTTP client is the built-in mock's only client, so once it is closed no answer the mock is
-    /// still preparing (a latency fault's sleep after Ctrl-C) has anyone to go to: those are
-    /// cancelled rather than waited for.
+    /// HTTP client is the built-in mock's only client, so once it is closed an answer the mock is
+    /// still preparing (a latency fault's sleep after Ctrl-C) has nobody to go to: the mock gets
+    /// a moment to finish gracefully, then those are cancelled rather than waited for.
     func shutdown() async {
         try? await httpClient?.shutdown()
         httpClient = nil
-        await mock?.shutdown(abandoningOpenRequests: true)
+        await mock?.shutdown(abandoningOpenRequestsAfter: .milliseconds(200))
         mock = nil
     }
 
