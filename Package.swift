@@ -87,12 +87,14 @@ let package = Package(
             pkgConfig: "libedit",
             providers: [.apt(["libedit-dev"])]
         ),
+        // SIGINT, SIGTERM and SIGHUP as bytes on a pipe, for the REPL and for stopping a running command.
+        .target(name: "CInterrupts"),
         // Running commands: the executor, presenters, the REPL, the script runner and the LineEditor.
         .target(
             name: "RelinkCLI",
             dependencies: [
                 "RelinkCommands", "RelinkCore", "RelinkStore", "RelinkService", "IntercomAPI", "IntercomMockWorld", "IntercomMockControl",
-                "CLibEdit",
+                "CLibEdit", "CInterrupts",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -184,7 +186,7 @@ let package = Package(
             name: "RelinkCLITests",
             dependencies: [
                 "RelinkCLI", "RelinkCommands", "RelinkCore", "RelinkStore", "RelinkFixtures", "RelinkTestSupport",
-                "CPseudoTerminal",
+                "CPseudoTerminal", "IntercomMockWorld",
             ]
         ),
     ]

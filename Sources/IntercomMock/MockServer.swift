@@ -102,11 +102,25 @@ public struct RunningMockServer: Sendable {
     /// `http://127.0.0.1:PORT`, no trailing slash.
     public var baseURL: String { MockServer.baseURL(host: host, port: port) }
 
-    /// Stops the server gracefully and returns once it has stopped. Requests held by a latency
-    /// fault are answered 503 at once rather than waited for.
-    public func shutdown() async {
+    /// Stops the server gracefully and returns once it has stopped.
+    ///
+    /// - Parameter grace: with a value, requests still being answered after that long are
+    ///   cancelled instead of waited for: for when their clients are gone, as a handler sleeping in
+    ///   a latency fault would otherwise hold the shutdown for as long as the fault says.
+    /// Requests held by a latency fault are answered 503 at once rather than waited for.
+    public func shutdown(abandoningOpenRequestsAfter grace: Duration? = nil) async {
         intercom.stopping.fire()
         await group.triggerGracefulShutdown()
+        guard let grace else {
+            _ = await task.result
+            return
+        }
+        let server = task
+        let deadline = Task {
+            try await Task.sleep(for: grace)
+            server.cancel()
+        }
         _ = await task.result
+        deadline.cancel()
     }
 }

@@ -54,15 +54,18 @@ extension ConnectionService {
         }
         var results: [CheckResult] = []
         results.reserveCapacity(targets.count)
-        await withTaskGroup(of: (ProjectKey, CheckOutcome, Duration).self) { group in
+        await withTaskGroup(of: (ProjectKey, CheckOutcome, Duration)?.self) { group in
             var pending = targets.makeIterator()
             func startNext() {
-                guard let (key, authorization) = pending.next() else { return }
+                // Cancelled (Ctrl-C): start nothing more.
+                guard !Task.isCancelled, let (key, authorization) = pending.next() else { return }
                 let token = store.token(id: authorization.tokenID)
                 group.addTask { [self] in
                     let clock = ContinuousClock()
                     let started = clock.now
                     let outcome = await probe(authorization, token: token)
+                    // A probe cut short by cancellation found nothing about the token: not a result.
+                    if Task.isCancelled { return nil }
                     return (key, outcome, clock.now - started)
                 }
             }
@@ -70,17 +73,27 @@ extension ConnectionService {
             // Results are committed in batches: one fdatasync per batch instead of per check,
             // without holding a finished result back longer than the batch takes to fill.
             var batch: [(ProjectKey, CheckOutcome, Duration)] = []
+            func commit() {
+                for result in record(batch, actor: actor) {
+                    results.append(result)
+                    progress(CheckProgress(done: results.count, total: targets.count, latest: result))
+                }
+                batch.removeAll(keepingCapacity: true)
+            }
             while let finished = await group.next() {
                 startNext()
+                guard let finished else { continue }
                 batch.append(finished)
-                if batch.count >= Self.checkCommitBatch || results.count + batch.count == targets.count {
-                    for result in record(batch, actor: actor) {
-                        results.append(result)
-                        progress(CheckProgress(done: results.count, total: targets.count, latest: result))
-                    }
-                    batch.removeAll(keepingCapacity: true)
-                }
+                if batch.count >= Self.checkCommitBatch || results.count + batch.count == targets.count { commit() }
             }
+            // Interrupted: the checks that did finish are kept.
+            if !batch.isEmpty { commit() }
+        }
+        if results.count < targets.count {
+            let checked = Set(results.map(\.key))
+            throw .checkInterrupted(
+                done: results.sorted { $0.key < $1.key },
+                notChecked: targets.map(\.0).filter { !checked.contains($0) })
         }
         return results.sorted { $0.key < $1.key }
     }

@@ -20,6 +20,9 @@ public enum ServiceError: Error, Equatable, Sendable, CustomStringConvertible {
     case store(StoreError)
     /// The mock's control API refused, or could not be reached.
     case mock(MockControlError, doing: String)
+    /// The task was cancelled (Ctrl-C) before every project was checked: `done` holds the checks
+    /// that finished and were recorded, `notChecked` the projects left as they were.
+    case checkInterrupted(done: [CheckResult], notChecked: [ProjectKey])
 
     public var description: String {
         switch self {
@@ -37,6 +40,9 @@ public enum ServiceError: Error, Equatable, Sendable, CustomStringConvertible {
             error.description
         case .mock(let error, let doing):
             "\(doing): \(error)"
+        case .checkInterrupted(let done, let notChecked):
+            "interrupted: checked \(done.count) of \(done.count + notChecked.count); not checked (left as they were): "
+                + notChecked.map(\.rawValue).joined(separator: ", ")
         }
     }
 }

@@ -76,11 +76,14 @@ actor LiveServices: ServiceProvider {
         return created
     }
 
-    /// Closes connections to Intercom, then stops the built-in mock, if either was started.
+    /// Closes connections to Intercom, then stops the built-in mock, if either was started. relink's
+    /// HTTP client is the built-in mock's only client, so once it is closed an answer the mock is
+    /// still preparing (a latency fault's sleep after Ctrl-C) has nobody to go to: the mock gets
+    /// a moment to finish gracefully, then those are cancelled rather than waited for.
     func shutdown() async {
         try? await httpClient?.shutdown()
         httpClient = nil
-        await mock?.shutdown()
+        await mock?.shutdown(abandoningOpenRequestsAfter: .milliseconds(200))
         mock = nil
     }
 
@@ -101,7 +104,10 @@ actor LiveServices: ServiceProvider {
             let logger = Logger(label: "relink.mock")
             try store.requireWorldIfConnected()
             let intercom = try MockIntercom.load(from: store, logger: logger)
-            let running = try await MockServer.start(intercom: intercom, logger: logger)
+            // Started outside the command's task: Ctrl-C cancels the command, not the mock's start
+            // (MockServer.start waits for the port on an AsyncStream, which a cancelled task stops
+            // reading from, and would then wait for a server that runs until shutdown).
+            let running = try await Task { try await MockServer.start(intercom: intercom, logger: logger) }.value
             mock = running
             return running.baseURL
         case .remote(.real):

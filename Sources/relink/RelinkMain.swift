@@ -7,7 +7,7 @@ import RelinkStore
 /// The `relink` command: global options, then the REPL, a script, or commands.
 enum RelinkMain {
     /// Runs relink with `arguments` (without the program name) and returns the exit status:
-    /// 0 done, 1 a command failed, 2 bad usage.
+    /// 0 done, 1 a command failed, 2 bad usage, 130 interrupted (128 + the signal's number).
     static func run(arguments: [String], environment: RelinkEnvironment) async -> Int32 {
         let options: GlobalOptions
         do {
@@ -34,6 +34,9 @@ enum RelinkMain {
             printError("relink: \(error)")
             return error.exitCode
         }
+        // From here SIGINT, SIGTERM and SIGHUP stop the running command instead of relink, which
+        // then shuts down what it started (the HTTP client, the built-in mock) before it exits.
+        Interrupts.install()
         let runner = ScriptRunner(executor: relink.executor, keepGoing: options.keepGoing)
         let status: Int32
         if !options.commands.isEmpty {
@@ -63,6 +66,7 @@ enum RelinkMain {
             status = await runner.run(lines: lines, source: "standard input")
         }
         await relink.shutdown()
+        Interrupts.uninstall()
         return status
     }
 

@@ -2,6 +2,10 @@ import Foundation
 import RelinkTestSupport
 import Testing
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 @Suite("relink on the command line")
 struct CommandLineTests {
     func demoStore() throws -> (TemporaryDirectory, String) {
@@ -31,6 +35,41 @@ struct CommandLineTests {
         let list = try #require(projects["projects"] as? [[String: Any]])
         #expect(list.map { $0["key"] as? String } == ["BUG", "OPS", "SUP", "WEB"])
         #expect(list.first { $0["key"] as? String == "OPS" }?["workspace"] is NSNull)
+    }
+
+    /// SIGINT in `-c` mode cancels the running command (a check waiting on a 60 s latency fault)
+    /// and ends relink with exit status 130 after its clean-up, without waiting for the mock.
+    @Test func sigintEndsACommandWithExitStatus130() throws {
+        let (directory, store) = try demoStore()
+        _ = directory
+        let process = Process()
+        process.executableURL = try relinkExecutable()
+        process.arguments = [
+            "--store", store, "-c", "mock fault add /me latency --latency-ms 60000", "-c", "check SUP",
+        ]
+        let stdout = Pipe()
+        let stderr = Pipe()
+        process.standardOutput = stdout
+        process.standardError = stderr
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let errors = ErrorCollector(stderr.fileHandleForReading)
+        // Any time after relink catches SIGINT will do: a signal that comes before `check` starts
+        // waits on the pipe and cancels it as soon as it does.
+        #expect(waitUntilCatching(SIGINT, pid: process.processIdentifier, executable: try relinkExecutable()))
+        let clock = ContinuousClock()
+        let sent = clock.now
+        kill(process.processIdentifier, SIGINT)
+        _ = stdout.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let elapsed = clock.now - sent
+        #expect(process.terminationReason == .exit)
+        #expect(process.terminationStatus == 130, "\(errors.text())")
+        #expect(elapsed < .seconds(10), "relink took \(elapsed) to end")
+        #expect(errors.text().contains("interrupted"))
+        // Nothing was recorded for the interrupted check.
+        let log = try runRelink(["--store", store, "-c", "log SUP"])
+        #expect(!log.stdout.contains("relink check"), "\(log.stdout)")
     }
 
     @Test func exitCodesAreZeroOneAndTwo() throws {

@@ -1,4 +1,6 @@
 import Foundation
+import IntercomMockWorld
+import RelinkStore
 import RelinkTestSupport
 import Testing
 
@@ -97,6 +99,137 @@ struct REPLTests {
         #expect(!lines.joined().contains("fake-password-bob"))
         let mode = try FileManager.default.attributesOfItem(atPath: history.path)[.posixPermissions] as? Int
         #expect(mode == 0o600)
+    }
+
+    /// Keys typed right after Ctrl-C belong to the next line, and keys typed before it are
+    /// abandoned with the line, even when all arrive in one write: Ctrl-C is read in order with
+    /// the keys, not raised as a signal that overtakes or trails them.
+    @Test func ctrlCAbandonsExactlyTheKeysBeforeIt() throws {
+        let (directory, store, environment) = try demoTerminal()
+        defer { withExtendedLifetime(directory) {} }  // the store lives in it until the test ends
+        let repl = try PseudoTerminalSession(try relinkExecutable(), ["--store", store], environment: environment)
+        #expect(repl.expect("relink> "), "no prompt: \(repl.screen)")
+        var mark = repl.mark
+        #expect(repl.expectEditing())
+        repl.type("revoke SUP\u{3}show SUP\r")
+        #expect(repl.expect("^C", after: mark))
+        #expect(repl.expect("Actions", after: mark), "\(repl.screen[mark...])")
+        #expect(repl.expect("relink> ", after: mark))
+        #expect(!repl.screen[mark...].contains("Not connected to Intercom"), "the abandoned revoke ran")
+        // A second Ctrl-C at an empty prompt does nothing but give a new prompt.
+        mark = repl.mark
+        #expect(repl.expectEditing())
+        repl.type("\u{3}\u{3}quit\r")
+        #expect(repl.expectEndOfOutput(), "\(repl.screen[mark...])")
+        let history = URL(fileURLWithPath: store).appendingPathComponent("history")
+        let lines = try String(contentsOf: history, encoding: .utf8).split(separator: "\n").map(String.init)
+        #expect(lines == ["show SUP", "quit"])
+    }
+
+    /// Ctrl-C while a command waits on Intercom (a 60 s latency fault) cancels it: the prompt is
+    /// back within 5 s, the check says it was interrupted and records nothing, and relink goes on.
+    @Test func ctrlCStopsARunningCommand() throws {
+        let (directory, store, environment) = try demoTerminal()
+        defer { withExtendedLifetime(directory) {} }  // the store lives in it until the test ends
+        let repl = try PseudoTerminalSession(try relinkExecutable(), ["--store", store], environment: environment)
+        #expect(repl.expect("relink> "), "no prompt: \(repl.screen)")
+        var mark = repl.mark
+        #expect(repl.expectEditing())
+        repl.type("mock fault add /me latency --latency-ms 60000\r")
+        #expect(repl.expect("relink> ", after: mark), "\(repl.screen[mark...])")
+        mark = repl.mark
+        #expect(repl.expectEditing())
+        repl.type("check SUP\r")
+        #expect(repl.expectCommandRunning())
+        let clock = ContinuousClock()
+        let pressed = clock.now
+        repl.type("\u{3}")
+        #expect(repl.expect("relink> ", after: mark, within: 5), "\(repl.screen[mark...])")
+        let elapsed = clock.now - pressed
+        print("Ctrl-C to prompt: \(elapsed)")
+        #expect(elapsed < .seconds(5))
+        #expect(repl.screen[mark...].contains("interrupted: checked 0 of 1; not checked (left as they were): SUP"))
+        // A second Ctrl-C at the prompt is harmless, and relink goes on.
+        mark = repl.mark
+        #expect(repl.expectEditing())
+        repl.type("\u{3}")
+        #expect(repl.expect("relink> ", after: mark))
+        mark = repl.mark
+        #expect(repl.expectEditing())
+        repl.type("log SUP\r")
+        #expect(repl.expect("relink> ", after: mark))
+        #expect(!repl.screen[mark...].contains("relink check"), "the interrupted check was recorded")
+        mark = repl.mark
+        #expect(repl.expectEditing())
+        repl.type("quit\r")
+        #expect(repl.expectEndOfOutput(within: 5), "quitting waited for the mock's sleeping answer")
+    }
+
+    /// Non-ASCII typed at the prompt arrives whole (`show SÜP` names SÜP), completes (an email
+    /// with accents), goes to history as UTF-8 and comes back from it in the next session; a
+    /// malformed byte reads as U+FFFD. Under a UTF-8 locale and under plain C alike.
+    @Test(arguments: ["C.UTF-8", "C"])
+    func nonASCIIInput(locale: String) throws {
+        var (directory, store, environment) = try demoTerminal()
+        defer { withExtendedLifetime(directory) {} }  // the store lives in it until the test ends
+        environment["LC_ALL"] = locale
+        try Store(directory: URL(fileURLWithPath: store, isDirectory: true)).updateWorld { world in
+            world.addTeammate(
+                id: "9001", email: "zoë.ünal@acme.test", name: "Zoë Ünal", password: "fake-password-zoë",
+                workspaces: [world.workspaces[0].idCode])
+        }
+        var repl = try PseudoTerminalSession(try relinkExecutable(), ["--store", store], environment: environment)
+        #expect(repl.expect("relink> "), "no prompt: \(repl.screen)")
+        var mark = repl.mark
+        #expect(repl.expectEditing())
+        repl.type("show SÜP\r")
+        #expect(repl.expect("relink> ", after: mark))
+        #expect(repl.screen[mark...].contains("SÜP"), "\(repl.screen[mark...])")
+        #expect(!repl.screen[mark...].contains("no project SP"))
+        mark = repl.mark
+        #expect(repl.expectEditing())
+        repl.type("show 日本\r")
+        #expect(repl.expect("relink> ", after: mark))
+        #expect(repl.screen[mark...].contains("日本"), "\(repl.screen[mark...])")
+
+        // Tab completes the accented email; the command receives it whole.
+        mark = repl.mark
+        #expect(repl.expectEditing())
+        repl.type("app-user SUP --as zo\t")
+        #expect(repl.expect("ë.ünal@acme.test", after: mark), "\(repl.screen[mark...])")
+        #expect(repl.expectEditing())
+        repl.type(" --password fake-password-zoë\r")
+        #expect(repl.expect("relink> ", after: mark))
+        #expect(repl.screen[mark...].contains("Zoë Ünal"), "\(repl.screen[mark...])")
+
+        // A lone lead byte, then an ASCII key: U+FFFD, and the key is kept.
+        mark = repl.mark
+        #expect(repl.expectEditing())
+        repl.type(bytes: Array("show ".utf8) + [0xE6] + Array("X\r".utf8))
+        #expect(repl.expect("relink> ", after: mark))
+        #expect(repl.screen[mark...].contains("\u{FFFD}X"), "\(repl.screen[mark...])")
+        #expect(repl.expectEditing())
+        repl.type("quit\r")
+        #expect(repl.expectEndOfOutput())
+
+        let history = URL(fileURLWithPath: store).appendingPathComponent("history")
+        let lines = try String(contentsOf: history, encoding: .utf8).split(separator: "\n").map(String.init)
+        #expect(lines == ["show SÜP", "show 日本", "show \u{FFFD}X", "quit"])
+
+        // The next session recalls the non-ASCII lines from history: Up twice, then Enter.
+        repl = try PseudoTerminalSession(try relinkExecutable(), ["--store", store], environment: environment)
+        #expect(repl.expect("relink> "), "no prompt: \(repl.screen)")
+        mark = repl.mark
+        #expect(repl.expectEditing())
+        repl.type("\u{1B}[A\u{1B}[A\u{1B}[A")
+        #expect(repl.expect("日本", after: mark))
+        #expect(repl.expectEditing())
+        repl.type("\r")
+        #expect(repl.expect("relink> ", after: mark))
+        #expect(repl.screen[mark...].contains("no project 日本") || repl.screen[mark...].contains("日本"))
+        #expect(repl.expectEditing())
+        repl.type("quit\r")
+        #expect(repl.expectEndOfOutput())
     }
 
     /// SIGTERM at the prompt ends relink with the terminal back in line mode, not left raw.

@@ -93,7 +93,11 @@ final class PseudoTerminalSession {
     }
 
     func type(_ text: String) {
-        let bytes = Array(text.utf8)
+        type(bytes: Array(text.utf8))
+    }
+
+    /// Types raw bytes, which need not be UTF-8.
+    func type(bytes: [UInt8]) {
         _ = bytes.withUnsafeBytes { write(master, $0.baseAddress, $0.count) }
     }
 
@@ -147,6 +151,24 @@ final class PseudoTerminalSession {
         return false
     }
 
+    /// Waits until the terminal is back in canonical (line) mode, reading output meanwhile: the
+    /// line editor has returned the line, and the command runs.
+    func expectCommandRunning(within seconds: Double = 20) -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if isCanonical { return true }
+            var descriptor = pollfd(fd: master, events: Int16(POLLIN), revents: 0)
+            guard poll(&descriptor, 1, 10) >= 0 else { return false }
+            if descriptor.revents & Int16(POLLIN) != 0 {
+                var buffer = [UInt8](repeating: 0, count: 4096)
+                let count = read(master, &buffer, buffer.count)
+                if count <= 0 { return false }
+                screen += String(decoding: buffer[0..<count], as: UTF8.self)
+            }
+        }
+        return false
+    }
+
     /// Reads until the program has closed the terminal (it ended), at most `seconds`.
     func expectEndOfOutput(within seconds: Double = 20) -> Bool {
         let deadline = Date().addingTimeInterval(seconds)
@@ -161,4 +183,24 @@ final class PseudoTerminalSession {
         }
         return false
     }
+}
+
+/// Waits, at most `seconds`, until process `pid` runs `executable` and catches `signal` (its
+/// handler is installed), by reading /proc/PID/exe and the SigCgt mask of /proc/PID/status.
+/// (Before exec the child still has the test runner's handlers.)
+func waitUntilCatching(_ signal: Int32, pid: pid_t, executable: URL, within seconds: Double = 20) -> Bool {
+    let deadline = Date().addingTimeInterval(seconds)
+    while Date() < deadline {
+        if let running = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/exe"),
+            running == executable.resolvingSymlinksInPath().path,
+            let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("SigCgt:") }),
+            let mask = UInt64(line.dropFirst("SigCgt:".count).trimmingCharacters(in: .whitespaces), radix: 16),
+            mask & (1 << UInt64(signal - 1)) != 0
+        {
+            return true
+        }
+        _ = poll(nil, 0, 5)  // a bounded poll of a condition, not a synchronisation by time
+    }
+    return false
 }

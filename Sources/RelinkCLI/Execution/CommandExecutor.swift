@@ -111,10 +111,17 @@ public final class CommandExecutor: Sendable {
             var results: [CheckResult] = []
             if all || !checkable.isEmpty {
                 let progress = ProgressBar(enabled: !json && interactive && isatty(STDERR_FILENO) == 1)
-                results = try await services.connectionService().check(all ? nil : checkable, actor: actor) {
-                    progress.update($0)
+                let service = try await services.connectionService()
+                do {
+                    results = try await service.check(all ? nil : checkable, actor: actor) { progress.update($0) }
+                    progress.finish()
+                } catch {
+                    progress.finish()
+                    guard case .checkInterrupted(let done, _) = error else { throw error }
+                    throw CommandInterrupted(
+                        output: done.isEmpty ? "" : presenter.check(done, notChecked: notChecked),
+                        message: error.description)
                 }
-                progress.finish()
             }
             let report = presenter.check(results, notChecked: notChecked)
             guard notChecked.isEmpty else {

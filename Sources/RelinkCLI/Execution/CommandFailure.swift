@@ -13,3 +13,12 @@ struct CommandFailure: Error, Equatable, CustomStringConvertible {
 
     var description: String { message }
 }
+
+/// A command stopped by Ctrl-C (its task cancelled) after doing part of its work: `output` is
+/// what it did (results it recorded), `message` what it did not do. relink prints both and goes
+/// back to the prompt, or ends with exit status 130 in a script.
+struct CommandInterrupted: Error, CustomStringConvertible {
+    var output: String
+    var message: String
+    var description: String { message }
+}

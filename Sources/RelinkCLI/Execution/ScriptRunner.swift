@@ -11,11 +11,17 @@ public struct ScriptRunner: Sendable {
         self.keepGoing = keepGoing
     }
 
-    /// Returns the exit status: 0, or the status of the first failure (2 usage, 1 otherwise).
+    /// Returns the exit status: 0, or the status of the first failure (2 usage, 1 otherwise), or
+    /// 128 + the signal's number when SIGINT, SIGTERM or SIGHUP stopped a command (the script
+    /// stops there, with or without `--keep-going`).
     public func run(lines: [String], source: String) async -> Int32 {
         var status: Int32 = 0
         for (index, line) in lines.enumerated() {
-            let outcome = await runLine(line)
+            let (outcome, interrupt) = await Interrupts.cancellable { [self] in await runLine(line) }
+            if let interrupt {
+                if lines.count > 1 { printError("relink: interrupted at \(source) line \(index + 1)") }
+                return interrupt.exitStatus
+            }
             if outcome.quit { break }
             guard outcome.status != 0 else { continue }
             if status == 0 { status = outcome.status }
@@ -26,6 +32,8 @@ public struct ScriptRunner: Sendable {
                 break
             }
         }
+        // A signal that came after the last command started its watcher still ends relink as one.
+        if let interrupt = Interrupts.take() { return interrupt.exitStatus }
         return status
     }
 
@@ -36,10 +44,22 @@ public struct ScriptRunner: Sendable {
             if command == .quit { return (0, true) }
             let output = try await executor.execute(command)
             if !output.isEmpty { print(output) }
+            if Task.isCancelled {
+                report("interrupted: the command had finished; its result above stands", status: 130, line: line)
+                return (130, false)
+            }
             return (0, false)
+        } catch let interrupted as CommandInterrupted {
+            if !interrupted.output.isEmpty { print(interrupted.output) }
+            report(interrupted.message, status: 130, line: line)
+            return (130, false)
         } catch let error as UsageError {
             report(error.description, status: 2, line: line)
             return (2, false)
+        } catch let error where Task.isCancelled {
+            // Ctrl-C cut the command short: say so, with what it was doing.
+            report("interrupted: \(error)", status: 130, line: line)
+            return (130, false)
         } catch let error as CommandFailure where error.output != nil {
             // Done in part: what was done, then why the rest was not. In JSON the command's one
             // document says both.

@@ -12,21 +12,37 @@ import RelinkStore
 /// caller marks as carrying a secret is never added, neither to memory nor to the file.
 /// Ctrl-C abandons the line being edited, Ctrl-D on an empty line ends input, Ctrl-R searches
 /// history backwards, Tab completes through `completer`.
+///
+/// Input is UTF-8: the read function decodes it into Unicode scalars for libedit, which keeps
+/// wide characters and encodes the line back with the C library under a UTF-8 `LC_CTYPE`.
+/// Ctrl-C is read as the byte 0x03 (the terminal's signal keys are off while a line is edited),
+/// so it abandons exactly the keys typed before it; SIGINT, SIGTERM and SIGHUP sent from
+/// elsewhere arrive through ``Interrupts``' pipe, which the read polls beside the keyboard.
 final class LineEditor {
     enum Input: Equatable {
         case line(String)
         case interrupted
         case endOfInput
+        /// SIGTERM or SIGHUP: relink ends, with the terminal restored.
+        case terminated(Interrupt)
     }
 
     private let rememberLine: (String) -> Void
 
-    /// Completion is a C callback that can capture nothing, so the one live editor's completer
-    /// is reached through this global. The REPL runs one editor, on one thread.
+    /// Completion and the read function are C callbacks that can capture nothing, so the one live
+    /// editor's state is reached through these globals. The REPL runs one editor, on one thread,
+    /// and only that thread touches them (the signal handlers write to a pipe, not to these).
     nonisolated(unsafe) private static var completer: ((_ line: String, _ word: String) -> [String])?
     nonisolated(unsafe) private static var pendingMatches: [String] = []
-    nonisolated(unsafe) private static var interrupted: sig_atomic_t = 0
-    nonisolated(unsafe) private static var terminated: sig_atomic_t = 0
+    /// Why the read function ended the line, when it did (an interrupt or a termination).
+    nonisolated(unsafe) private static var ending: Interrupt?
+    /// A byte read ahead while decoding UTF-8 that belongs to the next character.
+    nonisolated(unsafe) private static var readAhead: UInt8?
+    nonisolated(unsafe) private static var signals: Int32 = -1
+
+    /// How long the rest of a UTF-8 sequence may take once its first byte has arrived. A terminal
+    /// sends a character in one write; this bounds the wait on a lone lead byte.
+    private static let continuationWaitMilliseconds: Int32 = 100
 
     /// - Parameters:
     ///   - history: earlier lines, oldest first, for recall and reverse search.
@@ -37,31 +53,15 @@ final class LineEditor {
     ) {
         self.rememberLine = remember
         Self.completer = completer
+        // Before rl_initialize: libedit decides which characters are printable, and encodes the
+        // line it returns, by LC_CTYPE.
+        Self.useUTF8Characters()
+        Self.signals = Interrupts.install()
         relink_set_readline_name(strdup(name))
         // Before rl_initialize, which reads these settings.
         relink_leave_signals_alone()
-        relink_set_getc { _ in
-            // SIGINT may be handled on another thread than the one reading (the REPL runs on
-            // Swift's task pool), so the read is never interrupted by it: wait in short polls
-            // and look at the flag between them.
-            var byte: UInt8 = 0
-            while true {
-                if LineEditor.interrupted != 0 { return EOF }
-                var descriptor = pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0)
-                let ready = poll(&descriptor, 1, 100)
-                if ready < 0, errno == EINTR { continue }
-                if ready == 0 { continue }
-                let count = read(STDIN_FILENO, &byte, 1)
-                if count == 1 { break }
-                if count < 0, errno == EINTR { continue }
-                return EOF
-            }
-            if byte == 0x03 {  // Ctrl-C as a byte (a terminal without signal keys)
-                LineEditor.interrupted = 1
-                return EOF
-            }
-            return Int32(byte)
-        }
+        relink_keep_signal_keys_as_bytes()
+        relink_set_getc { _ in LineEditor.nextCharacter() }
         rl_initialize()
         _ = relink_bind_reverse_search()
         relink_set_attempted_completion { text, _, _ in
@@ -77,28 +77,33 @@ final class LineEditor {
             }
         }
         for line in history { add_history(line) }
-        installInterruptHandler()
     }
 
     deinit {
         Self.completer = nil
-        for signal in [SIGINT, SIGTERM, SIGHUP] { Glibc.signal(signal, SIG_DFL) }
     }
 
     /// Reads one line with editing.
     func readLine(prompt: String) -> Input {
-        Self.interrupted = 0
-        guard let raw = readline(prompt) else {
-            if Self.terminated != 0 { return .endOfInput }
-            if Self.interrupted != 0 {
-                // libedit has put the terminal back; start a fresh line below the abandoned one.
-                FileHandle.standardOutput.write(Data("^C\n".utf8))
-                return .interrupted
-            }
+        Self.ending = nil
+        Self.readAhead = nil
+        let raw = readline(prompt)
+        let ending = Self.ending
+        Self.ending = nil
+        if let raw {
+            defer { free(raw) }
+            return .line(String(cString: raw))
+        }
+        switch ending {
+        case .interrupt?:
+            // libedit has put the terminal back; start a fresh line below the abandoned one.
+            FileHandle.standardOutput.write(Data("^C\n".utf8))
+            return .interrupted
+        case let interrupt?:
+            return .terminated(interrupt)
+        case nil:
             return .endOfInput
         }
-        defer { free(raw) }
-        return .line(String(cString: raw))
     }
 
     /// Adds a line to history, in memory and for later sessions; skipped when it carries a secret.
@@ -109,23 +114,88 @@ final class LineEditor {
         rememberLine(trimmed)
     }
 
-    /// SIGINT sets a flag that the read function polls for, so Ctrl-C abandons the line instead
-    /// of ending relink.
-    private func installInterruptHandler() {
-        var action = sigaction()
-        action.__sigaction_handler.sa_handler = { _ in LineEditor.interrupted = 1 }
-        sigemptyset(&action.sa_mask)
-        action.sa_flags = 0
-        sigaction(SIGINT, &action, nil)
-        // SIGTERM and SIGHUP end the read the same way, so libedit restores the terminal before
-        // relink leaves.
-        var terminate = sigaction()
-        terminate.__sigaction_handler.sa_handler = { _ in
-            LineEditor.terminated = 1
-            LineEditor.interrupted = 1
+    /// LC_CTYPE from the environment when it is UTF-8, else C.UTF-8: relink reads and writes UTF-8
+    /// whatever the locale says, and libedit drops every character it cannot encode in LC_CTYPE.
+    private static func useUTF8Characters() {
+        setlocale(LC_CTYPE, "")
+        if let codeset = nl_langinfo(nl_item(CODESET)), String(cString: codeset) == "UTF-8" { return }
+        setlocale(LC_CTYPE, "C.UTF-8")
+    }
+
+    private enum Read {
+        case byte(UInt8)
+        case timedOut
+        /// End of input, a read error, or a signal (then ``ending`` says which).
+        case ended
+    }
+
+    /// The next character for libedit: one Unicode scalar decoded from UTF-8, or EOF to end the
+    /// line (Ctrl-C, a signal, the end of input). A malformed or incomplete sequence reads as
+    /// U+FFFD, and a byte that cannot continue it is kept for the next character.
+    private static func nextCharacter() -> Int32 {
+        guard case .byte(let lead) = nextByte(waitingAtMost: -1) else { return EOF }
+        if lead == 0x03 {  // Ctrl-C
+            ending = .interrupt
+            return EOF
         }
-        sigemptyset(&terminate.sa_mask)
-        sigaction(SIGTERM, &terminate, nil)
-        sigaction(SIGHUP, &terminate, nil)
+        if lead < 0x80 { return Int32(lead) }
+        let replacement: Int32 = 0xFFFD  // U+FFFD REPLACEMENT CHARACTER
+        let length =
+            switch lead {
+            case 0xC2...0xDF: 2
+            case 0xE0...0xEF: 3
+            case 0xF0...0xF4: 4
+            default: 0  // a continuation byte without a lead, or a byte UTF-8 never uses
+            }
+        guard length > 0 else { return replacement }
+        var bytes = [lead]
+        while bytes.count < length {
+            switch nextByte(waitingAtMost: continuationWaitMilliseconds) {
+            case .byte(let byte) where byte & 0xC0 == 0x80:
+                bytes.append(byte)
+            case .byte(let byte):
+                readAhead = byte
+                return replacement
+            case .timedOut:
+                return replacement
+            case .ended:
+                return ending == nil ? replacement : EOF
+            }
+        }
+        var iterator = bytes.makeIterator()
+        var decoder = UTF8()
+        guard case .scalarValue(let scalar) = decoder.decode(&iterator) else { return replacement }
+        return Int32(scalar.value)
+    }
+
+    /// One byte of the keyboard, waiting at most `milliseconds` (-1: as long as it takes); a
+    /// signal on ``Interrupts``' pipe ends the wait, and wins over keys that arrived with it.
+    private static func nextByte(waitingAtMost milliseconds: Int32) -> Read {
+        if let byte = readAhead {
+            readAhead = nil
+            return .byte(byte)
+        }
+        while true {
+            var descriptors = [
+                pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0),
+                pollfd(fd: signals, events: Int16(POLLIN), revents: 0),
+            ]
+            let ready = poll(&descriptors, signals >= 0 ? 2 : 1, milliseconds)
+            if ready < 0 {
+                if errno == EINTR { continue }
+                return .ended
+            }
+            if ready == 0 { return .timedOut }
+            if signals >= 0, descriptors[1].revents != 0, let interrupt = Interrupts.take() {
+                ending = interrupt
+                return .ended
+            }
+            guard descriptors[0].revents != 0 else { continue }
+            var byte: UInt8 = 0
+            let count = read(STDIN_FILENO, &byte, 1)
+            if count == 1 { return .byte(byte) }
+            if count < 0, errno == EINTR || errno == EAGAIN { continue }
+            return .ended  // end of input or a read error: libedit ends the line as at Ctrl-D
+        }
     }
 }

@@ -35,11 +35,17 @@ public struct REPL {
             case .endOfInput:
                 print()
                 return 0
+            case .terminated(let interrupt):
+                print()
+                return interrupt.exitStatus
             case .interrupted:
                 continue
             case .line(let line):
                 editor.remember(line, carriesSecret: SecretLines.carriesSecret(line, knownSecrets: store.allSecrets))
-                let outcome = await runner.runLine(line)
+                // Ctrl-C while the command runs cancels it; the runner reports what it did and the
+                // prompt comes back. SIGTERM or SIGHUP cancel it too, and end relink.
+                let (outcome, interrupt) = await Interrupts.cancellable { [runner] in await runner.runLine(line) }
+                if let interrupt, interrupt != .interrupt { return interrupt.exitStatus }
                 if outcome.quit { return 0 }
             }
         }
