@@ -51,18 +51,23 @@ public enum CommandTable {
         CommandSpec(
             "check", summary: "health-check connections and update their state",
             details: """
-                Calls Intercom with each project's token. 401 or 403 marks the connection broken, with the \
-                evidence and the causes that fit; 429, 5xx, timeouts and refused connections are transient: \
-                the state is kept and the failed check recorded. With no key, checks every connected or \
-                broken project (--all says so explicitly).
+                Calls GET /me with each project's token: one request. A 401 with Intercom's JSON marks the \
+                connection broken, with the evidence and the causes that fit; a 403 does too (a plan \
+                restriction gets its own notice); 429, 5xx, timeouts, refused connections and 401/403 pages \
+                that are not JSON are no verdict: the state is kept and the failed check recorded. --deep \
+                also reads GET /conversations, an endpoint the app needs, which shows a missing permission \
+                (/me never does). With no key, checks every connected or broken project (--all says so).
                 """,
             positionals: [.repeating("KEY", .projectKey)],
-            options: [.flag("--all", "every connected or broken project")],
-            examples: ["check SUP BUG", "check --all"]
+            options: [
+                .flag("--all", "every connected or broken project"),
+                .flag("--deep", "also probe an endpoint the app's work needs (finds a missing permission)"),
+            ],
+            examples: ["check SUP BUG", "check --all", "check SUP --deep"]
         ) { words throws(UsageError) in
             let keys = words.keys(from: 0)
             if words.flag("--all"), !keys.isEmpty { throw words.usage("give project keys or --all, not both") }
-            return .check(keys: keys, all: keys.isEmpty)
+            return .check(keys: keys, all: keys.isEmpty, deep: words.flag("--deep"))
         },
         CommandSpec(
             "break", summary: "simulate a break cause on the mock world",

@@ -1,7 +1,7 @@
+import RelinkCore
 import Testing
 
 @testable import RelinkCommands
-import RelinkCore
 
 @Suite("The command language")
 struct CommandParserTests {
@@ -32,6 +32,7 @@ struct CommandParserTests {
             ("check", .check(keys: [], all: true)),
             ("check --all", .check(keys: [], all: true)),
             ("check SUP BUG", .check(keys: ["SUP", "BUG"], all: false)),
+            ("check SUP --deep", .check(keys: ["SUP"], all: false, deep: true)),
             ("break WEB token-revoked", .breakConnection("WEB", .tokenRevoked)),
             (
                 "reconnect SUP --as alice@acme.test --allow-workspace-change",

@@ -85,10 +85,10 @@ public final class CommandExecutor: Sendable {
         case .revoke(let key):
             _ = try requireProject(key)
             return try transition(try await services.connectionService().revoke(key, actor: actor))
-        case .check(let keys, let all):
+        case .check(let keys, let all, let deep):
             for key in keys { _ = try requireProject(key) }
             let progress = ProgressBar(enabled: !json && interactive && isatty(STDERR_FILENO) == 1)
-            let results = try await services.connectionService().check(all ? nil : keys, actor: actor) {
+            let results = try await services.connectionService().check(all ? nil : keys, deep: deep, actor: actor) {
                 progress.update($0)
             }
             progress.finish()
