@@ -41,7 +41,8 @@ extension MockIntercom {
         if query["deny"] == "1" || query["deny"] == "true" {
             parameters.append(("error", "access_denied"))
         } else {
-            let code = Secret.random(prefix: "mock_code_", bytes: 16)
+            // Intercom's codes may end in `=`; the mock's always do, so every flow round-trips one.
+            let code = Secret.random(prefix: "mock_code_", bytes: 16) + "="
             let record = MockWorld.AuthorizationCode(
                 digest: Secret.sha256Hex(code), clientID: clientID, teammateID: teammate.id,
                 workspaceID: workspaceID, expiresAt: now().addingTimeInterval(Self.codeLifetime))

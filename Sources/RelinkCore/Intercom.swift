@@ -147,10 +147,13 @@ public struct Diagnosis: Codable, Equatable, Sendable {
 /// How a new authorization is obtained against the real API; against the mock the teammate logs in
 /// through the mock's `/oauth` whatever the method.
 public enum AuthorizationMethod: Sendable, Equatable {
-    /// A browser and a one-shot loopback listener for the redirect.
-    case browser
-    /// Print the authorize URL, then read the code (or the whole redirect URL) pasted back.
+    /// Print the authorize URL, then read the URL the person was redirected to (or its code)
+    /// pasted back: the default, because Intercom redirects only to registered HTTPS URLs, which a
+    /// listener on this machine cannot be.
     case pasteCode
+    /// A one-shot loopback listener for the redirect (`--listen`): for a loopback redirect URL
+    /// registered for a development app.
+    case listen
     /// An access token typed at a hidden prompt.
     case accessToken
 }

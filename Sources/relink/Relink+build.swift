@@ -70,7 +70,8 @@ func buildRelink(options: GlobalOptions, environment: RelinkEnvironment, interac
         throw BuildFailure(description: "cannot open the store: \(error)", exitCode: 1)
     }
     let configuration = ServiceConfiguration(
-        oauthClient: environment.oauthClient, logger: Logger(label: "relink.service"))
+        oauthClient: environment.oauthClient, redirectURI: environment.redirectURI,
+        logger: Logger(label: "relink.service"))
     let services = LiveServices(store: store, target: target, configuration: configuration)
     let executor = CommandExecutor(
         store: store, services: services, json: options.json,
