@@ -128,3 +128,59 @@ public struct AdminReplyRequest: Codable, Equatable, Sendable {
         self.body = body
     }
 }
+
+/// The head of `GET /conversations` (schema `conversation_list`): what a probe needs to see that
+/// the token may read conversations.
+public struct ConversationList: Codable, Equatable, Sendable {
+    /// Always `"conversation.list"`.
+    public var type: String
+    public var totalCount: Int?
+
+    enum CodingKeys: String, CodingKey {
+        case type
+        case totalCount = "total_count"
+    }
+
+    public init(totalCount: Int?) {
+        self.type = "conversation.list"
+        self.totalCount = totalCount
+    }
+}
+
+/// A page of `GET /conversations` as the mock serves it (schema `conversation_list`).
+public struct ConversationListPage: Encodable, Sendable {
+    public var type = "conversation.list"
+    public var conversations: [Conversation]
+    public var totalCount: Int
+    public var pages: Pages
+
+    /// The `pages` object (schema `cursor_pages`).
+    public struct Pages: Encodable, Sendable {
+        public var type = "pages"
+        public var page = 1
+        public var perPage: Int
+        public var totalPages: Int
+
+        enum CodingKeys: String, CodingKey {
+            case type, page
+            case perPage = "per_page"
+            case totalPages = "total_pages"
+        }
+
+        public init(perPage: Int, totalPages: Int) {
+            self.perPage = perPage
+            self.totalPages = totalPages
+        }
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case type, conversations, pages
+        case totalCount = "total_count"
+    }
+
+    public init(conversations: [Conversation], totalCount: Int, pages: Pages) {
+        self.conversations = conversations
+        self.totalCount = totalCount
+        self.pages = pages
+    }
+}

@@ -21,13 +21,14 @@ public struct ErrorList: Codable, Equatable, Sendable, Error {
 
     /// One error of the list.
     public struct Item: Codable, Equatable, Sendable {
-        /// A machine-readable code such as `unauthorized`; see ``IntercomErrorCode``.
-        public var code: String
+        /// A machine-readable code such as `unauthorized`; see ``IntercomErrorCode``. Real answers
+        /// exist without one (a 401 "Not authorized to access resource"): it is optional.
+        public var code: String?
         public var message: String?
         /// The parameter at fault, when there is one.
         public var field: String?
 
-        public init(code: String, message: String?, field: String? = nil) {
+        public init(code: String?, message: String?, field: String? = nil) {
             self.code = code
             self.message = message
             self.field = field
@@ -43,10 +44,14 @@ public struct ErrorList: Codable, Equatable, Sendable, Error {
 /// `IntercomErrorCode(rawValue:)` gives `nil`.
 public enum IntercomErrorCode: String, Codable, Sendable, CaseIterable {
     case unauthorized
+    case missingAuthorization = "missing_authorization"
     case tokenNotFound = "token_not_found"
     case tokenRevoked = "token_revoked"
     case tokenUnauthorized = "token_unauthorized"
     case tokenSuspended = "token_suspended"
+    case tokenBlocked = "token_blocked"
+    case tokenExpired = "token_expired"
+    case apiPlanRestricted = "api_plan_restricted"
     case adminNotFound = "admin_not_found"
     case forbidden
     case actionForbidden = "action_forbidden"

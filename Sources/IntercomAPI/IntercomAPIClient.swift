@@ -13,6 +13,11 @@ public protocol IntercomAPIClient: Sendable {
     /// `GET /admins`: the teammates of the token's workspace.
     func admins(token: String) async -> Result<[Admin], IntercomFailure>
 
+    /// `GET /conversations?per_page=1`: the smallest read of what the app's work needs (notes on
+    /// conversations). `check --deep` uses it to find a permission the token lacks: Intercom
+    /// documents no 403 for `/me`, so only such an endpoint shows it.
+    func conversationsProbe(token: String) async -> Result<Void, IntercomFailure>
+
     /// `POST /auth/eagle/token` (form-encoded): trades an authorization code for an access token.
     func exchange(code: String, clientID: String, clientSecret: String) async -> Result<TokenResponse, IntercomFailure>
 

@@ -10,9 +10,11 @@ import Foundation
 public struct IntercomFailure: Error, Codable, Equatable, Sendable, CustomStringConvertible {
     /// What kind of failure this is.
     public enum Kind: String, Codable, Equatable, Sendable, CaseIterable {
-        /// 401 with Intercom's `error.list`: the token is dead (revoked, password changed, teammate removed, app uninstalled).
+        /// 401 with a JSON body, whatever its code (or none): Intercom refuses the token (revoked,
+        /// password changed, teammate removed, app uninstalled or suspended).
         case authRejected
-        /// 403 with Intercom's `error.list`: the token lives but lacks a permission.
+        /// 403 with Intercom's `error.list`: the token lives but lacks a permission, or the
+        /// workspace's plan does not include the API (`api_plan_restricted`, see ``isPlanRestricted``).
         case forbidden
         /// 429: over the rate limit; see ``IntercomFailure/rateLimitReset``.
         case rateLimited
@@ -66,6 +68,18 @@ public struct IntercomFailure: Error, Codable, Equatable, Sendable, CustomString
         kind == .authRejected || kind == .forbidden
     }
 
+    /// Whether this is a 403 `api_plan_restricted`: the workspace's plan lacks API access, which no
+    /// new authorization can fix.
+    public var isPlanRestricted: Bool {
+        kind == .forbidden && code == IntercomErrorCode.apiPlanRestricted.rawValue
+    }
+
+    /// Whether the answer was a 401 or 403 whose body is not JSON (a proxy's or CDN's page): no
+    /// verdict on the token.
+    public var isUnverifiedRefusal: Bool {
+        kind == .notJSON && (status == 401 || status == 403)
+    }
+
     /// Whether trying again later may succeed, so a retry is worth it and a check keeps the
     /// connection's state.
     ///
@@ -92,6 +106,9 @@ public struct IntercomFailure: Error, Codable, Equatable, Sendable, CustomString
         switch kind {
         case .authRejected:
             return "Intercom rejected the token\(facts)\(said). Reconnect to authorize again."
+        case .forbidden where isPlanRestricted:
+            return "Intercom refused the request: the workspace's plan does not include API access\(facts)\(said). "
+                + "Reconnecting cannot fix this; the workspace needs an active subscription that includes the API."
         case .forbidden:
             return "Intercom refused the request for lack of permission\(facts)\(said). "
                 + "Reconnect as a teammate who can install, configure and delete apps."
@@ -109,6 +126,10 @@ public struct IntercomFailure: Error, Codable, Equatable, Sendable, CustomString
             return "Intercom did not answer in time\(facts)\(said). Try again later; the connection state is unchanged."
         case .unreachable:
             return "Intercom could not be reached\(facts)\(said). Check the network and the endpoint, then try again."
+        case .notJSON where isUnverifiedRefusal:
+            let snippet = bodySnippet.map { " Body starts: \"\($0)\"." } ?? ""
+            return "An answer \(status ?? 0) without Intercom's JSON came back\(facts)\(said).\(snippet) "
+                + "It is not Intercom's verdict on the token (a proxy or CDN page is likely): the connection is left as it was."
         case .notJSON:
             let snippet = bodySnippet.map { " Body starts: \"\($0)\"." } ?? ""
             return "Intercom's answer was not the JSON expected\(facts)\(said).\(snippet) "

@@ -2,12 +2,13 @@
 public enum IntercomVersion {
     /// The header's name.
     public static let headerName = "Intercom-Version"
-    /// The version relink speaks.
+    /// The version relink speaks unless configured otherwise (`config set intercom-version`).
     public static let current = "2.14"
-    /// Every value Intercom accepts; anything else is answered 400 `intercom_version_invalid`.
+    /// Every published value (schema `intercom_version` of the 2.14 description lists 1.0–2.14;
+    /// later descriptions add up to 2.17); anything else is answered 400 `intercom_version_invalid`.
     public static let valid: [String] =
         ["1.0", "1.1", "1.2", "1.3", "1.4"]
-        + (0...14).map { "2.\($0)" }
+        + (0...17).map { "2.\($0)" }
         + ["Unstable", "Preview"]
 
     /// Whether `value` is an accepted version.

@@ -25,23 +25,34 @@ extension HTTPIntercomClient {
 
     /// The failure an unsuccessful answer describes.
     ///
-    /// 401 and 403 count as Intercom's verdict on the token only when the body is Intercom's
-    /// `error.list`: an HTML 403 from a proxy or a CDN says nothing about the token, and must not
-    /// break a connection, so it is ``IntercomFailure/Kind/notJSON``. A 429 needs no body: its
-    /// status and headers say it all.
+    /// A 401 with any JSON body is Intercom refusing the token, whatever its code, unknown codes
+    /// and items without a code included (design §2). A 403 is a verdict when its body is
+    /// Intercom's `error.list`. A 401 or 403 whose body is not JSON (an HTML page from a proxy or a
+    /// CDN) says nothing about the token and must not break a connection, so it is
+    /// ``IntercomFailure/Kind/notJSON``. A 429 needs no body: its status and headers say it all.
     public static func failure(for answer: Answer) -> IntercomFailure {
         let headerRequestID = answer.headers.first(name: "X-Request-Id")
         let reset = RateLimitHeaders(answer.headers).reset
-        let list = try? JSONDecoder().decode(ErrorList.self, from: Data(buffer: answer.body))
+        let data = Data(buffer: answer.body)
+        let list = try? JSONDecoder().decode(ErrorList.self, from: data)
         guard let list, list.type == "error.list" || !list.errors.isEmpty else {
             if answer.status == 429 {
                 return IntercomFailure(
                     kind: .rateLimited, status: 429, requestID: headerRequestID, rateLimitReset: reset)
             }
+            if answer.status == 401, (try? JSONSerialization.jsonObject(with: data)) is [String: Any] {
+                // JSON, but not the usual envelope: still Intercom's refusal of the token.
+                let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any]
+                return IntercomFailure(
+                    kind: .authRejected, status: 401, code: object?["code"] as? String,
+                    message: object?["message"] as? String,
+                    requestID: object?["request_id"] as? String ?? headerRequestID)
+            }
+            let verdict = answer.status == 401 || answer.status == 403 ? ": no verdict on the token" : ""
             return IntercomFailure(
                 kind: .notJSON, status: answer.status,
-                message: answer.body.readableBytes == 0
-                    ? "the answer has no body" : "the answer is not an Intercom error",
+                message: (answer.body.readableBytes == 0
+                    ? "the answer has no body" : "the answer is not an Intercom error") + verdict,
                 requestID: headerRequestID, bodySnippet: Self.snippet(answer.body))
         }
         let first = list.errors.first

@@ -7,7 +7,8 @@ import NIOHTTP1
 
 /// ``IntercomAPIClient`` over HTTP with AsyncHTTPClient, against the real API or the mock.
 ///
-/// Every request carries `Accept: application/json`, `Intercom-Version: 2.14` and a `User-Agent`,
+/// Every request carries `Accept: application/json`, the configured `Intercom-Version` (default
+/// ``IntercomVersion/current``) and a `User-Agent`,
 /// has a deadline, and reads at most `maxBodyBytes` of the answer. Every answer, including an HTML
 /// error page or a dropped connection, becomes a typed ``IntercomFailure``; nothing throws.
 public struct HTTPIntercomClient: IntercomAPIClient {
@@ -21,8 +22,8 @@ public struct HTTPIntercomClient: IntercomAPIClient {
     public let maxBodyBytes: Int
     let httpClient: HTTPClient
     let logger: Logger
-    /// Always ``IntercomVersion/current`` in use; tests change it to see Intercom's refusal.
-    var intercomVersion = IntercomVersion.current
+    /// The `Intercom-Version` sent with every request.
+    public let intercomVersion: String
 
     /// A client for `endpoint`. `httpClient` stays owned by the caller (the shared one needs no shutdown).
     ///
@@ -30,9 +31,10 @@ public struct HTTPIntercomClient: IntercomAPIClient {
     /// leaves the origin, so a token never travels to another host.
     public init(
         endpoint: IntercomEndpoint, httpClient: HTTPClient = .shared, timeout: Duration = .seconds(10),
-        maxBodyBytes: Int = 1 << 20, logger: Logger
+        maxBodyBytes: Int = 1 << 20, intercomVersion: String = IntercomVersion.current, logger: Logger
     ) {
         self.endpoint = endpoint
+        self.intercomVersion = intercomVersion
         self.httpClient = httpClient
         self.timeout = timeout
         self.maxBodyBytes = maxBodyBytes
@@ -49,6 +51,12 @@ public struct HTTPIntercomClient: IntercomAPIClient {
     public func admins(token: String) async -> Result<[Admin], IntercomFailure> {
         let answer = await send(.GET, endpoint.url("/admins"), token: token)
         return answer.flatMap { decode(AdminList.self, $0) }.map(\.admins)
+    }
+
+    /// See ``IntercomAPIClient/conversationsProbe(token:)``.
+    public func conversationsProbe(token: String) async -> Result<Void, IntercomFailure> {
+        let answer = await send(.GET, endpoint.url("/conversations?per_page=1"), token: token)
+        return answer.flatMap { decode(ConversationList.self, $0) }.map { _ in () }
     }
 
     /// See ``IntercomAPIClient/exchange(code:clientID:clientSecret:)``.

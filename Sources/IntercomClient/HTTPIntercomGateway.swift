@@ -17,9 +17,15 @@ public struct HTTPIntercomGateway: IntercomGateway {
     let httpClient: HTTPClient
     let timeout: Duration
     let logger: Logger
+    /// The `Intercom-Version` every client of this gateway sends.
+    public let intercomVersion: String
 
     /// - Parameter httpClient: shared by every call; the caller owns it and shuts it down.
-    public init(target: Target, httpClient: HTTPClient, timeout: Duration = .seconds(10), logger: Logger) {
+    public init(
+        target: Target, httpClient: HTTPClient, timeout: Duration = .seconds(10),
+        intercomVersion: String = IntercomVersion.current, logger: Logger
+    ) {
+        self.intercomVersion = intercomVersion
         self.target = target
         self.httpClient = httpClient
         self.timeout = timeout
@@ -33,7 +39,9 @@ public struct HTTPIntercomGateway: IntercomGateway {
     public var oauthEndpoint: IntercomEndpoint { endpoint(for: nil) }
 
     public func client(for region: Region?) -> any IntercomAPIClient {
-        HTTPIntercomClient(endpoint: endpoint(for: region), httpClient: httpClient, timeout: timeout, logger: logger)
+        HTTPIntercomClient(
+            endpoint: endpoint(for: region), httpClient: httpClient, timeout: timeout, intercomVersion: intercomVersion,
+            logger: logger)
     }
 
     public func listenForRedirect(expectedState: String, timeout: Duration) async throws(OAuthError)

@@ -9,6 +9,8 @@ enum APIRoute: Sendable, Equatable {
     case admin(id: String)
     case uninstall
     case conversation(id: String)
+    /// `GET /conversations`: the list, first page.
+    case conversations
     case reply(conversationID: String)
     case authorize
     case tokenExchange
@@ -35,6 +37,7 @@ struct APIOutcome: Sendable {
         case admin(Admin)
         case adminList(AdminList)
         case conversation(Conversation)
+        case conversationList(ConversationListPage)
         case token(TokenResponse)
         case errors(ErrorList)
         case html(String)
@@ -76,4 +79,15 @@ enum APIStep: Sendable {
 struct RateWindow: Sendable {
     var start: Int
     var count: Int
+}
+
+extension APIRoute {
+    /// The routes that need the conversations permission; a token without it is answered 403 there
+    /// (and only there: `/me` and `/admins` still answer).
+    var needsConversationPermission: Bool {
+        switch self {
+        case .conversation, .conversations, .reply: true
+        case .me, .admins, .admin, .uninstall, .authorize, .tokenExchange: false
+        }
+    }
 }

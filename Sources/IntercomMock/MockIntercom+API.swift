@@ -101,7 +101,8 @@ extension MockIntercom {
         var outcome: APIOutcome
         if !allowed {
             outcome = .error(429, .rateLimitExceeded, "Rate limit exceeded", requestID: requestID)
-        } else if token.permissionMissing {
+        } else if token.permissionMissing && request.route.needsConversationPermission {
+            // Intercom documents no 403 for /me: a missing permission shows on the endpoints that need it.
             outcome = .error(
                 403, .forbidden, "The access token does not have the permission this request needs",
                 requestID: requestID)
@@ -162,6 +163,15 @@ extension MockIntercom {
                 return .error(404, .notFound, "Resource Not Found", requestID: requestID)
             }
             return APIOutcome(status: 200, payload: .conversation(conversation(record)))
+        case .conversations:
+            let records = world.conversations.filter { $0.workspaceID == workspace.idCode }
+            let first = records.first.map { [conversation($0)] } ?? []
+            return APIOutcome(
+                status: 200,
+                payload: .conversationList(
+                    ConversationListPage(
+                        conversations: first, totalCount: records.count,
+                        pages: .init(perPage: 1, totalPages: records.count))))
         case .reply(let id):
             return reply(conversationID: id, body: request.body, workspace: workspace.idCode, requestID: requestID)
         case .authorize, .tokenExchange:
@@ -287,16 +297,17 @@ extension MockIntercom {
         }
     }
 
-    /// A fresh request id in UUID layout: 16 hex digits of the per-process random prefix, then 16
-    /// of the counter.
+    /// A fresh request id shaped like Intercom's: 20 lowercase base-36 characters (for example
+    /// `000sfj3o7mbnm1c7ung0`), the counter's then the per-process prefix's, unique per answer.
     func newRequestID() -> String {
         requestCounter &+= 1
-        var hex = Array(Secret.hex(bytes: Self.bytes(requestIDPrefix) + Self.bytes(requestCounter)).utf8)
-        for position in [20, 16, 12, 8] { hex.insert(UInt8(ascii: "-"), at: position) }
-        return String(decoding: hex, as: UTF8.self)
+        return Self.base36(requestCounter, width: 8) + Self.base36(requestIDPrefix, width: 12)
     }
 
-    private static func bytes(_ value: UInt64) -> [UInt8] {
-        (0..<8).map { UInt8(truncatingIfNeeded: value >> (56 - 8 * $0)) }
+    /// `value` in lowercase base 36, left-padded with zeros (or cut to its last digits) to `width`.
+    static func base36(_ value: UInt64, width: Int) -> String {
+        var digits = String(value, radix: 36, uppercase: false)
+        if digits.count < width { digits = String(repeating: "0", count: width - digits.count) + digits }
+        return String(digits.suffix(width))
     }
 }

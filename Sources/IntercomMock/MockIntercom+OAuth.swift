@@ -29,11 +29,20 @@ extension MockIntercom {
             return .error(
                 403, .forbidden, "This teammate does not have access to the workspace", requestID: requestID)
         }
+        guard !teammate.lacksPermission(in: workspaceID) else {
+            // permission-missing: a new authorization would lack it too, so consent is refused
+            // until the permission is restored.
+            return .error(
+                403, .actionForbidden,
+                "This teammate lacks the permission the app needs in this workspace (can install, configure and delete apps)",
+                requestID: requestID)
+        }
         var parameters: [(String, String)] = []
         if query["deny"] == "1" || query["deny"] == "true" {
             parameters.append(("error", "access_denied"))
         } else {
-            let code = Secret.random(prefix: "mock_code_", bytes: 16)
+            // Intercom's codes may end in `=`; the mock's always do, so every flow round-trips one.
+            let code = Secret.random(prefix: "mock_code_", bytes: 16) + "="
             let record = MockWorld.AuthorizationCode(
                 digest: Secret.sha256Hex(code), clientID: clientID, teammateID: teammate.id,
                 workspaceID: workspaceID, expiresAt: now().addingTimeInterval(Self.codeLifetime))

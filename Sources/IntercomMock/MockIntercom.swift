@@ -31,7 +31,7 @@ public actor MockIntercom {
     var requestCounter: UInt64 = 0
 
     /// How long an authorization code may wait for its exchange.
-    public static let codeLifetime: TimeInterval = 600
+    public static let codeLifetime: TimeInterval = 300
 
     /// A mock over `world`, kept in memory only.
     public init(

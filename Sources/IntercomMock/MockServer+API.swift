@@ -21,6 +21,9 @@ extension MockServer {
         router.post("/auth/uninstall") { request, context in
             try await answer(.uninstall, request, context, intercom)
         }
+        router.get("/conversations") { request, context in
+            try await answer(.conversations, request, context, intercom)
+        }
         router.get("/conversations/:id") { request, context in
             try await answer(.conversation(id: context.parameters.get("id") ?? ""), request, context, intercom)
         }
@@ -87,6 +90,7 @@ extension MockServer {
         case .admin(let admin): body = encodeJSON(admin)
         case .adminList(let list): body = encodeJSON(list)
         case .conversation(let conversation): body = encodeJSON(conversation)
+        case .conversationList(let page): body = encodeJSON(page)
         case .token(let token): body = encodeJSON(token)
         case .errors(let list): body = encodeJSON(list)
         case .emptyObject: body = Data("{}".utf8)

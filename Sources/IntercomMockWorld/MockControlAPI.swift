@@ -166,17 +166,21 @@ public struct CauseRequest: Codable, Equatable, Sendable {
     public var clientID: String?
     /// The new password for `password-changed`.
     public var newPassword: String?
+    /// `true` undoes `permission-missing`: the permission is granted again (the only cause that a
+    /// person can undo; a dead token stays dead).
+    public var restore: Bool?
 
     enum CodingKeys: String, CodingKey {
-        case cause, teammate, workspace, token
+        case cause, teammate, workspace, token, restore
         case clientID = "client_id"
         case newPassword = "new_password"
     }
 
     public init(
         cause: BreakCause, teammate: String? = nil, workspace: String? = nil, token: String? = nil,
-        clientID: String? = nil, newPassword: String? = nil
+        clientID: String? = nil, newPassword: String? = nil, restore: Bool? = nil
     ) {
+        self.restore = restore
         self.cause = cause
         self.teammate = teammate
         self.workspace = workspace

@@ -76,20 +76,63 @@ extension MockWorld {
         }
     }
 
-    /// `permission-missing` on one token: it stays alive but authenticated calls answer 403.
+    /// `permission-missing` on one token: it stays alive, `/me` still answers, but the endpoints
+    /// that need the permission (conversations) answer 403. The token's teammate can no longer
+    /// authorize the app in that workspace until the permission is restored, so a plain reconnect
+    /// fails as it would in Intercom.
     public mutating func withdrawPermission(token plaintextOrID: String) throws -> BreakReport {
         guard let index = tokenIndex(plaintextOrID: plaintextOrID) else {
             throw MockError(.notFound, "no such token")
         }
-        let id = tokens[index].id
-        return restrict { $0.id == id }
+        let token = tokens[index]
+        markPermission(withdrawn: true, teammateID: token.teammateID, workspaceID: token.workspaceID)
+        return restrict { $0.id == token.id }
     }
 
-    /// `permission-missing` on every live token of a teammate in a workspace.
+    /// `permission-missing` on every live token of a teammate in a workspace, and on their next authorization there.
     public mutating func withdrawPermission(teammateEmail: String, workspaceID: String) throws -> BreakReport {
         let teammate = try requireTeammate(email: teammateEmail)
         _ = try requireWorkspace(workspaceID)
+        markPermission(withdrawn: true, teammateID: teammate.id, workspaceID: workspaceID)
         return restrict { $0.teammateID == teammate.id && $0.workspaceID == workspaceID }
+    }
+
+    /// Undoes `permission-missing` for the teammate (named, or the token's) in the workspace: their
+    /// live tokens there may call every endpoint again and they may authorize again.
+    public mutating func restorePermission(_ request: CauseRequest) throws -> BreakReport {
+        let teammateID: String
+        let workspaceID: String
+        if let plaintextOrID = request.token {
+            guard let index = tokenIndex(plaintextOrID: plaintextOrID) else {
+                throw MockError(.notFound, "no such token")
+            }
+            (teammateID, workspaceID) = (tokens[index].teammateID, tokens[index].workspaceID)
+        } else {
+            guard let email = request.teammate, let workspace = request.workspace else {
+                throw MockError(
+                    .invalid, "restoring permission-missing needs \"token\" or \"teammate\" and \"workspace\"")
+            }
+            teammateID = try requireTeammate(email: email).id
+            workspaceID = try requireWorkspace(workspace).idCode
+        }
+        markPermission(withdrawn: false, teammateID: teammateID, workspaceID: workspaceID)
+        var restored: [TokenSummary] = []
+        for index in tokens.indices
+        where tokens[index].permissionMissing && tokens[index].teammateID == teammateID
+            && tokens[index].workspaceID == workspaceID
+        {
+            tokens[index].permissionMissing = false
+            restored.append(summary(tokens[index]))
+        }
+        return BreakReport(cause: .permissionMissing, killed: [], restricted: restored)
+    }
+
+    private mutating func markPermission(withdrawn: Bool, teammateID: String, workspaceID: String) {
+        guard let index = teammates.firstIndex(where: { $0.id == teammateID }) else { return }
+        var withdrawnIn = teammates[index].permissionWithdrawnIn ?? []
+        withdrawnIn.removeAll { $0 == workspaceID }
+        if withdrawn { withdrawnIn.append(workspaceID) }
+        teammates[index].permissionWithdrawnIn = withdrawnIn.isEmpty ? nil : withdrawnIn
     }
 
     /// Applies a break cause as the control API takes it.
@@ -102,6 +145,12 @@ extension MockWorld {
                 throw MockError(.invalid, "cause \(request.cause.rawValue) needs \"\(name)\"")
             }
             return value
+        }
+        if request.restore == true {
+            guard request.cause == .permissionMissing else {
+                throw MockError(.invalid, "only permission-missing can be restored; a dead token stays dead")
+            }
+            return try restorePermission(request)
         }
         switch request.cause {
         case .passwordChanged:

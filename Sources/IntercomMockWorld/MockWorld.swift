@@ -41,6 +41,14 @@ public struct MockWorld: Codable, Equatable, Sendable {
         public var workspaces: [String]
         /// Workspaces the teammate was removed from: their next login there is refused.
         public var removedFrom: [String] = []
+        /// Workspaces where `permission-missing` withdrew the teammate's permission: their login
+        /// and consent there are refused until it is restored. Optional: older worlds lack it.
+        public var permissionWithdrawnIn: [String]?
+
+        /// Whether the teammate may authorize the app in the workspace as far as permissions go.
+        public func lacksPermission(in workspaceID: String) -> Bool {
+            permissionWithdrawnIn?.contains(workspaceID) ?? false
+        }
     }
 
     /// A registered OAuth app.

@@ -6,7 +6,7 @@ public enum Command: Equatable, Sendable {
     case projects
     case show(ProjectKey)
     case connect(ProjectKey, teammate: String?, workspace: String?, password: String?, method: AuthorizationMethod)
-    case check(keys: [ProjectKey], all: Bool)
+    case check(keys: [ProjectKey], all: Bool, deep: Bool = false)
     case breakConnection(ProjectKey, BreakCause)
     case reconnect(
         ProjectKey, teammate: String?, workspace: String?, allowWorkspaceChange: Bool, password: String?,

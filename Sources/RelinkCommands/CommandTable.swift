@@ -25,23 +25,26 @@ public enum CommandTable {
             details: """
                 Against the mock: logs in as the teammate through the mock's /oauth (the password comes from \
                 --password, else the one the store remembers for that teammate) and exchanges the code. \
-                Against the real API: opens the authorize URL and receives the redirect on a one-shot \
-                loopback listener; --paste prints the URL and reads the code you paste; --token asks for \
-                an access token at a hidden prompt. Client id and secret come from INTERCOM_CLIENT_ID and \
-                INTERCOM_CLIENT_SECRET or the secrets file.
+                Against the real API (Intercom redirects only to registered HTTPS URLs): prints the \
+                authorize URL and reads back the URL you were redirected to, or its code, checking its state \
+                (--paste, the default); --listen receives the redirect on a one-shot loopback listener, for \
+                a loopback redirect URL registered for a development app; --token asks for an access token \
+                at a hidden prompt. Client id and secret come from INTERCOM_CLIENT_ID and \
+                INTERCOM_CLIENT_SECRET or the secrets file; INTERCOM_REDIRECT_URI names the registered URL.
                 """,
             positionals: [.required("KEY", .projectKey)],
             options: [
                 .value("--as", "EMAIL", .email, "the teammate who authorizes: the app user"),
                 .value("--workspace", "ID", .workspace, "the workspace to log in to (the mock)"),
                 .value("--password", "PW", .secret, "the teammate's mock password; remembered, never shown"),
-                .flag("--paste", "real API: print the authorize URL, then read the code pasted back"),
+                .flag("--paste", "real API (default): print the authorize URL, read back the redirect URL or code"),
+                .flag("--listen", "real API: receive the redirect on a loopback listener (development apps)"),
                 .flag("--token", "real API: read an access token at a hidden prompt"),
             ],
             examples: [
                 "connect OPS --as alice@acme.test",
                 "connect OPS --as bob@acme.test --workspace acmeeu01 --password fake-pw", "connect OPS --paste",
-                "connect OPS --token",
+                "connect OPS --listen", "connect OPS --token",
             ]
         ) { words throws(UsageError) in
             .connect(
@@ -51,18 +54,23 @@ public enum CommandTable {
         CommandSpec(
             "check", summary: "health-check connections and update their state",
             details: """
-                Calls Intercom with each project's token. 401 or 403 marks the connection broken, with the \
-                evidence and the causes that fit; 429, 5xx, timeouts and refused connections are transient: \
-                the state is kept and the failed check recorded. With no key, checks every connected or \
-                broken project (--all says so explicitly).
+                Calls GET /me with each project's token: one request. A 401 with Intercom's JSON marks the \
+                connection broken, with the evidence and the causes that fit; a 403 does too (a plan \
+                restriction gets its own notice); 429, 5xx, timeouts, refused connections and 401/403 pages \
+                that are not JSON are no verdict: the state is kept and the failed check recorded. --deep \
+                also reads GET /conversations, an endpoint the app needs, which shows a missing permission \
+                (/me never does). With no key, checks every connected or broken project (--all says so).
                 """,
             positionals: [.repeating("KEY", .projectKey)],
-            options: [.flag("--all", "every connected or broken project")],
-            examples: ["check SUP BUG", "check --all"]
+            options: [
+                .flag("--all", "every connected or broken project"),
+                .flag("--deep", "also probe an endpoint the app's work needs (finds a missing permission)"),
+            ],
+            examples: ["check SUP BUG", "check --all", "check SUP --deep"]
         ) { words throws(UsageError) in
             let keys = words.keys(from: 0)
             if words.flag("--all"), !keys.isEmpty { throw words.usage("give project keys or --all, not both") }
-            return .check(keys: keys, all: keys.isEmpty)
+            return .check(keys: keys, all: keys.isEmpty, deep: words.flag("--deep"))
         },
         CommandSpec(
             "break", summary: "simulate a break cause on the mock world",
@@ -91,13 +99,14 @@ public enum CommandTable {
                 .value("--workspace", "ID", .workspace, "the workspace to log in to (the mock)"),
                 .flag("--allow-workspace-change", "confirm connecting to another workspace"),
                 .value("--password", "PW", .secret, "the teammate's mock password; remembered, never shown"),
-                .flag("--paste", "real API: print the authorize URL, then read the code pasted back"),
+                .flag("--paste", "real API (default): print the authorize URL, read back the redirect URL or code"),
+                .flag("--listen", "real API: receive the redirect on a loopback listener (development apps)"),
                 .flag("--token", "real API: read an access token at a hidden prompt"),
             ],
             examples: [
                 "reconnect SUP", "reconnect SUP --as alice@acme.test --password fake-pw",
                 "reconnect SUP --workspace acmeeu01 --allow-workspace-change", "reconnect SUP --paste",
-                "reconnect SUP --token",
+                "reconnect SUP --listen", "reconnect SUP --token",
             ]
         ) { words throws(UsageError) in
             .reconnect(
@@ -271,10 +280,13 @@ public enum CommandTable {
     }
 
     private static func method(_ words: ParsedWords) throws(UsageError) -> AuthorizationMethod {
-        let paste = words.flag("--paste")
-        let token = words.flag("--token")
-        if paste && token { throw words.usage("--paste and --token exclude each other") }
-        return paste ? .pasteCode : token ? .accessToken : .browser
+        let chosen = ["--paste", "--listen", "--token"].filter { words.flag($0) }
+        if chosen.count > 1 { throw words.usage("\(chosen.joined(separator: ", ")) exclude each other") }
+        switch chosen.first {
+        case "--listen": return .listen
+        case "--token": return .accessToken
+        default: return .pasteCode
+        }
     }
 
     /// `mock fault add`: each option only where the kind uses it.

@@ -60,12 +60,34 @@ public struct Evidence: Codable, Equatable, Sendable {
     public var code: String?
     public var message: String?
     public var requestID: String?
+    /// The request that was refused (`GET /conversations`), when it was not `GET /me`: a 403
+    /// names the permission through it.
+    public var endpoint: String?
 
-    public init(status: Int, code: String? = nil, message: String? = nil, requestID: String? = nil) {
+    public init(
+        status: Int, code: String? = nil, message: String? = nil, requestID: String? = nil, endpoint: String? = nil
+    ) {
         self.status = status
         self.code = code
         self.message = message
         self.requestID = requestID
+        self.endpoint = endpoint
+    }
+
+    /// The permission a 403 on ``endpoint`` points to, in Intercom's Developer Hub wording.
+    public var permission: String? {
+        guard status == 403, !isPlanRestriction else { return nil }
+        switch endpoint {
+        case let endpoint? where endpoint.contains("/conversations"):
+            return endpoint.hasPrefix("POST") ? "Write conversations" : "Read conversations"
+        case let endpoint? where endpoint.contains("/admins"): return "Read admins"
+        default: return nil
+        }
+    }
+
+    /// A 403 `api_plan_restricted`: the workspace's plan lacks API access; no reconnect fixes it.
+    public var isPlanRestriction: Bool {
+        status == 403 && code == "api_plan_restricted"
     }
 
     /// `401 token_revoked (request 000abc)`: a short form for views and logs.
@@ -98,12 +120,19 @@ public struct Diagnosis: Codable, Equatable, Sendable {
     }
 
     /// The causes that an authentication or authorization answer is consistent with.
+    ///
+    /// Intercom's documented codes (developer docs, "Error codes"; OpenAPI `error` examples):
+    /// `token_revoked` is a token revoked by hand or by its app's uninstall; `token_suspended` is
+    /// the token of an app that was suspended or deleted; `admin_not_found` names a teammate who is
+    /// gone. A 403 `api_plan_restricted` is the workspace's plan, no break cause: nothing fits.
+    /// Every other 401 (unknown codes and items without a code included) fits every token death.
     public static func causesFitting(_ evidence: Evidence) -> [BreakCause] {
+        if evidence.isPlanRestriction { return [] }
         if evidence.status == 403 { return [.permissionMissing] }
         switch evidence.code {
         case "token_revoked": return [.tokenRevoked, .appUninstalled]
         case "admin_not_found": return [.userRemoved]
-        case "token_suspended": return [.userRemoved, .appUninstalled]
+        case "token_suspended": return [.appUninstalled]
         default: return [.passwordChanged, .tokenRevoked, .userRemoved, .appUninstalled]
         }
     }
@@ -118,10 +147,13 @@ public struct Diagnosis: Codable, Equatable, Sendable {
 /// How a new authorization is obtained against the real API; against the mock the teammate logs in
 /// through the mock's `/oauth` whatever the method.
 public enum AuthorizationMethod: Sendable, Equatable {
-    /// A browser and a one-shot loopback listener for the redirect.
-    case browser
-    /// Print the authorize URL, then read the code (or the whole redirect URL) pasted back.
+    /// Print the authorize URL, then read the URL the person was redirected to (or its code)
+    /// pasted back: the default, because Intercom redirects only to registered HTTPS URLs, which a
+    /// listener on this machine cannot be.
     case pasteCode
+    /// A one-shot loopback listener for the redirect (`--listen`): for a loopback redirect URL
+    /// registered for a development app.
+    case listen
     /// An access token typed at a hidden prompt.
     case accessToken
 }

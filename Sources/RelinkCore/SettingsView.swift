@@ -43,10 +43,12 @@ public struct SettingsView: Equatable, Sendable {
         case .broken(let authorization, let breakage):
             headline = "Connection broken"
             warning = Self.warning(for: breakage.diagnosis, authorization: authorization)
-            actions = [.reconnect, .revoke]
+            // A plan restriction is the workspace's subscription: a new token would meet it too.
+            actions = breakage.diagnosis.evidence.isPlanRestriction ? [.revoke] : [.reconnect, .revoke]
         }
         if let lastCheck, lastCheck.result == .transientFailure {
-            notice = "The last check could not reach a verdict (\(lastCheck.reason ?? "Intercom was unavailable")); "
+            notice =
+                "The last check could not reach a verdict (\(lastCheck.reason ?? "Intercom was unavailable")); "
                 + "the connection was left as it was."
         }
     }
@@ -56,6 +58,14 @@ public struct SettingsView: Equatable, Sendable {
         let user = authorization.appUser.email
         let workspace = authorization.workspace.name
         let repair = "Reconnect to repair it."
+        if diagnosis.evidence.isPlanRestriction {
+            return "Intercom refuses API access for the \(workspace) workspace: its plan needs an active subscription "
+                + "that includes the API (\(diagnosis.evidence.summary)). Reconnecting cannot fix this; once the "
+                + "workspace's plan allows it, check again, or revoke the connection."
+        }
+        if diagnosis.evidence.status == 403 {
+            return permissionWarning(diagnosis.evidence, user: user)
+        }
         guard diagnosis.isGroundTruth, diagnosis.causes.count == 1 else {
             let fits = diagnosis.causes.map(\.rawValue).joined(separator: ", ")
             return "Intercom no longer accepts the app user's token (\(diagnosis.evidence.summary)). "
@@ -74,8 +84,16 @@ public struct SettingsView: Equatable, Sendable {
             return "The Intercom for Jira app was uninstalled from the \(workspace) workspace. "
                 + "Reconnect to install and authorize it again."
         case .permissionMissing:
-            return "The app user \(user) lacks a permission the connection needs (Intercom answered 403). "
-                + "Give the teammate \"Can install, configure and delete apps\", then reconnect."
+            return permissionWarning(diagnosis.evidence, user: user)
         }
+    }
+
+    /// A permission 403: which permission, and that Reconnect helps only once it is granted.
+    private static func permissionWarning(_ evidence: Evidence, user: String) -> String {
+        let permission = evidence.permission.map { "the permission \"\($0)\"" } ?? "a permission the connection needs"
+        let on = evidence.endpoint.map { " on \($0)" } ?? ""
+        return "The token of the app user \(user) lacks \(permission) (Intercom answered \(evidence.summary)\(on)). "
+            + "Reconnect helps only after the permission is granted: give it to the app in Intercom's Developer Hub "
+            + "and make sure the teammate can install, configure and delete apps, then reconnect."
     }
 }

@@ -127,7 +127,8 @@ extension ConnectionService {
         let state = OAuthRequest.randomState()
         let code: String
         if request.method == .pasteCode {
-            let url = OAuthRequest(clientID: client.clientID, state: state).authorizeURL(endpoint: endpoint)
+            let url = OAuthRequest(clientID: client.clientID, state: state, redirectURI: configuration.redirectURI)
+                .authorizeURL(endpoint: endpoint)
             await interaction.present(authorizeURL: url, waitingForRedirect: false)
             let pasted: String
             do { pasted = try await interaction.readPastedCode().trimmingCharacters(in: .whitespacesAndNewlines) } catch

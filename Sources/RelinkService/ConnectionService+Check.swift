@@ -31,11 +31,18 @@ extension ConnectionService {
     /// and records a failed check. Transient failures are retried with backoff first, honouring
     /// `X-RateLimit-Reset`. At most `configuration.checkConcurrency` checks run at once.
     ///
+    /// A plain check is one request. With `deep`, a token `/me` accepts is also tried on
+    /// `GET /conversations?per_page=1`, an endpoint the app's work needs: Intercom documents no 403
+    /// for `/me`, so only such an endpoint shows a missing permission. A connection broken by a
+    /// permission 403 is always re-checked that way, so a plain check never calls it repaired
+    /// because `/me` answers.
+    ///
     /// - Parameter keys: the projects to check; nil for every connected or broken project.
     /// - Throws: `ServiceError.unknownProject`, or `.refused(.notConnected)` for a named project
     ///   that has no connection; nothing is checked then.
     public func check(
-        _ keys: [ProjectKey]?, actor: String = "check", progress: @Sendable (CheckProgress) -> Void = { _ in }
+        _ keys: [ProjectKey]?, deep: Bool = false, actor: String = "check",
+        progress: @Sendable (CheckProgress) -> Void = { _ in }
     ) async throws(ServiceError) -> [CheckResult] {
         try refresh()
         let targets: [(ProjectKey, Authorization)]
@@ -60,10 +67,11 @@ extension ConnectionService {
                 // Cancelled (Ctrl-C): start nothing more.
                 guard !Task.isCancelled, let (key, authorization) = pending.next() else { return }
                 let token = store.token(id: authorization.tokenID)
+                let probeDeeply = deep || store.connection(for: key).breakage?.diagnosis.evidence.status == 403
                 group.addTask { [self] in
                     let clock = ContinuousClock()
                     let started = clock.now
-                    let outcome = await probe(authorization, token: token)
+                    let outcome = await probe(authorization, token: token, deep: probeDeeply)
                     // A probe cut short by cancellation found nothing about the token: not a result.
                     if Task.isCancelled { return nil }
                     return (key, outcome, clock.now - started)
@@ -99,19 +107,25 @@ extension ConnectionService {
     }
 
     /// Asks Intercom whether the token still works, and turns the answer into an outcome.
-    func probe(_ authorization: Authorization, token: String?) async -> CheckOutcome {
+    func probe(_ authorization: Authorization, token: String?, deep: Bool = false) async -> CheckOutcome {
         guard let token else {
             return .transientFailure(
                 reason: "the store holds no token for this connection; reconnect to authorize again")
         }
         let client = intercom.client(for: authorization.workspace.region)
-        switch await configuration.retry.run({ await client.me(token: token) }) {
+        var endpoint: String?
+        var answer = await configuration.retry.run({ await client.me(token: token) }).map { _ in () }
+        if deep, case .success = answer {
+            endpoint = "GET /conversations"
+            answer = await configuration.retry.run({ await client.conversationsProbe(token: token) })
+        }
+        switch answer {
         case .success:
             return .healthy
         case .failure(let failure) where failure.breaksConnection:
             let evidence = Evidence(
                 status: failure.status ?? (failure.kind == .forbidden ? 403 : 401), code: failure.code,
-                message: failure.message, requestID: failure.requestID)
+                message: failure.message, requestID: failure.requestID, endpoint: endpoint)
             if let truth = await groundTruth(token: token) {
                 return .rejected(Diagnosis(evidence: evidence, causes: [truth], isGroundTruth: true))
             }
@@ -167,6 +181,8 @@ extension ConnectionService {
         case .serverError: "Intercom answered \(failure.status ?? 500)" + (failure.code.map { " \($0)" } ?? "")
         case .timeout: "Intercom did not answer in time"
         case .unreachable: "Intercom could not be reached" + (failure.message.map { " (\($0))" } ?? "")
+        case .notJSON where failure.isUnverifiedRefusal:
+            "Intercom's answer was not JSON (HTTP \(failure.status ?? 0)), so it is no verdict on the token"
         case .notJSON: "Intercom's answer was not JSON" + (failure.status.map { " (HTTP \($0))" } ?? "")
         case .tooLarge: "Intercom's answer was too large"
         case .notFound, .badRequest, .authRejected, .forbidden:

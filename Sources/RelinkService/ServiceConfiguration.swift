@@ -16,18 +16,23 @@ public struct ServiceConfiguration: Sendable {
     /// The OAuth app's credentials when they come from outside the store (the environment's
     /// `INTERCOM_CLIENT_ID` and `INTERCOM_CLIENT_SECRET`); `nil`: the ones the store keeps.
     public var oauthClient: OAuthClientCredentials?
+    /// The redirect URL registered for the OAuth app (`INTERCOM_REDIRECT_URI`), sent as
+    /// `redirect_uri` by the paste flow; `nil`: the app's registered default.
+    public var redirectURI: String?
     public var now: @Sendable () -> Date
     public var logger: Logger
 
     public init(
         checkConcurrency: Int = 16, retry: RetryPolicy = RetryPolicy(), authorizationTimeout: Duration = .seconds(300),
-        oauthClient: OAuthClientCredentials? = nil, now: @escaping @Sendable () -> Date = { Date() },
+        oauthClient: OAuthClientCredentials? = nil, redirectURI: String? = nil,
+        now: @escaping @Sendable () -> Date = { Date() },
         logger: Logger = Logger(label: "relink.service")
     ) {
         self.checkConcurrency = max(1, checkConcurrency)
         self.retry = retry
         self.authorizationTimeout = authorizationTimeout
         self.oauthClient = oauthClient
+        self.redirectURI = redirectURI
         self.now = now
         self.logger = logger
     }
@@ -51,7 +56,7 @@ public struct AuthorizationRequest: Sendable {
     public var method: AuthorizationMethod
 
     public init(
-        teammate: String?, password: String? = nil, workspace: String? = nil, method: AuthorizationMethod = .browser
+        teammate: String?, password: String? = nil, workspace: String? = nil, method: AuthorizationMethod = .pasteCode
     ) {
         self.teammate = teammate
         self.password = password

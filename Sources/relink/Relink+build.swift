@@ -79,7 +79,8 @@ func buildRelink(options: GlobalOptions, environment: RelinkEnvironment, interac
     var retry = RetryPolicy()
     retry.onRetry = { failure, wait in feedback.retrying(after: failure, wait: wait) }
     let configuration = ServiceConfiguration(
-        retry: retry, oauthClient: environment.oauthClient, logger: Logger(label: "relink.service"))
+        retry: retry, oauthClient: environment.oauthClient, redirectURI: environment.redirectURI,
+        logger: Logger(label: "relink.service"))
     let services = LiveServices(store: store, target: target, configuration: configuration)
     let executor = CommandExecutor(
         store: store, services: services, json: options.json,

@@ -38,6 +38,9 @@ struct RelinkEnvironment: Sendable {
         return OAuthClientCredentials(clientID: id, clientSecret: secret)
     }
 
+    /// `INTERCOM_REDIRECT_URI`: the redirect URL registered for the OAuth app.
+    var redirectURI: String? { value("INTERCOM_REDIRECT_URI") }
+
     /// Where fixtures are looked for: `$RELINK_FIXTURES`, `./Fixtures`, then the `Fixtures` of the
     /// checkout the executable was built in (`.build/debug/relink` → `Fixtures`).
     var fixtureRoots: [URL] {

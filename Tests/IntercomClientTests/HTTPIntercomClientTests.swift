@@ -67,13 +67,15 @@ struct HTTPIntercomClientTests {
         }
     }
 
-    @Test("permission-missing answers 403 forbidden, which breaks the connection")
+    @Test("permission-missing: /me still answers, the conversations probe answers 403 forbidden, which breaks")
     func permissionMissing() async throws {
         try await MockHarness.with { mock in
             let token = try await mock.botToken()
+            #expect(await mock.client().conversationsProbe(token: token).failure == nil)
             let report = try await mock.control.applyCause(CauseRequest(cause: .permissionMissing, token: token))
             #expect(report.restricted.count == 1)
-            let failure = try #require(await mock.client().me(token: token).failure)
+            #expect(await mock.client().me(token: token).failure == nil, "Intercom documents no 403 for /me")
+            let failure = try #require(await mock.client().conversationsProbe(token: token).failure)
             #expect(failure.kind == .forbidden)
             #expect(failure.status == 403)
             #expect(failure.code == "forbidden")
@@ -170,8 +172,9 @@ struct HTTPIntercomClientTests {
     func invalidVersion() async throws {
         try await MockHarness.with { mock in
             let token = try await mock.botToken()
-            var client = mock.client()
-            client.intercomVersion = "9.99"
+            let base = mock.client()
+            let client = HTTPIntercomClient(
+                endpoint: base.endpoint, httpClient: base.httpClient, intercomVersion: "9.99", logger: base.logger)
             let failure = try #require(await client.me(token: token).failure)
             #expect(failure.kind == .badRequest)
             #expect(failure.status == 400)

@@ -21,6 +21,8 @@ struct OAuthTests {
                 password: MockHarness.password, workspace: MockHarness.otherWorkspace, state: state,
                 redirectURI: MockHarness.redirectURI
             ).get()
+            // Intercom's codes may end in `=`: the mock's do, and the code survives the redirect and the form.
+            #expect(code.hasSuffix("="))
             let client = mock.client()
             let token = try await client.exchange(
                 code: code, clientID: MockHarness.clientID, clientSecret: MockHarness.clientSecret
@@ -128,6 +130,12 @@ struct OAuthTests {
             let url = try #require(URL(string: "http://127.0.0.1:5/callback?\(query)"))
             #expect(throws: expected) { try OAuthRequest.code(fromRedirect: url, expectedState: "good") }
         }
+        // Codes that end in `=`, raw or percent-encoded, come back whole; the form encodes `=`.
+        for query in ["code=ab%2Bc%3D%3D&state=good", "code=ab%2Bc==&state=good"] {
+            let url = try #require(URL(string: "https://relink.example/callback?\(query)"))
+            #expect(try OAuthRequest.code(fromRedirect: url, expectedState: "good") == "ab+c==")
+        }
+        #expect(HTTPIntercomClient.formEncode([("code", "ab+c==")]) == "code=ab%2Bc%3D%3D")
         #expect(OAuthError.stateMismatch.description.contains("state"))
         #expect(OAuthError.accessDenied.description.contains("declined"))
     }

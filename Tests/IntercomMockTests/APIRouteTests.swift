@@ -88,19 +88,31 @@ struct APIRouteTests {
             let first = try await client.get("/me").header("X-Request-Id")
             let second = try await client.get("/me").header("X-Request-Id")
             #expect(first != second)
+            // Shaped like Intercom's: 20 lowercase letters and digits, in the header and the body alike.
+            var seen: Set<String> = []
+            for _ in 0..<50 {
+                let response = try await client.get("/me")
+                let id = try #require(response.header("X-Request-Id"))
+                #expect(id.count == 20 && id.allSatisfy { $0.isNumber || ("a"..."z").contains($0) }, "\(id)")
+                #expect(try response.decode(ErrorList.self).requestID == id)
+                seen.insert(id)
+            }
+            #expect(seen.count == 50)
         }
     }
 
-    @Test("Intercom-Version: valid values pass, others answer 400 intercom_version_invalid")
+    @Test("Intercom-Version: every published value passes (1.0–1.4, 2.0–2.17, Unstable, Preview), others answer 400")
     func versionHeader() async throws {
         let fixture = try Fixture()
+        let published =
+            ["1.0", "1.1", "1.2", "1.3", "1.4"] + (0...17).map { "2.\($0)" } + ["Unstable", "Preview"]
         try await fixture.withClient { client in
-            for version in ["2.14", "1.0", "2.9", "Unstable", "Preview"] {
+            for version in published {
                 let response = try await client.get(
                     "/me", token: fixture.botToken, headers: [.init(IntercomVersion.headerName)!: version])
                 #expect(response.status == .ok, "version \(version)")
             }
-            for version in ["2.15", "3.0", "latest", ""] {
+            for version in ["2.18", "1.5", "3.0", "latest", "2.14.0", ""] {
                 let response = try await client.get(
                     "/me", token: fixture.botToken, headers: [.init(IntercomVersion.headerName)!: version])
                 #expect(response.status == .badRequest, "version \(version)")

@@ -88,21 +88,50 @@ struct CauseTests {
         #expect(await fixture.intercom.world.apps[0].installedIn == ["acme-eu"])
     }
 
-    @Test("permission-missing keeps the token alive but answers 403 forbidden")
+    @Test("permission-missing keeps the token alive: /me and /admins answer, conversations answer 403")
     func permissionMissing() async throws {
         let fixture = try Fixture()
         try await fixture.intercom.withdrawPermission(token: fixture.botToken)
         try await fixture.intercom.withdrawPermission(teammateEmail: "alice@acme.test", workspaceID: "acme-eu")
         try await fixture.withClient { client in
             let all = [fixture.botToken, fixture.aliceEUToken, fixture.aliceToken, fixture.bobToken]
-            let statuses = try await Self.statuses(client, all)
-            #expect(statuses == [403, 403, 200, 200])
-            let denied = try await client.get("/admins", token: fixture.botToken)
+            // Intercom documents no 403 for /me: the token still authenticates there.
+            #expect(try await Self.statuses(client, all) == [200, 200, 200, 200])
+            #expect(try await client.get("/admins", token: fixture.botToken).status.code == 200)
+            var conversations: [Int] = []
+            for token in all {
+                conversations.append(Int(try await client.get("/conversations", token: token).status.code))
+            }
+            #expect(conversations == [403, 403, 200, 200])
+            let denied = try await client.get("/conversations", token: fixture.botToken)
             #expect(try denied.errorCode() == "forbidden")
             #expect(denied.header("X-RateLimit-Limit") != nil)
         }
         let bot = try #require(await fixture.intercom.world.tokens.first { $0.teammateID == "1001" })
         #expect(bot.isAlive)
+    }
+
+    @Test("permission-missing refuses the teammate's consent until it is restored, then everything answers")
+    func permissionMissingRefusesConsentUntilRestored() async throws {
+        let fixture = try Fixture()
+        try await fixture.intercom.withdrawPermission(token: fixture.botToken)
+        let world = await fixture.intercom.world
+        let bot = try #require(world.tokens.first { $0.teammateID == "1001" })
+        let teammate = try #require(world.teammate(id: bot.teammateID))
+        #expect(teammate.lacksPermission(in: bot.workspaceID))
+
+        let report = try await fixture.intercom.apply(
+            CauseRequest(cause: .permissionMissing, token: fixture.botToken, restore: true))
+        #expect(report.restricted.map(\.id) == [bot.id])
+        let restored = await fixture.intercom.world
+        #expect(restored.teammate(id: bot.teammateID)?.lacksPermission(in: bot.workspaceID) == false)
+        let status = try await fixture.withClient { client in
+            try await client.get("/conversations", token: fixture.botToken).status.code
+        }
+        #expect(status == 200)
+        await #expect(throws: MockError.self) {
+            try await fixture.intercom.apply(CauseRequest(cause: .tokenRevoked, token: fixture.botToken, restore: true))
+        }
     }
 
     @Test("causes through POST /__mock/causes report what they killed; missing fields are 400, unknown names 404")

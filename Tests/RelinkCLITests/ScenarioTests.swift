@@ -59,7 +59,8 @@ struct ScenarioTests {
         let started = Date(timeIntervalSince1970: 1_795_938_312)  // 2026-11-29 07:45:12 UTC
         let output = """
             2026-11-18 11:06:40 UTC  SUP  connected by fixture
-            2026-11-29 07:45:12 UTC  SUP  broken (request 50bfb604-2a8c-d32e-0000-000000000001)
+            2026-11-29 07:45:12 UTC  SUP  broken (request 00000001k3x9q2mz7w4b)
+            2026-11-29 07:45:12 UTC  BUG  broken (request 50bfb604-2a8c-d32e-0000-000000000001)
             "at":"2026-11-29T07:45:13Z" "since":"2026-11-29T07:45:13.250Z" token tok-3f2a9c1e-7b4d
             mock on http://127.0.0.1:49321/me, store \(FileManager.default.temporaryDirectory.path)/relink-demo-1A2B3C4D
             """
@@ -71,6 +72,7 @@ struct ScenarioTests {
             text == """
                 2026-11-18 11:06:40 UTC  SUP  connected by fixture
                 <now>  SUP  broken (request <request-id>)
+                <now>  BUG  broken (request <request-id>)
                 "at":"<now>" "since":"<now>" token tok-<id>
                 mock on http://127.0.0.1:<port>/me, store <tmp>/relink-demo-<id>
                 --- stderr ---
@@ -112,6 +114,8 @@ struct Transcript {
         text = text.replacingOccurrences(of: FileManager.default.temporaryDirectory.path, with: "<tmp>")
         let uuid = #"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"#
         text = Self.replace(uuid, in: text, with: "<request-id>")
+        // The mock's ids are Intercom-shaped: 20 lowercase base-36 characters, at least one a digit.
+        text = Self.replace(#"\b(?=[0-9a-z]{0,19}[0-9])[0-9a-z]{20}\b"#, in: text, with: "<request-id>")
         text = Self.replace(#"tok-[0-9a-f]{8}-[0-9a-f]{4}\b"#, in: text, with: "tok-<id>")
         text = Self.replace(#"(127\.0\.0\.1|localhost|\[::1\]):[0-9]{2,5}"#, in: text, with: "$1:<port>")
         text = Self.replace(#"relink-demo-[0-9A-Fa-f]{8}"#, in: text, with: "relink-demo-<id>")

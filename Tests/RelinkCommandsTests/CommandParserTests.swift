@@ -1,7 +1,7 @@
+import RelinkCore
 import Testing
 
 @testable import RelinkCommands
-import RelinkCore
 
 @Suite("The command language")
 struct CommandParserTests {
@@ -18,11 +18,11 @@ struct CommandParserTests {
             ("show sup", .show("SUP")),
             (
                 "connect OPS --as bob@acme.test",
-                .connect("OPS", teammate: "bob@acme.test", workspace: nil, password: nil, method: .browser)
+                .connect("OPS", teammate: "bob@acme.test", workspace: nil, password: nil, method: .pasteCode)
             ),
             (
                 "connect OPS --as=bob@acme.test --workspace acmeeu01",
-                .connect("OPS", teammate: "bob@acme.test", workspace: "acmeeu01", password: nil, method: .browser)
+                .connect("OPS", teammate: "bob@acme.test", workspace: "acmeeu01", password: nil, method: .pasteCode)
             ),
             (
                 "connect OPS --token",
@@ -32,12 +32,15 @@ struct CommandParserTests {
             ("check", .check(keys: [], all: true)),
             ("check --all", .check(keys: [], all: true)),
             ("check SUP BUG", .check(keys: ["SUP", "BUG"], all: false)),
+            ("connect OPS --listen", .connect("OPS", teammate: nil, workspace: nil, password: nil, method: .listen)),
+            ("connect OPS --paste", .connect("OPS", teammate: nil, workspace: nil, password: nil, method: .pasteCode)),
+            ("check SUP --deep", .check(keys: ["SUP"], all: false, deep: true)),
             ("break WEB token-revoked", .breakConnection("WEB", .tokenRevoked)),
             (
                 "reconnect SUP --as alice@acme.test --allow-workspace-change",
                 .reconnect(
                     "SUP", teammate: "alice@acme.test", workspace: nil, allowWorkspaceChange: true, password: nil,
-                    method: .browser)
+                    method: .pasteCode)
             ),
             ("revoke SUP", .revoke("SUP")),
             (

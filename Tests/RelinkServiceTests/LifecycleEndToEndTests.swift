@@ -21,7 +21,11 @@ struct LifecycleEndToEndTests {
             #expect(outcome.cause == cause)
             #expect(mock.view("SUP").indicator == .green, "break changes the world, not the record")
 
-            let results = try await mock.service.check(["SUP"])
+            if cause == .permissionMissing {
+                // /me never answers 403: a plain check (one request) finds nothing wrong.
+                #expect(try await mock.service.check(["SUP"]).first?.outcome == .healthy)
+            }
+            let results = try await mock.service.check(["SUP"], deep: cause == .permissionMissing)
             let result = try #require(results.first)
             guard case .rejected(let diagnosis) = result.outcome else {
                 Issue.record("check after \(cause) found \(result.outcome)")
@@ -47,11 +51,26 @@ struct LifecycleEndToEndTests {
                     #expect("\(error)".contains("new app user"))
                 }
             }
+            if cause == .permissionMissing {
+                #expect(broken.warning?.contains("Read conversations") == true)
+                #expect(broken.warning?.contains("only after the permission is granted") == true)
+                // A plain check still reads conversations while the break is a 403: it stays broken.
+                #expect(try await mock.service.check(["SUP"]).first?.state == .broken)
+                // Reconnecting before the permission is back fails, as it would in Intercom.
+                await #expect(throws: ServiceError.self) {
+                    try await mock.service.reconnect("SUP", as: AuthorizationRequest(teammate: nil), actor: "test")
+                }
+                #expect(mock.view("SUP").state == .broken)
+                _ = try await mock.control.applyCause(
+                    CauseRequest(
+                        cause: .permissionMissing, teammate: DemoFixture.bot.email, workspace: DemoFixture.support.id,
+                        restore: true))
+            }
             let event = try await mock.service.reconnect(
                 "SUP", as: AuthorizationRequest(teammate: teammate), actor: "test")
             #expect(event.kind == .reconnected && event.from == .broken && event.to == .connected)
             #expect(mock.view("SUP").indicator == .green)
-            #expect(try await mock.service.check(["SUP"]).first?.outcome == .healthy)
+            #expect(try await mock.service.check(["SUP"], deep: true).first?.outcome == .healthy)
             let after = try #require(mock.store.project("SUP"))
             #expect(after.settings == before.settings)
             #expect(after.links == before.links)

@@ -54,9 +54,7 @@ public final class InMemoryIntercom: IntercomGateway, IntercomAPIClient, WorldCo
             if let death = record.death {
                 return .failure(Self.unauthorized(death.cause == .tokenRevoked ? "token_revoked" : "unauthorized"))
             }
-            if record.permissionMissing {
-                return .failure(IntercomFailure(kind: .forbidden, status: 403, code: "forbidden"))
-            }
+            // Intercom documents no 403 for /me: a missing permission shows on conversations only.
             guard let teammate = world.teammate(id: record.teammateID),
                 let workspace = world.workspaces.first(where: { $0.idCode == record.workspaceID })
             else {
@@ -67,6 +65,22 @@ public final class InMemoryIntercom: IntercomGateway, IntercomAPIClient, WorldCo
                 timezone: workspace.timezone,
                 region: workspace.region.rawValue)
             return .success(Admin(id: teammate.id, name: teammate.name, email: teammate.email, app: app))
+        }
+    }
+
+    public func conversationsProbe(token: String) async -> Result<Void, IntercomFailure> {
+        state.withLock { state in
+            state.calls.append("GET /conversations")
+            let world = state.world
+            guard let index = world.tokenIndex(plaintextOrID: token), world.tokens[index].id != token,
+                world.tokens[index].isAlive
+            else {
+                return .failure(Self.unauthorized("unauthorized"))
+            }
+            if world.tokens[index].permissionMissing {
+                return .failure(IntercomFailure(kind: .forbidden, status: 403, code: "forbidden"))
+            }
+            return .success(())
         }
     }
 
@@ -126,6 +140,11 @@ public final class InMemoryIntercom: IntercomGateway, IntercomAPIClient, WorldCo
             guard let target = workspace ?? teammate.workspaces.first, teammate.workspaces.contains(target) else {
                 return .failure(
                     IntercomFailure(kind: .forbidden, status: 403, code: "forbidden", message: "not a member"))
+            }
+            guard !teammate.lacksPermission(in: target) else {
+                return .failure(
+                    IntercomFailure(
+                        kind: .forbidden, status: 403, code: "action_forbidden", message: "permission withdrawn"))
             }
             let code = "code-\(UUID().uuidString)"
             state.codes[code] = (teammate.email, target, clientID)

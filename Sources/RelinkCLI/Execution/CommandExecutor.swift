@@ -92,7 +92,7 @@ public final class CommandExecutor: Sendable {
         case .revoke(let key):
             _ = try requireProject(key)
             return try transition(try await services.connectionService().revoke(key, actor: actor))
-        case .check(let keys, let all):
+        case .check(let keys, let all, let deep):
             // Every key given is checked or said why not; a key given twice is checked once.
             var checkable: [ProjectKey] = []
             var notChecked: [(key: ProjectKey, reason: String)] = []
@@ -113,7 +113,7 @@ public final class CommandExecutor: Sendable {
                 let progress = ProgressBar(enabled: !json && interactive && isatty(STDERR_FILENO) == 1)
                 let service = try await services.connectionService()
                 do {
-                    results = try await service.check(all ? nil : checkable, actor: actor) { progress.update($0) }
+                    results = try await service.check(all ? nil : checkable, deep: deep, actor: actor) { progress.update($0) }
                     progress.finish()
                 } catch {
                     progress.finish()
@@ -164,7 +164,7 @@ public final class CommandExecutor: Sendable {
     static func waitsForIntercom(_ command: Command) -> Bool {
         switch command {
         case .connect, .reconnect, .appUser, .breakConnection, .world, .mockFault, .mockJournal, .mockReset: true
-        case .check(let keys, let all): !all && keys.count == 1
+        case .check(let keys, let all, _): !all && keys.count == 1
         default: false
         }
     }
