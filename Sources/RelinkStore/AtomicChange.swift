@@ -64,7 +64,9 @@ struct AtomicChange {
     func commit() throws(StoreError) -> [URL] {
         for (name, _) in actions {
             guard Self.isPlainName(name) else {
-                throw .io(file: directory.appendingPathComponent(name).path, operation: "change", reason: "not a file of the store")
+                throw .io(
+                    file: directory.appendingPathComponent(name).path, operation: "change",
+                    reason: "not a file of the store")
             }
             try StoreFile.requireRegularOrAbsent(directory.appendingPathComponent(name))
         }
@@ -80,7 +82,7 @@ struct AtomicChange {
             switch action {
             case .write(let data, let mode):
                 let temporary = Self.temporaryName(of: name)
-                try Self.writeSynced(data, to: directory.appendingPathComponent(temporary), mode: mode)
+                try AtomicFile.createSynced(data, at: directory.appendingPathComponent(temporary), mode: mode)
                 record.files.append(.init(name: name, temporary: temporary, bytes: data.count))
             case .remove:
                 record.files.append(.init(name: name, temporary: nil, bytes: nil))
@@ -141,7 +143,8 @@ struct AtomicChange {
             do { record = try StoreCoding.decoder().decode(Record.self, from: data) } catch {
                 throw .damaged(
                     file: recordURL.path,
-                    problem: "the record of an interrupted change cannot be read (\(StoreError.describe(error, data: data))); "
+                    problem:
+                        "the record of an interrupted change cannot be read (\(StoreError.describe(error, data: data))); "
                         + "backups/ holds the files as they were before it")
             }
             try land(record, in: directory)
@@ -160,7 +163,8 @@ struct AtomicChange {
         let recordURL = recordURL(in: directory)
         for file in record.files {
             guard isPlainName(file.name), file.temporary.map({ $0 == temporaryName(of: file.name) }) ?? true else {
-                throw .damaged(file: recordURL.path, problem: "it names \"\(file.name)\", which is not a file of the store")
+                throw .damaged(
+                    file: recordURL.path, problem: "it names \"\(file.name)\", which is not a file of the store")
             }
             let target = directory.appendingPathComponent(file.name)
             try StoreFile.requireRegularOrAbsent(target)
@@ -169,7 +173,9 @@ struct AtomicChange {
                 continue
             }
             let temporary = directory.appendingPathComponent(temporaryName)
-            if let found = StoreFile.nonRegularKind(temporary) { throw .notARegularFile(file: temporary.path, found: found) }
+            if let found = StoreFile.nonRegularKind(temporary) {
+                throw .notARegularFile(file: temporary.path, found: found)
+            }
             var info = stat()
             if lstat(temporary.path, &info) == 0 {
                 guard Int(info.st_size) == file.bytes else {
@@ -217,20 +223,6 @@ struct AtomicChange {
                 return url
             }
             attempt += 1
-        }
-    }
-
-    private static func writeSynced(_ data: Data, to url: URL, mode: mode_t) throws(StoreError) {
-        unlink(url.path)
-        let fd = open(url.path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode)
-        guard fd >= 0 else { throw StoreError.io(url, "create") }
-        fchmod(fd, mode)
-        let ok = data.withUnsafeBytes { writeAll(fd, $0, at: 0) } && fsync(fd) == 0
-        close(fd)
-        guard ok else {
-            let error = StoreError.io(url, "write")
-            unlink(url.path)
-            throw error
         }
     }
 }

@@ -157,9 +157,10 @@ final class JournaledFile<State: JournaledState> {
         // A torn write is a beginning of what the encoder writes: `{"changes":[…` (sorted keys).
         let opening = Data(#"{"changes":["#.utf8)
         let isBeginning = tail.count <= opening.count ? opening.starts(with: tail) : tail.starts(with: opening)
-        let endsAnEntry = tail.lastIndex(of: UInt8(ascii: "}")).map { close in
-            (try? decoder.decode(Entry.self, from: tail[...close])) != nil
-        } ?? false
+        let endsAnEntry =
+            tail.lastIndex(of: UInt8(ascii: "}")).map { close in
+                (try? decoder.decode(Entry.self, from: tail[...close])) != nil
+            } ?? false
         guard isBeginning, !endsAnEntry else {
             throw .damaged(
                 file: journalURL.path,
@@ -200,7 +201,9 @@ final class JournaledFile<State: JournaledState> {
             }
             throw .damaged(
                 file: journalURL.path,
-                problem: "line \(journalLines) has sequence \(entry.seq) where \(sequence + 1) was expected (lines are missing)")
+                problem:
+                    "line \(journalLines) has sequence \(entry.seq) where \(sequence + 1) was expected (lines are missing)"
+            )
         }
         lastLineSequence = entry.seq
         if entry.seq <= sequence {  // already in the snapshot: a crash came before the journal was emptied
@@ -223,8 +226,10 @@ final class JournaledFile<State: JournaledState> {
         guard state.holds(skipped) else {
             throw .damaged(
                 file: snapshotURL.path,
-                problem: "its \"sequence\" is \(snapshotSequence), but it lacks changes that \(journalURL.lastPathComponent)'s "
-                    + "lines up to that sequence make: the journal's changes would be skipped (was the sequence edited?)")
+                problem:
+                    "its \"sequence\" is \(snapshotSequence), but it lacks changes that \(journalURL.lastPathComponent)'s "
+                    + "lines up to that sequence make: the journal's changes would be skipped (was the sequence edited?)"
+            )
         }
     }
 
@@ -366,24 +371,29 @@ enum AtomicFile {
     static func write(_ data: Data, to url: URL, mode: mode_t) throws(StoreError) {
         let temporary = url.deletingLastPathComponent()
             .appendingPathComponent(".\(url.lastPathComponent).\(getpid()).tmp")
-        // Exclusive creation, never following a link someone put at the temporary's name.
-        unlink(temporary.path)
-        let fd = open(temporary.path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode)
-        guard fd >= 0 else { throw StoreError.io(temporary, "create") }
-        fchmod(fd, mode)
-        let ok = data.withUnsafeBytes { writeAll(fd, $0, at: 0) } && fsync(fd) == 0
-        close(fd)
-        guard ok else {
-            let error = StoreError.io(temporary, "write")
-            unlink(temporary.path)
-            throw error
-        }
+        try createSynced(data, at: temporary, mode: mode)
         guard rename(temporary.path, url.path) == 0 else {
             let error = StoreError.io(url, "replace")
             unlink(temporary.path)
             throw error
         }
         syncDirectory(url.deletingLastPathComponent())
+    }
+
+    /// Creates `url` anew (exclusively, never following a link someone put at its name) with
+    /// `data`, synced to disk; on failure nothing is left at `url`.
+    static func createSynced(_ data: Data, at url: URL, mode: mode_t) throws(StoreError) {
+        unlink(url.path)
+        let fd = open(url.path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode)
+        guard fd >= 0 else { throw StoreError.io(url, "create") }
+        fchmod(fd, mode)
+        let ok = data.withUnsafeBytes { writeAll(fd, $0, at: 0) } && fsync(fd) == 0
+        close(fd)
+        guard ok else {
+            let error = StoreError.io(url, "write")
+            unlink(url.path)
+            throw error
+        }
     }
 
     static func syncDirectory(_ url: URL) {

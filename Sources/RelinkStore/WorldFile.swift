@@ -37,41 +37,7 @@ struct WorldFile {
         do { data = try MockWorld.encoder.encode(world) } catch {
             throw .io(file: url.path, operation: "encode the mock world", reason: "\(error)")
         }
-        let directory = url.deletingLastPathComponent()
-        let temporary = directory.appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).tmp")
-        let fd = open(temporary.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw StoreError.io(temporary, "create") }
-        let written = data.withUnsafeBytes { buffer in writeAll(fd, buffer) }
-        // fsync before rename, so a crash leaves either the old or the new world, never a torn one.
-        let synced = written && fsync(fd) == 0
-        let failure = errno
-        close(fd)
-        guard synced else {
-            unlink(temporary.path)
-            throw StoreError.io(url, "write", errno: failure)
-        }
-        guard rename(temporary.path, url.path) == 0 else {
-            let failure = errno
-            unlink(temporary.path)
-            throw StoreError.io(url, "replace", errno: failure)
-        }
-        // fsync the directory too, so the rename itself survives a crash.
-        let directoryFD = open(directory.path, O_RDONLY | O_CLOEXEC)
-        if directoryFD >= 0 {
-            fsync(directoryFD)
-            close(directoryFD)
-        }
-    }
-
-    private func writeAll(_ fd: Int32, _ buffer: UnsafeRawBufferPointer) -> Bool {
-        var offset = 0
-        while offset < buffer.count {
-            let count = write(fd, buffer.baseAddress! + offset, buffer.count - offset)
-            if count < 0, errno == EINTR { continue }
-            guard count > 0 else { return false }
-            offset += count
-        }
-        return true
+        try AtomicFile.write(data, to: url, mode: 0o644)
     }
 }
 
