@@ -32,7 +32,10 @@ let package = Package(
             dependencies: ["RelinkCore", "IntercomAPI", .product(name: "Crypto", package: "swift-crypto")]
         ),
         // The durable JSON store that owns one directory, the mock's world.json and the history included.
-        .target(name: "RelinkStore", dependencies: ["RelinkCore", "IntercomMockWorld"]),
+        .target(name: "RelinkStore", dependencies: ["RelinkCore", "IntercomMockWorld", "CRelinkChecksum"]),
+        // CRC-32C over the store's files (SSE4.2 when the CPU has it): damage found at open
+        // without decoding every record.
+        .target(name: "CRelinkChecksum"),
         // The client for Intercom's API (real or mock) over AsyncHTTPClient, and the redirect listener.
         .target(
             name: "IntercomClient",

@@ -19,6 +19,7 @@ public enum Command: Equatable, Sendable {
     case mockJournal(limit: Int?)
     case mockReset
     case export(path: String)
+    case verify
     /// `help`, or `help COMMAND` with the command's name as the table spells it (`mock fault add`).
     case help(String?)
     case quit

@@ -205,6 +205,15 @@ public enum CommandTable {
             examples: ["export /tmp/sup-case"]
         ) { words in .export(path: words.positionalText(0)!) },
         CommandSpec(
+            "verify", summary: "decode every record of the store and name the first bad one",
+            details: """
+                Opening the store checks each file's checksum and leaves records to be decoded when first \
+                used. verify decodes every project, connection and event now and names the first record \
+                that cannot be read by its file and line.
+                """,
+            examples: ["verify"]
+        ) { _ in .verify },
+        CommandSpec(
             "help", summary: "this list, or one command in detail", positionals: [.repeating("COMMAND", .commandName)],
             examples: ["help", "help reconnect", "help mock fault add"]
         ) { words throws(UsageError) in

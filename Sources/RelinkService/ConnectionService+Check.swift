@@ -55,8 +55,11 @@ extension ConnectionService {
                 return (key, authorization)
             }
         } else {
-            targets = store.projectKeys.compactMap { key in
-                store.connection(for: key).state.authorization.map { (key, $0) }
+            // Every connection record, decoded on every core; those without an authorization are
+            // not checked. Sorted by key, as before.
+            let connections = store.connections
+            targets = connections.keys.sorted().compactMap { key in
+                connections[key]!.state.authorization.map { (key, $0) }
             }
         }
         var results: [CheckResult] = []

@@ -91,8 +91,10 @@ final class JournaledFile<State: JournaledState> {
         // refused even when the snapshot is damaged too.
         try StoreFile.requireRegularOrAbsent(snapshotURL)
         try StoreFile.requireRegularOrAbsent(journalURL)
+        var deferredProblem: String?
         if let data = try StoreFile.read(snapshotURL) {
-            (state, sequence) = try State.decodeSnapshot(data, from: snapshotURL)
+            let read = try State.decodeSnapshot(data, from: snapshotURL)
+            (state, sequence, deferredProblem) = (read.state, read.sequence, read.deferredProblem)
             guard sequence <= Self.maximumSequence else {
                 throw .damaged(
                     file: snapshotURL.path,
@@ -109,6 +111,7 @@ final class JournaledFile<State: JournaledState> {
         skipped = []
         compactionRefused = false
         try readJournalTail()
+        if let deferredProblem { throw .damaged(file: snapshotURL.path, problem: deferredProblem) }
     }
 
     /// Applies what other processes committed since the last read; a new snapshot (another
@@ -136,7 +139,10 @@ final class JournaledFile<State: JournaledState> {
         while let newline = data[lineStart...].firstIndex(of: UInt8(ascii: "\n")) {
             let line = data[lineStart..<newline]
             journalLines += 1
-            if let entry = try decodeLine(line) { try applyEntry(entry) }
+            if let entry = try decodeLine(line) {
+                try applyEntry(entry)
+                try checkLineChecksum(line)
+            }
             journalOffset += line.count + 1
             lineStart = data.index(after: newline)
         }
@@ -150,6 +156,7 @@ final class JournaledFile<State: JournaledState> {
         if let entry = try? decoder.decode(Entry.self, from: tail) {
             journalLines += 1
             try applyEntry(entry)
+            try checkLineChecksum(tail)
             journalOffset += tail.count
             missingNewline = true
             return
@@ -178,6 +185,19 @@ final class JournaledFile<State: JournaledState> {
                 file: journalURL.path,
                 problem: "line \(journalLines) is a damaged journal entry (\(StoreError.describe(error, data: line)))")
         }
+    }
+
+    /// A line relink wrote ends with its CRC-32C: `…,"seq":7,"crc32c":"5e1f0a9c"}`, of the line
+    /// without that field. Checked after the line's sequence and content, so that damage those
+    /// name is named as such; a line without it (written by hand, or by an older relink) is
+    /// accepted on its decode and checks alone.
+    private func checkLineChecksum(_ line: Data) throws(StoreError) {
+        guard let (recorded, computed) = JournalLineChecksum.check(line), recorded != computed else { return }
+        throw .damaged(
+            file: journalURL.path,
+            problem: "line \(journalLines): its checksum (\(JournalLineChecksum.format(recorded))) does not match its "
+                + "content (\(JournalLineChecksum.format(computed))): the line was damaged or changed outside relink. If "
+                + "you edited it on purpose, delete its \"crc32c\" field")
     }
 
     private func applyEntry(_ entry: Entry) throws(StoreError) {
@@ -260,6 +280,7 @@ final class JournaledFile<State: JournaledState> {
         } catch {
             throw .io(file: journalURL.path, operation: "encode a change", reason: "\(error)")
         }
+        JournalLineChecksum.seal(&line)
         line.append(UInt8(ascii: "\n"))
         if missingNewline { line.insert(UInt8(ascii: "\n"), at: line.startIndex) }
 
@@ -325,6 +346,41 @@ final class JournaledFile<State: JournaledState> {
         journalLines = 0
         lastLineSequence = nil
         missingNewline = false
+    }
+}
+
+/// The CRC-32C that ends each journal line relink writes (see `checkLineChecksum`).
+enum JournalLineChecksum {
+    static let fieldStart = Data(#","crc32c":""#.utf8)
+    /// `,"crc32c":"` + 8 hex digits + `"}`.
+    static var fieldLength: Int { fieldStart.count + 8 + 2 }
+
+    /// Appends the checksum field to an encoded entry (`{…}`).
+    static func seal(_ line: inout Data) {
+        let crc = SnapshotChecksum.update(0, line)
+        line.removeLast()
+        line.append(fieldStart)
+        line.append(contentsOf: Array(format(crc).utf8))
+        line.append(contentsOf: Array(#""}"#.utf8))
+    }
+
+    /// The recorded and the computed checksum of a line; nil when the line records none.
+    static func check(_ line: Data) -> (recorded: UInt32, computed: UInt32)? {
+        guard line.count > fieldLength, line.last == UInt8(ascii: "}") else { return nil }
+        let field = line.index(line.endIndex, offsetBy: -fieldLength)
+        guard line[field...].starts(with: fieldStart) else { return nil }
+        let hex = line[(field + fieldStart.count)..<(line.endIndex - 2)]
+        guard line[line.endIndex - 2] == UInt8(ascii: "\""),
+            hex.allSatisfy({ (48...57).contains($0) || (97...102).contains($0) }),
+            let recorded = UInt32(String(decoding: hex, as: UTF8.self), radix: 16)
+        else { return nil }
+        let computed = SnapshotChecksum.update(SnapshotChecksum.update(0, line[..<field]), Data("}".utf8))
+        return (recorded, computed)
+    }
+
+    static func format(_ value: UInt32) -> String {
+        let hex = String(value, radix: 16)
+        return String(repeating: "0", count: 8 - hex.count) + hex
     }
 }
 

@@ -54,6 +54,8 @@ public final class Store: @unchecked Sendable {
     var worldFile: WorldFile { WorldFile(url: directory.appendingPathComponent("world.json")) }
     var historyURL: URL { directory.appendingPathComponent("history") }
     public var stateFile: URL { publicFile.snapshotURL }
+    /// The shareable state as read (for tests: what is decoded yet); the caller holds `lock`.
+    var publicFileState: StoreState { publicFile.state }
 
     /// Opens the store in `directory`, creating it when absent and migrating older files forward.
     ///
@@ -118,13 +120,44 @@ public final class Store: @unchecked Sendable {
         }
     }
 
-    /// Every project, sorted by key.
+    /// Every project, sorted by key (those not decoded yet are decoded on every core).
     public var projects: [Project] {
-        lock.withLock { publicFile.state.projects.values.sorted { $0.key < $1.key } }
+        let table = lock.withLock { publicFile.state.projects }
+        return Self.decodedAll(table).values.sorted { $0.key < $1.key }
+    }
+
+    /// Every connection record there is, by project (those not decoded yet are decoded on every
+    /// core): for the commands that show or check them all. A project never connected has none.
+    public var connections: [ProjectKey: Connection] {
+        Self.decodedAll(lock.withLock { publicFile.state.connections })
     }
 
     public var projectKeys: [ProjectKey] {
-        lock.withLock { publicFile.state.projects.keys.sorted() }
+        lock.withLock { publicFile.state.projects.keys }.sorted()
+    }
+
+    /// Records found at open are decoded on first use; the snapshot's checksum vouched for their
+    /// bytes, so one that cannot be decoded was written so by relink (see `RecordTable`).
+    private static func decodedAll<Value>(_ table: RecordTable<Value>) -> [ProjectKey: Value] {
+        do {
+            return try table.all()
+        } catch {
+            preconditionFailure("\(error.description) (it passed its checksum: please report this)")
+        }
+    }
+
+    /// Decodes every record of the store, to find damage a checksum cannot (a record written by
+    /// hand that does not read): `relink verify`.
+    ///
+    /// - Throws: `StoreError.damaged` naming the file and line of the first record that cannot
+    ///   be read.
+    public func verify() throws -> StoreVerification {
+        try refresh()
+        let state = lock.withLock { publicFile.state }
+        try state.verifyRecords(snapshot: publicFile.snapshotURL)
+        return StoreVerification(
+            projects: state.projects.count, connections: state.connections.count, events: state.events.count,
+            tokens: lock.withLock { secretFile.state.tokens.count })
     }
 
     public var projectCount: Int { lock.withLock { publicFile.state.projects.count } }
@@ -222,6 +255,14 @@ public final class Store: @unchecked Sendable {
         defer { lock.unlock() }
         return try fileLock.withLock(exclusive: exclusive, body)
     }
+}
+
+/// What `Store.verify()` read, every record of it decoded.
+public struct StoreVerification: Sendable, Equatable {
+    public var projects: Int
+    public var connections: Int
+    public var events: Int
+    public var tokens: Int
 }
 
 /// The changes of one `Store.update`, and reads that see them.

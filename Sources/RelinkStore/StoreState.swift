@@ -9,7 +9,7 @@ protocol JournaledState: Codable, Sendable {
     /// The snapshot file's bytes; by default a pretty-printed `Snapshot`.
     func snapshotData(sequence: UInt64) throws -> Data
     /// Reads a snapshot file; by default decodes a `Snapshot`.
-    static func decodeSnapshot(_ data: Data, from url: URL) throws(StoreError) -> (state: Self, sequence: UInt64)
+    static func decodeSnapshot(_ data: Data, from url: URL) throws(StoreError) -> SnapshotRead<Self>
     /// What is contradictory once `changes` are applied (a record pointing at one that is not
     /// there), in words; nil when nothing is.
     func damage(after changes: [Change]) -> String?
@@ -30,10 +30,10 @@ extension JournaledState {
         try StoreCoding.encoder(pretty: true).encode(Snapshot(sequence: sequence, state: self))
     }
 
-    static func decodeSnapshot(_ data: Data, from url: URL) throws(StoreError) -> (state: Self, sequence: UInt64) {
+    static func decodeSnapshot(_ data: Data, from url: URL) throws(StoreError) -> SnapshotRead<Self> {
         do {
             let snapshot = try StoreCoding.decoder().decode(Snapshot<Self>.self, from: data)
-            return (snapshot.state, snapshot.sequence)
+            return SnapshotRead(state: snapshot.state, sequence: snapshot.sequence)
         } catch let error as SchemaVersionError {
             throw error.storeError(file: url)
         } catch {
@@ -45,9 +45,17 @@ extension JournaledState {
 /// The shareable part of the store: projects, their connection records and the event history.
 /// No secret lives here.
 struct StoreState: JournaledState {
-    var projects: [ProjectKey: Project] = [:]
-    var connections: [ProjectKey: Connection] = [:]
+    var projects = Self.projectTable()
+    var connections = Self.connectionTable()
     var events = EventLog()
+
+    static func projectTable(_ decoded: [ProjectKey: Project] = [:]) -> RecordTable<Project> {
+        RecordTable(section: "projects", decoded: decoded) { $0.key }
+    }
+
+    static func connectionTable(_ decoded: [ProjectKey: Connection] = [:]) -> RecordTable<Connection> {
+        RecordTable(section: "connections", decoded: decoded) { $0.projectKey }
+    }
 
     init() {}
 
@@ -61,7 +69,7 @@ struct StoreState: JournaledState {
     /// A connection belongs to a project: one without it is what remains of a deleted project
     /// line, and would be shown nowhere.
     func damage(after changes: [Change]) -> String? {
-        for case .putConnection(let connection) in changes where projects[connection.projectKey] == nil {
+        for case .putConnection(let connection) in changes where !projects.contains(connection.projectKey) {
             return "the connection of project \(connection.projectKey) names a project that is not in the store"
         }
         return nil
@@ -75,7 +83,8 @@ struct StoreState: JournaledState {
         // One dictionary per section, as before the check; the first of two equal keys is
         // searched for only when there are two.
         var projects = [ProjectKey: Project](minimumCapacity: projectList.count)
-        for (index, project) in projectList.enumerated() where projects.updateValue(project, forKey: project.key) != nil {
+        for (index, project) in projectList.enumerated() where projects.updateValue(project, forKey: project.key) != nil
+        {
             let first = projectList.firstIndex { $0.key == project.key }!
             throw SnapshotContentError(
                 problem: "\(place("projects", index)): project \(project.key) appears a second time (first at "
@@ -104,7 +113,7 @@ struct StoreState: JournaledState {
         case .putProject(let project): projects[project.key] = project
         case .deleteProject(let key):
             projects[key] = nil
-            connections[key] = nil
+            if connections.contains(key) { connections[key] = nil }
         case .putConnection(let connection): connections[connection.projectKey] = connection
         case .recordEvent(let event): events.appended.append(event)
         }
@@ -132,14 +141,16 @@ struct StoreState: JournaledState {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         let projectList = try c.decode([Project].self, forKey: .projects)
         let connectionList = try c.decode([Connection].self, forKey: .connections)
-        (projects, connections) = try Self.checkRecords(projectList, connectionList) { "\($0)[\($1)]" }
+        let (projects, connections) = try Self.checkRecords(projectList, connectionList) { "\($0)[\($1)]" }
+        self.projects = Self.projectTable(projects)
+        self.connections = Self.connectionTable(connections)
         events = EventLog(appended: try c.decode([ConnectionEvent].self, forKey: .events))
     }
 
     func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(projects.values.sorted { $0.key < $1.key }, forKey: .projects)
-        try c.encode(connections.values.sorted { $0.projectKey < $1.projectKey }, forKey: .connections)
+        try c.encode(try projects.all().values.sorted { $0.key < $1.key }, forKey: .projects)
+        try c.encode(try connections.all().values.sorted { $0.projectKey < $1.projectKey }, forKey: .connections)
         try c.encode(try events.all(), forKey: .events)
     }
 }

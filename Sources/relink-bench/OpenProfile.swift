@@ -19,25 +19,17 @@ enum OpenProfile {
         let data = try Data(contentsOf: directory.appendingPathComponent("state.json"))
         lap("read")
         guard let layout = LineLayout(data) else { return phases }
-        lap("layout")
-        let decoder = StoreCoding.decoder()
-        _ = try decoder.decode([Project].self, from: joined(layout.records["projects"] ?? []))
-        lap("decode projects (1 thread)")
-        _ = try decoder.decode([Connection].self, from: joined(layout.records["connections"] ?? []))
-        lap("decode connections (1 thread)")
+        lap("layout (\(layout.recordCount) records)")
+        _ = SnapshotChecksum.update(0, data)
+        lap("CRC-32C of the file (\(SnapshotChecksum.isHardware ? "SSE4.2" : "table"))")
         _ = try Store(directory: directory, options: .init(durable: false))
-        lap("Store(directory:) (parallel)")
+        lap("Store(directory:) (lazy)")
+        let store = try Store(directory: directory, options: .init(durable: false))
+        lap("Store(directory:) again")
+        _ = store.projects
+        _ = store.connections
+        lap("decode every project and connection (parallel)")
         return phases
     }
 
-    /// The records as one JSON array.
-    private static func joined(_ records: [LineLayout.Record]) -> Data {
-        var array = Data("[".utf8)
-        for (index, record) in records.enumerated() {
-            if index > 0 { array.append(0x2C) }
-            array.append(record.bytes)
-        }
-        array.append(0x5D)
-        return array
-    }
 }

@@ -56,8 +56,12 @@ public final class CommandExecutor: Sendable {
         let actor = "relink " + Self.verb(command)
         switch command {
         case .projects:
+            // Every record, decoded on every core, rather than one at a time on first use.
+            let connections = store.connections
             return presenter.projects(
-                store.projects.map { SettingsView(project: $0, connection: store.connection(for: $0.key)) })
+                store.projects.map {
+                    SettingsView(project: $0, connection: connections[$0.key] ?? Connection(projectKey: $0.key))
+                })
         case .show(let key):
             let project = try requireProject(key)
             return presenter.show(
@@ -139,6 +143,12 @@ public final class CommandExecutor: Sendable {
             let text =
                 "Exported \(summary.projects) projects, \(summary.events) events"
                 + (summary.includesWorld ? " and the mock world" : "") + " to \(path), every secret redacted."
+            return presenter.message(text, summary: text)
+        case .verify:
+            let read = try store.verify()
+            let text =
+                "Every record reads: \(read.projects) projects, \(read.connections) connections, \(read.events) events "
+                + "and \(read.tokens) tokens in \(store.directory.path)."
             return presenter.message(text, summary: text)
         }
     }

@@ -25,7 +25,7 @@ final class CompletionSource: @unchecked Sendable {
     /// The mock world's teammates and workspaces, and the app users and workspaces the store knows.
     private func known() -> (emails: [String], workspaces: [String]) {
         if let world { return world }
-        let authorizations = store.projectKeys.compactMap { store.connection(for: $0).state.authorization }
+        let authorizations = store.connections.values.compactMap(\.state.authorization)
         var emails = Set(authorizations.map(\.appUser.email))
         var workspaces = Set(authorizations.map(\.workspace.id))
         if let saved = try? store.loadWorld() {

@@ -1,0 +1,283 @@
+import Foundation
+import RelinkCore
+
+/// Where one record not yet decoded lies in a snapshot's bytes.
+struct RawRecord: Sendable {
+    var start: Int
+    var count: Int32
+    /// The record's line in the file (from 1), to name it when it cannot be read.
+    var line: Int32
+}
+
+/// The bytes of a snapshot read in the line layout, shared by the records not yet decoded.
+final class SnapshotBytes: Sendable {
+    let data: Data
+    let url: URL
+
+    init(data: Data, url: URL) {
+        self.data = data
+        self.url = url
+    }
+
+    func bytes(of record: RawRecord) -> Data {
+        let start = data.startIndex + record.start
+        return data[start..<(start + Int(record.count))]
+    }
+}
+
+/// One section of the snapshot (projects or connections), keyed by project, each record decoded
+/// on first use.
+///
+/// Opening a store finds the records' lines and keys without decoding them (the snapshot's
+/// checksum vouches for their bytes); a record is decoded when it is first read and kept decoded.
+/// `decodeAll()` decodes what is left on every core, for the commands that read everything.
+/// Once every record is decoded the file's bytes are let go.
+///
+/// A value type with a shared cache: reads decode into the cache under its lock (which changes
+/// nothing that can be observed), writes copy the storage first when it is shared.
+struct RecordTable<Value: Codable & Sendable & Equatable>: Sendable, Equatable {
+    private var storage: Storage
+    private let section: String
+
+    init(section: String, key: @escaping @Sendable (Value) -> ProjectKey) {
+        self.section = section
+        storage = Storage(key: key)
+    }
+
+    /// Records read already, decoded.
+    init(section: String, decoded: [ProjectKey: Value], key: @escaping @Sendable (Value) -> ProjectKey) {
+        self.init(section: section, key: key)
+        storage.decoded = decoded
+    }
+
+    /// Records of the snapshot `bytes`, not decoded.
+    init(
+        section: String, raw: [ProjectKey: RawRecord], bytes: SnapshotBytes,
+        key: @escaping @Sendable (Value) -> ProjectKey
+    ) {
+        self.init(section: section, key: key)
+        storage.raw = raw
+        storage.bytes = raw.isEmpty ? nil : bytes
+    }
+
+    var count: Int { storage.lock.withLock { storage.raw.count + storage.decoded.count } }
+
+    var keys: [ProjectKey] { storage.lock.withLock { Array(storage.raw.keys) + Array(storage.decoded.keys) } }
+
+    func contains(_ key: ProjectKey) -> Bool {
+        storage.lock.withLock { storage.decoded[key] != nil || storage.raw[key] != nil }
+    }
+
+    /// How many records are still undecoded (for tests and the benchmark).
+    var undecodedCount: Int { storage.lock.withLock { storage.raw.count } }
+
+    /// The record for `key`, decoding it on first use.
+    ///
+    /// A record that passed the snapshot's checksum and still cannot be decoded was written so by
+    /// relink itself: that is a bug, not damage, and it stops the process naming the record
+    /// (`relink verify` names every such record without stopping).
+    subscript(key: ProjectKey) -> Value? {
+        get {
+            do {
+                return try value(forKey: key)
+            } catch {
+                preconditionFailure("\(error.description) (it passed its checksum: please report this)")
+            }
+        }
+        set {
+            makeUnique()
+            storage.lock.withLock {
+                storage.raw[key] = nil
+                storage.decoded[key] = newValue
+                storage.releaseBytesIfDone()
+            }
+        }
+    }
+
+    /// The record for `key`, decoding it on first use.
+    ///
+    /// - Throws: `StoreError.damaged` naming the file, line and what is wrong.
+    func value(forKey key: ProjectKey) throws(StoreError) -> Value? {
+        try storage.locked { () throws(StoreError) -> Value? in
+            if let value = storage.decoded[key] { return value }
+            guard let raw = storage.raw[key], let bytes = storage.bytes else { return nil }
+            let value: Value = try Self.decode(raw, from: bytes, section: section, key: key, storage.key)
+            storage.raw[key] = nil
+            storage.decoded[key] = value
+            storage.releaseBytesIfDone()
+            return value
+        }
+    }
+
+    /// Decodes every record not decoded yet, on every core, and lets the file's bytes go.
+    ///
+    /// - Throws: `StoreError.damaged` naming the first record (by line) that cannot be read.
+    func decodeAll() throws(StoreError) {
+        try storage.locked { () throws(StoreError) in
+            guard let bytes = storage.bytes, !storage.raw.isEmpty else { return }
+            let pending = storage.raw.sorted { $0.value.start < $1.value.start }
+            let values: [Value] = try ParallelDecode.decode(
+                pending.map(\.value), from: bytes, section: section, expectedKeys: pending.map(\.key), key: storage.key)
+            storage.decoded.reserveCapacity(storage.decoded.count + values.count)
+            for (entry, value) in zip(pending, values) { storage.decoded[entry.key] = value }
+            storage.raw = [:]
+            storage.releaseBytesIfDone()
+        }
+    }
+
+    /// Every record, decoded (what is not decoded yet is decoded on every core).
+    func all() throws(StoreError) -> [ProjectKey: Value] {
+        try decodeAll()
+        return storage.lock.withLock { storage.decoded }
+    }
+
+    /// Each record as a line of the snapshot, sorted by key: a record never decoded is copied as
+    /// the bytes that were read (the snapshot's checksum vouched for them), others are encoded.
+    func snapshotLines(_ encoder: JSONEncoder) throws -> [Data] {
+        let (raw, decoded, bytes) = storage.lock.withLock { (storage.raw, storage.decoded, storage.bytes) }
+        let keys = (Array(raw.keys) + Array(decoded.keys)).sorted()
+        return try keys.map { key in
+            if let value = decoded[key] { return try encoder.encode(value) }
+            return bytes!.bytes(of: raw[key]!)
+        }
+    }
+
+    static func == (lhs: Self, rhs: Self) -> Bool {
+        guard lhs.count == rhs.count else { return false }
+        guard let left = try? lhs.all(), let right = try? rhs.all() else { return false }
+        return left == right
+    }
+
+    private static func decode(
+        _ raw: RawRecord, from bytes: SnapshotBytes, section: String, key: ProjectKey,
+        _ keyOf: (Value) -> ProjectKey
+    ) throws(StoreError) -> Value {
+        let data = bytes.bytes(of: raw)
+        let value: Value
+        do {
+            value = try StoreCoding.decoder().decode(Value.self, from: data)
+        } catch {
+            throw .damaged(
+                file: bytes.url.path,
+                problem: "line \(raw.line) of \(section): \(StoreError.describe(error, data: data))")
+        }
+        guard keyOf(value) == key else {
+            throw .damaged(
+                file: bytes.url.path,
+                problem: "line \(raw.line) of \(section): the record of \(keyOf(value)) was found as \(key)")
+        }
+        return value
+    }
+
+    private mutating func makeUnique() {
+        if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
+    }
+
+    private final class Storage: @unchecked Sendable {
+        // @unchecked: every member is read and written under `lock`.
+        let lock = NSLock()
+        var bytes: SnapshotBytes?
+        var raw: [ProjectKey: RawRecord] = [:]
+        var decoded: [ProjectKey: Value] = [:]
+        let key: @Sendable (Value) -> ProjectKey
+
+        init(key: @escaping @Sendable (Value) -> ProjectKey) { self.key = key }
+
+        func locked<R>(_ body: () throws(StoreError) -> R) throws(StoreError) -> R {
+            lock.lock()
+            defer { lock.unlock() }
+            return try body()
+        }
+
+        func copy() -> Storage {
+            lock.withLock {
+                let copy = Storage(key: key)
+                copy.bytes = bytes
+                copy.raw = raw
+                copy.decoded = decoded
+                return copy
+            }
+        }
+
+        /// The file's bytes are needed only while a record is undecoded.
+        func releaseBytesIfDone() {
+            if raw.isEmpty { bytes = nil }
+        }
+    }
+}
+
+/// Decoding many records of a snapshot on every core; a bad record is named by its line.
+enum ParallelDecode {
+    static func decode<T: Decodable & Sendable>(
+        _ records: [RawRecord], from bytes: SnapshotBytes, section: String, expectedKeys: [ProjectKey]? = nil,
+        key: ((T) -> ProjectKey)? = nil
+    ) throws(StoreError) -> [T] {
+        let chunkCount = records.count < 2000 ? 1 : ProcessInfo.processInfo.activeProcessorCount * 8
+        let chunkSize = (records.count + chunkCount - 1) / max(chunkCount, 1)
+        let results = ChunkResults<T>(count: chunkCount)
+        DispatchQueue.concurrentPerform(iterations: chunkCount) { chunk in
+            let decoder = StoreCoding.decoder()
+            let range = (chunk * chunkSize)..<min(records.count, (chunk + 1) * chunkSize)
+            guard !range.isEmpty else { return }
+            // One decode per chunk, of the chunk's lines as one JSON array: a decoder call has a
+            // fixed cost that thousands of one-line calls would pay thousands of times.
+            var array = Data("[".utf8)
+            array.reserveCapacity(range.reduce(2) { $0 + Int(records[$1].count) + 1 })
+            for index in range {
+                if index > range.lowerBound { array.append(0x2C) }
+                array.append(bytes.bytes(of: records[index]))
+            }
+            array.append(0x5D)
+            if let decoded = try? decoder.decode([T].self, from: array) {
+                results.set(chunk, decoded)
+                return
+            }
+            // Something in this chunk is bad: find the record, to name its line.
+            for index in range {
+                let data = bytes.bytes(of: records[index])
+                do {
+                    _ = try decoder.decode(T.self, from: data)
+                } catch {
+                    let problem = StoreError.describe(error, data: data)
+                    results.fail(chunk, "line \(records[index].line), \(section)[\(index)]: \(problem)")
+                    return
+                }
+            }
+            results.fail(
+                chunk,
+                "lines \(records[range.lowerBound].line)–\(records[range.upperBound - 1].line) of \(section) cannot be read together"
+            )
+        }
+        if let problem = results.firstProblem { throw .damaged(file: bytes.url.path, problem: problem) }
+        let values = results.joined
+        if let expectedKeys, let key {
+            for (index, value) in values.enumerated() where key(value) != expectedKeys[index] {
+                throw .damaged(
+                    file: bytes.url.path,
+                    problem:
+                        "line \(records[index].line) of \(section): the record of \(key(value)) was found as \(expectedKeys[index])"
+                )
+            }
+        }
+        return values
+    }
+}
+
+/// Results of a parallel decode, one slot per chunk.
+private final class ChunkResults<T>: @unchecked Sendable {
+    // @unchecked: each chunk writes only its own slot, under `lock`; reads come after
+    // concurrentPerform has returned.
+    private let lock = NSLock()
+    private var values: [[T]]
+    private var problems: [String?]
+
+    init(count: Int) {
+        values = Array(repeating: [], count: count)
+        problems = Array(repeating: nil, count: count)
+    }
+
+    func set(_ chunk: Int, _ decoded: [T]) { lock.withLock { values[chunk] = decoded } }
+    func fail(_ chunk: Int, _ problem: String) { lock.withLock { problems[chunk] = problem } }
+    var firstProblem: String? { problems.compactMap { $0 }.first }
+    var joined: [T] { values.flatMap { $0 } }
+}
