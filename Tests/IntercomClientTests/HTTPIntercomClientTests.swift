@@ -188,7 +188,9 @@ struct HTTPIntercomClientTests {
     func closedPort() async throws {
         // Start and stop a mock: its port is then closed (and not reused by the OS this quickly).
         let endpoint = try await MockHarness.with { $0.endpoint }
-        let client = HTTPIntercomClient(endpoint: endpoint, timeout: .seconds(2), logger: quietLogger)
+        // The timeout only bounds the test: a refused connection answers at once, and a short one
+        // let a machine busy with builds report a timeout first (1 run in 12 under load).
+        let client = HTTPIntercomClient(endpoint: endpoint, timeout: .seconds(30), logger: quietLogger)
         let failure = try #require(await client.me(token: "fake-token").failure)
         #expect(failure.kind == .unreachable)
         #expect(failure.status == nil)
