@@ -5,6 +5,7 @@ import IntercomMockControl
 import IntercomMockWorld
 import LiveMockSupport
 import NIOCore
+import NIOHTTP1
 import RelinkCore
 import RelinkTestSupport
 import Testing
@@ -65,40 +66,21 @@ struct LoopbackRedirectListenerTests {
 
 @Suite("LoopbackRedirectListener against a browser that hangs up")
 struct RedirectWithoutReaderTests {
-    /// Sends one request on a raw socket and closes it at once, without reading the answer: the
-    /// listener's page then cannot be written, as when a browser closes the tab early.
-    private func sendAndHangUp(port: Int, path: String) throws {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        #expect(fd >= 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-            }
-        }
-        #expect(connected == 0)
-        // Reset rather than a graceful close, so every write of the answer fails.
-        var linger = Glibc.linger(l_onoff: 1, l_linger: 0)
-        setsockopt(fd, SOL_SOCKET, SO_LINGER, &linger, socklen_t(MemoryLayout<Glibc.linger>.size))
-        let request = Array("GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".utf8)
-        #expect(request.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, 0) } == request.count)
-    }
+    struct HungUp: Error {}
 
-    @Test("A denial whose page cannot be written still ends the wait with accessDenied", arguments: 0..<20)
-    func denialWithoutReader(round: Int) async throws {
-        let listener = try await LoopbackRedirectListener.start(expectedState: "s\(round)", timeout: .seconds(10))
-        try sendAndHangUp(port: listener.port, path: "/callback?error=access_denied&state=s\(round)")
-        await #expect(throws: OAuthError.accessDenied) { try await listener.waitForCode() }
-    }
-
-    @Test("A code whose page cannot be written is still received")
-    func codeWithoutReader() async throws {
-        let listener = try await LoopbackRedirectListener.start(expectedState: "s", timeout: .seconds(10))
-        try sendAndHangUp(port: listener.port, path: "/callback?code=the-code&state=s")
-        #expect(try await listener.waitForCode() == "the-code")
+    /// The page cannot be written (the browser went away): the outcome still stands. Decided on
+    /// the route itself, so no socket timing is involved (a raw socket reset raced the server's
+    /// read under load and lost the request itself).
+    @Test(
+        "A denial or a code whose page cannot be written still ends the wait",
+        arguments: [
+            ("/callback?error=access_denied&state=s", Result<String, OAuthError>.failure(.accessDenied)),
+            ("/callback?code=the-code&state=s", .success("the-code")),
+        ])
+    func pageCannotBeWritten(uri: String, expected: Result<String, OAuthError>) async {
+        let route = RedirectRoute(expectedState: "s", path: "/callback", port: 9)
+        let head = HTTPRequestHead(version: .http1_1, method: .GET, uri: uri)
+        let outcome = await route.answer(head) { _, _ in throw HungUp() }
+        #expect(outcome == expected)
     }
 }

@@ -25,13 +25,9 @@ struct RedirectRoute: Sendable {
                         continue
                     case .end:
                         guard let head else { return nil }
-                        let (status, page, outcome) = evaluate(head)
-                        // The redirect has arrived whether or not its page reaches the browser: a
-                        // browser that closes the connection once it has read the page makes the
-                        // last write fail, and that must not lose the outcome (it did, about one
-                        // run in five of the denial test).
-                        try? await respond(outbound, version: head.version, status: status, page: page)
-                        return outcome
+                        return await answer(head) { status, page in
+                            try await respond(outbound, version: head.version, status: status, page: page)
+                        }
                     }
                 }
                 return nil
@@ -40,6 +36,18 @@ struct RedirectRoute: Sendable {
             // A connection that broke mid-request simply did not deliver the redirect.
             return nil
         }
+    }
+
+    /// Answers one request through `write` and returns its outcome. The redirect has arrived
+    /// whether or not its page reaches the browser: a browser that closes the connection once it
+    /// has read the page makes the last write fail, and that must not lose the outcome (it did,
+    /// about one run in five of the denial test).
+    func answer(
+        _ head: HTTPRequestHead, write: (HTTPResponseStatus, String) async throws -> Void
+    ) async -> Result<String, OAuthError>? {
+        let (status, page, outcome) = evaluate(head)
+        try? await write(status, page)
+        return outcome
     }
 
     func evaluate(_ head: HTTPRequestHead) -> (HTTPResponseStatus, String, Result<String, OAuthError>?) {
