@@ -24,6 +24,14 @@ struct REPLTests {
         return (directory, store, environment)
     }
 
+    /// relink's REPL on the demo store, on a pseudo-terminal, at its first prompt.
+    func startedREPL() throws -> (TemporaryDirectory, String, PseudoTerminalSession) {
+        let (directory, store, environment) = try demoTerminal()
+        let repl = try PseudoTerminalSession(try relinkExecutable(), ["--store", store], environment: environment)
+        #expect(repl.expect("relink> "), "no prompt: \(repl.screen)")
+        return (directory, store, repl)
+    }
+
     @Test func completionHistoryReverseSearchAndInterrupt() throws {
         let (directory, store, environment) = try demoTerminal()
         defer { withExtendedLifetime(directory) {} }  // the store lives in it until the test ends
@@ -105,10 +113,8 @@ struct REPLTests {
     /// abandoned with the line, even when all arrive in one write: Ctrl-C is read in order with
     /// the keys, not raised as a signal that overtakes or trails them.
     @Test func ctrlCAbandonsExactlyTheKeysBeforeIt() throws {
-        let (directory, store, environment) = try demoTerminal()
+        let (directory, store, repl) = try startedREPL()
         defer { withExtendedLifetime(directory) {} }  // the store lives in it until the test ends
-        let repl = try PseudoTerminalSession(try relinkExecutable(), ["--store", store], environment: environment)
-        #expect(repl.expect("relink> "), "no prompt: \(repl.screen)")
         var mark = repl.mark
         #expect(repl.expectEditing())
         repl.type("revoke SUP\u{3}show SUP\r")
@@ -129,10 +135,8 @@ struct REPLTests {
     /// Ctrl-C while a command waits on Intercom (a 60 s latency fault) cancels it: the prompt is
     /// back within 5 s, the check says it was interrupted and records nothing, and relink goes on.
     @Test func ctrlCStopsARunningCommand() throws {
-        let (directory, store, environment) = try demoTerminal()
+        let (directory, _, repl) = try startedREPL()
         defer { withExtendedLifetime(directory) {} }  // the store lives in it until the test ends
-        let repl = try PseudoTerminalSession(try relinkExecutable(), ["--store", store], environment: environment)
-        #expect(repl.expect("relink> "), "no prompt: \(repl.screen)")
         var mark = repl.mark
         #expect(repl.expectEditing())
         repl.type("mock fault add /me latency --latency-ms 60000\r")
@@ -234,10 +238,8 @@ struct REPLTests {
 
     /// SIGTERM at the prompt ends relink with the terminal back in line mode, not left raw.
     @Test func theTerminalIsRestoredWhenRelinkIsTerminated() throws {
-        let (directory, store, environment) = try demoTerminal()
+        let (directory, _, repl) = try startedREPL()
         defer { withExtendedLifetime(directory) {} }  // the store lives in it until the test ends
-        let repl = try PseudoTerminalSession(try relinkExecutable(), ["--store", store], environment: environment)
-        #expect(repl.expect("relink> "), "no prompt: \(repl.screen)")
         #expect(repl.expectEditing())
         repl.type("show SU")
         #expect(repl.expect("show SU"))
