@@ -3,7 +3,8 @@
 # busy-loop processes beside them; prints every miss, the "Ctrl-C to prompt" times the REPL test
 # reports, and how many runs failed.
 #   Scripts/repeat-test.sh 'completionHistoryReverseSearchAndInterrupt|ctrlCStopsARunningCommand' 300 2
-# Build first (swift build --build-tests); the busy loops end with the script.
+# Build first (swift build --build-tests); the busy loops end with the script. The log of every
+# failing run is kept in LOGDIR (default .build/repeat-test/) so a miss can be read afterwards.
 set -u
 filter=$1
 count=${2:-100}
@@ -21,12 +22,16 @@ done
 trap 'for pid in $pids; do kill "$pid" 2>/dev/null; done' EXIT INT TERM
 failures=0
 run=1
+logdir=${LOGDIR:-.build/repeat-test}
+mkdir -p "$logdir"
 log=$(mktemp)
 while [ "$run" -le "$count" ]; do
     if ! "$bundle" --testing-library swift-testing --filter "$filter" >"$log" 2>&1; then
         failures=$((failures + 1))
         echo "run $run failed:"
         grep -E "✘|error" "$log" | head -20
+        cp "$log" "$logdir/run-$run.log"
+        echo "  (whole log: $logdir/run-$run.log)"
     fi
     grep -o "Ctrl-C to prompt: [0-9.e-]* seconds" "$log"
     [ $((run % 50)) -eq 0 ] && echo "$run runs, $failures failed" >&2
