@@ -29,9 +29,22 @@ public final class LiveMock: Sendable {
         let logger = Logger(label: "test")
         intercom = try MockIntercom.load(from: store, logger: logger)
         server = try await MockServer.start(intercom: intercom, logger: logger)
+        service = Self.makeService(store: store, server: server, requestTimeout: requestTimeout, logger: logger)
+    }
+
+    /// Another service on the same store and mock, with its own request timeout: a test that
+    /// needs a short timeout to provoke one can still check recovery with a patient one, which
+    /// a loaded machine cannot turn into a timeout.
+    public func makeService(requestTimeout: Duration) -> ConnectionService {
+        Self.makeService(store: store, server: server, requestTimeout: requestTimeout, logger: Logger(label: "test"))
+    }
+
+    private static func makeService(
+        store: Store, server: RunningMockServer, requestTimeout: Duration, logger: Logger
+    ) -> ConnectionService {
         // Retries without real waiting: the policy's sleeps return at once.
         let retry = RetryPolicy(maxAttempts: 2, sleep: { _ in })
-        service = ConnectionService(
+        return ConnectionService(
             store: store,
             intercom: HTTPIntercomGateway(
                 target: .mock(baseURL: server.baseURL), httpClient: .shared, timeout: requestTimeout, logger: logger),
