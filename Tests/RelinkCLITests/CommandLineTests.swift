@@ -8,18 +8,18 @@ import Testing
 
 @Suite("relink on the command line")
 struct CommandLineTests {
-    func demoStore() throws -> (TemporaryDirectory, String) {
+    func demoStore() async throws -> (TemporaryDirectory, String) {
         let directory = try TemporaryDirectory()
         let store = directory.file("store").path
-        let result = try runRelink(["--fixture", "demo", "--store", store, "-c", "projects"])
+        let result = try await runRelink(["--fixture", "demo", "--store", store, "-c", "projects"])
         #expect(result.status == 0, "\(result.stderr)")
         return (directory, store)
     }
 
-    @Test func projectsAndShowAsJSONFollowTheDesign() throws {
-        let (directory, store) = try demoStore()
+    @Test func projectsAndShowAsJSONFollowTheDesign() async throws {
+        let (directory, store) = try await demoStore()
         _ = directory
-        let result = try runRelink(["--store", store, "--json", "-c", "show WEB", "-c", "projects"])
+        let result = try await runRelink(["--store", store, "--json", "-c", "show WEB", "-c", "projects"])
         #expect(result.status == 0)
         let documents = result.stdout.split(separator: "\n")
         #expect(documents.count == 2, "one JSON document per command")
@@ -39,8 +39,8 @@ struct CommandLineTests {
 
     /// SIGINT in `-c` mode cancels the running command (a check waiting on a 60 s latency fault)
     /// and ends relink with exit status 130 after its clean-up, without waiting for the mock.
-    @Test func sigintEndsACommandWithExitStatus130() throws {
-        let (directory, store) = try demoStore()
+    @Test func sigintEndsACommandWithExitStatus130() async throws {
+        let (directory, store) = try await demoStore()
         _ = directory
         let process = Process()
         process.executableURL = try relinkExecutable()
@@ -56,75 +56,75 @@ struct CommandLineTests {
         let errors = ErrorCollector(stderr.fileHandleForReading)
         // Any time after relink catches SIGINT will do: a signal that comes before `check` starts
         // waits on the pipe and cancels it as soon as it does.
-        #expect(waitUntilCatching(SIGINT, pid: process.processIdentifier, executable: try relinkExecutable()))
+        #expect(await waitUntilCatching(SIGINT, pid: process.processIdentifier, executable: try relinkExecutable()))
         let clock = ContinuousClock()
         let sent = clock.now
         kill(process.processIdentifier, SIGINT)
-        _ = stdout.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+        _ = await stdout.readToEnd()
+        await process.waitForExit()
         let elapsed = clock.now - sent
         #expect(process.terminationReason == .exit)
         #expect(process.terminationStatus == 130, "\(errors.text())")
         #expect(elapsed < .seconds(10), "relink took \(elapsed) to end")
         #expect(errors.text().contains("interrupted"))
         // Nothing was recorded for the interrupted check.
-        let log = try runRelink(["--store", store, "-c", "log SUP"])
+        let log = try await runRelink(["--store", store, "-c", "log SUP"])
         #expect(!log.stdout.contains("relink check"), "\(log.stdout)")
     }
 
-    @Test func exitCodesAreZeroOneAndTwo() throws {
-        let (directory, store) = try demoStore()
+    @Test func exitCodesAreZeroOneAndTwo() async throws {
+        let (directory, store) = try await demoStore()
         _ = directory
-        #expect(try runRelink(["--store", store, "-c", "show SUP"]).status == 0)
-        let unknown = try runRelink(["--store", store, "-c", "show SUPP"])
+        #expect(try await runRelink(["--store", store, "-c", "show SUP"]).status == 0)
+        let unknown = try await runRelink(["--store", store, "-c", "show SUPP"])
         #expect(unknown.status == 1 && unknown.stderr.contains("did you mean SUP?"))
-        let usage = try runRelink(["--store", store, "-c", "shwo SUP"])
+        let usage = try await runRelink(["--store", store, "-c", "shwo SUP"])
         #expect(usage.status == 2 && usage.stderr.contains(#"did you mean "show"?"#))
-        #expect(try runRelink(["--store", store, "--bogus"]).status == 2)
-        let refused = try runRelink(["--store", store, "-c", "revoke OPS"])
+        #expect(try await runRelink(["--store", store, "--bogus"]).status == 2)
+        let refused = try await runRelink(["--store", store, "-c", "revoke OPS"])
         #expect(refused.status == 1 && refused.stderr.contains("not connected"))
     }
 
-    @Test func aScriptStopsAtItsFirstFailureUnlessToldToKeepGoing() throws {
-        let (directory, store) = try demoStore()
+    @Test func aScriptStopsAtItsFirstFailureUnlessToldToKeepGoing() async throws {
+        let (directory, store) = try await demoStore()
         let script = directory.file("script.relink")
         try "show SUP\nshow NOPE\nshow BUG\n".write(to: script, atomically: true, encoding: .utf8)
-        let stopped = try runRelink(["--store", store, "--script", script.path])
+        let stopped = try await runRelink(["--store", store, "--script", script.path])
         #expect(stopped.status == 1)
         #expect(stopped.stdout.contains("Customer Support") && !stopped.stdout.contains("Bug Tracker"))
         #expect(stopped.stderr.contains("line 2"))
-        let kept = try runRelink(["--store", store, "--keep-going", "--script", script.path])
+        let kept = try await runRelink(["--store", store, "--keep-going", "--script", script.path])
         #expect(kept.status == 1 && kept.stdout.contains("Bug Tracker"))
-        let piped = try runRelink(["--store", store], input: "show SUP\nshow BUG\n")
+        let piped = try await runRelink(["--store", store], input: "show SUP\nshow BUG\n")
         #expect(piped.status == 0 && piped.stdout.contains("Bug Tracker"))
     }
 
-    @Test func noColourOffATerminal() throws {
-        let (directory, store) = try demoStore()
+    @Test func noColourOffATerminal() async throws {
+        let (directory, store) = try await demoStore()
         _ = directory
-        let result = try runRelink(["--store", store, "-c", "projects"])
+        let result = try await runRelink(["--store", store, "-c", "projects"])
         #expect(!result.stdout.contains("\u{1B}["))
         #expect(result.stdout.contains("● yellow"))
     }
 
-    @Test func aDamagedStoreIsNamedAndExitsNonZeroWithItsBytesKept() throws {
-        let (directory, store) = try demoStore()
+    @Test func aDamagedStoreIsNamedAndExitsNonZeroWithItsBytesKept() async throws {
+        let (directory, store) = try await demoStore()
         _ = directory
         let state = URL(fileURLWithPath: store).appendingPathComponent("state.json")
         let damaged = Data(try Data(contentsOf: state).prefix(200))
         try damaged.write(to: state)
-        let result = try runRelink(["--store", store, "-c", "projects"])
+        let result = try await runRelink(["--store", store, "-c", "projects"])
         #expect(result.status == 1)
         #expect(result.stderr.contains(state.path) && result.stderr.contains("truncated"))
         #expect(try Data(contentsOf: state) == damaged)
     }
 
-    @Test func theFixtureItselfIsLeftUntouched() throws {
+    @Test func theFixtureItselfIsLeftUntouched() async throws {
         let before = try FileManager.default.contentsOfDirectory(
             atPath: fixturesDirectory.appendingPathComponent("demo").path
         ).sorted()
         let state = try Data(contentsOf: fixturesDirectory.appendingPathComponent("demo/state.json"))
-        let result = try runRelink(["--fixture", "demo", "-c", "revoke SUP", "-c", "show SUP"])
+        let result = try await runRelink(["--fixture", "demo", "-c", "revoke SUP", "-c", "show SUP"])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("Not connected"))
         #expect(try Data(contentsOf: fixturesDirectory.appendingPathComponent("demo/state.json")) == state)

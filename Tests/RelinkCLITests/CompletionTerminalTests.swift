@@ -6,38 +6,38 @@ import Testing
 /// workspace after --workspace (read from the table's value kinds and the store's world).
 @Suite("Tab completion of option values on a terminal")
 struct CompletionTerminalTests {
-    @Test func emailsAndWorkspacesComplete() throws {
+    @Test func emailsAndWorkspacesComplete() async throws {
         let directory = try TemporaryDirectory()
         let store = directory.file("store").path
-        #expect(try runRelink(["--fixture", "demo", "--store", store, "-c", "projects"]).status == 0)
+        #expect(try await runRelink(["--fixture", "demo", "--store", store, "-c", "projects"]).status == 0)
         var environment = ProcessInfo.processInfo.environment
         environment["TERM"] = "xterm"
         environment["NO_COLOR"] = "1"
         environment["HOME"] = directory.url.path
         let repl = try PseudoTerminalSession(try relinkExecutable(), ["--store", store], environment: environment)
-        #expect(repl.expect("relink> "), "no prompt: \(repl.screen)")
+        #expect(await repl.expect("relink> "), "no prompt: \(repl.screen)")
 
         // "--as al⇥" completes alice@acme.test: the connect then runs as alice.
         var mark = repl.mark
-        #expect(repl.expectEditing())
+        #expect(await repl.expectEditing())
         repl.type("connect OPS --as al\t")
-        #expect(repl.expect("ice@acme.test", after: mark), "\(repl.screen[mark...])")
-        #expect(repl.expectEditing())
+        #expect(await repl.expect("ice@acme.test", after: mark), "\(repl.screen[mark...])")
+        #expect(await repl.expectEditing())
         repl.type("\r")
-        #expect(repl.expect("Connected to Acme Support", after: mark), "\(repl.screen[mark...])")
-        #expect(repl.expect("relink> ", after: mark))
+        #expect(await repl.expect("Connected to Acme Support", after: mark), "\(repl.screen[mark...])")
+        #expect(await repl.expect("relink> ", after: mark))
 
         // "--workspace acme4⇥" completes the workspace id, not "--".
         mark = repl.mark
-        #expect(repl.expectEditing())
+        #expect(await repl.expectEditing())
         repl.type("reconnect OPS --workspace acme4\t")
-        #expect(repl.expect("sup", after: mark), "\(repl.screen[mark...])")
-        #expect(repl.expectEditing())
+        #expect(await repl.expect("sup", after: mark), "\(repl.screen[mark...])")
+        #expect(await repl.expectEditing())
         repl.type("\r")
-        #expect(repl.expect("reconnected", after: mark), "\(repl.screen[mark...])")
-        #expect(repl.expect("relink> ", after: mark))
-        #expect(repl.expectEditing())
+        #expect(await repl.expect("reconnected", after: mark), "\(repl.screen[mark...])")
+        #expect(await repl.expect("relink> ", after: mark))
+        #expect(await repl.expectEditing())
         repl.type("quit\r")
-        #expect(repl.expectEndOfOutput())
+        #expect(await repl.expectEndOfOutput())
     }
 }

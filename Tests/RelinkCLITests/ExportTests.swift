@@ -5,11 +5,11 @@ import Testing
 
 @Suite("The support bundle")
 struct ExportTests {
-    @Test func noSecretsBytesAppearAnywhereInTheBundle() throws {
+    @Test func noSecretsBytesAppearAnywhereInTheBundle() async throws {
         let directory = try TemporaryDirectory()
         let store = directory.file("store").path
         let bundle = directory.file("bundle").path
-        let result = try runRelink([
+        let result = try await runRelink([
             "--fixture", "demo", "--store", store,
             "-c", "connect OPS --as alice@acme.test", "-c", "break SUP password-changed", "-c", "check --all",
             "-c", "export \(bundle)",
@@ -27,6 +27,8 @@ struct ExportTests {
         }
         let events = try String(contentsOfFile: bundle + "/events.json", encoding: .utf8)
         #expect(events.contains("password-changed"))
-        #expect(try runRelink(["--store", store, "-c", "export \(bundle)"]).status == 1, "never exports over a bundle")
+        #expect(
+            try await runRelink(["--store", store, "-c", "export \(bundle)"]).status == 1, "never exports over a bundle"
+        )
     }
 }

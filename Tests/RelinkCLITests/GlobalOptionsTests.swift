@@ -5,16 +5,16 @@ import Testing
 
 @Suite("relink's process arguments")
 struct GlobalOptionsTests {
-    @Test func globalOptionsAndBareCommands() throws {
-        let bare = try runRelink(["--fixture", "demo", "--json", "show", "SUP"])
+    @Test func globalOptionsAndBareCommands() async throws {
+        let bare = try await runRelink(["--fixture", "demo", "--json", "show", "SUP"])
         #expect(bare.status == 0 && bare.stdout.contains(#""key":"SUP""#))
-        let repeated = try runRelink(["--fixture", "demo", "-c", "projects", "-c", "show SUP"])
+        let repeated = try await runRelink(["--fixture", "demo", "-c", "projects", "-c", "show SUP"])
         #expect(repeated.status == 0 && repeated.stdout.contains("OPS") && repeated.stdout.contains("App user"))
-        #expect(try runRelink(["--region", "EU", "-c", "help"]).status == 0)
-        #expect(try runRelink(["--region", "mars", "-c", "help"]).status == 2)
-        let typo = try runRelink(["--stor", "/tmp", "-c", "help"])
+        #expect(try await runRelink(["--region", "EU", "-c", "help"]).status == 0)
+        #expect(try await runRelink(["--region", "mars", "-c", "help"]).status == 2)
+        let typo = try await runRelink(["--stor", "/tmp", "-c", "help"])
         #expect(typo.status == 2 && typo.stderr.contains("--store"))
-        #expect(try runRelink(["--script", "f", "-c", "projects"]).status == 2)
+        #expect(try await runRelink(["--script", "f", "-c", "projects"]).status == 2)
     }
 }
 
@@ -23,16 +23,16 @@ struct SameLineEverywhereTests {
     @Test(
         "A line gives the same output and status through -c, --script, standard input and bare words",
         arguments: ["show SUP", "log WEB --limit 1", "show 'SUP'", "check --all --bogus", "help mock fault add"])
-    func sameEverywhere(line: String) throws {
+    func sameEverywhere(line: String) async throws {
         let directory = try TemporaryDirectory()
         let store = directory.file("store").path
-        #expect(try runRelink(["--fixture", "demo", "--store", store, "-c", "projects"]).status == 0)
+        #expect(try await runRelink(["--fixture", "demo", "--store", store, "-c", "projects"]).status == 0)
         let script = directory.file("one.relink")
         try (line + "\n").write(to: script, atomically: true, encoding: .utf8)
-        let viaC = try runRelink(["--store", store, "-c", line])
-        let viaScript = try runRelink(["--store", store, "--script", script.path])
-        let viaStdin = try runRelink(["--store", store], input: line + "\n")
-        let viaWords = try runRelink(["--store", store] + (try Words.split(line)))
+        let viaC = try await runRelink(["--store", store, "-c", line])
+        let viaScript = try await runRelink(["--store", store, "--script", script.path])
+        let viaStdin = try await runRelink(["--store", store], input: line + "\n")
+        let viaWords = try await runRelink(["--store", store] + (try Words.split(line)))
         // A script also says where it stopped; the command's own words are the same.
         func own(_ stderr: String) -> String {
             stderr.split(separator: "\n").filter { !$0.hasPrefix("relink: stopped at") }.joined(separator: "\n")
@@ -48,11 +48,11 @@ struct SameLineEverywhereTests {
 @Suite("Hostile process arguments")
 struct HostileArgumentsTests {
     @Test("--fixture into a file or an unwritable place is refused in words, exit 1")
-    func fixtureIntoAFile() throws {
+    func fixtureIntoAFile() async throws {
         let directory = try TemporaryDirectory()
         let file = directory.file("a-file")
         try Data("x".utf8).write(to: file)
-        let result = try runRelink(["--store", file.path, "--fixture", "demo", "-c", "projects"])
+        let result = try await runRelink(["--store", file.path, "--fixture", "demo", "-c", "projects"])
         #expect(result.status == 1)
         #expect(result.stderr.contains("is a file, not a directory"))
         #expect(!result.stderr.contains("NSCocoaErrorDomain"))
@@ -68,8 +68,8 @@ struct HostileArgumentsTests {
             "log --limit 99999999999999999999999",
             "mock journal --limit -3",
         ])
-    func outOfRange(line: String) throws {
-        let result = try runRelink(["--fixture", "demo", "-c", line])
+    func outOfRange(line: String) async throws {
+        let result = try await runRelink(["--fixture", "demo", "-c", line])
         #expect(result.status == 2, "\(result.stderr)")
     }
 }
@@ -79,10 +79,10 @@ struct MissingWorldTests {
     @Test(
         "A missing or dangling world.json is refused by name; no connection is marked broken",
         arguments: ["missing", "dangling link"])
-    func missingWorld(how: String) throws {
+    func missingWorld(how: String) async throws {
         let directory = try TemporaryDirectory()
         let store = directory.file("store")
-        #expect(try runRelink(["--fixture", "demo", "--store", store.path, "-c", "projects"]).status == 0)
+        #expect(try await runRelink(["--fixture", "demo", "--store", store.path, "-c", "projects"]).status == 0)
         let world = store.appendingPathComponent("world.json")
         try FileManager.default.removeItem(at: world)
         if how == "dangling link" {
@@ -90,11 +90,11 @@ struct MissingWorldTests {
                 atPath: world.path, withDestinationPath: "/nonexistent/world.json")
         }
         let before = try storeFiles(in: store)
-        let result = try runRelink(["--store", store.path, "-c", "check --all"])
+        let result = try await runRelink(["--store", store.path, "-c", "check --all"])
         #expect(result.status == 1)
         #expect(result.stderr.contains(world.path), "\(result.stderr)")
         #expect(try storeFiles(in: store) == before, "nothing was written")
-        let projects = try runRelink(["--store", store.path, "--json", "-c", "show SUP"])
+        let projects = try await runRelink(["--store", store.path, "--json", "-c", "show SUP"])
         #expect(projects.stdout.contains(#""state":"connected""#))
     }
 }
@@ -102,14 +102,14 @@ struct MissingWorldTests {
 @Suite("Scripts from anywhere")
 struct ScriptSourceTests {
     @Test("--script - and --script /dev/stdin read standard input", arguments: ["-", "/dev/stdin"])
-    func standardInput(path: String) throws {
-        let result = try runRelink(["--fixture", "demo", "--script", path], input: "show SUP\nshow BUG\n")
+    func standardInput(path: String) async throws {
+        let result = try await runRelink(["--fixture", "demo", "--script", path], input: "show SUP\nshow BUG\n")
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("Customer Support") && result.stdout.contains("Bug Tracker"))
     }
 
     @Test("A shell's process substitution is a script too")
-    func processSubstitution() throws {
+    func processSubstitution() async throws {
         let relink = try relinkExecutable().path
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/bash")
@@ -120,15 +120,15 @@ struct ScriptSourceTests {
         let output = Pipe()
         process.standardOutput = output
         try process.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
+        let text = String(decoding: await output.readToEnd(), as: UTF8.self)
+        await process.waitForExit()
         #expect(process.terminationStatus == 0)
         #expect(text.contains("Customer Support"))
     }
 
     @Test("A script that is not there is named with the system's reason, exit 2")
-    func missingScript() throws {
-        let result = try runRelink(["--fixture", "demo", "--script", "/nonexistent/script.relink"])
+    func missingScript() async throws {
+        let result = try await runRelink(["--fixture", "demo", "--script", "/nonexistent/script.relink"])
         #expect(result.status == 2)
         #expect(result.stderr.contains("No such file or directory") && !result.stderr.contains("NSCocoaErrorDomain"))
     }
@@ -138,7 +138,7 @@ struct ScriptSourceTests {
 struct ReadOnlyStoreTests {
     /// relink as a user who may read the store but not write it: as nobody when the tests run as
     /// root (root writes anywhere), else the store's directory made read-only.
-    func runReadOnly(_ store: URL, _ arguments: [String]) throws -> RunResult {
+    func runReadOnly(_ store: URL, _ arguments: [String]) async throws -> RunResult {
         if getuid() == 0 {
             let relink = try relinkExecutable().path
             let process = Process()
@@ -151,20 +151,20 @@ struct ReadOnlyStoreTests {
             process.standardError = errors
             try process.run()
             let stderr = ErrorCollector(errors.fileHandleForReading)
-            let stdout = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            process.waitUntilExit()
+            let stdout = String(decoding: await output.readToEnd(), as: UTF8.self)
+            await process.waitForExit()
             return RunResult(status: process.terminationStatus, stdout: stdout, stderr: stderr.text())
         }
-        return try runRelink(["--store", store.path] + arguments)
+        return try await runRelink(["--store", store.path] + arguments)
     }
 
     @Test(
         "Reads work and say changes are refused; a change fails with a clear message; nothing is written",
         .enabled(if: getuid() != 0 || FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv")))
-    func readOnly() throws {
+    func readOnly() async throws {
         let directory = try TemporaryDirectory()
         let store = directory.file("store")
-        #expect(try runRelink(["--fixture", "demo", "--store", store.path, "-c", "projects"]).status == 0)
+        #expect(try await runRelink(["--fixture", "demo", "--store", store.path, "-c", "projects"]).status == 0)
         // Readable by anyone (the secrets too, for this test), writable by nobody but the owner.
         chmod(directory.url.path, 0o755)
         for name in try FileManager.default.contentsOfDirectory(atPath: store.path) {
@@ -175,12 +175,12 @@ struct ReadOnlyStoreTests {
         try FileManager.default.removeItem(at: store.appendingPathComponent(".lock"))
         let before = try storeFiles(in: store)
 
-        let read = try runReadOnly(store, ["-c", "projects", "-c", "show SUP"])
+        let read = try await runReadOnly(store, ["-c", "projects", "-c", "show SUP"])
         #expect(read.status == 0, "\(read.stderr)")
         #expect(read.stdout.contains("Customer Support"))
         #expect(read.stderr.contains("read-only") && read.stderr.contains("changes are refused"))
 
-        let change = try runReadOnly(store, ["-c", "revoke SUP"])
+        let change = try await runReadOnly(store, ["-c", "revoke SUP"])
         #expect(change.status == 1)
         #expect(change.stderr.contains("refuses changes"))
         #expect(!change.stderr.contains("Permission denied."))

@@ -6,21 +6,21 @@ import Testing
 /// them", item 7), and the edges of `check` (item 8).
 @Suite("Messages that say what is true")
 struct MessagesTests {
-    func demo(_ lines: [String]) throws -> RunResult {
-        try runRelink(["--fixture", "demo"] + lines.flatMap { ["-c", $0] })
+    func demo(_ lines: [String]) async throws -> RunResult {
+        try await runRelink(["--fixture", "demo"] + lines.flatMap { ["-c", $0] })
     }
 
     @Test("Someone the world does not know is not asked for a password")
-    func unknownTeammate() throws {
-        let result = try demo(["connect OPS --as nobody@acme.test"])
+    func unknownTeammate() async throws {
+        let result = try await demo(["connect OPS --as nobody@acme.test"])
         #expect(result.status == 1)
         #expect(result.stderr.contains("nobody@acme.test is not a teammate"))
         #expect(!result.stderr.contains("--password"))
     }
 
     @Test("A removed teammate's refusal says it once, for the connection's workspace")
-    func removedTeammate() throws {
-        let result = try demo([
+    func removedTeammate() async throws {
+        let result = try await demo([
             "connect OPS --as alice@acme.test", "break OPS user-removed", "app-user SUP --as alice@acme.test",
         ])
         #expect(result.status == 1)
@@ -30,48 +30,48 @@ struct MessagesTests {
     }
 
     @Test("The app user as the new app user is refused, and nothing is minted or logged")
-    func sameAppUser() throws {
+    func sameAppUser() async throws {
         let directory = try TemporaryDirectory()
         let store = directory.file("store").path
-        #expect(try runRelink(["--fixture", "demo", "--store", store, "-c", "projects"]).status == 0)
-        let before = try runRelink(["--store", store, "-c", "log SUP"]).stdout
-        let result = try runRelink(["--store", store, "-c", "app-user SUP --as jira-bot@acme.test"])
+        #expect(try await runRelink(["--fixture", "demo", "--store", store, "-c", "projects"]).status == 0)
+        let before = try await runRelink(["--store", store, "-c", "log SUP"]).stdout
+        let result = try await runRelink(["--store", store, "-c", "app-user SUP --as jira-bot@acme.test"])
         #expect(result.status == 1 && result.stderr.contains("already SUP's app user"))
-        #expect(try runRelink(["--store", store, "-c", "log SUP"]).stdout == before)
+        #expect(try await runRelink(["--store", store, "-c", "log SUP"]).stdout == before)
     }
 
     @Test("Breaking a token that is already dead says nothing changed")
-    func alreadyDead() throws {
-        let result = try demo(["break WEB token-revoked"])
+    func alreadyDead() async throws {
+        let result = try await demo(["break WEB token-revoked"])
         #expect(result.status == 0)
         #expect(result.stdout.contains("no live token was affected") && !result.stdout.contains("0 token(s)"))
     }
 
     @Test("An unknown cause is one clear sentence")
-    func unknownCause() throws {
-        let result = try demo(["break SUP password-changd"])
+    func unknownCause() async throws {
+        let result = try await demo(["break SUP password-changd"])
         #expect(result.status == 2)
         #expect(result.stderr.contains(#"did you mean "password-changed"? Causes:"#))
         #expect(!result.stderr.contains("?;"))
     }
 
     @Test("The demo's broken WEB shows the check that found it")
-    func websLastCheck() throws {
-        let result = try demo(["show WEB"])
+    func websLastCheck() async throws {
+        let result = try await demo(["show WEB"])
         #expect(!result.stdout.contains("Last check      never"))
         #expect(result.stdout.contains("token_revoked"))
     }
 
     @Test("check reports every key given, checks each once, and fails when one could not be checked")
-    func checkEveryKey() throws {
-        let partial = try demo(["check OPS SUP"])
+    func checkEveryKey() async throws {
+        let partial = try await demo(["check OPS SUP"])
         #expect(partial.status == 1)
         #expect(partial.stdout.contains("SUP") && partial.stdout.contains("healthy"))
         #expect(partial.stdout.contains("OPS   not checked: OPS is not connected"))
-        let twice = try demo(["check SUP SUP"])
+        let twice = try await demo(["check SUP SUP"])
         #expect(twice.status == 0)
         #expect(twice.stdout.split(separator: "\n").filter { $0.hasPrefix("SUP") }.count == 1, "\(twice.stdout)")
-        let json = try runRelink(["--fixture", "demo", "--json", "-c", "check OPS SUP"])
+        let json = try await runRelink(["--fixture", "demo", "--json", "-c", "check OPS SUP"])
         #expect(json.status == 1)
         let lines = json.stdout.split(separator: "\n")
         #expect(lines.count == 1, "one document for the command")

@@ -13,10 +13,10 @@ import Testing
 @Suite("The REPL on a terminal")
 struct REPLTests {
     /// A copy of the demo fixture and the environment of a plain terminal, without colour.
-    func demoTerminal() throws -> (TemporaryDirectory, String, [String: String]) {
+    func demoTerminal() async throws -> (TemporaryDirectory, String, [String: String]) {
         let directory = try TemporaryDirectory()
         let store = directory.file("store").path
-        #expect(try runRelink(["--fixture", "demo", "--store", store, "-c", "projects"]).status == 0)
+        #expect(try await runRelink(["--fixture", "demo", "--store", store, "-c", "projects"]).status == 0)
         var environment = ProcessInfo.processInfo.environment
         environment["TERM"] = "xterm"
         environment["NO_COLOR"] = "1"
@@ -25,15 +25,15 @@ struct REPLTests {
     }
 
     /// relink's REPL on the demo store, on a pseudo-terminal, at its first prompt.
-    func startedREPL() throws -> (TemporaryDirectory, String, PseudoTerminalSession) {
-        let (directory, store, environment) = try demoTerminal()
+    func startedREPL() async throws -> (TemporaryDirectory, String, PseudoTerminalSession) {
+        let (directory, store, environment) = try await demoTerminal()
         let repl = try PseudoTerminalSession(try relinkExecutable(), ["--store", store], environment: environment)
-        #expect(repl.expect("relink> "), "no prompt: \(repl.screen)")
+        #expect(await repl.expect("relink> "), "no prompt: \(repl.screen)")
         return (directory, store, repl)
     }
 
-    @Test func completionHistoryReverseSearchAndInterrupt() throws {
-        let (directory, store, environment) = try demoTerminal()
+    @Test func completionHistoryReverseSearchAndInterrupt() async throws {
+        let (directory, store, environment) = try await demoTerminal()
         defer { withExtendedLifetime(directory) {} }  // the store lives in it until the test ends
         // relink runs under a shell that prints its exit status on the terminal: other tests spawn
         // processes too, and a reaper of theirs may collect relink before this test could.
@@ -41,65 +41,65 @@ struct REPLTests {
         let script = #"trap '' INT; "$0" "$@"; echo "relink exit status $?""#
         let repl = try PseudoTerminalSession(
             shell, ["-c", script, try relinkExecutable().path, "--store", store], environment: environment)
-        #expect(repl.expect("relink> "), "no prompt: \(repl.screen)")
+        #expect(await repl.expect("relink> "), "no prompt: \(repl.screen)")
 
         // Tab completes the command, then the project key: "sh⇥SU⇥⏎" runs `show SUP`. (libedit
         // echoes only what completion adds, so the effect is what is checked.)
         var mark = repl.mark
-        #expect(repl.expectEditing())
+        #expect(await repl.expectEditing())
         repl.type("sh\t")
-        #expect(repl.expect("ow ", after: mark))
-        #expect(repl.expectEditing())
+        #expect(await repl.expect("ow ", after: mark))
+        #expect(await repl.expectEditing())
         repl.type("SU\t")
-        #expect(repl.expect("P", after: mark))
-        #expect(repl.expectEditing())
+        #expect(await repl.expect("P", after: mark))
+        #expect(await repl.expectEditing())
         repl.type("\r")
-        #expect(repl.expect("Customer Support", after: mark), "\(repl.screen)")
+        #expect(await repl.expect("Customer Support", after: mark), "\(repl.screen)")
         #expect(!repl.screen[mark...].contains("unknown command"))
         // Type only at a prompt: between prompts the terminal is in cooked mode, where the line
         // discipline itself would take Ctrl-R and Ctrl-C.
-        #expect(repl.expect("relink> ", after: mark))
+        #expect(await repl.expect("relink> ", after: mark))
 
         // A line with a password runs but is never written to history.
         mark = repl.mark
-        #expect(repl.expectEditing())
+        #expect(await repl.expectEditing())
         repl.type("connect OPS --as bob@acme.test --password fake-password-bob\r")
-        #expect(repl.expect("Connected to Acme Support", after: mark), "\(repl.screen)")
-        #expect(repl.expect("relink> ", after: mark))
+        #expect(await repl.expect("Connected to Acme Support", after: mark), "\(repl.screen)")
+        #expect(await repl.expect("relink> ", after: mark))
 
         // Ctrl-R finds the earlier `show SUP`.
         mark = repl.mark
-        #expect(repl.expectEditing())
+        #expect(await repl.expectEditing())
         repl.type("\u{12}")
-        #expect(repl.expect("bck:", after: mark), "libedit's reverse-search prompt")
-        #expect(repl.expectEditing())
+        #expect(await repl.expect("bck:", after: mark), "libedit's reverse-search prompt")
+        #expect(await repl.expectEditing())
         repl.type("show S")
-        #expect(repl.expect("show SUP", after: mark))
-        #expect(repl.expectEditing())
+        #expect(await repl.expect("show SUP", after: mark))
+        #expect(await repl.expectEditing())
         repl.type("\r")
-        #expect(repl.expect("Customer Support", after: mark), "\(repl.screen)")
-        #expect(repl.expect("relink> ", after: mark))
+        #expect(await repl.expect("Customer Support", after: mark), "\(repl.screen)")
+        #expect(await repl.expect("relink> ", after: mark))
 
         // Ctrl-C abandons the line: it is not run, and a new prompt follows.
         mark = repl.mark
-        #expect(repl.expectEditing())
+        #expect(await repl.expectEditing())
         repl.type("revoke SUP")
-        #expect(repl.expectEditing())
+        #expect(await repl.expectEditing())
         repl.type("\u{3}")
-        #expect(repl.expect("relink> ", after: mark))
+        #expect(await repl.expect("relink> ", after: mark))
         let abandoned = mark
         mark = repl.mark
-        #expect(repl.expectEditing())
+        #expect(await repl.expectEditing())
         repl.type("show SUP\r")
-        #expect(repl.expect("Actions", after: mark))
-        #expect(repl.expect("relink> ", after: mark))
+        #expect(await repl.expect("Actions", after: mark))
+        #expect(await repl.expect("relink> ", after: mark))
         #expect(!repl.screen[abandoned...].contains("Not connected to Intercom"), "the abandoned revoke ran")
 
         // Ctrl-D on an empty line leaves, with exit status 0.
         mark = repl.mark
-        #expect(repl.expectEditing())
+        #expect(await repl.expectEditing())
         repl.type("\u{4}")
-        #expect(repl.expect("relink exit status 0", after: mark), "\(repl.screen[mark...])")
+        #expect(await repl.expect("relink exit status 0", after: mark), "\(repl.screen[mark...])")
 
         let history = URL(fileURLWithPath: store).appendingPathComponent("history")
         let lines = try String(contentsOf: history, encoding: .utf8).split(separator: "\n").map(String.init)
@@ -112,21 +112,21 @@ struct REPLTests {
     /// Keys typed right after Ctrl-C belong to the next line, and keys typed before it are
     /// abandoned with the line, even when all arrive in one write: Ctrl-C is read in order with
     /// the keys, not raised as a signal that overtakes or trails them.
-    @Test func ctrlCAbandonsExactlyTheKeysBeforeIt() throws {
-        let (directory, store, repl) = try startedREPL()
+    @Test func ctrlCAbandonsExactlyTheKeysBeforeIt() async throws {
+        let (directory, store, repl) = try await startedREPL()
         defer { withExtendedLifetime(directory) {} }  // the store lives in it until the test ends
         var mark = repl.mark
-        #expect(repl.expectEditing())
+        #expect(await repl.expectEditing())
         repl.type("revoke SUP\u{3}show SUP\r")
-        #expect(repl.expect("^C", after: mark))
-        #expect(repl.expect("Actions", after: mark), "\(repl.screen[mark...])")
-        #expect(repl.expect("relink> ", after: mark))
+        #expect(await repl.expect("^C", after: mark))
+        #expect(await repl.expect("Actions", after: mark), "\(repl.screen[mark...])")
+        #expect(await repl.expect("relink> ", after: mark))
         #expect(!repl.screen[mark...].contains("Not connected to Intercom"), "the abandoned revoke ran")
         // A second Ctrl-C at an empty prompt does nothing but give a new prompt.
         mark = repl.mark
-        #expect(repl.expectEditing())
+        #expect(await repl.expectEditing())
         repl.type("\u{3}\u{3}quit\r")
-        #expect(repl.expectEndOfOutput(), "\(repl.screen[mark...])")
+        #expect(await repl.expectEndOfOutput(), "\(repl.screen[mark...])")
         let history = URL(fileURLWithPath: store).appendingPathComponent("history")
         let lines = try String(contentsOf: history, encoding: .utf8).split(separator: "\n").map(String.init)
         #expect(lines == ["show SUP", "quit"])
@@ -134,47 +134,47 @@ struct REPLTests {
 
     /// Ctrl-C while a command waits on Intercom (a 60 s latency fault) cancels it: the prompt is
     /// back within 5 s, the check says it was interrupted and records nothing, and relink goes on.
-    @Test func ctrlCStopsARunningCommand() throws {
-        let (directory, _, repl) = try startedREPL()
+    @Test func ctrlCStopsARunningCommand() async throws {
+        let (directory, _, repl) = try await startedREPL()
         defer { withExtendedLifetime(directory) {} }  // the store lives in it until the test ends
         var mark = repl.mark
-        #expect(repl.expectEditing())
+        #expect(await repl.expectEditing())
         repl.type("mock fault add /me latency --latency-ms 60000\r")
-        #expect(repl.expect("relink> ", after: mark), "\(repl.screen[mark...])")
+        #expect(await repl.expect("relink> ", after: mark), "\(repl.screen[mark...])")
         mark = repl.mark
-        #expect(repl.expectEditing())
+        #expect(await repl.expectEditing())
         repl.type("check SUP\r")
-        #expect(repl.expectCommandRunning())
+        #expect(await repl.expectCommandRunning())
         let clock = ContinuousClock()
         let pressed = clock.now
         repl.type("\u{3}")
-        #expect(repl.expect("relink> ", after: mark, within: 5), "\(repl.screen[mark...])")
+        #expect(await repl.expect("relink> ", after: mark, within: 5), "\(repl.screen[mark...])")
         let elapsed = clock.now - pressed
         print("Ctrl-C to prompt: \(elapsed)")
         #expect(elapsed < .seconds(5))
         #expect(repl.screen[mark...].contains("interrupted: checked 0 of 1; not checked (left as they were): SUP"))
         // A second Ctrl-C at the prompt is harmless, and relink goes on.
         mark = repl.mark
-        #expect(repl.expectEditing())
+        #expect(await repl.expectEditing())
         repl.type("\u{3}")
-        #expect(repl.expect("relink> ", after: mark))
+        #expect(await repl.expect("relink> ", after: mark))
         mark = repl.mark
-        #expect(repl.expectEditing())
+        #expect(await repl.expectEditing())
         repl.type("log SUP\r")
-        #expect(repl.expect("relink> ", after: mark))
+        #expect(await repl.expect("relink> ", after: mark))
         #expect(!repl.screen[mark...].contains("relink check"), "the interrupted check was recorded")
         mark = repl.mark
-        #expect(repl.expectEditing())
+        #expect(await repl.expectEditing())
         repl.type("quit\r")
-        #expect(repl.expectEndOfOutput(within: 5), "quitting waited for the mock's sleeping answer")
+        #expect(await repl.expectEndOfOutput(within: 5), "quitting waited for the mock's sleeping answer")
     }
 
     /// Non-ASCII typed at the prompt arrives whole (`show SÜP` names SÜP), completes (an email
     /// with accents), goes to history as UTF-8 and comes back from it in the next session; a
     /// malformed byte reads as U+FFFD. Under a UTF-8 locale and under plain C alike.
     @Test(arguments: ["C.UTF-8", "C"])
-    func nonASCIIInput(locale: String) throws {
-        var (directory, store, environment) = try demoTerminal()
+    func nonASCIIInput(locale: String) async throws {
+        var (directory, store, environment) = try await demoTerminal()
         defer { withExtendedLifetime(directory) {} }  // the store lives in it until the test ends
         environment["LC_ALL"] = locale
         try Store(directory: URL(fileURLWithPath: store, isDirectory: true)).updateWorld { world in
@@ -183,38 +183,38 @@ struct REPLTests {
                 workspaces: [world.workspaces[0].idCode])
         }
         var repl = try PseudoTerminalSession(try relinkExecutable(), ["--store", store], environment: environment)
-        #expect(repl.expect("relink> "), "no prompt: \(repl.screen)")
+        #expect(await repl.expect("relink> "), "no prompt: \(repl.screen)")
         var mark = repl.mark
-        #expect(repl.expectEditing())
+        #expect(await repl.expectEditing())
         repl.type("show SÜP\r")
-        #expect(repl.expect("relink> ", after: mark))
+        #expect(await repl.expect("relink> ", after: mark))
         #expect(repl.screen[mark...].contains("SÜP"), "\(repl.screen[mark...])")
         #expect(!repl.screen[mark...].contains("no project SP"))
         mark = repl.mark
-        #expect(repl.expectEditing())
+        #expect(await repl.expectEditing())
         repl.type("show 日本\r")
-        #expect(repl.expect("relink> ", after: mark))
+        #expect(await repl.expect("relink> ", after: mark))
         #expect(repl.screen[mark...].contains("日本"), "\(repl.screen[mark...])")
 
         // Tab completes the accented email; the command receives it whole.
         mark = repl.mark
-        #expect(repl.expectEditing())
+        #expect(await repl.expectEditing())
         repl.type("app-user SUP --as zo\t")
-        #expect(repl.expect("ë.ünal@acme.test", after: mark), "\(repl.screen[mark...])")
-        #expect(repl.expectEditing())
+        #expect(await repl.expect("ë.ünal@acme.test", after: mark), "\(repl.screen[mark...])")
+        #expect(await repl.expectEditing())
         repl.type(" --password fake-password-zoë\r")
-        #expect(repl.expect("relink> ", after: mark))
+        #expect(await repl.expect("relink> ", after: mark))
         #expect(repl.screen[mark...].contains("Zoë Ünal"), "\(repl.screen[mark...])")
 
         // A lone lead byte, then an ASCII key: U+FFFD, and the key is kept.
         mark = repl.mark
-        #expect(repl.expectEditing())
+        #expect(await repl.expectEditing())
         repl.type(bytes: Array("show ".utf8) + [0xE6] + Array("X\r".utf8))
-        #expect(repl.expect("relink> ", after: mark))
+        #expect(await repl.expect("relink> ", after: mark))
         #expect(repl.screen[mark...].contains("\u{FFFD}X"), "\(repl.screen[mark...])")
-        #expect(repl.expectEditing())
+        #expect(await repl.expectEditing())
         repl.type("quit\r")
-        #expect(repl.expectEndOfOutput())
+        #expect(await repl.expectEndOfOutput())
 
         let history = URL(fileURLWithPath: store).appendingPathComponent("history")
         let lines = try String(contentsOf: history, encoding: .utf8).split(separator: "\n").map(String.init)
@@ -222,48 +222,48 @@ struct REPLTests {
 
         // The next session recalls the non-ASCII lines from history: Up twice, then Enter.
         repl = try PseudoTerminalSession(try relinkExecutable(), ["--store", store], environment: environment)
-        #expect(repl.expect("relink> "), "no prompt: \(repl.screen)")
+        #expect(await repl.expect("relink> "), "no prompt: \(repl.screen)")
         mark = repl.mark
-        #expect(repl.expectEditing())
+        #expect(await repl.expectEditing())
         repl.type("\u{1B}[A\u{1B}[A\u{1B}[A")
-        #expect(repl.expect("日本", after: mark))
-        #expect(repl.expectEditing())
+        #expect(await repl.expect("日本", after: mark))
+        #expect(await repl.expectEditing())
         repl.type("\r")
-        #expect(repl.expect("relink> ", after: mark))
+        #expect(await repl.expect("relink> ", after: mark))
         #expect(repl.screen[mark...].contains("no project 日本") || repl.screen[mark...].contains("日本"))
-        #expect(repl.expectEditing())
+        #expect(await repl.expectEditing())
         repl.type("quit\r")
-        #expect(repl.expectEndOfOutput())
+        #expect(await repl.expectEndOfOutput())
     }
 
     /// SIGTERM at the prompt ends relink with the terminal back in line mode, not left raw.
-    @Test func theTerminalIsRestoredWhenRelinkIsTerminated() throws {
-        let (directory, _, repl) = try startedREPL()
+    @Test func theTerminalIsRestoredWhenRelinkIsTerminated() async throws {
+        let (directory, _, repl) = try await startedREPL()
         defer { withExtendedLifetime(directory) {} }  // the store lives in it until the test ends
-        #expect(repl.expectEditing())
+        #expect(await repl.expectEditing())
         repl.type("show SU")
-        #expect(repl.expect("show SU"))
-        #expect(repl.expectEditing(), "libedit edits in raw mode")
+        #expect(await repl.expect("show SU"))
+        #expect(await repl.expectEditing(), "libedit edits in raw mode")
         kill(repl.pid, SIGTERM)
-        #expect(repl.expectEndOfOutput(), "relink did not end on SIGTERM")
+        #expect(await repl.expectEndOfOutput(), "relink did not end on SIGTERM")
         #expect(repl.isCanonical, "the terminal was left in raw mode")
     }
 
     /// `check --all` on a terminal draws a progress bar on standard error, then clears it.
-    @Test func checkAllShowsProgressOnATerminal() throws {
-        let (directory, store, environment) = try demoTerminal()
+    @Test func checkAllShowsProgressOnATerminal() async throws {
+        let (directory, store, environment) = try await demoTerminal()
         defer { withExtendedLifetime(directory) {} }  // the store lives in it until the test ends
         let repl = try PseudoTerminalSession(try relinkExecutable(), ["--store", store], environment: environment)
-        #expect(repl.expect("relink> "))
+        #expect(await repl.expect("relink> "))
         let mark = repl.mark
-        #expect(repl.expectEditing())
+        #expect(await repl.expectEditing())
         repl.type("check --all\r")
-        #expect(repl.expect("Checked 3:", after: mark), "\(repl.screen[mark...])")
+        #expect(await repl.expect("Checked 3:", after: mark), "\(repl.screen[mark...])")
         #expect(repl.screen[mark...].contains("3/3 checked"))
         #expect(repl.screen[mark...].contains("\r\u{1B}[K"), "the bar is cleared before the results")
-        #expect(repl.expect("relink> ", after: mark))
-        #expect(repl.expectEditing())
+        #expect(await repl.expect("relink> ", after: mark))
+        #expect(await repl.expectEditing())
         repl.type("quit\r")
-        #expect(repl.expectEndOfOutput())
+        #expect(await repl.expectEndOfOutput())
     }
 }

@@ -24,14 +24,14 @@ struct ScenarioTests {
         for flow in flows { #expect(Self.names.contains(flow), "Fixtures/scenarios/\(flow).relink is missing") }
     }
 
-    @Test(arguments: names) func scenarioPrintsItsTranscript(_ name: String) throws {
+    @Test(arguments: names) func scenarioPrintsItsTranscript(_ name: String) async throws {
         let script = Self.directory.appendingPathComponent(name + ".relink")
         let header = try Scenario.header(of: script)
         let expectedStatus = try #require(
             Scenario.expectedStatus(in: header), "\(name).relink: its header must say \"# Expected exit status: N\"")
 
         let started = Date()
-        let result = try runRelink(["--fixture", "demo", "--keep-going", "--script", script.path])
+        let result = try await runRelink(["--fixture", "demo", "--keep-going", "--script", script.path])
         let finished = Date()
         #expect(result.status == expectedStatus, "\(name): exit status \(result.status)\n\(result.stderr)")
 

@@ -13,14 +13,21 @@ func relinkExecutable() throws -> URL { try builtExecutable("relink") }
 let fixturesDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
     .deletingLastPathComponent().appendingPathComponent("Fixtures")
 
-struct RunResult {
+struct RunResult: Sendable {
     var status: Int32
     var stdout: String
     var stderr: String
 }
 
 /// Runs relink to completion with `arguments`, standard input from `input`, no terminal.
-func runRelink(_ arguments: [String], input: String = "", environment extra: [String: String] = [:]) throws -> RunResult
+func runRelink(
+    _ arguments: [String], input: String = "", environment extra: [String: String] = [:]
+) async throws -> RunResult {
+    try await offThePool { try blockingRunRelink(arguments, input: input, environment: extra) }
+}
+
+private func blockingRunRelink(_ arguments: [String], input: String, environment extra: [String: String]) throws
+    -> RunResult
 {
     let process = Process()
     process.executableURL = try relinkExecutable()
@@ -66,7 +73,12 @@ final class ErrorCollector: @unchecked Sendable {
 }
 
 /// A program running on a pseudo-terminal: what a person at a terminal types and sees.
-final class PseudoTerminalSession {
+///
+/// Its waits are `async` and poll on a thread of their own (``offThePool(_:)``), so a test that
+/// waits for a prompt does not hold a thread of the cooperative pool.
+final class PseudoTerminalSession: @unchecked Sendable {
+    // @unchecked: one test drives it; a wait runs on another thread while that test awaits it,
+    // never two at once.
     let pid: pid_t
     private let master: Int32
     private(set) var screen = ""
@@ -103,7 +115,11 @@ final class PseudoTerminalSession {
 
     /// Reads until the screen (everything since `mark`) contains `text`, or `seconds` pass.
     @discardableResult
-    func expect(_ text: String, after mark: String.Index? = nil, within seconds: Double = 20) -> Bool {
+    func expect(_ text: String, after mark: String.Index? = nil, within seconds: Double = 20) async -> Bool {
+        await offThePool { self.blockingExpect(text, after: mark, within: seconds) }
+    }
+
+    private func blockingExpect(_ text: String, after mark: String.Index?, within seconds: Double) -> Bool {
         let deadline = Date().addingTimeInterval(seconds)
         while Date() < deadline {
             let from = mark ?? screen.startIndex
@@ -135,7 +151,11 @@ final class PseudoTerminalSession {
     /// Waits until libedit has the terminal in raw mode, reading output meanwhile: the prompt is
     /// drawn a moment before that, and a control key typed in between would go to the terminal's
     /// own line discipline instead of libedit.
-    func expectEditing(within seconds: Double = 20) -> Bool {
+    func expectEditing(within seconds: Double = 20) async -> Bool {
+        await offThePool { self.blockingExpectEditing(within: seconds) }
+    }
+
+    private func blockingExpectEditing(within seconds: Double) -> Bool {
         let deadline = Date().addingTimeInterval(seconds)
         while Date() < deadline {
             if !isCanonical { return true }
@@ -153,7 +173,11 @@ final class PseudoTerminalSession {
 
     /// Waits until the terminal is back in canonical (line) mode, reading output meanwhile: the
     /// line editor has returned the line, and the command runs.
-    func expectCommandRunning(within seconds: Double = 20) -> Bool {
+    func expectCommandRunning(within seconds: Double = 20) async -> Bool {
+        await offThePool { self.blockingExpectCommandRunning(within: seconds) }
+    }
+
+    private func blockingExpectCommandRunning(within seconds: Double) -> Bool {
         let deadline = Date().addingTimeInterval(seconds)
         while Date() < deadline {
             if isCanonical { return true }
@@ -170,7 +194,11 @@ final class PseudoTerminalSession {
     }
 
     /// Reads until the program has closed the terminal (it ended), at most `seconds`.
-    func expectEndOfOutput(within seconds: Double = 20) -> Bool {
+    func expectEndOfOutput(within seconds: Double = 20) async -> Bool {
+        await offThePool { self.blockingExpectEndOfOutput(within: seconds) }
+    }
+
+    private func blockingExpectEndOfOutput(within seconds: Double) -> Bool {
         let deadline = Date().addingTimeInterval(seconds)
         while Date() < deadline {
             var descriptor = pollfd(fd: master, events: Int16(POLLIN), revents: 0)
@@ -188,7 +216,11 @@ final class PseudoTerminalSession {
 /// Waits, at most `seconds`, until process `pid` runs `executable` and catches `signal` (its
 /// handler is installed), by reading /proc/PID/exe and the SigCgt mask of /proc/PID/status.
 /// (Before exec the child still has the test runner's handlers.)
-func waitUntilCatching(_ signal: Int32, pid: pid_t, executable: URL, within seconds: Double = 20) -> Bool {
+func waitUntilCatching(_ signal: Int32, pid: pid_t, executable: URL, within seconds: Double = 20) async -> Bool {
+    await offThePool { blockingWaitUntilCatching(signal, pid: pid, executable: executable, within: seconds) }
+}
+
+private func blockingWaitUntilCatching(_ signal: Int32, pid: pid_t, executable: URL, within seconds: Double) -> Bool {
     let deadline = Date().addingTimeInterval(seconds)
     while Date() < deadline {
         if let running = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/exe"),

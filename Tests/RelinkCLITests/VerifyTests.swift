@@ -5,10 +5,10 @@ import Testing
 
 @Suite("verify")
 struct VerifyTests {
-    @Test func verifyReportsEveryRecordReadAndNamesABadOneByFileAndLine() throws {
+    @Test func verifyReportsEveryRecordReadAndNamesABadOneByFileAndLine() async throws {
         let directory = try TemporaryDirectory()
         let store = directory.file("store").path
-        let sound = try runRelink(["--fixture", "demo", "--store", store, "-c", "verify"])
+        let sound = try await runRelink(["--fixture", "demo", "--store", store, "-c", "verify"])
         #expect(sound.status == 0, "\(sound.stderr)")
         #expect(sound.stdout.contains("Every record reads: "), "\(sound.stdout)")
 
@@ -20,7 +20,7 @@ struct VerifyTests {
         let index = try #require(lines.firstIndex { $0.contains(#""project":"SUP","state":""#) })
         lines[index] = Substring(lines[index].replacingOccurrences(of: #""state":""#, with: #""state":"x-"#))
         try lines.joined(separator: "\n").write(to: state, atomically: false, encoding: .utf8)
-        let damaged = try runRelink(["--store", store, "-c", "verify"])
+        let damaged = try await runRelink(["--store", store, "-c", "verify"])
         #expect(damaged.status != 0)
         #expect((damaged.stderr + damaged.stdout).contains("\(state.path): line \(index + 1)"), "\(damaged.stderr)")
     }

@@ -9,7 +9,7 @@ import Testing
 struct CrashAndConcurrencyTests {
     /// A child commits in a loop and is killed with SIGKILL at a random moment, many times over the
     /// same store. Each time the store must open with every acknowledged change and no torn one.
-    @Test func everyAcknowledgedChangeSurvivesKill9AtAnyInstant() throws {
+    @Test func everyAcknowledgedChangeSurvivesKill9AtAnyInstant() async throws {
         let directory = try TemporaryDirectory()
         let storeDirectory = directory.file("store")
         let torture = try builtExecutable("store-torture")
@@ -22,11 +22,11 @@ struct CrashAndConcurrencyTests {
             let child = try ChildProcess(torture, [storeDirectory.path, prefix, "100000", "8192"])
             let killAfter = Int.random(in: 1...60, using: &generator)
             var acknowledged = Set<Int>()
-            while acknowledged.count < killAfter, let line = child.nextLine() {
+            while acknowledged.count < killAfter, let line = await child.nextLine() {
                 if let index = Int(line.dropFirst(4)) { acknowledged.insert(index) }
             }
-            child.kill()
-            while let line = child.nextLine() {  // acks printed before the kill count too
+            await child.kill()
+            while let line = await child.nextLine() {  // acks printed before the kill count too
                 if let index = Int(line.dropFirst(4)) { acknowledged.insert(index) }
             }
 
@@ -49,7 +49,7 @@ struct CrashAndConcurrencyTests {
 
     /// Several processes commit to one store at once; each change increments a shared counter
     /// (a read-modify-write). Nothing may be lost: every project is there, the counter is exact.
-    @Test func concurrentWriterProcessesLoseNothing() throws {
+    @Test func concurrentWriterProcessesLoseNothing() async throws {
         let directory = try TemporaryDirectory()
         let storeDirectory = directory.file("store")
         let torture = try builtExecutable("store-torture")
@@ -60,8 +60,8 @@ struct CrashAndConcurrencyTests {
         }
         for child in children {
             var acks = 0
-            while child.nextLine() != nil { acks += 1 }
-            child.process.waitUntilExit()
+            while await child.nextLine() != nil { acks += 1 }
+            await child.process.waitForExit()
             #expect(child.process.terminationStatus == 0)
             #expect(acks == commits)
         }

@@ -7,7 +7,7 @@ import Testing
 @Suite("The mock's world in the store")
 struct WorldFileTests {
     @Test("Two processes changing the world at once lose none of each other's changes")
-    func concurrentProcesses() throws {
+    func concurrentProcesses() async throws {
         let directory = try TemporaryDirectory()
         let store = try Store(directory: directory.url)
         try store.replaceWorld(with: MockWorld())
@@ -18,8 +18,8 @@ struct WorldFileTests {
         }
         for child in children {
             var acks = 0
-            while child.nextLine() != nil { acks += 1 }
-            child.process.waitUntilExit()
+            while await child.nextLine() != nil { acks += 1 }
+            await child.process.waitForExit()
             #expect(child.process.terminationStatus == 0)
             #expect(acks == changes)
         }

@@ -36,7 +36,9 @@ public struct ExecutableNotFound: Error, CustomStringConvertible {
 }
 
 /// A child process whose standard output is read line by line as it comes.
-public final class ChildProcess {
+public final class ChildProcess: @unchecked Sendable {
+    // @unchecked: one test drives it; its blocking reads run on a thread of their own while that
+    // test awaits them, never two at once.
     public let process = Process()
     private let output = Pipe()
     private var buffer = Data()
@@ -50,7 +52,11 @@ public final class ChildProcess {
     }
 
     /// The next complete line, or nil at end of output.
-    public func nextLine() -> String? {
+    public func nextLine() async -> String? {
+        await offThePool { self.blockingNextLine() }
+    }
+
+    private func blockingNextLine() -> String? {
         while true {
             if let newline = buffer.firstIndex(of: UInt8(ascii: "\n")) {
                 let line = String(decoding: buffer[buffer.startIndex..<newline], as: UTF8.self)
@@ -63,9 +69,9 @@ public final class ChildProcess {
         }
     }
 
-    public func kill() {
+    public func kill() async {
         Foundation.kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        await process.waitForExit()
     }
 }
 
@@ -79,7 +85,8 @@ public func storeFiles(in directory: URL) throws -> [String: Data] {
         guard lstat(url.path, &info) == 0 else { continue }
         switch info.st_mode & S_IFMT {
         case S_IFREG: files[name] = try Data(contentsOf: url)
-        case S_IFLNK: files[name] = Data("link to \(try FileManager.default.destinationOfSymbolicLink(atPath: url.path))".utf8)
+        case S_IFLNK:
+            files[name] = Data("link to \(try FileManager.default.destinationOfSymbolicLink(atPath: url.path))".utf8)
         default: files[name] = Data("mode \(info.st_mode)".utf8)
         }
     }
