@@ -29,7 +29,7 @@ while [ "$run" -le "$count" ]; do
     if ! "$bundle" --testing-library swift-testing --filter "$filter" >"$log" 2>&1; then
         failures=$((failures + 1))
         echo "run $run failed:"
-        grep -E "✘|error" "$log" | head -20
+        grep -E "✘ Test .*(recorded|Caught)" "$log" | cut -c1-400 | head -10
         cp "$log" "$logdir/run-$run.log"
         echo "  (whole log: $logdir/run-$run.log)"
     fi

@@ -42,8 +42,9 @@ struct StoppingTests {
         let clock = ContinuousClock()
         let started = clock.now
         await server.shutdown()
-        // Without the signal the shutdown waits for the whole ten minutes.
-        #expect(clock.now - started < .seconds(5))
+        // Without the signal the shutdown waits for the whole ten minutes. The bound only has to
+        // tell those apart: on a loaded 2-core machine (load 30) a prompt shutdown took 5-7 s.
+        #expect(clock.now - started < .seconds(60))
         // Answered 503 at once, or closed with the server: never the 200 ten minutes later.
         let answer = try? await request.value
         let head = answer.map { String(decoding: $0.bytes.prefix(12), as: UTF8.self) } ?? ""
