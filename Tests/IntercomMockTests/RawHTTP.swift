@@ -56,9 +56,14 @@ enum RawHTTP {
         return (received, false)
     }
 
-    /// Whether something accepts connections on the port.
-    static func isListening(port: Int) async -> Bool {
-        (try? await exchange(port: port, request: "GET /__mock/faults HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"))
-            != nil
+    /// Whether a mock on `port` has answered `requestID`: the server that answered it still
+    /// listens. A bare "something answers" is not enough once a server has stopped, because the
+    /// OS may hand its freed port to another test's mock at once.
+    static func journals(_ requestID: String, port: Int) async -> Bool {
+        guard
+            let answer = try? await exchange(
+                port: port, request: "GET /__mock/journal HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        else { return false }
+        return String(decoding: answer.bytes, as: UTF8.self).contains(requestID)
     }
 }

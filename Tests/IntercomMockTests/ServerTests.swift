@@ -21,8 +21,11 @@ struct ServerTests {
         let text = String(decoding: answer.bytes, as: UTF8.self)
         #expect(text.hasPrefix("HTTP/1.1 200"))
         #expect(text.contains(#""id_code":"acme""#))
+        let requestID = try #require(
+            text.split(separator: "\r\n").first { $0.lowercased().hasPrefix("x-request-id:") }?
+                .split(separator: ":", maxSplits: 1).last?.trimmingCharacters(in: .whitespaces))
         await server.shutdown()
-        #expect(await !RawHTTP.isListening(port: server.port))
+        #expect(await !RawHTTP.journals(requestID, port: server.port))
     }
 }
 
