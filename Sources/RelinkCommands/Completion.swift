@@ -56,6 +56,7 @@ public struct Completion: Sendable {
         case .faultBody: FaultRequest.Body.allCases.map(\.rawValue)
         case .httpMethod: ["GET", "POST", "PUT", "DELETE"]
         case .commandName: CommandTable.topLevelNames
+        case .setting: RealAPISetting.allCases.map(\.rawValue)
         case .apiPath: ["/me", "/admins", "/auth/eagle/token", "/oauth", "*"]
         default: values(kind)
         }

@@ -50,14 +50,18 @@ actor LiveServices: ServiceProvider {
     func connectionService() async throws -> ConnectionService {
         if let service { return service }
         let client = client()
+        // `config set intercom-version` reaches every request, to the mock as to the real API.
+        let version = try RealAPIConfiguration(store: store, overrides: configuration.overrides).intercomVersion()
         let gateway: HTTPIntercomGateway
         var worldControl: MockControlClient?
         if isRealAPI, case .remote(let real) = target {
-            gateway = HTTPIntercomGateway(target: real, httpClient: client, logger: configuration.logger)
+            gateway = HTTPIntercomGateway(
+                target: real, httpClient: client, intercomVersion: version, logger: configuration.logger)
         } else {
             let baseURL = try await mockBaseURL()
             gateway = HTTPIntercomGateway(
-                target: .mock(baseURL: baseURL), httpClient: client, logger: configuration.logger)
+                target: .mock(baseURL: baseURL), httpClient: client, intercomVersion: version,
+                logger: configuration.logger)
             worldControl = try await mockControl()
         }
         let created = ConnectionService(

@@ -53,7 +53,7 @@ struct RealAPIConnectTests {
         let service = ConnectionService(
             store: store, intercom: intercom, worldControl: nil,
             configuration: ServiceConfiguration(
-                retry: RetryPolicy(maxAttempts: 1, sleep: { _ in }), redirectURI: "https://relink.example/callback"),
+                retry: RetryPolicy(maxAttempts: 1, sleep: { _ in }), overrides: SettingOverrides(redirectURL: "https://relink.example/callback")),
             interaction: person)
         return (service, person, store, directory)
     }
