@@ -200,9 +200,7 @@ public struct RealAPIConfiguration: Sendable {
     }
 
     private func note(_ setting: RealAPISetting, _ value: String) -> String? {
-        guard setting == .redirectURL, let url = URL(string: value), url.scheme?.lowercased() == "http" else {
-            return nil
-        }
+        guard setting == .redirectURL, RedirectURL.kind(of: value) == .loopbackHTTP else { return nil }
         return "a loopback http URL: Intercom accepts it only for a development app; use connect --listen"
     }
 
@@ -237,41 +235,20 @@ public struct RealAPIConfiguration: Sendable {
             }
             return trimmed
         case .redirectURL:
-            try RedirectURL.check(trimmed)
-            return trimmed
+            switch RedirectURL.kind(of: trimmed) {
+            case .https, .loopbackHTTP:
+                return trimmed
+            case .notAURL:
+                throw .configuration(
+                    "redirect-url \"\(trimmed)\" is not a URL; give the one registered for your app, like "
+                        + "https://relink.example.com/intercom/callback")
+            case .hasFragment:
+                throw .configuration("redirect-url must not have a #fragment: Intercom appends ?code=…&state=… to it")
+            case .insecure:
+                throw .configuration(
+                    "redirect-url must be HTTPS: Intercom accepts only registered HTTPS redirect URLs "
+                        + "(http only for a loopback 127.0.0.1, localhost or [::1] URL of a development app)")
+            }
         }
-    }
-}
-
-/// What Intercom accepts as a registered redirect URL: HTTPS, or loopback http for a development app.
-public enum RedirectURL {
-    /// The loopback hosts Intercom lets a development app register over plain http.
-    public static let loopbackHosts: Set<String> = ["127.0.0.1", "localhost", "[::1]", "::1"]
-
-    /// Whether `value` is a loopback http URL (acceptable for a development app only).
-    public static func isLoopbackHTTP(_ value: String) -> Bool {
-        guard let components = URLComponents(string: value), components.scheme?.lowercased() == "http",
-            let host = components.host?.lowercased()
-        else { return false }
-        return loopbackHosts.contains(host)
-    }
-
-    /// - Throws: `ServiceError.configuration` saying what Intercom would refuse.
-    static func check(_ value: String) throws(ServiceError) {
-        guard let components = URLComponents(string: value), let scheme = components.scheme?.lowercased(),
-            let host = components.host, !host.isEmpty
-        else {
-            throw .configuration(
-                "redirect-url \"\(value)\" is not a URL; give the one registered for your app, like "
-                    + "https://relink.example.com/intercom/callback")
-        }
-        guard components.fragment == nil else {
-            throw .configuration("redirect-url must not have a #fragment: Intercom appends ?code=…&state=… to it")
-        }
-        if scheme == "https" { return }
-        if isLoopbackHTTP(value) { return }
-        throw .configuration(
-            "redirect-url must be HTTPS: Intercom accepts only registered HTTPS redirect URLs "
-                + "(http only for a loopback 127.0.0.1, localhost or [::1] URL of a development app)")
     }
 }
