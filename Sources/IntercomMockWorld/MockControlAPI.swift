@@ -81,6 +81,18 @@ public enum MockControlAPI {
         /// A development app may register loopback http redirect URLs.
         public var development: Bool?
 
+        public init(
+            clientID: String, clientSecret: String, name: String, redirectURIs: [String], installedIn: [String]? = nil,
+            development: Bool? = nil
+        ) {
+            self.clientID = clientID
+            self.clientSecret = clientSecret
+            self.name = name
+            self.redirectURIs = redirectURIs
+            self.installedIn = installedIn
+            self.development = development
+        }
+
         enum CodingKeys: String, CodingKey {
             case clientID = "client_id"
             case clientSecret = "client_secret"
