@@ -29,8 +29,9 @@ public enum CommandTable {
                 authorize URL and reads back the URL you were redirected to, or its code, checking its state \
                 (--paste, the default); --listen receives the redirect on a one-shot loopback listener, for \
                 a loopback redirect URL registered for a development app; --token asks for an access token \
-                at a hidden prompt. Client id and secret come from INTERCOM_CLIENT_ID and \
-                INTERCOM_CLIENT_SECRET or the secrets file; INTERCOM_REDIRECT_URI names the registered URL.
+                at a hidden prompt. The OAuth app's client id, secret and redirect URL are settings: \
+                config shows them, config set keeps them (INTERCOM_CLIENT_ID, INTERCOM_CLIENT_SECRET and \
+                INTERCOM_REDIRECT_URI override).
                 """,
             positionals: [.required("KEY", .projectKey)],
             options: [
@@ -214,7 +215,7 @@ public enum CommandTable {
             examples: ["verify"]
         ) { _ in .verify },
         CommandSpec(
-            "config", summary: "real-API settings (secrets redacted) and where each comes from",
+            "config", summary: "real-API settings (secrets redacted)",
             details: """
                 Shows every setting relink needs for the real Intercom API: \(settingList). Each comes from \
                 the environment (INTERCOM_CLIENT_ID, INTERCOM_CLIENT_SECRET, INTERCOM_REDIRECT_URI override \
