@@ -162,6 +162,20 @@ struct RealAPIConfigurationTests {
         let reopened = RealAPIConfiguration(store: try Store(directory: directory.url), overrides: SettingOverrides())
         #expect(try Self.entry(.clientID, in: reopened).source == .notSet)
         #expect(reopened.store.oauthClient == nil)
+        #expect(reopened.store.clientSecret == Self.secret)
+    }
+
+    @Test("the client secret survives a compaction of the secrets file and a reopen")
+    func secretSurvivesCompaction() throws {
+        let directory = try TemporaryDirectory()
+        let store = try Store(directory: directory.url, options: .init(durable: false, compactionThreshold: 1))
+        let configuration = RealAPIConfiguration(store: store, overrides: SettingOverrides())
+        _ = try configuration.set(.clientSecret, to: Self.secret)
+        for index in 0..<5 { try store.update { $0.storeToken("fake-token-\(index)", id: "t\(index)") } }
+        let reopened = try Store(directory: directory.url)
+        #expect(reopened.clientSecret == Self.secret)
+        let snapshot = try String(contentsOf: directory.url.appendingPathComponent("secrets.json"), encoding: .utf8)
+        #expect(snapshot.contains(Self.secret), "compacted into the snapshot, not only journaled")
     }
 
     @Test("a damaged settings.json is named and left as it is")
