@@ -142,10 +142,18 @@ extension ConnectionService {
                 code = pasted  // a bare code carries no state to check; the exchange still proves it
             }
         } else {
+            // A registered loopback URL is where Intercom will redirect: listen exactly there.
+            let configured = try realAPI.redirectURL()
+            if let configured, RedirectURL.kind(of: configured) != .loopbackHTTP {
+                throw .authorization(
+                    "--listen receives Intercom's redirect on this machine, which needs a loopback redirect URL "
+                        + "registered for a development app (config set redirect-url http://127.0.0.1:PORT/callback); "
+                        + "\(configured) is not one: connect with --paste instead")
+            }
             let listener: any RedirectReceiver
             do {
                 listener = try await intercom.listenForRedirect(
-                    expectedState: state, timeout: configuration.authorizationTimeout)
+                    expectedState: state, timeout: configuration.authorizationTimeout, registeredURI: configured)
             } catch {
                 throw .authorization(error.description)
             }
