@@ -27,6 +27,8 @@ actor LiveServices: ServiceProvider {
     private var httpClient: HTTPClient?
     private var mock: RunningMockServer?
     private var service: ConnectionService?
+    /// The `Intercom-Version` the service's gateway sends.
+    private var serviceVersion: String?
     private var control: MockControlClient?
 
     init(store: Store, target: IntercomTarget, configuration: ServiceConfiguration) {
@@ -48,10 +50,11 @@ actor LiveServices: ServiceProvider {
     }
 
     func connectionService() async throws -> ConnectionService {
-        if let service { return service }
-        let client = client()
-        // `config set intercom-version` reaches every request, to the mock as to the real API.
+        // `config set intercom-version` reaches every request, to the mock as to the real API,
+        // also when it is typed in the REPL after Intercom was first used.
         let version = try RealAPIConfiguration(store: store, overrides: configuration.overrides).intercomVersion()
+        if let service, version == serviceVersion { return service }
+        let client = client()
         let gateway: HTTPIntercomGateway
         var worldControl: MockControlClient?
         if isRealAPI, case .remote(let real) = target {
@@ -68,6 +71,7 @@ actor LiveServices: ServiceProvider {
             store: store, intercom: gateway, worldControl: worldControl, configuration: configuration,
             interaction: TerminalInteraction())
         service = created
+        serviceVersion = version
         return created
     }
 

@@ -22,12 +22,17 @@ struct ConfigCommandLineTests {
         #expect(journal.first?["path"] as? String == "/me")
         #expect(journal.first?["intercom_version"] as? String == "2.11")
 
-        // The default, once unset.
+        // The default once unset, and a change after Intercom was first used counts at once.
         let again = try runRelink(
             ["--store", store, "--json", "--script", "-"],
-            input: "config unset intercom-version\ncheck SUP\nmock journal --limit 1\n")
-        let latest = try #require(try Self.documents(again.stdout).last?["journal"] as? [[String: Any]])
-        #expect(latest.first?["intercom_version"] as? String == "2.14")
+            input: "config unset intercom-version\ncheck SUP\nmock journal --limit 1\n"
+                + "config set intercom-version Preview\ncheck SUP\nmock journal --limit 1\n")
+        let documents = try Self.documents(again.stdout)
+        #expect(again.status == 0, "\(again.stderr)")
+        let unset = try #require(documents[2]["journal"] as? [[String: Any]])
+        #expect(unset.first?["intercom_version"] as? String == "2.14")
+        let changed = try #require(documents.last?["journal"] as? [[String: Any]])
+        #expect(changed.first?["intercom_version"] as? String == "Preview")
     }
 
     @Test("config set client-secret reads the secret from standard input, never prints it, keeps it 0600")
