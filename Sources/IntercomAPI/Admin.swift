@@ -69,6 +69,18 @@ public struct Avatar: Codable, Equatable, Sendable {
         self.type = "avatar"
         self.imageURL = imageURL
     }
+
+    /// `admin_with_app` (`/me`) gives the object; schema `admin` (`/admins?display_avatar=true`)
+    /// gives the image URL as a bare string. Both decode.
+    public init(from decoder: any Decoder) throws {
+        if let url = try? decoder.singleValueContainer().decode(String.self) {
+            self.init(imageURL: url)
+            return
+        }
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(imageURL: try c.decodeIfPresent(String.self, forKey: .imageURL))
+        type = try c.decode(String.self, forKey: .type)
+    }
 }
 
 /// The answer of `GET /admins`: `{"type":"admin.list","admins":[…]}`.

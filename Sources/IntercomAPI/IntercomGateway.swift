@@ -16,8 +16,10 @@ public protocol IntercomGateway: Sendable {
     /// The API client for the host that serves `region` (`nil`: the default host).
     func client(for region: Region?) -> any IntercomAPIClient
 
-    /// Starts a one-shot listener on a loopback port for the redirect that ends an authorization.
-    func listenForRedirect(expectedState: String, timeout: Duration) async throws(OAuthError) -> any RedirectReceiver
+    /// Starts a one-shot listener for the redirect that ends an authorization: where `registeredURI`
+    /// (a loopback http URL registered for a development app) points, or on a free loopback port.
+    func listenForRedirect(expectedState: String, timeout: Duration, registeredURI: String?) async throws(OAuthError)
+        -> any RedirectReceiver
 }
 
 /// A listener waiting for the one redirect of an authorization.

@@ -44,10 +44,14 @@ public struct HTTPIntercomGateway: IntercomGateway {
             logger: logger)
     }
 
-    public func listenForRedirect(expectedState: String, timeout: Duration) async throws(OAuthError)
-        -> any RedirectReceiver
+    public func listenForRedirect(expectedState: String, timeout: Duration, registeredURI: String?)
+        async throws(OAuthError) -> any RedirectReceiver
     {
-        try await LoopbackRedirectListener.start(expectedState: expectedState, timeout: timeout)
+        if let registeredURI {
+            return try await LoopbackRedirectListener.start(
+                expectedState: expectedState, timeout: timeout, registeredURI: registeredURI)
+        }
+        return try await LoopbackRedirectListener.start(expectedState: expectedState, timeout: timeout)
     }
 
     func endpoint(for region: Region?) -> IntercomEndpoint {

@@ -65,7 +65,8 @@ extension MockIntercom {
         journal.append {
             JournalEntry(
                 sequence: $0, time: now(), method: request.method, path: request.path, status: outcome.status,
-                requestID: requestID, fault: fault, token: token, tokenAlive: tokenAlive)
+                requestID: requestID, fault: fault, token: token, tokenAlive: tokenAlive,
+                intercomVersion: request.version)
         }
         return .answer(outcome, requestID: requestID)
     }
@@ -99,7 +100,11 @@ extension MockIntercom {
         }
         let (allowed, headers) = countRequest(tokenID: token.id)
         var outcome: APIOutcome
-        if !allowed {
+        if world.workspaces.first(where: { $0.idCode == token.workspaceID })?.isPlanRestricted == true {
+            // Intercom's published answer for a workspace without an active subscription (the
+            // OpenAPI description's 403 "API plan restricted" example); a new token meets it too.
+            outcome = .error(403, .apiPlanRestricted, "Active subscription needed.", requestID: requestID)
+        } else if !allowed {
             outcome = .error(429, .rateLimitExceeded, "Rate limit exceeded", requestID: requestID)
         } else if token.permissionMissing && request.route.needsConversationPermission {
             // Intercom documents no 403 for /me: a missing permission shows on the endpoints that need it.

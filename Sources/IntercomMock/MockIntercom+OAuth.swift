@@ -1,6 +1,7 @@
 import Foundation
 import IntercomAPI
 import IntercomMockWorld
+import RelinkCore
 
 /// The OAuth endpoints: `/oauth` as a simulated login and consent, and the code exchange.
 extension MockIntercom {
@@ -16,6 +17,11 @@ extension MockIntercom {
         let redirectURI = query["redirect_uri"] ?? app.redirectURIs.first
         guard let redirectURI, app.redirectURIs.contains(redirectURI) else {
             return .error(400, .parameterInvalid, "redirect_uri is not registered for this app", requestID: requestID)
+        }
+        // Registered is not enough: a world saved before the rule (or edited by hand) may hold an
+        // http URL on an app that is not a development app, which Intercom would never redirect to.
+        guard RedirectURL.isRegistrable(redirectURI, development: app.isDevelopment) else {
+            return .error(400, .parameterInvalid, Self.insecureRedirectMessage, requestID: requestID)
         }
         guard let email = query["email"], let password = query["password"],
             let teammate = world.teammates.first(where: { $0.email.lowercased() == email.lowercased() }),
@@ -45,7 +51,8 @@ extension MockIntercom {
             let code = Secret.random(prefix: "mock_code_", bytes: 16) + "="
             let record = MockWorld.AuthorizationCode(
                 digest: Secret.sha256Hex(code), clientID: clientID, teammateID: teammate.id,
-                workspaceID: workspaceID, expiresAt: now().addingTimeInterval(Self.codeLifetime))
+                workspaceID: workspaceID, expiresAt: now().addingTimeInterval(Self.codeLifetime),
+                redirectURI: redirectURI)
             do {
                 try commit { world in
                     // Expired codes are useless; drop them so the world does not grow.
@@ -83,6 +90,19 @@ extension MockIntercom {
         else {
             return .error(401, .unauthorized, "Authorization code is invalid, used or expired", requestID: requestID)
         }
+        // The exchange need not name the redirect URI (Intercom's docs send only code, client_id
+        // and client_secret); when it does, it must be the one the code was issued for, and one
+        // the app may use (OAuth 2.0, RFC 6749 §4.1.3).
+        if let named = fields["redirect_uri"] {
+            guard RedirectURL.isRegistrable(named, development: app.isDevelopment) else {
+                return .error(400, .parameterInvalid, Self.insecureRedirectMessage, requestID: requestID)
+            }
+            guard app.redirectURIs.contains(named), pending.redirectURI.map({ $0 == named }) ?? true else {
+                return .error(
+                    400, .parameterInvalid, "redirect_uri does not match the one the code was issued for",
+                    requestID: requestID)
+            }
+        }
         let plaintext = Secret.random(prefix: "mock_tok_")
         do {
             try commit { world in
@@ -103,6 +123,9 @@ extension MockIntercom {
         }
         return APIOutcome(status: 200, payload: .token(TokenResponse(token: plaintext)))
     }
+
+    static let insecureRedirectMessage =
+        "redirect_uri must use HTTPS (a loopback http URL only for a development app)"
 
     private static func fields(of request: APIRequest) -> [String: String] {
         if request.contentType?.lowercased().contains("json") == true

@@ -7,6 +7,18 @@ import RelinkCore
 /// The control API under `/__mock/`: no authentication, JSON in and out. It answers
 /// `{"error":"…"}` with 400 (invalid request) or 404 (unknown teammate, workspace, token, fault).
 extension MockServer {
+    /// Refuses redirect URIs Intercom would not let the app register: HTTPS only, loopback http
+    /// for a development app.
+    static func requireRegistrable(_ uris: [String], development: Bool) throws {
+        for uri in uris where !RedirectURL.isRegistrable(uri, development: development) {
+            throw MockError(
+                .invalid,
+                "redirect URI \(uri) cannot be registered: Intercom accepts HTTPS redirect URLs only "
+                    + (RedirectURL.kind(of: uri) == .loopbackHTTP
+                        ? "(a loopback http URL needs a development app: \"development\": true)" : ""))
+        }
+    }
+
     static func addControlRoutes(to router: Router<MockRequestContext>, intercom: MockIntercom) {
         let control = router.group("/__mock")
 
@@ -84,11 +96,39 @@ extension MockServer {
         control.post("/world/apps") { request, _ in
             try await run {
                 let edit = try await decode(MockControlAPI.AppEdit.self, request)
+                try requireRegistrable(edit.redirectURIs, development: edit.development ?? false)
                 return try await intercom.edit { world in
                     world.registerApp(
                         clientID: edit.clientID, clientSecret: edit.clientSecret, name: edit.name,
-                        redirectURIs: edit.redirectURIs, installedIn: edit.installedIn ?? [])
+                        redirectURIs: edit.redirectURIs, installedIn: edit.installedIn ?? [],
+                        development: edit.development ?? false)
                     return world.redacted.apps.first { $0.clientId == edit.clientID }
+                }
+            }
+        }
+        control.put("/world/apps/:client_id/development") { request, context in
+            let clientID = context.parameters.get("client_id") ?? ""
+            return try await run {
+                let edit = try await decode(MockControlAPI.DevelopmentEdit.self, request)
+                return try await intercom.edit { world in
+                    guard let index = world.apps.firstIndex(where: { $0.clientID == clientID }) else {
+                        throw MockError(.notFound, "no OAuth app with client_id \(clientID)")
+                    }
+                    try requireRegistrable(world.apps[index].redirectURIs, development: edit.development)
+                    world.apps[index].development = edit.development
+                    return world.redacted.apps[index]
+                }
+            }
+        }
+        control.put("/world/workspaces/:id_code/plan") { request, context in
+            let idCode = context.parameters.get("id_code") ?? ""
+            return try await run {
+                let edit = try await decode(MockControlAPI.PlanEdit.self, request)
+                return try await intercom.edit { world in
+                    _ = try world.requireWorkspace(idCode)
+                    let index = world.workspaces.firstIndex { $0.idCode == idCode }!
+                    world.workspaces[index].planRestricted = edit.planRestricted ? true : nil
+                    return world.workspaces[index]
                 }
             }
         }

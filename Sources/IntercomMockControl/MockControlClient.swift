@@ -110,6 +110,16 @@ public struct MockControlClient: WorldControl {
             .PUT, "/world/rate-limit", body: edit, as: MockWorld.RateLimit.self, decoder: Self.worldDecoder)
     }
 
+    /// Marks the workspace's plan as lacking API access (every authenticated request then answers
+    /// 403 `api_plan_restricted`), or gives it back.
+    public func setPlanRestricted(_ restricted: Bool, workspace: String) async throws(MockControlError)
+        -> RedactedWorld
+    {
+        let edit = MockControlAPI.PlanEdit(planRestricted: restricted)
+        _ = try await send(.PUT, "/world/workspaces/\(workspace)/plan", body: try encoded(edit))
+        return try await world()
+    }
+
     /// Installs a fault; answers it with its id and the seed in use.
     public func addFault(_ spec: FaultSpec) async throws(MockControlError) -> FaultInfo {
         try await call(.POST, "/faults", body: spec, as: FaultInfo.self)
@@ -147,6 +157,12 @@ public struct MockControlClient: WorldControl {
         _ method: HTTPMethod, _ path: String, as type: T.Type, decoder: JSONDecoder = Self.plainDecoder
     ) async throws(MockControlError) -> T {
         try decode(type, try await send(method, path, body: nil), method, path, decoder)
+    }
+
+    private func encoded(_ body: some Encodable) throws(MockControlError) -> Data {
+        do { return try JSONEncoder().encode(body) } catch {
+            throw MockControlError(request: "/__mock", status: nil, message: "cannot encode the body: \(error)")
+        }
     }
 
     private func call<Body: Encodable, T: Decodable>(

@@ -17,18 +17,22 @@ public struct JournalEntry: Codable, Equatable, Sendable {
     public var token: String?
     /// Whether the token was alive when the request was decided; `nil` without a known token.
     public var tokenAlive: Bool?
+    /// The `Intercom-Version` the request asked for; `nil` without the header.
+    public var intercomVersion: String?
 
     enum CodingKeys: String, CodingKey {
         case sequence, time, method, path, status
         case requestID = "request_id"
         case fault, token
         case tokenAlive = "token_alive"
+        case intercomVersion = "intercom_version"
     }
 
     public init(
         sequence: Int, time: Date, method: String, path: String, status: Int?, requestID: String, fault: String?,
-        token: String?, tokenAlive: Bool?
+        token: String?, tokenAlive: Bool?, intercomVersion: String? = nil
     ) {
+        self.intercomVersion = intercomVersion
         self.sequence = sequence
         self.time = time
         self.method = method

@@ -78,6 +78,20 @@ public enum MockControlAPI {
         public var name: String
         public var redirectURIs: [String]
         public var installedIn: [String]?
+        /// A development app may register loopback http redirect URLs.
+        public var development: Bool?
+
+        public init(
+            clientID: String, clientSecret: String, name: String, redirectURIs: [String], installedIn: [String]? = nil,
+            development: Bool? = nil
+        ) {
+            self.clientID = clientID
+            self.clientSecret = clientSecret
+            self.name = name
+            self.redirectURIs = redirectURIs
+            self.installedIn = installedIn
+            self.development = development
+        }
 
         enum CodingKeys: String, CodingKey {
             case clientID = "client_id"
@@ -85,7 +99,25 @@ public enum MockControlAPI {
             case name
             case redirectURIs = "redirect_uris"
             case installedIn = "installed_in"
+            case development
         }
+    }
+
+    /// The body of `PUT /__mock/world/apps/{client_id}/development`.
+    public struct DevelopmentEdit: Codable, Sendable {
+        public var development: Bool
+
+        public init(development: Bool) { self.development = development }
+    }
+
+    /// The body of `PUT /__mock/world/workspaces/{id_code}/plan`: whether the workspace's plan
+    /// lacks API access (every authenticated request then answers 403 `api_plan_restricted`).
+    public struct PlanEdit: Codable, Sendable {
+        public var planRestricted: Bool
+
+        public init(planRestricted: Bool) { self.planRestricted = planRestricted }
+
+        enum CodingKeys: String, CodingKey { case planRestricted = "plan_restricted" }
     }
 
     /// The body of `POST /__mock/world/conversations`.

@@ -29,11 +29,12 @@ extension MockWorld {
 
     /// Registers (or replaces) an OAuth app; the client secret is stored as a salted digest.
     public mutating func registerApp(
-        clientID: String, clientSecret: String, name: String, redirectURIs: [String], installedIn: [String] = []
+        clientID: String, clientSecret: String, name: String, redirectURIs: [String], installedIn: [String] = [],
+        development: Bool = false
     ) {
         let app = OAuthApp(
             clientID: clientID, clientSecret: SaltedDigest(secret: clientSecret), name: name,
-            redirectURIs: redirectURIs, installedIn: installedIn)
+            redirectURIs: redirectURIs, installedIn: installedIn, development: development ? true : nil)
         if let index = apps.firstIndex(where: { $0.clientID == clientID }) {
             apps[index] = app
         } else {

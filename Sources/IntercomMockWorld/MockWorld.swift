@@ -28,6 +28,11 @@ public struct MockWorld: Codable, Equatable, Sendable {
         public var timezone: String
         /// Unix seconds.
         public var createdAt: Int
+        /// The workspace's plan lacks API access: every authenticated request answers 403
+        /// `api_plan_restricted` ("Active subscription needed."). Optional: older worlds lack it.
+        public var planRestricted: Bool?
+
+        public var isPlanRestricted: Bool { planRestricted ?? false }
     }
 
     /// A teammate ("admin") who can log in to workspaces.
@@ -60,6 +65,11 @@ public struct MockWorld: Codable, Equatable, Sendable {
         public var redirectURIs: [String]
         /// Workspaces that have the app installed; an authorization installs it.
         public var installedIn: [String]
+        /// A development app may register loopback `http://` redirect URLs (127.0.0.1, localhost,
+        /// [::1]); every other app only HTTPS ones. Optional: older worlds lack it (not development).
+        public var development: Bool?
+
+        public var isDevelopment: Bool { development ?? false }
     }
 
     /// An issued access token, known by its digest.
@@ -108,8 +118,14 @@ public struct MockWorld: Codable, Equatable, Sendable {
         public var teammateID: String
         public var workspaceID: String
         public var expiresAt: Date
+        /// The redirect URI the authorization went to; a token exchange that names another is refused.
+        public var redirectURI: String?
 
-        public init(digest: String, clientID: String, teammateID: String, workspaceID: String, expiresAt: Date) {
+        public init(
+            digest: String, clientID: String, teammateID: String, workspaceID: String, expiresAt: Date,
+            redirectURI: String? = nil
+        ) {
+            self.redirectURI = redirectURI
             self.digest = digest
             self.clientID = clientID
             self.teammateID = teammateID

@@ -16,6 +16,8 @@ public struct RedactedWorld: Codable, Equatable, Sendable {
         public var name: String
         public var redirectUris: [String]
         public var installedIn: [String]
+        /// May register loopback http redirect URLs.
+        public var development: Bool?
     }
 
     public struct Token: Codable, Equatable, Sendable {
@@ -48,7 +50,9 @@ extension MockWorld {
                 .init(id: $0.id, email: $0.email, name: $0.name, workspaces: $0.workspaces, removedFrom: $0.removedFrom)
             },
             apps: apps.map {
-                .init(clientId: $0.clientID, name: $0.name, redirectUris: $0.redirectURIs, installedIn: $0.installedIn)
+                .init(
+                    clientId: $0.clientID, name: $0.name, redirectUris: $0.redirectURIs, installedIn: $0.installedIn,
+                    development: $0.isDevelopment)
             },
             tokens: tokens.map { token in
                 .init(

@@ -20,9 +20,19 @@ public enum Command: Equatable, Sendable {
     case mockReset
     case export(path: String)
     case verify
+    case config(ConfigCommand)
     /// `help`, or `help COMMAND` with the command's name as the table spells it (`mock fault add`).
     case help(String?)
     case quit
+
+    /// `config`, `config set`, `config unset`: the real-API settings.
+    public enum ConfigCommand: Equatable, Sendable {
+        case show
+        case set(RealAPISetting, value: String)
+        /// `config set client-secret`: the value is read at a hidden prompt, never from the line.
+        case setSecret(RealAPISetting)
+        case unset(RealAPISetting)
+    }
 
     public enum MockFaultCommand: Equatable, Sendable {
         case add(FaultRequest)

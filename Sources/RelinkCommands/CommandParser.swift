@@ -151,6 +151,15 @@ public enum CommandParser {
                 throw parsed.usage("\(subject) needs a whole number from 0 to \(UInt64.max), not \(shown)")
             }
             return .seed(number)
+        case .setting:
+            guard let setting = RealAPISetting(rawValue: word.lowercased()) else {
+                let names = RealAPISetting.allCases.map(\.rawValue)
+                let suggestion = Suggestion.closest(to: word, in: names)
+                throw parsed.usage(
+                    "no setting \(shown)" + (suggestion.map { ": did you mean \"\($0)\"?" } ?? "")
+                        + " Settings: \(names.joined(separator: ", ")).")
+            }
+            return .setting(setting)
         case .httpMethod:
             guard !word.isEmpty, word.allSatisfy({ $0.isASCII && $0.isLetter }) else {
                 throw parsed.usage("\(subject) needs an HTTP method such as GET or POST, not \(shown)")

@@ -20,6 +20,8 @@ public enum ValueKind: Equatable, Sendable {
     case apiPath
     /// A command name, for `help`.
     case commandName
+    /// A real-API setting's name, for `config set` and `config unset`.
+    case setting
     /// Free text (a fault id).
     case word
     /// A whole number in the range.

@@ -29,8 +29,9 @@ public enum CommandTable {
                 authorize URL and reads back the URL you were redirected to, or its code, checking its state \
                 (--paste, the default); --listen receives the redirect on a one-shot loopback listener, for \
                 a loopback redirect URL registered for a development app; --token asks for an access token \
-                at a hidden prompt. Client id and secret come from INTERCOM_CLIENT_ID and \
-                INTERCOM_CLIENT_SECRET or the secrets file; INTERCOM_REDIRECT_URI names the registered URL.
+                at a hidden prompt. The OAuth app's client id, secret and redirect URL are settings: \
+                config shows them, config set keeps them (INTERCOM_CLIENT_ID, INTERCOM_CLIENT_SECRET and \
+                INTERCOM_REDIRECT_URI override).
                 """,
             positionals: [.required("KEY", .projectKey)],
             options: [
@@ -214,6 +215,53 @@ public enum CommandTable {
             examples: ["verify"]
         ) { _ in .verify },
         CommandSpec(
+            "config", summary: "real-API settings (secrets redacted)",
+            details: """
+                Shows every setting relink needs for the real Intercom API: \(settingList). Each comes from \
+                the environment (INTERCOM_CLIENT_ID, INTERCOM_CLIENT_SECRET, INTERCOM_REDIRECT_URI override \
+                the store), a global option (--region), the store (config set), or a default. The client \
+                secret is never shown, only whether it is set.
+                """,
+            examples: ["config"]
+        ) { _ in .config(.show) },
+        CommandSpec(
+            "config set", summary: "keep a real-API setting in the store",
+            details: """
+                redirect-url must be an HTTPS URL registered for your Intercom app (a loopback \
+                http://127.0.0.1, localhost or [::1] URL only for a development app); intercom-version one \
+                Intercom publishes (1.0 to 2.17, Unstable, Preview); region us, eu or au. client-secret takes \
+                no value on the line: relink asks for it at a prompt that does not echo (or reads one line \
+                of standard input when that is not a terminal) and keeps it only in the 0600 secrets file. \
+                Register an app in Intercom's Developer Hub for client-id and client-secret.
+                """,
+            positionals: [.required("NAME", .setting), .optional("VALUE", .word)],
+            examples: [
+                "config set client-id 8a1b2c3d-0000-4000-8000-000000000000", "config set client-secret",
+                "config set redirect-url https://relink.example.com/intercom/callback", "config set region eu",
+                "config set intercom-version 2.14",
+            ]
+        ) { words throws(UsageError) in
+            let setting = words.setting(0)!
+            let value = words.positionalText(1)
+            if setting.isSecret {
+                guard value == nil else {
+                    // Never echoed: the line itself is kept out of history (SecretLines).
+                    throw words.usage(
+                        "\(setting.rawValue) is never given on the command line, where history and process "
+                            + "lists keep it: type config set \(setting.rawValue) alone and enter it at the prompt")
+                }
+                return .config(.setSecret(setting))
+            }
+            guard let value else { throw words.usage("which value? config set \(setting.rawValue) VALUE") }
+            return .config(.set(setting, value: value))
+        },
+        CommandSpec(
+            "config unset", summary: "forget a real-API setting kept in the store",
+            details: "The setting falls back to its environment variable or its default.",
+            positionals: [.required("NAME", .setting)],
+            examples: ["config unset redirect-url"]
+        ) { words in .config(.unset(words.setting(0)!)) },
+        CommandSpec(
             "help", summary: "this list, or one command in detail", positionals: [.repeating("COMMAND", .commandName)],
             examples: ["help", "help reconnect", "help mock fault add"]
         ) { words throws(UsageError) in
@@ -234,6 +282,8 @@ public enum CommandTable {
     public static let maxLatencyMs = 86_400_000
 
     static let causeList = BreakCause.allCases.map(\.rawValue).joined(separator: ", ")
+
+    static let settingList = RealAPISetting.allCases.map(\.rawValue).joined(separator: ", ")
 
     /// Names as `help` lists them, in the table's order, each once (`mock` stands for its subcommands).
     public static var topLevelNames: [String] {

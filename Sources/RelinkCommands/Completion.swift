@@ -43,7 +43,13 @@ public struct Completion: Sendable {
             }
         }
         var offers = spec.options.map(\.name).filter { !rest.contains($0) }
-        let next = spec.positionals.indices.contains(positionalCount)
+        if rest.isEmpty {
+            // A command that is also a group (`config`, `config set`): its subcommands too.
+            offers += CommandTable.all.filter { $0.words.count > completed.count && $0.words.starts(with: completed) }
+                .map { $0.words[completed.count] }
+        }
+        let next =
+            spec.positionals.indices.contains(positionalCount)
             ? spec.positionals[positionalCount] : spec.positionals.last.flatMap { $0.repeats ? $0 : nil }
         if let next { offers += values(for: next.kind) }
         return offers
@@ -56,6 +62,7 @@ public struct Completion: Sendable {
         case .faultBody: FaultRequest.Body.allCases.map(\.rawValue)
         case .httpMethod: ["GET", "POST", "PUT", "DELETE"]
         case .commandName: CommandTable.topLevelNames
+        case .setting: RealAPISetting.allCases.map(\.rawValue)
         case .apiPath: ["/me", "/admins", "/auth/eagle/token", "/oauth", "*"]
         default: values(kind)
         }

@@ -10,6 +10,7 @@ public enum ParsedValue: Equatable, Sendable {
     case integer(Int)
     case probability(Double)
     case seed(UInt64)
+    case setting(RealAPISetting)
 }
 
 /// The words of one command after parsing: positionals and options, each checked against the
@@ -52,6 +53,10 @@ public struct ParsedWords: Sendable {
 
     func seed(_ name: String) -> UInt64? {
         if case .seed(let value)? = values[name] { value } else { nil }
+    }
+
+    func setting(_ index: Int) -> RealAPISetting? {
+        if case .setting(let value)? = positional(index) { value } else { nil }
     }
 
     func faultBody(_ name: String) -> FaultRequest.Body? {

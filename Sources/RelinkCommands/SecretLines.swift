@@ -1,4 +1,5 @@
 import Foundation
+import RelinkCore
 
 /// Which lines must never reach the history file: a line that gives a secret option (the table's
 /// `.secret` options, whatever the command) or holds a secret the store keeps.
@@ -10,7 +11,17 @@ public enum SecretLines {
     /// Whether a secret option's name appears anywhere in the text, even inside a quoted word:
     /// then no message may quote the line's words (a password with quotes or spaces spills into them).
     public static func mentionsSecretOption(_ text: String) -> Bool {
-        secretOptions.contains { text.contains($0) }
+        secretOptions.contains { text.contains($0) } || secretSettings.contains { text.contains($0) }
+    }
+
+    /// Settings whose value is a secret (`client-secret`): `config set` refuses them on the line,
+    /// and a line that gives one anyway is kept out of history like a secret option's.
+    public static let secretSettings: Set<String> = Set(
+        RealAPISetting.allCases.filter(\.isSecret).map(\.rawValue))
+
+    /// Whether the words give a secret setting a value on the line (`config set client-secret X`).
+    static func givesSecretSetting(_ words: [String]) -> Bool {
+        words.count > 3 && words[0] == "config" && words[1] == "set" && secretSettings.contains(words[2].lowercased())
     }
 
     public static func carriesSecret(_ line: String, knownSecrets: [String]) -> Bool {
@@ -18,6 +29,7 @@ public enum SecretLines {
         if words.contains(where: { word in secretOptions.contains { word == $0 || word.hasPrefix($0 + "=") } }) {
             return true
         }
+        if givesSecretSetting(words) { return true }
         return knownSecrets.contains { !$0.isEmpty && line.contains($0) }
     }
 
@@ -43,6 +55,7 @@ public enum SecretLines {
                 }
             }
         }
+        if givesSecretSetting(words) { values.append(contentsOf: words.dropFirst(3)) }
         // Quotes a person typed around a value are not part of what must not be shown.
         let unquoted = values.map { $0.trimmingCharacters(in: CharacterSet(charactersIn: "\"'")) }
         return Array(Set((values + unquoted).filter { !$0.isEmpty }))

@@ -36,7 +36,7 @@ public enum DemoFixture {
             id: bob.id, email: bob.email, name: bob.name, password: password(bob), workspaces: [support.id, europe.id])
         world.registerApp(
             clientID: clientID, clientSecret: clientSecret, name: "Intercom for Jira (relink demo)",
-            redirectURIs: ["http://127.0.0.1/callback"])
+            redirectURIs: ["http://127.0.0.1/callback"], development: true)
         for (id, workspace) in [
             ("1001", support), ("1002", support), ("1003", support), ("1004", support), ("1005", support),
             ("2001", europe),

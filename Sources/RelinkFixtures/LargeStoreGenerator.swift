@@ -43,7 +43,7 @@ public struct LargeStoreGenerator {
         if includeWorld {
             world.registerApp(
                 clientID: Self.clientID, clientSecret: Self.clientSecret, name: "Intercom for Jira (relink)",
-                redirectURIs: ["http://127.0.0.1/callback"])
+                redirectURIs: ["http://127.0.0.1/callback"], development: true)
             for (index, workspace) in workspaces.enumerated() {
                 world.addWorkspace(idCode: workspace.id, name: workspace.name, region: workspace.region)
                 let user = bot(index)

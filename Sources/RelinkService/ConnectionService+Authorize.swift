@@ -53,14 +53,12 @@ extension ConnectionService {
             token: token, workspace: workspace, appUser: AppUser(id: admin.id, email: admin.email, name: admin.name))
     }
 
-    /// The OAuth app relink authorizes as: the configured one (from the environment), else the
-    /// one the secrets file keeps.
+    /// The real-API settings: overrides from outside, then the store, then defaults.
+    var realAPI: RealAPIConfiguration { RealAPIConfiguration(store: store, overrides: configuration.overrides) }
+
+    /// The OAuth app relink authorizes as, or one message naming what to set.
     func oauthClient() throws(ServiceError) -> OAuthClientCredentials {
-        if let configured = configuration.oauthClient { return configured }
-        if let stored = store.oauthClient { return stored }
-        throw .configuration(
-            "no OAuth client: set INTERCOM_CLIENT_ID and INTERCOM_CLIENT_SECRET (the Intercom app's credentials), "
-                + "or start from a fixture that has one")
+        try realAPI.oauthClient()
     }
 
     private func authorizeAgainstMock(
@@ -127,7 +125,7 @@ extension ConnectionService {
         let state = OAuthRequest.randomState()
         let code: String
         if request.method == .pasteCode {
-            let url = OAuthRequest(clientID: client.clientID, state: state, redirectURI: configuration.redirectURI)
+            let url = OAuthRequest(clientID: client.clientID, state: state, redirectURI: try realAPI.redirectURL())
                 .authorizeURL(endpoint: endpoint)
             await interaction.present(authorizeURL: url, waitingForRedirect: false)
             let pasted: String
@@ -144,10 +142,18 @@ extension ConnectionService {
                 code = pasted  // a bare code carries no state to check; the exchange still proves it
             }
         } else {
+            // A registered loopback URL is where Intercom will redirect: listen exactly there.
+            let configured = try realAPI.redirectURL()
+            if let configured, RedirectURL.kind(of: configured) != .loopbackHTTP {
+                throw .authorization(
+                    "--listen receives Intercom's redirect on this machine, which needs a loopback redirect URL "
+                        + "registered for a development app (config set redirect-url http://127.0.0.1:PORT/callback); "
+                        + "\(configured) is not one: connect with --paste instead")
+            }
             let listener: any RedirectReceiver
             do {
                 listener = try await intercom.listenForRedirect(
-                    expectedState: state, timeout: configuration.authorizationTimeout)
+                    expectedState: state, timeout: configuration.authorizationTimeout, registeredURI: configured)
             } catch {
                 throw .authorization(error.description)
             }

@@ -52,7 +52,7 @@ extension ConnectionService {
             target = "\(email) in \(workspace.name)"
         case .appUninstalled:
             request.workspace = workspace.id
-            request.clientID = store.oauthClient?.clientID
+            request.clientID = try? realAPI.oauthClient().clientID
             target = workspace.name
         }
         let report: BreakReport

@@ -13,26 +13,22 @@ public struct ServiceConfiguration: Sendable {
     public var retry: RetryPolicy
     /// How long the loopback listener waits for the browser's redirect.
     public var authorizationTimeout: Duration
-    /// The OAuth app's credentials when they come from outside the store (the environment's
-    /// `INTERCOM_CLIENT_ID` and `INTERCOM_CLIENT_SECRET`); `nil`: the ones the store keeps.
-    public var oauthClient: OAuthClientCredentials?
-    /// The redirect URL registered for the OAuth app (`INTERCOM_REDIRECT_URI`), sent as
-    /// `redirect_uri` by the paste flow; `nil`: the app's registered default.
-    public var redirectURI: String?
+    /// Real-API settings given from outside the store (the environment, `--region`), which win
+    /// over what `config set` kept (``RealAPIConfiguration``).
+    public var overrides: SettingOverrides
     public var now: @Sendable () -> Date
     public var logger: Logger
 
     public init(
         checkConcurrency: Int = 16, retry: RetryPolicy = RetryPolicy(), authorizationTimeout: Duration = .seconds(300),
-        oauthClient: OAuthClientCredentials? = nil, redirectURI: String? = nil,
+        overrides: SettingOverrides = SettingOverrides(),
         now: @escaping @Sendable () -> Date = { Date() },
         logger: Logger = Logger(label: "relink.service")
     ) {
         self.checkConcurrency = max(1, checkConcurrency)
         self.retry = retry
         self.authorizationTimeout = authorizationTimeout
-        self.oauthClient = oauthClient
-        self.redirectURI = redirectURI
+        self.overrides = overrides
         self.now = now
         self.logger = logger
     }

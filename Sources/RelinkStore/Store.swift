@@ -15,6 +15,7 @@ import RelinkCore
 /// secrets.json     tokens, the OAuth client (snapshot)            mode 0600
 /// secrets.jsonl    changes to the secrets                         mode 0600
 /// world.json       the mock Intercom's world (no plaintext secrets)
+/// settings.json    real-API settings of `config` (no secrets)      shareable
 /// history          the REPL's history                             mode 0600
 /// .lock            the lock every relink process takes on this store
 /// backups/         files as they were before a migration (or another `AtomicChange`)
@@ -34,7 +35,7 @@ public final class Store: @unchecked Sendable {
     let lock = NSLock()
     private let fileLock: FileLock
     private let publicFile: JournaledFile<StoreState>
-    private let secretFile: JournaledFile<SecretState>
+    let secretFile: JournaledFile<SecretState>
 
     public struct Options: Sendable {
         /// `fdatasync` every commit, so a change also survives the machine crashing, not only
@@ -197,6 +198,7 @@ public final class Store: @unchecked Sendable {
         lock.withLock {
             Array(secretFile.state.tokens.values) + Array(secretFile.state.mockPasswords.values)
                 + (secretFile.state.oauthClient.map { [$0.clientSecret] } ?? [])
+                + (secretFile.state.clientSecret.map { [$0] } ?? [])
         }
     }
 
@@ -268,7 +270,7 @@ public struct StoreVerification: Sendable, Equatable {
 /// The changes of one `Store.update`, and reads that see them.
 public struct StoreTransaction {
     private let publicFile: JournaledFile<StoreState>
-    private let secretFile: JournaledFile<SecretState>
+    let secretFile: JournaledFile<SecretState>
     private var projectOverlay: [ProjectKey: Project?] = [:]
     private var connectionOverlay: [ProjectKey: Connection] = [:]
     private var tokenOverlay: [String: String?] = [:]
@@ -338,5 +340,10 @@ public struct StoreTransaction {
 
     public mutating func setOAuthClient(_ client: OAuthClientCredentials?) {
         secretChanges.append(.setOAuthClient(client: client))
+    }
+
+    /// Keeps the OAuth app's client secret (`config set client-secret`); `nil` forgets it.
+    public mutating func setClientSecret(_ secret: String?) {
+        secretChanges.append(.setClientSecret(secret: secret))
     }
 }

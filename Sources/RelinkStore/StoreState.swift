@@ -162,16 +162,20 @@ struct SecretState: JournaledState, Equatable {
     /// Passwords of the mock's teammates (fake ones, from fixtures or typed once), so that
     /// `connect --as EMAIL` against the mock needs no password each time.
     var mockPasswords: [String: String] = [:]
+    /// The OAuth app's client secret as `config set client-secret` keeps it (its client id is in
+    /// the shareable `settings.json`). Older stores keep both in `oauthClient` instead.
+    var clientSecret: String?
 
     init() {}
 
-    enum CodingKeys: String, CodingKey { case tokens, oauthClient, mockPasswords }
+    enum CodingKeys: String, CodingKey { case tokens, oauthClient, mockPasswords, clientSecret }
 
     init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         tokens = try c.decodeIfPresent([String: String].self, forKey: .tokens) ?? [:]
         oauthClient = try c.decodeIfPresent(OAuthClientCredentials.self, forKey: .oauthClient)
         mockPasswords = try c.decodeIfPresent([String: String].self, forKey: .mockPasswords) ?? [:]
+        clientSecret = try c.decodeIfPresent(String.self, forKey: .clientSecret)
     }
 
     enum Change: Codable, Sendable {
@@ -179,6 +183,7 @@ struct SecretState: JournaledState, Equatable {
         case putToken(id: String, token: String)
         case forgetToken(id: String)
         case setOAuthClient(client: OAuthClientCredentials?)
+        case setClientSecret(secret: String?)
     }
 
     func holds(_ changes: [Change]) -> Bool {
@@ -193,6 +198,7 @@ struct SecretState: JournaledState, Equatable {
         case .putToken(let id, let token): tokens[id] = token
         case .forgetToken(let id): tokens[id] = nil
         case .setOAuthClient(let client): oauthClient = client
+        case .setClientSecret(let secret): clientSecret = secret
         }
     }
 }

@@ -27,6 +27,8 @@ actor LiveServices: ServiceProvider {
     private var httpClient: HTTPClient?
     private var mock: RunningMockServer?
     private var service: ConnectionService?
+    /// The `Intercom-Version` the service's gateway sends.
+    private var serviceVersion: String?
     private var control: MockControlClient?
 
     init(store: Store, target: IntercomTarget, configuration: ServiceConfiguration) {
@@ -48,22 +50,28 @@ actor LiveServices: ServiceProvider {
     }
 
     func connectionService() async throws -> ConnectionService {
-        if let service { return service }
+        // `config set intercom-version` reaches every request, to the mock as to the real API,
+        // also when it is typed in the REPL after Intercom was first used.
+        let version = try RealAPIConfiguration(store: store, overrides: configuration.overrides).intercomVersion()
+        if let service, version == serviceVersion { return service }
         let client = client()
         let gateway: HTTPIntercomGateway
         var worldControl: MockControlClient?
         if isRealAPI, case .remote(let real) = target {
-            gateway = HTTPIntercomGateway(target: real, httpClient: client, logger: configuration.logger)
+            gateway = HTTPIntercomGateway(
+                target: real, httpClient: client, intercomVersion: version, logger: configuration.logger)
         } else {
             let baseURL = try await mockBaseURL()
             gateway = HTTPIntercomGateway(
-                target: .mock(baseURL: baseURL), httpClient: client, logger: configuration.logger)
+                target: .mock(baseURL: baseURL), httpClient: client, intercomVersion: version,
+                logger: configuration.logger)
             worldControl = try await mockControl()
         }
         let created = ConnectionService(
             store: store, intercom: gateway, worldControl: worldControl, configuration: configuration,
             interaction: TerminalInteraction())
         service = created
+        serviceVersion = version
         return created
     }
 

@@ -34,11 +34,12 @@ struct BuildFailure: Error, CustomStringConvertible {
 func buildRelink(options: GlobalOptions, environment: RelinkEnvironment, interactive: Bool) throws(BuildFailure)
     -> Relink
 {
-    let target: IntercomTarget
+    var target: IntercomTarget
     switch options.endpoint {
     case nil, "mock":
         target = .builtInMock
     case let url? where url.hasPrefix("https://api.") && url.contains("intercom.io"):
+        // The region is settled once the store is open: --region, else `config set region`.
         target = .remote(.real(defaultRegion: options.region ?? .us))
     case let url?:
         guard url.hasPrefix("http://") || url.hasPrefix("https://") else {
@@ -75,15 +76,22 @@ func buildRelink(options: GlobalOptions, environment: RelinkEnvironment, interac
         FileHandle.standardError.write(
             Data("relink: \(store.directory.path) is read-only for you (\(reason)); changes are refused.\n".utf8))
     }
+    let overrides = environment.settingOverrides(region: options.region)
+    if case .remote(.real) = target {
+        do {
+            target = .remote(.real(defaultRegion: try RealAPIConfiguration(store: store, overrides: overrides).region()))
+        } catch {
+            throw BuildFailure(description: "\(error)", exitCode: 1)
+        }
+    }
     let feedback = WaitFeedback.forStandardError(json: options.json)
     var retry = RetryPolicy()
     retry.onRetry = { failure, wait in feedback.retrying(after: failure, wait: wait) }
     let configuration = ServiceConfiguration(
-        retry: retry, oauthClient: environment.oauthClient, redirectURI: environment.redirectURI,
-        logger: Logger(label: "relink.service"))
+        retry: retry, overrides: overrides, logger: Logger(label: "relink.service"))
     let services = LiveServices(store: store, target: target, configuration: configuration)
     let executor = CommandExecutor(
-        store: store, services: services, json: options.json,
+        store: store, services: services, json: options.json, settingOverrides: overrides,
         style: options.json ? .plain : .detect(environment: environment.variables), interactive: interactive,
         feedback: feedback)
     return Relink(store: store, services: services, executor: executor, temporaryCopy: temporaryCopy)

@@ -1,5 +1,6 @@
 import Foundation
-import RelinkStore
+import RelinkCore
+import RelinkService
 
 /// Everything relink takes from its environment, read once at start: no other part of relink
 /// reads an environment variable.
@@ -32,14 +33,13 @@ struct RelinkEnvironment: Sendable {
         return home.appendingPathComponent(".local/share/relink", isDirectory: true)
     }
 
-    /// The OAuth app's credentials from `INTERCOM_CLIENT_ID` and `INTERCOM_CLIENT_SECRET`, when both are set.
-    var oauthClient: OAuthClientCredentials? {
-        guard let id = value("INTERCOM_CLIENT_ID"), let secret = value("INTERCOM_CLIENT_SECRET") else { return nil }
-        return OAuthClientCredentials(clientID: id, clientSecret: secret)
+    /// `INTERCOM_CLIENT_ID`, `INTERCOM_CLIENT_SECRET` and `INTERCOM_REDIRECT_URI` (each on its own
+    /// overrides what `config set` kept), and the `--region` option.
+    func settingOverrides(region: Region?) -> SettingOverrides {
+        SettingOverrides(
+            clientID: value("INTERCOM_CLIENT_ID"), clientSecret: value("INTERCOM_CLIENT_SECRET"),
+            redirectURL: value("INTERCOM_REDIRECT_URI"), region: region)
     }
-
-    /// `INTERCOM_REDIRECT_URI`: the redirect URL registered for the OAuth app.
-    var redirectURI: String? { value("INTERCOM_REDIRECT_URI") }
 
     /// Where fixtures are looked for: `$RELINK_FIXTURES`, `./Fixtures`, then the `Fixtures` of the
     /// checkout the executable was built in (`.build/debug/relink` → `Fixtures`).

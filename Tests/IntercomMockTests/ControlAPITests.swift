@@ -88,7 +88,7 @@ struct ControlAPITests {
 
             let app = try await send(
                 .post, "/__mock/world/apps",
-                #"{"client_id":"other","client_secret":"fake-other","name":"Other","redirect_uris":["http://127.0.0.1:9/o"]}"#
+                #"{"client_id":"other","client_secret":"fake-other","name":"Other","redirect_uris":["http://127.0.0.1:9/o"],"development":true}"#
             )
             #expect(app.status == .ok)
             #expect(!app.text.contains("fake-other"))

@@ -59,7 +59,8 @@ struct Fixture {
             id: "1003", email: "bob@acme.test", name: "Bob", password: Fake.bobPassword, workspaces: ["acme"])
         world.registerApp(
             clientID: Fake.clientID, clientSecret: Fake.clientSecret, name: "Intercom for Jira (test)",
-            redirectURIs: [Fake.redirect, Fake.otherRedirect], installedIn: ["acme"])
+            redirectURIs: [Fake.redirect, Fake.otherRedirect], installedIn: ["acme"],
+            development: true)
         world.addConversation(id: "c1", workspaceID: "acme")
         world.addConversation(id: "c-eu", workspaceID: "acme-eu")
         return world

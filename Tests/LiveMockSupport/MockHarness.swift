@@ -43,7 +43,7 @@ public struct MockHarness: Sendable {
         world.addTeammate(id: "100", email: bot, name: "Jira Bot", password: password, workspaces: [workspace])
         world.addTeammate(
             id: "101", email: alice, name: "Alice", password: password, workspaces: [workspace, otherWorkspace])
-        world.registerApp(clientID: clientID, clientSecret: clientSecret, name: "relink", redirectURIs: [redirectURI])
+        world.registerApp(clientID: clientID, clientSecret: clientSecret, name: "relink", redirectURIs: [redirectURI], development: true)
         world.addConversation(id: "c-1", workspaceID: workspace)
         return world
     }

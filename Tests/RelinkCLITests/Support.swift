@@ -140,6 +140,18 @@ final class PseudoTerminalSession: @unchecked Sendable {
 
     var mark: String.Index { screen.endIndex }
 
+    /// Waits until the program has turned the terminal's echo off (a hidden prompt), reading
+    /// output meanwhile.
+    func expectEchoOff(within seconds: Double = 20) -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            var settings = termios()
+            if tcgetattr(master, &settings) == 0, settings.c_lflag & tcflag_t(ECHO) == 0 { return true }
+            _ = expect("\u{0}", within: 0.05)
+        }
+        return false
+    }
+
     /// Whether the terminal is in canonical (line) mode, as a shell leaves it; libedit turns it
     /// off while it edits a line.
     var isCanonical: Bool {

@@ -53,7 +53,8 @@ struct RealAPIConnectTests {
         let service = ConnectionService(
             store: store, intercom: intercom, worldControl: nil,
             configuration: ServiceConfiguration(
-                retry: RetryPolicy(maxAttempts: 1, sleep: { _ in }), redirectURI: "https://relink.example/callback"),
+                retry: RetryPolicy(maxAttempts: 1, sleep: { _ in }),
+                overrides: SettingOverrides(redirectURL: "https://relink.example/callback")),
             interaction: person)
         return (service, person, store, directory)
     }
@@ -71,6 +72,20 @@ struct RealAPIConnectTests {
         #expect(store.connection(for: "OPS").state.authorization?.appUser.email == DemoFixture.alice.email)
         let shown = try #require(person.shown.withLock { $0.first })
         #expect(shown.absoluteString.contains("redirect_uri=https"))
+    }
+
+    @Test("--listen with an HTTPS redirect URL configured says to paste instead, before listening")
+    func listenNeedsALoopbackURL() async throws {
+        let (service, _, store, directory) = try Self.service { _, _ in "" }
+        _ = directory
+        do {
+            _ = try await service.connect(
+                "OPS", as: AuthorizationRequest(teammate: nil, method: .listen), actor: "test")
+            Issue.record("--listen went ahead with an HTTPS redirect URL")
+        } catch {
+            #expect(error.description.contains("--paste") && error.description.contains("loopback"))
+        }
+        #expect(store.connection(for: "OPS").state.authorization == nil)
     }
 
     @Test("A pasted redirect with another state is refused before any exchange")

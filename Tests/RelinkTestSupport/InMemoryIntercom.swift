@@ -35,8 +35,8 @@ public final class InMemoryIntercom: IntercomGateway, IntercomAPIClient, WorldCo
     public var oauthEndpoint: IntercomEndpoint { .custom(baseURL: "http://in-memory.invalid") }
     public func client(for region: Region?) -> any IntercomAPIClient { self }
 
-    public func listenForRedirect(expectedState: String, timeout: Duration) async throws(OAuthError)
-        -> any RedirectReceiver
+    public func listenForRedirect(expectedState: String, timeout: Duration, registeredURI: String?)
+        async throws(OAuthError) -> any RedirectReceiver
     {
         throw .listenerFailed("an in-memory Intercom has no loopback listener")
     }

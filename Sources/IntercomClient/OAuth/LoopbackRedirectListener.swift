@@ -22,9 +22,14 @@ public final class LoopbackRedirectListener: Sendable {
     private let outcome: Task<Result<String, OAuthError>, Never>
 
     /// `http://127.0.0.1:PORT/callback`: the redirect URI to send with the authorize request.
-    public var redirectURI: String { "http://127.0.0.1:\(port)\(path)" }
+    public var redirectURI: String { registeredURI ?? "http://127.0.0.1:\(port)\(path)" }
+    /// The registered loopback URL this listener serves, exactly as registered, when it was given one.
+    private let registeredURI: String?
 
-    private init(port: Int, path: String, outcome: Task<Result<String, OAuthError>, Never>) {
+    private init(
+        port: Int, path: String, registeredURI: String? = nil, outcome: Task<Result<String, OAuthError>, Never>
+    ) {
+        self.registeredURI = registeredURI
         self.port = port
         self.path = path
         self.outcome = outcome
@@ -41,28 +46,55 @@ public final class LoopbackRedirectListener: Sendable {
     public static func start(
         expectedState: String, timeout: Duration, path: String = "/callback"
     ) async throws(OAuthError) -> LoopbackRedirectListener {
+        let (port, outcome) = try await listen(
+            expectedState: expectedState, timeout: timeout, host: "127.0.0.1", port: 0, path: path)
+        return LoopbackRedirectListener(port: port, path: path, outcome: outcome)
+    }
+
+    /// Starts listening where a registered loopback redirect URL (`http://127.0.0.1:8123/callback`,
+    /// `localhost`, `[::1]`) points, and answers that URL, as registered, as ``redirectURI``.
+    ///
+    /// Throws ``OAuthError/listenerFailed(_:)`` for a URL that is not loopback http, or when its
+    /// port cannot be bound (in use, or below 1024 without privileges).
+    public static func start(
+        expectedState: String, timeout: Duration, registeredURI: String
+    ) async throws(OAuthError) -> LoopbackRedirectListener {
+        guard let components = URLComponents(string: registeredURI), components.scheme?.lowercased() == "http",
+            let host = components.host?.lowercased(), ["127.0.0.1", "localhost", "::1", "[::1]"].contains(host)
+        else {
+            throw .listenerFailed("\(registeredURI) is not a loopback http URL this machine can listen on")
+        }
+        let path = components.path.isEmpty ? "/" : components.path
+        let (port, outcome) = try await listen(
+            expectedState: expectedState, timeout: timeout, host: host.contains(":") ? "::1" : "127.0.0.1",
+            port: components.port ?? 80, path: path)
+        return LoopbackRedirectListener(port: port, path: path, registeredURI: registeredURI, outcome: outcome)
+    }
+
+    private static func listen(
+        expectedState: String, timeout: Duration, host: String, port requested: Int, path: String
+    ) async throws(OAuthError) -> (port: Int, outcome: Task<Result<String, OAuthError>, Never>) {
         typealias Connection = NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>
         let server: NIOAsyncChannel<Connection, Never>
         do {
             server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
                 .serverChannelOption(.backlog, value: 16)
                 .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-                .bind(host: "127.0.0.1", port: 0) { channel in
+                .bind(host: host, port: requested) { channel in
                     channel.eventLoop.makeCompletedFuture {
                         try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
                         return try Connection(wrappingChannelSynchronously: channel)
                     }
                 }
         } catch {
-            throw .listenerFailed("cannot listen on 127.0.0.1: \(error)")
+            throw .listenerFailed("cannot listen on \(host) port \(requested): \(error)")
         }
         guard let port = server.channel.localAddress?.port else {
             try? await server.channel.close()
             throw .listenerFailed("the listening socket has no port")
         }
         let route = RedirectRoute(expectedState: expectedState, path: path, port: port)
-        let outcome = Task { await serve(server, route: route, timeout: timeout) }
-        return LoopbackRedirectListener(port: port, path: path, outcome: outcome)
+        return (port, Task { await serve(server, route: route, timeout: timeout) })
     }
 
     /// Waits for the matching redirect and answers its code; the listener is closed when it returns.

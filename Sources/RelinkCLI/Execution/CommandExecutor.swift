@@ -17,15 +17,22 @@ public final class CommandExecutor: Sendable {
     let interactive: Bool
     /// Says what relink waits for while Intercom is slow (on a terminal only).
     let feedback: WaitFeedback
+    /// Real-API settings given from outside the store (the environment, `--region`).
+    let settingOverrides: SettingOverrides
+    /// Reads a secret at a prompt that does not echo (`config set client-secret`).
+    let readSecret: @Sendable (_ prompt: String) async throws -> String
 
     /// - Parameters:
     ///   - json: one JSON document per command instead of text.
     ///   - style: colours for text (ignored with `json`).
     public init(
-        store: Store, services: any ServiceProvider, json: Bool, style: Style, interactive: Bool,
-        feedback: WaitFeedback = WaitFeedback(enabled: false)
+        store: Store, services: any ServiceProvider, json: Bool, settingOverrides: SettingOverrides = SettingOverrides(),
+        style: Style, interactive: Bool, feedback: WaitFeedback = WaitFeedback(enabled: false),
+        readSecret: @escaping @Sendable (_ prompt: String) async throws -> String = TerminalInteraction.readHidden
     ) {
         self.feedback = feedback
+        self.settingOverrides = settingOverrides
+        self.readSecret = readSecret
         self.store = store
         self.services = services
         self.presenter = json ? JSONPresenter() : TextPresenter(style: style)
@@ -144,6 +151,8 @@ public final class CommandExecutor: Sendable {
                 "Exported \(summary.projects) projects, \(summary.events) events"
                 + (summary.includesWorld ? " and the mock world" : "") + " to \(path), every secret redacted."
             return presenter.message(text, summary: text)
+        case .config(let config):
+            return try await configCommand(config)
         case .verify:
             let read = try store.verify()
             let text =

@@ -27,7 +27,15 @@ public struct TerminalInteraction: AuthorizationInteraction {
 
     /// Reads a line with echo off, so the token never shows on screen or in a recording.
     public func readHiddenToken() async throws -> String {
-        FileHandle.standardError.write(Data("Access token (not shown): ".utf8))
+        try await Self.readHidden(prompt: "Access token (not shown): ")
+    }
+
+    /// Writes `prompt` on standard error and reads one line with echo off (on a terminal; from a
+    /// pipe, one line as it comes).
+    ///
+    /// - Throws: `CommandFailure` at the end of input.
+    public static func readHidden(prompt: String) async throws -> String {
+        FileHandle.standardError.write(Data(prompt.utf8))
         var original = termios()
         let isTerminal = tcgetattr(STDIN_FILENO, &original) == 0
         if isTerminal {
@@ -42,7 +50,7 @@ public struct TerminalInteraction: AuthorizationInteraction {
                 FileHandle.standardError.write(Data("\n".utf8))
             }
         }
-        guard let line = Swift.readLine() else { throw CommandFailure("no access token given") }
+        guard let line = Swift.readLine() else { throw CommandFailure("nothing given at the prompt (end of input)") }
         return line
     }
 }

@@ -21,6 +21,8 @@ protocol Presenter: Sendable {
     func journal(_ entries: [JournalEntry]) -> String
     func faults(_ faults: [FaultInfo]) -> String
     func faultAdded(_ fault: FaultInfo) -> String
+    /// The real-API settings; after `config set` or `unset`, the one `changed`.
+    func config(_ entries: [SettingEntry], changed: RealAPISetting?) -> String
     /// A command's outcome in one sentence: `text` for a person, `summary` for a script.
     func message(_ text: String, summary: String) -> String
     /// A failed command: what to print, and whether it goes to standard error.
@@ -47,6 +49,9 @@ struct TextPresenter: Presenter {
     func journal(_ entries: [JournalEntry]) -> String { renderer.journal(entries) }
     func faults(_ faults: [FaultInfo]) -> String { renderer.faults(faults) }
     func faultAdded(_ fault: FaultInfo) -> String { "Fault \(fault.id) added: \(renderer.describe(fault.spec))." }
+    func config(_ entries: [SettingEntry], changed: RealAPISetting?) -> String {
+        renderer.config(entries, changed: changed)
+    }
     func message(_ text: String, summary: String) -> String { text }
     func failure(_ message: String, exitCode: Int32) -> (text: String, toStandardError: Bool) {
         (style.error("error: ") + message, true)
@@ -81,6 +86,9 @@ struct JSONPresenter: Presenter {
     func journal(_ entries: [JournalEntry]) -> String { Documents.render(["journal": entries]) }
     func faults(_ faults: [FaultInfo]) -> String { Documents.render(["faults": faults]) }
     func faultAdded(_ fault: FaultInfo) -> String { Documents.render(fault) }
+    func config(_ entries: [SettingEntry], changed: RealAPISetting?) -> String {
+        Documents.render(Documents.Config(entries, changed: changed))
+    }
     func message(_ text: String, summary: String) -> String { Documents.render(Documents.Message(message: summary)) }
     func failure(_ message: String, exitCode: Int32) -> (text: String, toStandardError: Bool) {
         (Documents.render(Documents.Failure(error: message, exitCode: exitCode)), false)

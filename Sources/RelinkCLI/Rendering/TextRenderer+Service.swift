@@ -67,7 +67,9 @@ extension TextRenderer {
     func world(_ world: RedactedWorld) -> String {
         var lines = [style.bold("Workspaces")]
         for workspace in world.workspaces {
-            lines.append("  \(workspace.idCode)  \(workspace.name) (\(workspace.region))")
+            lines.append(
+                "  \(workspace.idCode)  \(workspace.name) (\(workspace.region))"
+                    + (workspace.isPlanRestricted ? "; plan restricted: the API answers 403 api_plan_restricted" : ""))
         }
         lines.append(style.bold("Teammates"))
         for teammate in world.teammates {
@@ -76,6 +78,12 @@ extension TextRenderer {
             lines.append(
                 "  \(teammate.email)  \(teammate.name) (id \(teammate.id)) in \(teammate.workspaces.joined(separator: ", "))\(removed)"
             )
+        }
+        lines.append(style.bold("Apps"))
+        for app in world.apps {
+            lines.append(
+                "  \(app.clientId)  \(app.name)" + (app.development == true ? " (development app)" : "")
+                    + ": redirects to \(app.redirectUris.joined(separator: ", "))")
         }
         lines.append(style.bold("Tokens") + style.dim(" (ids only; values are never shown)"))
         if world.tokens.isEmpty { lines.append("  none") }

@@ -1,0 +1,32 @@
+import RelinkCommands
+import RelinkCore
+import RelinkService
+
+extension CommandExecutor {
+    /// `config`, `config set`, `config unset`: the real-API settings, kept in the store.
+    func configCommand(_ command: Command.ConfigCommand) async throws -> String {
+        let configuration = RealAPIConfiguration(store: store, overrides: settingOverrides)
+        switch command {
+        case .show:
+            return presenter.config(try configuration.entries(), changed: nil)
+        case .set(let setting, let value):
+            _ = try configuration.set(setting, to: value)
+            return presenter.config(try configuration.entries(), changed: setting)
+        case .setSecret(let setting):
+            let secret: String
+            do {
+                secret = try await readSecret("\(setting.rawValue) (not shown): ")
+            } catch {
+                throw CommandFailure(
+                    "no \(setting.rawValue) given: type it at the prompt, or in a script pipe it to "
+                        + "relink -c \"config set \(setting.rawValue)\" (or set \(setting.environmentVariable ?? "it"))"
+                )
+            }
+            _ = try configuration.set(setting, to: secret)
+            return presenter.config(try configuration.entries(), changed: setting)
+        case .unset(let setting):
+            _ = try configuration.unset(setting)
+            return presenter.config(try configuration.entries(), changed: setting)
+        }
+    }
+}

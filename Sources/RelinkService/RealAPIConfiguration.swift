@@ -1,0 +1,254 @@
+import Foundation
+import IntercomAPI
+import RelinkCore
+import RelinkStore
+
+/// Values given from outside the store, which win over it: the environment's `INTERCOM_CLIENT_ID`,
+/// `INTERCOM_CLIENT_SECRET`, `INTERCOM_REDIRECT_URI` and the `--region` option. The composition
+/// root reads them; nothing below it reads the environment.
+public struct SettingOverrides: Equatable, Sendable {
+    public var clientID: String?
+    public var clientSecret: String?
+    public var redirectURL: String?
+    public var region: Region?
+
+    public init(clientID: String? = nil, clientSecret: String? = nil, redirectURL: String? = nil, region: Region? = nil)
+    {
+        self.clientID = clientID
+        self.clientSecret = clientSecret
+        self.redirectURL = redirectURL
+        self.region = region
+    }
+
+    func value(of setting: RealAPISetting) -> String? {
+        switch setting {
+        case .clientID: clientID
+        case .clientSecret: clientSecret
+        case .redirectURL: redirectURL
+        case .region: region?.rawValue.lowercased()
+        case .intercomVersion: nil
+        }
+    }
+}
+
+/// One setting as `config` shows it: its value (never the secret's) and where it comes from.
+public struct SettingEntry: Equatable, Sendable {
+    public enum Source: String, Equatable, Sendable {
+        /// An environment variable (named by ``SettingEntry/overriddenBy``).
+        case environment
+        /// A global option (`--region`).
+        case option
+        case store
+        case `default`
+        case notSet = "not set"
+    }
+
+    public var setting: RealAPISetting
+    /// What may be shown: `nil` when not set; for a secret, only whether it is set.
+    public var shown: String?
+    public var source: Source
+    /// The environment variable or option that gives the value, when one does.
+    public var overriddenBy: String?
+    /// Something a person should know about the value (a loopback redirect URL, say).
+    public var note: String?
+}
+
+/// The real-API settings: what `config` shows, sets and unsets, and what the connect flow and the
+/// HTTP client use. Each value comes from an override, the store, or a default, in that order.
+public struct RealAPIConfiguration: Sendable {
+    public let store: Store
+    public let overrides: SettingOverrides
+
+    public init(store: Store, overrides: SettingOverrides) {
+        self.store = store
+        self.overrides = overrides
+    }
+
+    static let developerHub =
+        "register an OAuth app in Intercom's Developer Hub (app.intercom.com → Settings → Developer Hub → New app; "
+        + "Docs/intercom.md walks through it)"
+
+    /// Every setting with its value and source.
+    ///
+    /// - Throws: `ServiceError.store` when `settings.json` is damaged.
+    public func entries() throws(ServiceError) -> [SettingEntry] {
+        let stored = try storedSettings()
+        return RealAPISetting.allCases.map { setting in
+            let shownSecret = { (value: String?) in value.map { _ in "[redacted]" } }
+            if let value = overrides.value(of: setting) {
+                return SettingEntry(
+                    setting: setting, shown: setting.isSecret ? shownSecret(value) : value,
+                    source: setting == .region ? .option : .environment,
+                    overriddenBy: setting.environmentVariable ?? "--region", note: note(setting, value))
+            }
+            if let value = storedValue(setting, in: stored) {
+                return SettingEntry(
+                    setting: setting, shown: setting.isSecret ? shownSecret(value) : value, source: .store,
+                    note: note(setting, value))
+            }
+            switch setting {
+            case .region:
+                return SettingEntry(setting: setting, shown: "us", source: .default)
+            case .intercomVersion:
+                return SettingEntry(setting: setting, shown: IntercomVersion.current, source: .default)
+            case .redirectURL:
+                return SettingEntry(
+                    setting: setting, shown: nil, source: .notSet,
+                    note: "the authorize URL names none: Intercom uses the app's first registered redirect URL")
+            case .clientID, .clientSecret:
+                return SettingEntry(setting: setting, shown: nil, source: .notSet)
+            }
+        }
+    }
+
+    /// Checks `value` and keeps it in the store; answers the setting as it now reads.
+    ///
+    /// - Throws: `ServiceError.configuration` for a value Intercom would not accept (nothing is
+    ///   kept), `.store` when it cannot be written.
+    public func set(_ setting: RealAPISetting, to value: String) throws(ServiceError) -> SettingEntry {
+        let checked = try Self.check(setting, value)
+        do {
+            if setting.isSecret {
+                try store.setClientSecret(checked)
+            } else {
+                try store.updateSettings { settings in
+                    switch setting {
+                    case .clientID: settings.clientID = checked
+                    case .redirectURL: settings.redirectURL = checked
+                    case .region: settings.region = checked
+                    case .intercomVersion: settings.intercomVersion = checked
+                    case .clientSecret: break
+                    }
+                }
+            }
+        } catch {
+            throw Self.storeError(error)
+        }
+        return try entries().first { $0.setting == setting }!
+    }
+
+    /// Forgets the store's value; answers the setting as it now reads (an override or a default).
+    public func unset(_ setting: RealAPISetting) throws(ServiceError) -> SettingEntry {
+        do {
+            if setting.isSecret {
+                try store.setClientSecret(nil)
+            } else {
+                try store.updateSettings { settings in
+                    switch setting {
+                    case .clientID: settings.clientID = nil
+                    case .redirectURL: settings.redirectURL = nil
+                    case .region: settings.region = nil
+                    case .intercomVersion: settings.intercomVersion = nil
+                    case .clientSecret: break
+                    }
+                }
+            }
+        } catch {
+            throw Self.storeError(error)
+        }
+        return try entries().first { $0.setting == setting }!
+    }
+
+    /// The OAuth app relink authorizes as, or one message naming every setting that is missing
+    /// and where an app is registered.
+    public func oauthClient() throws(ServiceError) -> OAuthClientCredentials {
+        let stored = try storedSettings()
+        let id = overrides.clientID ?? stored.clientID
+        let secret = overrides.clientSecret ?? store.clientSecret
+        if let id, let secret { return OAuthClientCredentials(clientID: id, clientSecret: secret) }
+        var missing: [String] = []
+        if id == nil { missing.append("the client id (config set client-id ID, or INTERCOM_CLIENT_ID)") }
+        if secret == nil {
+            missing.append(
+                "the client secret (config set client-secret, typed at a hidden prompt, or INTERCOM_CLIENT_SECRET)")
+        }
+        throw .configuration(
+            "authorizing needs your Intercom app's OAuth credentials; set "
+                + missing.joined(separator: " and ") + ". No app yet? " + Self.developerHub
+                + ". (connect KEY --token needs neither: it takes an access token.)")
+    }
+
+    /// The redirect URL the authorize URL names; `nil`: the app's registered default.
+    public func redirectURL() throws(ServiceError) -> String? {
+        if let redirectURL = overrides.redirectURL { return redirectURL }
+        return try storedSettings().redirectURL
+    }
+
+    /// The `Intercom-Version` requests carry.
+    public func intercomVersion() throws(ServiceError) -> String {
+        try storedSettings().intercomVersion ?? IntercomVersion.current
+    }
+
+    /// The region new connections go to: `--region`, else the store's, else US.
+    public func region() throws(ServiceError) -> Region {
+        if let region = overrides.region { return region }
+        return try storedSettings().region.flatMap(Region.init(loose:)) ?? .us
+    }
+
+    private func storedSettings() throws(ServiceError) -> StoredSettings {
+        do { return try store.settings() } catch { throw Self.storeError(error) }
+    }
+
+    private func storedValue(_ setting: RealAPISetting, in stored: StoredSettings) -> String? {
+        switch setting {
+        case .clientID: stored.clientID
+        case .clientSecret: store.clientSecret
+        case .redirectURL: stored.redirectURL
+        case .region: stored.region
+        case .intercomVersion: stored.intercomVersion
+        }
+    }
+
+    private func note(_ setting: RealAPISetting, _ value: String) -> String? {
+        guard setting == .redirectURL, RedirectURL.kind(of: value) == .loopbackHTTP else { return nil }
+        return "a loopback http URL: Intercom accepts it only for a development app; use connect --listen"
+    }
+
+    private static func storeError(_ error: any Error) -> ServiceError {
+        if let error = error as? StoreError { return .store(error) }
+        return .configuration("\(error)")
+    }
+
+    /// `value` as it is kept, or why Intercom would not take it.
+    static func check(_ setting: RealAPISetting, _ value: String) throws(ServiceError) -> String {
+        let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !trimmed.isEmpty else { throw .configuration("\(setting.rawValue) is empty") }
+        switch setting {
+        case .clientID, .clientSecret:
+            guard trimmed.unicodeScalars.allSatisfy({ $0.isASCII && $0.value > 0x20 && $0.value < 0x7F }) else {
+                // Never quotes the value: it may be the secret.
+                throw .configuration(
+                    "\(setting.rawValue) is printable ASCII without spaces, as Intercom issues it; check what was pasted"
+                )
+            }
+            return trimmed
+        case .region:
+            guard let region = Region(loose: trimmed) else {
+                throw .configuration("region is us, eu or au, not \"\(trimmed)\"")
+            }
+            return region.rawValue.lowercased()
+        case .intercomVersion:
+            guard IntercomVersion.isValid(trimmed) else {
+                throw .configuration(
+                    "intercom-version \"\(trimmed)\" is not one Intercom publishes; use one of "
+                        + IntercomVersion.valid.joined(separator: ", "))
+            }
+            return trimmed
+        case .redirectURL:
+            switch RedirectURL.kind(of: trimmed) {
+            case .https, .loopbackHTTP:
+                return trimmed
+            case .notAURL:
+                throw .configuration(
+                    "redirect-url \"\(trimmed)\" is not a URL; give the one registered for your app, like "
+                        + "https://relink.example.com/intercom/callback")
+            case .hasFragment:
+                throw .configuration("redirect-url must not have a #fragment: Intercom appends ?code=…&state=… to it")
+            case .insecure:
+                throw .configuration(
+                    "redirect-url must be HTTPS: Intercom accepts only registered HTTPS redirect URLs "
+                        + "(http only for a loopback 127.0.0.1, localhost or [::1] URL of a development app)")
+            }
+        }
+    }
+}

@@ -1,0 +1,107 @@
+import Foundation
+
+/// The real-API settings `config set` keeps, except the client secret (which lives only in the
+/// secrets file): `settings.json`, shareable, readable and diffable.
+public struct StoredSettings: Codable, Equatable, Sendable {
+    public var clientID: String?
+    public var redirectURL: String?
+    /// `us`, `eu` or `au`, as `config set region` checked it.
+    public var region: String?
+    public var intercomVersion: String?
+
+    public init(
+        clientID: String? = nil, redirectURL: String? = nil, region: String? = nil, intercomVersion: String? = nil
+    ) {
+        self.clientID = clientID
+        self.redirectURL = redirectURL
+        self.region = region
+        self.intercomVersion = intercomVersion
+    }
+}
+
+/// `settings.json`: written whole and atomically, like `world.json`; a damaged file is never
+/// overwritten.
+struct SettingsFile {
+    let url: URL
+
+    func load() throws(StoreError) -> StoredSettings {
+        guard let data = try StoreFile.read(url) else { return StoredSettings() }
+        do {
+            return try JSONDecoder().decode(StoredSettings.self, from: data)
+        } catch {
+            throw .damaged(
+                file: url.path,
+                problem: "not valid real-API settings: " + StoreError.describe(error, data: data)
+                    + "; fix or remove it (config set writes a new one)")
+        }
+    }
+
+    func save(_ settings: StoredSettings) throws(StoreError) {
+        try StoreFile.requireRegularOrAbsent(url)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        let data: Data
+        do { data = try encoder.encode(settings) } catch {
+            throw .io(file: url.path, operation: "encode the settings", reason: "\(error)")
+        }
+        try AtomicFile.write(data, to: url, mode: 0o644)
+    }
+}
+
+extension Store {
+    var settingsFile: SettingsFile { SettingsFile(url: directory.appendingPathComponent("settings.json")) }
+
+    /// The real-API settings the store keeps. A store written before `config` existed keeps its
+    /// OAuth client (id and secret) in the secrets file: its id counts as the stored client id.
+    ///
+    /// - Throws: `StoreError.damaged` naming `settings.json` when it cannot be read.
+    public func settings() throws -> StoredSettings {
+        let legacy = oauthClient
+        var settings = try withFileLock(exclusive: false) { try settingsFile.load() }
+        if settings.clientID == nil { settings.clientID = legacy?.clientID }
+        return settings
+    }
+
+    /// The OAuth app's client secret the store keeps, if any. Never print it.
+    public var clientSecret: String? {
+        lock.withLock { secretFile.state.clientSecret ?? secretFile.state.oauthClient?.clientSecret }
+    }
+
+    /// Applies `change` to the settings as last saved by any process and saves the result.
+    ///
+    /// - Throws: what `change` throws (nothing is saved then), or `StoreError`.
+    public func updateSettings(_ change: (inout StoredSettings) throws -> Void) throws {
+        try foldLegacyOAuthClient()
+        try withFileLock(exclusive: true) {
+            var settings = try settingsFile.load()
+            try change(&settings)
+            try settingsFile.save(settings)
+        }
+    }
+
+    /// Keeps the client secret in the secrets file (`nil` forgets it).
+    public func setClientSecret(_ secret: String?) throws {
+        try foldLegacyOAuthClient()
+        try update { $0.setClientSecret(secret) }
+    }
+
+    /// Moves an older store's OAuth client to where `config` keeps its parts: the id to
+    /// `settings.json`, the secret to its own entry of the secrets file. Until then `settings()`
+    /// and `clientSecret` read it where it is; after, `config unset` can forget either part.
+    /// Idempotent, so a crash between the two writes is finished by the next change.
+    private func foldLegacyOAuthClient() throws {
+        guard let legacy = oauthClient else { return }
+        try withFileLock(exclusive: true) {
+            var settings = try settingsFile.load()
+            if settings.clientID == nil {
+                settings.clientID = legacy.clientID
+                try settingsFile.save(settings)
+            }
+        }
+        let keptSecret = lock.withLock { secretFile.state.clientSecret }
+        try update { transaction in
+            if keptSecret == nil { transaction.setClientSecret(legacy.clientSecret) }
+            transaction.setOAuthClient(nil)
+        }
+    }
+}
