@@ -19,6 +19,8 @@ public enum Command: Equatable, Sendable {
     case mockJournal(limit: Int?)
     case mockReset
     case export(path: String)
+    /// `import PATH [--replace]`: rebuild a case from a support bundle.
+    case importBundle(path: String, replace: Bool)
     case verify
     /// `help`, or `help COMMAND` with the command's name as the table spells it (`mock fault add`).
     case help(String?)

@@ -205,6 +205,19 @@ public enum CommandTable {
             examples: ["export /tmp/sup-case"]
         ) { words in .export(path: words.positionalText(0)!) },
         CommandSpec(
+            "import", summary: "rebuild a case from a support bundle, on the mock",
+            details: """
+                Checks every file of the bundle at PATH against its manifest, then replaces the store's \
+                projects, connections, events and the mock's world with the bundle's, minting fresh fake \
+                secrets. Connected projects get a live token, broken ones a token killed by the recorded \
+                cause (a guess that fits the evidence when the bundle has no ground truth). A store that \
+                holds projects is replaced only with --replace (the REPL asks); its files go to backups/.
+                """,
+            positionals: [.required("PATH", .path)],
+            options: [.flag("--replace", "replace a store that holds projects")],
+            examples: ["import /tmp/sup-case", "import /tmp/sup-case --replace"]
+        ) { words in .importBundle(path: words.positionalText(0)!, replace: words.flag("--replace")) },
+        CommandSpec(
             "verify", summary: "decode every record of the store and name the first bad one",
             details: """
                 Opening the store checks each file's checksum and leaves records to be decoded when first \

@@ -33,8 +33,8 @@ public final class Store: @unchecked Sendable {
     public let directory: URL
     let lock = NSLock()
     private let fileLock: FileLock
-    private let publicFile: JournaledFile<StoreState>
-    private let secretFile: JournaledFile<SecretState>
+    let publicFile: JournaledFile<StoreState>
+    let secretFile: JournaledFile<SecretState>
 
     public struct Options: Sendable {
         /// `fdatasync` every commit, so a change also survives the machine crashing, not only

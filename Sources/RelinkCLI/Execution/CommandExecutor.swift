@@ -49,6 +49,8 @@ public final class CommandExecutor: Sendable {
             throw CommandFailure(error.description)
         } catch let error as SupportBundle.ExportError {
             throw CommandFailure(error.description)
+        } catch let error as SupportBundle.ImportError {
+            throw CommandFailure(error.description)
         }
     }
 
@@ -144,6 +146,8 @@ public final class CommandExecutor: Sendable {
                 "Exported \(summary.projects) projects, \(summary.events) events"
                 + (summary.includesWorld ? " and the mock world" : "") + " to \(path), every secret redacted."
             return presenter.message(text, summary: text)
+        case .importBundle(let path, let replace):
+            return try await importBundle(from: path, replace: replace)
         case .verify:
             let read = try store.verify()
             let text =
