@@ -71,11 +71,10 @@ public enum SupportBundle {
             changesOnReexport: Manifest.documentedChanges)
         // Last: a bundle whose export stopped half-way has no manifest, and import refuses it.
         files.append((Manifest.fileName, try encoder.encode(manifest)))
-        let secrets = store.allSecrets.filter { !$0.isEmpty }
+        let secrets = SecretScan(store.allSecrets)
         for (name, data) in files {
-            let text = String(decoding: data, as: UTF8.self)
             // Defence in depth: the shareable records hold no secret by design; never ship one if they did.
-            if secrets.contains(where: { text.contains($0) }) {
+            if secrets.occurs(in: data) {
                 try? manager.removeItem(at: directory)
                 throw ExportError(description: "export stopped: \(name) would contain a secret; nothing was written")
             }

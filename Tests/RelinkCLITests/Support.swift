@@ -20,10 +20,13 @@ struct RunResult {
 }
 
 /// Runs relink to completion with `arguments`, standard input from `input`, no terminal.
-func runRelink(_ arguments: [String], input: String = "", environment extra: [String: String] = [:]) throws -> RunResult
-{
+func runRelink(
+    _ arguments: [String], input: String = "", environment extra: [String: String] = [:],
+    workingDirectory: URL? = nil
+) throws -> RunResult {
     let process = Process()
     process.executableURL = try relinkExecutable()
+    if let workingDirectory { process.currentDirectoryURL = workingDirectory }
     process.arguments = arguments
     var environment = ProcessInfo.processInfo.environment
     environment["RELINK_FIXTURES"] = fixturesDirectory.path
