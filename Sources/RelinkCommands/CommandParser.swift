@@ -151,6 +151,15 @@ public enum CommandParser {
                 throw parsed.usage("\(subject) needs a whole number from 0 to \(UInt64.max), not \(shown)")
             }
             return .seed(number)
+        case .settingPath:
+            guard ConnectionConfiguration.settingField(word) != nil else {
+                let paths = ConnectionConfiguration.settingFields.map(\.path)
+                let suggestion = Suggestion.closest(to: word, in: paths)
+                throw parsed.usage(
+                    "no setting \(shown)" + (suggestion.map { "; did you mean \"\($0)\"?" } ?? "")
+                        + " (settings KEY lists them)")
+            }
+            return .text(word)
         case .httpMethod:
             guard !word.isEmpty, word.allSatisfy({ $0.isASCII && $0.isLetter }) else {
                 throw parsed.usage("\(subject) needs an HTTP method such as GET or POST, not \(shown)")

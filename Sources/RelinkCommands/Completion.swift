@@ -57,6 +57,7 @@ public struct Completion: Sendable {
         case .httpMethod: ["GET", "POST", "PUT", "DELETE"]
         case .commandName: CommandTable.topLevelNames
         case .apiPath: ["/me", "/admins", "/auth/eagle/token", "/oauth", "*"]
+        case .settingPath: ConnectionConfiguration.settingFields.map(\.path)
         default: values(kind)
         }
     }

@@ -29,8 +29,9 @@ struct ImportScenarioTests {
         func transcript(_ result: RunResult) -> String {
             Transcript(result, scriptDirectory: Self.directory, runBetween: started, and: finished).text
                 .replacingOccurrences(of: work.url.path, with: "<work>")
+                // As wide as the id, so the world's table stays aligned.
                 .replacingOccurrences(
-                    of: #"tok-[0-9a-f]{16}"#, with: "tok-<id>", options: .regularExpression)
+                    of: #"tok-[0-9a-f]{16}"#, with: "tok-<minted-id----->", options: .regularExpression)
         }
         let text = "=== customer.relink (relink --fixture demo) ===\n" + transcript(customer)
             + "=== support.relink (relink --store <fresh>) ===\n" + transcript(support)

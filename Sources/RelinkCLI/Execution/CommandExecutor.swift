@@ -146,6 +146,8 @@ public final class CommandExecutor: Sendable {
                 "Exported \(summary.projects) projects, \(summary.events) events"
                 + (summary.includesWorld ? " and the mock world" : "") + " to \(path), every secret redacted."
             return presenter.message(text, summary: text)
+        case .projectAdd, .projectRemove, .settings:
+            return try await projectCommand(command, actor: actor)
         case .importBundle(let path, let replace):
             return try await importBundle(from: path, replace: replace)
         case .verify:
@@ -191,6 +193,9 @@ public final class CommandExecutor: Sendable {
         case .revoke: "revoke"
         case .check: "check"
         case .breakConnection: "break"
+        case .projectAdd: "project add"
+        case .projectRemove: "project remove"
+        case .settings: "settings"
         default: "command"
         }
     }

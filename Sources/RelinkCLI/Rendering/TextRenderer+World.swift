@@ -1,7 +1,6 @@
 import Foundation
 import IntercomMockWorld
 import RelinkCore
-import RelinkStore
 
 /// `world` as tables a person can read: workspaces; teammates with their memberships; tokens with
 /// the project that holds each, alive or dead and why.
@@ -49,7 +48,7 @@ extension TextRenderer {
             return held ? base : base + "; no project holds it (relink forgot it on revoke or app-user; not a leak)"
         }
         guard let cause = token.cause else { return "dead" }
-        let at = token.killedAt.map { " at " + Timestamp.format($0) } ?? ""
+        let at = token.killedAt.map { " at " + Self.time($0) } ?? ""
         return "dead: \(cause.rawValue)" + (token.causeGuessed == true ? " (guessed on import)" : " (simulated)") + at
     }
 
