@@ -15,6 +15,7 @@ import RelinkCore
 /// secrets.json     tokens, the OAuth client (snapshot)            mode 0600
 /// secrets.jsonl    changes to the secrets                         mode 0600
 /// world.json       the mock Intercom's world (no plaintext secrets)
+/// world-baseline.json  the world `mock reset` returns to (fixture copy, import)
 /// history          the REPL's history                             mode 0600
 /// .lock            the lock every relink process takes on this store
 /// backups/         files as they were before a migration (or another `AtomicChange`)
