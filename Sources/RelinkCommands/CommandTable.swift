@@ -195,8 +195,10 @@ public enum CommandTable {
             options: [.value("--limit", "N", .integer(1...Int.max), "only the last N (default 20)")],
             examples: ["mock journal --limit 5"]
         ) { words in .mockJournal(limit: words.integer("--limit")) },
-        CommandSpec("mock reset", summary: "the world as the fixture or import left it, no faults, no journal", examples: ["mock reset"])
-        { _ in .mockReset },
+        CommandSpec(
+            "mock reset", summary: "the world as the fixture or import left it, no faults, no journal",
+            examples: ["mock reset"]
+        ) { _ in .mockReset },
         CommandSpec(
             "export", summary: "a support bundle with every secret redacted",
             details:

@@ -49,31 +49,40 @@ extension ConnectionConfiguration {
 
     /// Every settable field, in the order the configuration lists them.
     public static let settingFields: [SettingField] = {
-        func bool(_ path: String, _ keyPath: WritableKeyPath<ConnectionConfiguration, Bool> & Sendable) -> SettingField {
+        func bool(_ path: String, _ keyPath: WritableKeyPath<ConnectionConfiguration, Bool> & Sendable) -> SettingField
+        {
             SettingField(
                 path: path, kind: .bool, get: { .bool($0[keyPath: keyPath]) },
-                set: { configuration, value in if case .bool(let flag) = value { configuration[keyPath: keyPath] = flag } })
+                set: { configuration, value in
+                    if case .bool(let flag) = value { configuration[keyPath: keyPath] = flag }
+                })
         }
         func optionalBool(_ path: String, _ keyPath: WritableKeyPath<ConnectionConfiguration, Bool?> & Sendable)
             -> SettingField
         {
             SettingField(
                 path: path, kind: .bool, get: { $0[keyPath: keyPath].map(SettingValue.bool) ?? .unset },
-                set: { configuration, value in if case .bool(let flag) = value { configuration[keyPath: keyPath] = flag } })
+                set: { configuration, value in
+                    if case .bool(let flag) = value { configuration[keyPath: keyPath] = flag }
+                })
         }
         func list(_ path: String, _ keyPath: WritableKeyPath<ConnectionConfiguration, [String]> & Sendable)
             -> SettingField
         {
             SettingField(
                 path: path, kind: .list, get: { .list($0[keyPath: keyPath]) },
-                set: { configuration, value in if case .list(let names) = value { configuration[keyPath: keyPath] = names } })
+                set: { configuration, value in
+                    if case .list(let names) = value { configuration[keyPath: keyPath] = names }
+                })
         }
         func optionalList(_ path: String, _ keyPath: WritableKeyPath<ConnectionConfiguration, [String]?> & Sendable)
             -> SettingField
         {
             SettingField(
                 path: path, kind: .list, get: { $0[keyPath: keyPath].map(SettingValue.list) ?? .unset },
-                set: { configuration, value in if case .list(let names) = value { configuration[keyPath: keyPath] = names } })
+                set: { configuration, value in
+                    if case .list(let names) = value { configuration[keyPath: keyPath] = names }
+                })
         }
         var fields = [
             bool("intercomIssuePanel.enabled", \.intercomIssuePanel.enabled),
@@ -85,23 +94,48 @@ extension ConnectionConfiguration {
             bool("conversationLinking.unassignOnOpen", \.conversationLinking.unassignOnOpen),
         ]
         fields += [
-            bool("conversationLinking.notificationTriggers.issueAssignmentChanged.enabled", \.conversationLinking.notificationTriggers.issueAssignmentChanged.enabled),
-            bool("conversationLinking.notificationTriggers.issueAssignmentChanged.reopenConversations", \.conversationLinking.notificationTriggers.issueAssignmentChanged.reopenConversations),
-            optionalBool("conversationLinking.notificationTriggers.issueAssignmentChanged.filterEnabled", \.conversationLinking.notificationTriggers.issueAssignmentChanged.filterEnabled),
-            optionalList("conversationLinking.notificationTriggers.issueAssignmentChanged.transitions", \.conversationLinking.notificationTriggers.issueAssignmentChanged.transitions),
-            bool("conversationLinking.notificationTriggers.issueCommented.enabled", \.conversationLinking.notificationTriggers.issueCommented.enabled),
-            bool("conversationLinking.notificationTriggers.issueCommented.reopenConversations", \.conversationLinking.notificationTriggers.issueCommented.reopenConversations),
-            optionalBool("conversationLinking.notificationTriggers.issueCommented.filterEnabled", \.conversationLinking.notificationTriggers.issueCommented.filterEnabled),
-            optionalList("conversationLinking.notificationTriggers.issueCommented.transitions", \.conversationLinking.notificationTriggers.issueCommented.transitions),
-            bool("conversationLinking.notificationTriggers.issueTransitioned.enabled", \.conversationLinking.notificationTriggers.issueTransitioned.enabled),
-            bool("conversationLinking.notificationTriggers.issueTransitioned.reopenConversations", \.conversationLinking.notificationTriggers.issueTransitioned.reopenConversations),
-            optionalBool("conversationLinking.notificationTriggers.issueTransitioned.filterEnabled", \.conversationLinking.notificationTriggers.issueTransitioned.filterEnabled),
-            optionalList("conversationLinking.notificationTriggers.issueTransitioned.transitions", \.conversationLinking.notificationTriggers.issueTransitioned.transitions),
+            bool(
+                "conversationLinking.notificationTriggers.issueAssignmentChanged.enabled",
+                \.conversationLinking.notificationTriggers.issueAssignmentChanged.enabled),
+            bool(
+                "conversationLinking.notificationTriggers.issueAssignmentChanged.reopenConversations",
+                \.conversationLinking.notificationTriggers.issueAssignmentChanged.reopenConversations),
+            optionalBool(
+                "conversationLinking.notificationTriggers.issueAssignmentChanged.filterEnabled",
+                \.conversationLinking.notificationTriggers.issueAssignmentChanged.filterEnabled),
+            optionalList(
+                "conversationLinking.notificationTriggers.issueAssignmentChanged.transitions",
+                \.conversationLinking.notificationTriggers.issueAssignmentChanged.transitions),
+            bool(
+                "conversationLinking.notificationTriggers.issueCommented.enabled",
+                \.conversationLinking.notificationTriggers.issueCommented.enabled),
+            bool(
+                "conversationLinking.notificationTriggers.issueCommented.reopenConversations",
+                \.conversationLinking.notificationTriggers.issueCommented.reopenConversations),
+            optionalBool(
+                "conversationLinking.notificationTriggers.issueCommented.filterEnabled",
+                \.conversationLinking.notificationTriggers.issueCommented.filterEnabled),
+            optionalList(
+                "conversationLinking.notificationTriggers.issueCommented.transitions",
+                \.conversationLinking.notificationTriggers.issueCommented.transitions),
+            bool(
+                "conversationLinking.notificationTriggers.issueTransitioned.enabled",
+                \.conversationLinking.notificationTriggers.issueTransitioned.enabled),
+            bool(
+                "conversationLinking.notificationTriggers.issueTransitioned.reopenConversations",
+                \.conversationLinking.notificationTriggers.issueTransitioned.reopenConversations),
+            optionalBool(
+                "conversationLinking.notificationTriggers.issueTransitioned.filterEnabled",
+                \.conversationLinking.notificationTriggers.issueTransitioned.filterEnabled),
+            optionalList(
+                "conversationLinking.notificationTriggers.issueTransitioned.transitions",
+                \.conversationLinking.notificationTriggers.issueTransitioned.transitions),
         ]
         fields.append(
             SettingField(
                 path: "_version", kind: .integer, get: { .integer($0.version) },
-                set: { configuration, value in if case .integer(let number) = value { configuration.version = number } }))
+                set: { configuration, value in if case .integer(let number) = value { configuration.version = number } }
+            ))
         return fields
     }()
 

@@ -15,7 +15,9 @@ struct SecretScan {
 
     init(_ secrets: [String]) {
         var byLength: [Int: Set<[UInt8]>] = [:]
-        for secret in secrets where !secret.isEmpty { byLength[secret.utf8.count, default: []].insert(Array(secret.utf8)) }
+        for secret in secrets where !secret.isEmpty {
+            byLength[secret.utf8.count, default: []].insert(Array(secret.utf8))
+        }
         groups = byLength.map { length, secrets in
             Group(length: length, hashes: Set(secrets.map { Self.hash($0[...]) }), secrets: secrets)
         }

@@ -64,7 +64,8 @@ extension SupportBundle {
         if let recorded = contents.world {
             world.workspaces = recorded.workspaces
             for teammate in recorded.teammates {
-                addTeammate(id: teammate.id, email: teammate.email, name: teammate.name, workspaces: teammate.workspaces)
+                addTeammate(
+                    id: teammate.id, email: teammate.email, name: teammate.name, workspaces: teammate.workspaces)
                 world.teammates[world.teammates.count - 1].removedFrom = teammate.removedFrom
                 world.teammates[world.teammates.count - 1].permissionWithdrawnIn = teammate.permissionWithdrawnIn
             }
@@ -134,7 +135,9 @@ extension SupportBundle {
                     let diagnosis = breakage.diagnosis
                     let guessed = !diagnosis.isGroundTruth
                     let cause = diagnosis.causes.first ?? .tokenRevoked
-                    if guessed { rebuilt.summary.guessedCauses.append(.init(project: connection.projectKey, cause: cause)) }
+                    if guessed {
+                        rebuilt.summary.guessedCauses.append(.init(project: connection.projectKey, cause: cause))
+                    }
                     if cause == .permissionMissing {
                         permissionMissing = true
                         let index = world.teammates.firstIndex { $0.email.lowercased() == user.email.lowercased() }!
@@ -159,7 +162,8 @@ extension SupportBundle {
         for (email, password) in passwords.sorted(by: { $0.key < $1.key }) {
             rebuilt.secrets.apply(.putMockPassword(email: email, password: password))
         }
-        rebuilt.secrets.apply(.setOAuthClient(client: OAuthClientCredentials(clientID: clientID, clientSecret: clientSecret)))
+        rebuilt.secrets.apply(
+            .setOAuthClient(client: OAuthClientCredentials(clientID: clientID, clientSecret: clientSecret)))
         rebuilt.summary.passwordsMinted = passwords.count
         // Serials feed ids the mock makes later (teammates, notes): past every id it was given.
         world.nextSerial = max(world.nextSerial, world.tokens.count + 1)
@@ -190,7 +194,8 @@ extension Store {
             if existing > 0, !replace {
                 throw SupportBundle.ImportError(
                     "the store \(directory.path) holds \(existing) project(s); importing replaces all of it: add "
-                        + "--replace (the old files are kept in backups/), or import into an empty store; nothing was imported")
+                        + "--replace (the old files are kept in backups/), or import into an empty store; nothing was imported"
+                )
             }
             var change = AtomicChange(directory: directory, label: "import")
             change.write(secretData, to: secretFile.snapshotURL.lastPathComponent, mode: secretFile.mode)

@@ -127,7 +127,8 @@ extension SupportBundle {
         do {
             _ = try StoreState.checkRecords(contents.projects, contents.connections) { "\($0)[\($1)]" }
         } catch {
-            throw .file(directory.appendingPathComponent("connections.json"), "does not fit projects.json: \(error.problem)")
+            throw .file(
+                directory.appendingPathComponent("connections.json"), "does not fit projects.json: \(error.problem)")
         }
         return contents
     }

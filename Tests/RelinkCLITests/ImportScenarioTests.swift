@@ -20,7 +20,10 @@ struct ImportScenarioTests {
                 Self.directory.appendingPathComponent("customer.relink").path,
             ], workingDirectory: work.url)
         let support = try runRelink(
-            ["--store", work.file("support").path, "--script", Self.directory.appendingPathComponent("support.relink").path],
+            [
+                "--store", work.file("support").path, "--script",
+                Self.directory.appendingPathComponent("support.relink").path,
+            ],
             workingDirectory: work.url)
         let finished = Date()
         #expect(customer.status == 0, "\(customer.stderr)")
@@ -33,7 +36,8 @@ struct ImportScenarioTests {
                 .replacingOccurrences(
                     of: #"tok-[0-9a-f]{16}"#, with: "tok-<minted-id----->", options: .regularExpression)
         }
-        let text = "=== customer.relink (relink --fixture demo) ===\n" + transcript(customer)
+        let text =
+            "=== customer.relink (relink --fixture demo) ===\n" + transcript(customer)
             + "=== support.relink (relink --store <fresh>) ===\n" + transcript(support)
         let file = Self.directory.appendingPathComponent("transcript")
         if ScenarioTests.recording {

@@ -15,7 +15,8 @@ private func json(_ bundle: URL, _ name: String) throws -> Any {
 private func connectionTokenIDs(_ bundle: URL) throws -> [String: String] {
     var ids: [String: String] = [:]
     for case let connection as [String: Any] in try json(bundle, "connections.json") as? [Any] ?? [] {
-        if let authorization = connection["authorization"] as? [String: Any], let id = authorization["tokenID"] as? String
+        if let authorization = connection["authorization"] as? [String: Any],
+            let id = authorization["tokenID"] as? String
         {
             ids[connection["project"] as! String] = id
         }
@@ -103,7 +104,8 @@ struct ImportTests {
         let forgotten = rows.filter { $0.contains("no project holds it") }
         #expect(forgotten.count == 1 && forgotten[0].contains("alive") && forgotten[0].contains("jira-bot@acme.test"))
         let teammates = try #require(lines.firstIndex { $0.hasPrefix("  EMAIL") })
-        #expect(lines[(teammates + 1)...].contains { $0.contains("bob@acme.test") && $0.contains("acme4sup, acmeeu01") })
+        #expect(
+            lines[(teammates + 1)...].contains { $0.contains("bob@acme.test") && $0.contains("acme4sup, acmeeu01") })
     }
 
     /// The story of the issue for each cause: break on the demo case, export, import into a fresh
@@ -142,7 +144,8 @@ struct ImportTests {
         // As from the real API: no world, and WEB's diagnosis is evidence alone.
         try FileManager.default.removeItem(at: bundle.appendingPathComponent("world.json"))
         var connections = try String(contentsOf: bundle.appendingPathComponent("connections.json"), encoding: .utf8)
-        connections = connections.replacingOccurrences(of: "\"isGroundTruth\" : true", with: "\"isGroundTruth\" : false")
+        connections = connections.replacingOccurrences(
+            of: "\"isGroundTruth\" : true", with: "\"isGroundTruth\" : false")
         try rewrite(bundle, "connections.json", connections, dropping: "world.json")
         let recorded = try projectViews(store: customer, keys: ["SUP", "BUG", "WEB", "OPS"])
 
@@ -157,7 +160,8 @@ struct ImportTests {
         #expect(views["WEB"]?.hasPrefix("yellow broken app user jira-bot@acme.test") == true, "\(views)")
         #expect(views["WEB"]?.contains("Intercom does not say why") == true, "no ground truth: \(views)")
         let world = try runRelink(["--store", support, "-c", "world"])
-        #expect(world.stdout.contains("(guessed on import)") && !world.stdout.contains("(simulated)"), "\(world.stdout)")
+        #expect(
+            world.stdout.contains("(guessed on import)") && !world.stdout.contains("(simulated)"), "\(world.stdout)")
     }
 
     @Test func exportImportExportGivesTheSameBundleButForTheDocumentedFields() throws {
@@ -207,7 +211,8 @@ struct ImportTests {
         let before = try storeFiles(in: store)
         let refused = try runRelink(["--store", store.path, "-c", "import \(bundle.path)"])
         #expect(refused.status == 1)
-        #expect(refused.stderr.contains("holds 4 project(s)") && refused.stderr.contains("--replace"), "\(refused.stderr)")
+        #expect(
+            refused.stderr.contains("holds 4 project(s)") && refused.stderr.contains("--replace"), "\(refused.stderr)")
         #expect(try storeFiles(in: store) == before, "nothing written")
         let replaced = try runRelink(["--store", store.path, "-c", "import \(bundle.path) --replace", "-c", "projects"])
         #expect(replaced.status == 0, "\(replaced.stderr)")
@@ -258,7 +263,9 @@ struct ImportTests {
         let missing = try runRelink(["--store", store, "-c", "import \(directory.file("nowhere").path)"])
         #expect(missing.status == 1 && missing.stderr.contains("does not exist"), "\(missing.stderr)")
         let bundle = try demoBundle(in: directory)
-        let real = try runRelink(["--store", store, "--endpoint", "https://api.intercom.io", "-c", "import \(bundle.path)"])
+        let real = try runRelink([
+            "--store", store, "--endpoint", "https://api.intercom.io", "-c", "import \(bundle.path)",
+        ])
         #expect(real.status == 1 && real.stderr.contains("without --endpoint"), "\(real.stderr)")
     }
 
@@ -302,7 +309,8 @@ struct ImportTests {
             let world = try store.loadWorld()
             for (key, connection) in store.connections {
                 guard let authorization = connection.state.authorization else { continue }
-                let token = try #require(store.token(id: authorization.tokenID), "round \(round): \(key) lost its token")
+                let token = try #require(
+                    store.token(id: authorization.tokenID), "round \(round): \(key) lost its token")
                 #expect(TokenID.of(token: token) == authorization.tokenID)
                 #expect(world?.tokens.contains { $0.id == authorization.tokenID } == true, "round \(round): \(key)")
             }
@@ -352,7 +360,8 @@ struct ImportTests {
     private func rewrite(_ bundle: URL, _ name: String, _ text: String, dropping dropped: String) throws {
         try Data(text.utf8).write(to: bundle.appendingPathComponent(name))
         let manifestURL = bundle.appendingPathComponent("manifest.json")
-        var manifest = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: manifestURL)) as? [String: Any])
+        var manifest = try #require(
+            try JSONSerialization.jsonObject(with: Data(contentsOf: manifestURL)) as? [String: Any])
         var files = try #require(manifest["files"] as? [[String: Any]])
         files.removeAll { $0["name"] as? String == dropped }
         for index in files.indices where files[index]["name"] as? String == name {

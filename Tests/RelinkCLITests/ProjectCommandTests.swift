@@ -12,14 +12,16 @@ struct ProjectCommandTests {
         let path = "conversationLinking.notificationTriggers.issueCommented.enabled"
         let result = try runRelink([
             "--fixture", "demo", "--store", store, "-c", #"project add HR "Ressources humaines ✓""#,
-            "-c", "settings SUP \(path) false", "-c", "settings SUP intercomIssuePanel.visibleFields.company size,industry",
+            "-c", "settings SUP \(path) false", "-c",
+            "settings SUP intercomIssuePanel.visibleFields.company size,industry",
             "-c", "project remove OPS", "-c", "log --limit 4",
         ])
         #expect(result.status == 0, "\(result.stderr)")
         let opened = try Store(directory: URL(fileURLWithPath: store))
         #expect(opened.project("HR")?.name == "Ressources humaines ✓")
         #expect(opened.project("HR")?.jiraSite == "acme.atlassian.net", "the site the store's projects share")
-        #expect(opened.project("SUP")?.settings.conversationLinking.notificationTriggers.issueCommented.enabled == false)
+        #expect(
+            opened.project("SUP")?.settings.conversationLinking.notificationTriggers.issueCommented.enabled == false)
         #expect(opened.project("SUP")?.settings.intercomIssuePanel.visibleFields.company == ["size", "industry"])
         #expect(opened.project("OPS") == nil)
         let kinds = try opened.events().suffix(4).map(\.kind)
@@ -57,7 +59,8 @@ struct ProjectCommandTests {
         let lonely = directory.file("lonely").path
         let noSite = try runRelink(["--store", lonely, "-c", "project add HR People"])
         #expect(noSite.status == 1 && noSite.stderr.contains("--site"), "\(noSite.stderr)")
-        #expect(try runRelink(["--store", lonely, "-c", "project add HR People --site people.atlassian.net"]).status == 0)
+        #expect(
+            try runRelink(["--store", lonely, "-c", "project add HR People --site people.atlassian.net"]).status == 0)
     }
 
     /// `mock reset` returns to the fixture's world in every later process, not to the world the

@@ -50,7 +50,8 @@ extension CommandExecutor {
                 transaction.record(
                     ConnectionEvent(
                         at: now, project: key, kind: .projectRemoved, from: current.state.name, to: .notConnected,
-                        workspace: current.state.authorization?.workspace, appUser: current.state.authorization?.appUser,
+                        workspace: current.state.authorization?.workspace,
+                        appUser: current.state.authorization?.appUser,
                         actor: actor, detail: current.state.authorization == nil ? nil : "its token forgotten"))
             }
             return presenter.message("Removed \(key); its events stay in log.", summary: "removed \(key)")

@@ -45,7 +45,9 @@ extension TextRenderer {
         if token.status == "alive" {
             let base = token.permissionMissing ? "alive, permission missing (403)" : "alive"
             // Revoke and app-user forget the old token without killing it in Intercom.
-            return held ? base : base + "; no project holds it (relink forgot it on revoke, app-user or project remove; not a leak)"
+            return held
+                ? base
+                : base + "; no project holds it (relink forgot it on revoke, app-user or project remove; not a leak)"
         }
         guard let cause = token.cause else { return "dead" }
         let at = token.killedAt.map { " at " + Self.time($0) } ?? ""
