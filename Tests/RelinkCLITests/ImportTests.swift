@@ -214,9 +214,14 @@ struct ImportTests {
         #expect(
             refused.stderr.contains("holds 4 project(s)") && refused.stderr.contains("--replace"), "\(refused.stderr)")
         #expect(try storeFiles(in: store) == before, "nothing written")
-        let replaced = try runRelink(["--store", store.path, "-c", "import \(bundle.path) --replace", "-c", "projects"])
+        // The mock this process started before the import stops with it: the next check runs on
+        // the imported world, where BUG's new token is alive.
+        let replaced = try runRelink([
+            "--store", store.path, "-c", "check --all", "-c", "import \(bundle.path) --replace", "-c", "check --all",
+        ])
         #expect(replaced.status == 0, "\(replaced.stderr)")
         #expect(replaced.stdout.contains("replacing the store's 4 projects"))
+        #expect(replaced.stdout.hasSuffix("Checked 3: 2 healthy, 1 broken.\n"), "\(replaced.stdout)")
         let backups = try FileManager.default.contentsOfDirectory(atPath: store.path + "/backups")
         #expect(backups.contains { $0.hasPrefix("state.import.") }, "the replaced files are kept: \(backups)")
         #expect(try Store(directory: store).connection(for: "BUG").state.name == .connected, "BUG as in the bundle")
