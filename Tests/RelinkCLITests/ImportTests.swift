@@ -357,7 +357,8 @@ struct ImportTests {
             guard was.map(normalisedRequestIDs) != now.map(normalisedRequestIDs) else { continue }
             // The generator recorded a bare 403 for permission-missing; the mock's answer to the
             // check names the permission and the endpoint. Same state, a more precise warning.
-            if recorded.breakage?.diagnosis.evidence.status == 403, recorded.breakage?.diagnosis.evidence.endpoint == nil,
+            if recorded.breakage?.diagnosis.evidence.status == 403,
+                recorded.breakage?.diagnosis.evidence.endpoint == nil,
                 now?.contains("lacks the permission") == true
             {
                 permissionWarningsNowNamingThePermission += 1

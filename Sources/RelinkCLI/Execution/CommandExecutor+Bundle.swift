@@ -40,7 +40,7 @@ extension CommandExecutor {
         let manifest = contents.manifest
         var lines = [
             "Imported \(summary.projects) projects, \(summary.connections) connections and \(summary.events) events "
-                + "from \(path) (exported \(Timestamp.format(manifest.exportedAt)) by relink \(manifest.relinkVersion))"
+                + "from \(path) (exported \(TextRenderer.time(manifest.exportedAt)) by relink \(manifest.relinkVersion))"
                 + (summary.replacedProjects > 0 ? ", replacing the store's \(summary.replacedProjects) projects." : ".")
         ]
         lines.append(
