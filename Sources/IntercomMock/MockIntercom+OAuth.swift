@@ -114,7 +114,7 @@ extension MockIntercom {
                 }
                 world.tokens.append(
                     MockWorld.Token(
-                        id: "tok-\(world.takeSerial())", digest: Secret.sha256Hex(plaintext),
+                        id: TokenID.of(token: plaintext), digest: Secret.sha256Hex(plaintext),
                         teammateID: pending.teammateID, workspaceID: pending.workspaceID, clientID: clientID,
                         issuedAt: time))
             }

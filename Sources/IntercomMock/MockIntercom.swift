@@ -100,10 +100,12 @@ public actor MockIntercom {
         }
     }
 
-    /// Puts the world back to what it was at start and clears faults, journal and rate-limit counters.
+    /// Puts the world back to its baseline (the one the persistence recorded, else the world as it
+    /// was at start) and clears faults, journal and rate-limit counters.
     public func reset() throws {
-        try persistence?.replaceWorld(with: initialWorld)
-        world = initialWorld
+        let baseline = try persistence?.baselineWorld() ?? initialWorld
+        try persistence?.replaceWorld(with: baseline)
+        world = baseline
         meBodies.removeAll()
         faults.removeAll()
         journal.clear()

@@ -21,7 +21,9 @@ extension MockServer {
             let token = world.tokens[index]
             return controlJSON(
                 MockControlAPI.TokenInspection(
-                    id: token.id, alive: token.isAlive, cause: token.death?.cause, diedAt: token.death?.at,
+                    // A cause guessed on import is not the mock's to vouch for: no ground truth then.
+                    id: token.id, alive: token.isAlive, cause: token.death.flatMap { $0.guessed ? nil : $0.cause },
+                    diedAt: token.death?.at,
                     permissionMissing: token.permissionMissing, teammateID: token.teammateID,
                     workspaceID: token.workspaceID))
         }

@@ -64,7 +64,7 @@ extension MockWorld {
         let plaintext = plaintext ?? Secret.random(prefix: "mock_tok_")
         tokens.append(
             Token(
-                id: "tok-\(takeSerial())", digest: Secret.sha256Hex(plaintext), teammateID: teammate.id,
+                id: TokenID.of(token: plaintext), digest: Secret.sha256Hex(plaintext), teammateID: teammate.id,
                 workspaceID: workspaceID, clientID: clientID, issuedAt: issuedAt))
         return plaintext
     }

@@ -107,6 +107,50 @@ public struct MockWorld: Codable, Equatable, Sendable {
         public struct Death: Codable, Equatable, Sendable {
             public var cause: BreakCause
             public var at: Date
+            /// The cause was guessed from recorded evidence (an imported bundle without ground
+            /// truth), so the mock does not vouch for it. Absent in older worlds: not guessed.
+            public var guessed: Bool
+
+            public init(cause: BreakCause, at: Date, guessed: Bool = false) {
+                self.cause = cause
+                self.at = at
+                self.guessed = guessed
+            }
+
+            enum CodingKeys: String, CodingKey { case cause, at, guessed }
+
+            public init(from decoder: any Decoder) throws {
+                let c = try decoder.container(keyedBy: CodingKeys.self)
+                self.init(
+                    cause: try c.decode(BreakCause.self, forKey: .cause), at: try c.decode(Date.self, forKey: .at),
+                    guessed: try c.decodeIfPresent(Bool.self, forKey: .guessed) ?? false)
+            }
+
+            public func encode(to encoder: any Encoder) throws {
+                var c = encoder.container(keyedBy: CodingKeys.self)
+                try c.encode(cause, forKey: .cause)
+                try c.encode(at, forKey: .at)
+                if guessed { try c.encode(guessed, forKey: .guessed) }
+            }
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case id, digest, teammateID, workspaceID, clientID, issuedAt, death, permissionMissing
+        }
+
+        /// Worlds saved before ids were derived from the token (`tok-7`) read with the derived id,
+        /// the one relink's records and bundles use (`TokenID`).
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            let digest = try c.decode(String.self, forKey: .digest)
+            self.init(
+                id: TokenID.fromDigest(digest), digest: digest,
+                teammateID: try c.decode(String.self, forKey: .teammateID),
+                workspaceID: try c.decode(String.self, forKey: .workspaceID),
+                clientID: try c.decode(String.self, forKey: .clientID),
+                issuedAt: try c.decode(Date.self, forKey: .issuedAt),
+                death: try c.decodeIfPresent(Death.self, forKey: .death),
+                permissionMissing: try c.decodeIfPresent(Bool.self, forKey: .permissionMissing) ?? false)
         }
     }
 

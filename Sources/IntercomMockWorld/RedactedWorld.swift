@@ -9,6 +9,8 @@ public struct RedactedWorld: Codable, Equatable, Sendable {
         public var name: String
         public var workspaces: [String]
         public var removedFrom: [String]
+        /// Where `permission-missing` withdrew the teammate's permission; absent when nowhere.
+        public var permissionWithdrawnIn: [String]?
     }
 
     public struct App: Codable, Equatable, Sendable {
@@ -29,6 +31,8 @@ public struct RedactedWorld: Codable, Equatable, Sendable {
         /// `alive` or `dead`.
         public var status: String
         public var cause: BreakCause?
+        /// The cause was guessed from recorded evidence on import; absent (false) otherwise.
+        public var causeGuessed: Bool?
         public var killedAt: Date?
         public var permissionMissing: Bool
     }
@@ -47,7 +51,9 @@ extension MockWorld {
         RedactedWorld(
             workspaces: workspaces,
             teammates: teammates.map {
-                .init(id: $0.id, email: $0.email, name: $0.name, workspaces: $0.workspaces, removedFrom: $0.removedFrom)
+                .init(
+                    id: $0.id, email: $0.email, name: $0.name, workspaces: $0.workspaces, removedFrom: $0.removedFrom,
+                    permissionWithdrawnIn: $0.permissionWithdrawnIn.flatMap { $0.isEmpty ? nil : $0 })
             },
             apps: apps.map {
                 .init(
@@ -58,7 +64,8 @@ extension MockWorld {
                 .init(
                     id: token.id, teammate: teammate(id: token.teammateID)?.email ?? token.teammateID,
                     workspace: token.workspaceID, clientId: token.clientID, issuedAt: token.issuedAt,
-                    status: token.isAlive ? "alive" : "dead", cause: token.death?.cause, killedAt: token.death?.at,
+                    status: token.isAlive ? "alive" : "dead", cause: token.death?.cause,
+                    causeGuessed: token.death?.guessed == true ? true : nil, killedAt: token.death?.at,
                     permissionMissing: token.permissionMissing)
             },
             conversations: conversations,

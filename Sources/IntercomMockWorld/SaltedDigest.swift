@@ -26,7 +26,11 @@ public struct SaltedDigest: Codable, Equatable, Sendable {
 /// Helpers for secrets: digests, fresh random values, constant-time comparison.
 public enum Secret {
     public static func sha256Hex(_ text: String) -> String {
-        hex(bytes: Array(SHA256.hash(data: Data(text.utf8))))
+        sha256Hex(data: Data(text.utf8))
+    }
+
+    public static func sha256Hex(data: Data) -> String {
+        hex(bytes: Array(SHA256.hash(data: data)))
     }
 
     public static func hex(bytes: [UInt8]) -> String {

@@ -18,4 +18,12 @@ public protocol WorldPersistence: Sendable {
     /// Replaces the saved world with `world` (a reset, or the first world of a new store). Throws
     /// when the saved world is damaged (it is never overwritten) or cannot be written.
     func replaceWorld(with world: MockWorld) throws
+
+    /// The world a reset returns to, when the owner recorded one (a fixture copied, a bundle
+    /// imported); `nil` for the world as the mock loaded it.
+    func baselineWorld() throws -> MockWorld?
+}
+
+extension WorldPersistence {
+    public func baselineWorld() throws -> MockWorld? { nil }
 }

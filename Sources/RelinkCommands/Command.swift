@@ -19,6 +19,14 @@ public enum Command: Equatable, Sendable {
     case mockJournal(limit: Int?)
     case mockReset
     case export(path: String)
+    /// `import PATH [--replace]`: rebuild a case from a support bundle.
+    case importBundle(path: String, replace: Bool)
+    /// `project add KEY NAME [--site SITE]`.
+    case projectAdd(ProjectKey, name: String, site: String?)
+    /// `project remove KEY [--force]`.
+    case projectRemove(ProjectKey, force: Bool)
+    /// `settings KEY [PATH [VALUE]]`: every setting, one, or one set to a value of its type.
+    case settings(ProjectKey, path: String?, value: ConnectionConfiguration.SettingValue?)
     case verify
     case config(ConfigCommand)
     /// `help`, or `help COMMAND` with the command's name as the table spells it (`mock fault add`).

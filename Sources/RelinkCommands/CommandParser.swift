@@ -160,6 +160,15 @@ public enum CommandParser {
                         + " Settings: \(names.joined(separator: ", ")).")
             }
             return .setting(setting)
+        case .settingPath:
+            guard ConnectionConfiguration.settingField(word) != nil else {
+                let paths = ConnectionConfiguration.settingFields.map(\.path)
+                let suggestion = Suggestion.closest(to: word, in: paths)
+                throw parsed.usage(
+                    "no setting \(shown)" + (suggestion.map { "; did you mean \"\($0)\"?" } ?? "")
+                        + " (settings KEY lists them)")
+            }
+            return .text(word)
         case .httpMethod:
             guard !word.isEmpty, word.allSatisfy({ $0.isASCII && $0.isLetter }) else {
                 throw parsed.usage("\(subject) needs an HTTP method such as GET or POST, not \(shown)")

@@ -30,6 +30,8 @@ public enum ValueKind: Equatable, Sendable {
     case probability
     /// An unsigned 64-bit seed.
     case seed
+    /// A field of `intercom.connection.configuration` by its path (`settings`).
+    case settingPath
 }
 
 /// An option of a command: a flag (`--all`) or an option with a value (`--as EMAIL`).

@@ -196,8 +196,10 @@ public enum CommandTable {
             options: [.value("--limit", "N", .integer(1...Int.max), "only the last N (default 20)")],
             examples: ["mock journal --limit 5"]
         ) { words in .mockJournal(limit: words.integer("--limit")) },
-        CommandSpec("mock reset", summary: "the world as loaded, no faults, an empty journal", examples: ["mock reset"])
-        { _ in .mockReset },
+        CommandSpec(
+            "mock reset", summary: "the world as the fixture or import left it, no faults, no journal",
+            examples: ["mock reset"]
+        ) { _ in .mockReset },
         CommandSpec(
             "export", summary: "a support bundle with every secret redacted",
             details:
@@ -205,6 +207,59 @@ public enum CommandTable {
             positionals: [.required("PATH", .path)],
             examples: ["export /tmp/sup-case"]
         ) { words in .export(path: words.positionalText(0)!) },
+        CommandSpec(
+            "import", summary: "rebuild a case from a support bundle, on the mock",
+            details: """
+                Checks every file of the bundle at PATH against its manifest, then replaces the store's \
+                projects, connections, events and the mock's world with the bundle's, minting fresh fake \
+                secrets. Connected projects get a live token, broken ones a token killed by the recorded \
+                cause (a guess that fits the evidence when the bundle has no ground truth). A store that \
+                holds projects is replaced only with --replace (the REPL asks); its files go to backups/.
+                """,
+            positionals: [.required("PATH", .path)],
+            options: [.flag("--replace", "replace a store that holds projects")],
+            examples: ["import /tmp/sup-case", "import /tmp/sup-case --replace"]
+        ) { words in .importBundle(path: words.positionalText(0)!, replace: words.flag("--replace")) },
+        CommandSpec(
+            "project add", summary: "add a project, to shape a case by hand",
+            details: "The Jira site is the one the store's projects share unless --site names another.",
+            positionals: [.required("KEY", .projectKey), .required("NAME", .word)],
+            options: [.value("--site", "SITE", .word, "the Jira site, e.g. acme.atlassian.net")],
+            examples: ["project add HR \"Human Resources\"", "project add HR People --site people.atlassian.net"]
+        ) { words in .projectAdd(words.key(0)!, name: words.positionalText(1)!, site: words.text("--site")) },
+        CommandSpec(
+            "project remove", summary: "remove a project and its record (a connected one only with --force)",
+            details: """
+                Refused while the project holds a connection, unless --force (the REPL asks): relink then \
+                forgets its token, as revoke does, and never uninstalls the app. Its events stay in log.
+                """,
+            positionals: [.required("KEY", .projectKey)],
+            options: [.flag("--force", "remove it even while connected")],
+            examples: ["project remove OPS", "project remove SUP --force"]
+        ) { words in .projectRemove(words.key(0)!, force: words.flag("--force")) },
+        CommandSpec(
+            "settings", summary: "show or set the app's configuration of a project by path",
+            details: """
+                With KEY alone, every field of intercom.connection.configuration with its value; with a \
+                PATH, that field; with a VALUE, sets it (true or false, a whole number, or a comma-separated \
+                list, as the field is). Each change is an event in log.
+                """,
+            positionals: [.required("KEY", .projectKey), .optional("PATH", .settingPath), .optional("VALUE", .word)],
+            examples: [
+                "settings SUP", "settings SUP conversationLinking.enabled",
+                "settings SUP conversationLinking.notificationTriggers.issueCommented.enabled false",
+            ]
+        ) { words throws(UsageError) in
+            let path = words.positionalText(1)
+            guard let path, let text = words.positionalText(2) else {
+                return .settings(words.key(0)!, path: path, value: nil)
+            }
+            let field = ConnectionConfiguration.settingField(path)!
+            guard let value = field.parse(text) else {
+                throw UsageError("\(path) takes \(field.kind.rawValue), not \(words.quoted(text))")
+            }
+            return .settings(words.key(0)!, path: path, value: value)
+        },
         CommandSpec(
             "verify", summary: "decode every record of the store and name the first bad one",
             details: """

@@ -64,6 +64,7 @@ public struct Completion: Sendable {
         case .commandName: CommandTable.topLevelNames
         case .setting: RealAPISetting.allCases.map(\.rawValue)
         case .apiPath: ["/me", "/admins", "/auth/eagle/token", "/oauth", "*"]
+        case .settingPath: ConnectionConfiguration.settingFields.map(\.path)
         default: values(kind)
         }
     }

@@ -6,6 +6,10 @@ public struct ConnectionEvent: Codable, Equatable, Sendable {
     public enum Kind: String, Codable, Sendable {
         case connected, reconnected, broken, recovered, revoked
         case appUserChanged = "app_user_changed"
+        /// Shaping a case by hand (`project add`, `project remove`, `settings`): no transition.
+        case projectAdded = "project_added"
+        case projectRemoved = "project_removed"
+        case settingsChanged = "settings_changed"
     }
 
     public var at: Date

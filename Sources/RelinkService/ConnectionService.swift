@@ -132,9 +132,9 @@ public final class ConnectionService: Sendable {
         return try update { transaction in
             var connection = transaction.connection(for: key)
             let previousTokenID = connection.state.authorization?.tokenID
-            let tokenID = "tok-" + UUID().uuidString.lowercased().prefix(13)
+            // The mock's world names the token the same way (`TokenID`): one id everywhere.
             let authorization = Authorization(
-                workspace: grant.workspace, appUser: grant.appUser, tokenID: String(tokenID),
+                workspace: grant.workspace, appUser: grant.appUser, tokenID: TokenID.of(token: grant.token),
                 since: Timestamp.rounded(configuration.now()))
             let event = try transition(&connection, authorization)
             transaction.put(connection)

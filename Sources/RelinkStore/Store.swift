@@ -16,6 +16,7 @@ import RelinkCore
 /// secrets.jsonl    changes to the secrets                         mode 0600
 /// world.json       the mock Intercom's world (no plaintext secrets)
 /// settings.json    real-API settings of `config` (no secrets)      shareable
+/// world-baseline.json  the world `mock reset` returns to (fixture copy, import)
 /// history          the REPL's history                             mode 0600
 /// .lock            the lock every relink process takes on this store
 /// backups/         files as they were before a migration (or another `AtomicChange`)
@@ -34,7 +35,7 @@ public final class Store: @unchecked Sendable {
     public let directory: URL
     let lock = NSLock()
     private let fileLock: FileLock
-    private let publicFile: JournaledFile<StoreState>
+    let publicFile: JournaledFile<StoreState>
     let secretFile: JournaledFile<SecretState>
 
     public struct Options: Sendable {

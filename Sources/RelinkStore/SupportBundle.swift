@@ -23,7 +23,9 @@ public enum SupportBundle {
     ///
     /// - Throws: ``ExportError`` for a directory in the way, a secret found or a write that
     ///   failed; `StoreError` when the store cannot be read.
-    public static func export(_ store: Store, to directory: URL, exportedAt now: Date = Date()) throws -> Summary {
+    public static func export(
+        _ store: Store, to directory: URL, relinkVersion: String = RelinkVersion.current, exportedAt now: Date = Date()
+    ) throws -> Summary {
         let manager = FileManager.default
         let path = directory.path
         if manager.fileExists(atPath: path), !((try? manager.contentsOfDirectory(atPath: path)) ?? []).isEmpty {
@@ -38,7 +40,12 @@ public enum SupportBundle {
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .relinkTimestamp
         let projects = store.projects
-        let connections = projects.map { store.connection(for: $0.key) }
+        // Tokens by their public id, the one the world shows (`TokenID`), so import can pair them.
+        let connections = projects.map { project in
+            let connection = store.connection(for: project.key)
+            return connection.state.authorization.map { connection.naming(tokenID: store.publicTokenID(of: $0)) }
+                ?? connection
+        }
         let world = try? store.loadWorld()
         var files: [(String, Data)] = [
             ("projects.json", try encoder.encode(projects)),
@@ -53,15 +60,21 @@ public enum SupportBundle {
                     """
                     relink support bundle, exported \(Timestamp.format(now)).
                     Every secret (tokens, the OAuth client secret, mock passwords) is redacted: token ids name
-                    tokens, never their values. Open it with `relink --store` after importing, or read the JSON.
+                    tokens, never their values. Rebuild the case with `relink import PATH` into an empty store
+                    (it mints fresh fake secrets), or read the JSON. manifest.json lists every file with its SHA-256.
 
                     """.utf8)
             ))
-        let secrets = store.allSecrets.filter { !$0.isEmpty }
+        let manifest = Manifest(
+            formatVersion: Manifest.currentFormatVersion, relinkVersion: relinkVersion, exportedAt: now,
+            files: files.map { Manifest.File(name: $0.0, bytes: $0.1.count, sha256: Secret.sha256Hex(data: $0.1)) },
+            changesOnReexport: Manifest.documentedChanges)
+        // Last: a bundle whose export stopped half-way has no manifest, and import refuses it.
+        files.append((Manifest.fileName, try encoder.encode(manifest)))
+        let secrets = SecretScan(store.allSecrets)
         for (name, data) in files {
-            let text = String(decoding: data, as: UTF8.self)
             // Defence in depth: the shareable records hold no secret by design; never ship one if they did.
-            if secrets.contains(where: { text.contains($0) }) {
+            if secrets.occurs(in: data) {
                 try? manager.removeItem(at: directory)
                 throw ExportError(description: "export stopped: \(name) would contain a secret; nothing was written")
             }

@@ -95,6 +95,13 @@ actor LiveServices: ServiceProvider {
         mock = nil
     }
 
+    func storeReplaced() async {
+        guard target == .builtInMock, mock != nil else { return }
+        await shutdown()
+        service = nil
+        control = nil
+    }
+
     private func client() -> HTTPClient {
         if let httpClient { return httpClient }
         let created = HTTPClient(

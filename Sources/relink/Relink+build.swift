@@ -71,6 +71,12 @@ func buildRelink(options: GlobalOptions, environment: RelinkEnvironment, interac
         if let temporaryCopy { try? FileManager.default.removeItem(at: temporaryCopy) }
         throw BuildFailure(description: "cannot open the store: \(error)", exitCode: 1)
     }
+    if options.fixture != nil {
+        // `mock reset` returns to the fixture's world, whichever process or command resets.
+        do { try store.recordWorldBaseline() } catch {
+            throw BuildFailure(description: "cannot record the fixture's world as the baseline: \(error)", exitCode: 1)
+        }
+    }
     if let reason = store.readOnlyReason {
         // Said once, on standard error: reading works, and each change will say why it cannot.
         FileHandle.standardError.write(

@@ -70,7 +70,7 @@ enum RelinkMain {
         return status
     }
 
-    static let version = "0.1.0"
+    static let version = RelinkVersion.current
 
     /// A script's text: `-` is standard input (as psql -f - and sh -s read it); anything else is
     /// read as a stream, so /dev/stdin and a shell's process substitution (/dev/fd/63) work too.

@@ -11,12 +11,32 @@
 // Changes the mock's world in STORE COUNT times through the store: change i adds teammate
 // PREFIX<i>@torture.test and increments the world's serial (a read-modify-write), then prints
 // "ack i". Two of these at once show whether one process saves a stale world over the other's.
+//
+//   store-torture import STORE COUNT BUNDLE…
+//
+// Imports the support bundles into STORE in turn, COUNT imports in all, each replacing what the
+// store holds, and prints "ack i" after import i. The import tests kill it at random instants: the
+// store must then hold one bundle's case whole.
 import Foundation
 import IntercomMockWorld
 import RelinkCore
 import RelinkStore
 
 let arguments = CommandLine.arguments
+if arguments.count >= 5, arguments[1] == "import", let count = Int(arguments[3]) {
+    do {
+        let store = try Store(directory: URL(fileURLWithPath: arguments[2]))
+        let bundles = try arguments[4...].map { try SupportBundle.read(URL(fileURLWithPath: $0, isDirectory: true)) }
+        for i in 0..<count {
+            _ = try store.importBundle(bundles[i % bundles.count], replace: true)
+            FileHandle.standardOutput.write(Data("ack \(i)\n".utf8))
+        }
+        exit(0)
+    } catch {
+        FileHandle.standardError.write(Data("store-torture: \(error)\n".utf8))
+        exit(1)
+    }
+}
 if arguments.count == 5, arguments[1] == "world", let count = Int(arguments[4]) {
     do {
         let store = try Store(directory: URL(fileURLWithPath: arguments[2]))

@@ -110,7 +110,7 @@ struct ControlAPITests {
             let entries = try Self.decodeJournal(response.text)
             #expect(entries.map(\.path) == ["/me", "/admins", "/me"])
             #expect(entries.map(\.status) == [200, 401, 401])
-            #expect(entries.map(\.token) == ["tok-1", "[redacted]", nil])
+            #expect(entries.map(\.token) == [TokenID.of(token: fixture.botToken), "[redacted]", nil])
             #expect(entries.allSatisfy { !$0.requestID.isEmpty })
             #expect(!response.text.contains(fixture.botToken))
             #expect(!response.text.contains("stolen-or-made-up"))

@@ -105,7 +105,8 @@ struct PersistenceTests {
         let directory = temporary.url
         let fixture = try Fixture(persistence: try Store(directory: directory))
         try await fixture.withClient { client in
-            _ = try await client.post("/__mock/causes", json: #"{"cause":"token-revoked","token":"tok-1"}"#)
+            let id = TokenID.of(token: fixture.botToken)
+            _ = try await client.post("/__mock/causes", json: #"{"cause":"token-revoked","token":"\#(id)"}"#)
             _ = try await client.post("/__mock/faults", json: #"{"path":"/admins","kind":"status","status":500}"#)
             #expect(try await client.get("/me", token: fixture.botToken).status == .unauthorized)
             #expect(try await client.post("/__mock/reset").status == .ok)

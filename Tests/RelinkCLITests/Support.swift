@@ -21,16 +21,20 @@ struct RunResult: Sendable {
 
 /// Runs relink to completion with `arguments`, standard input from `input`, no terminal.
 func runRelink(
-    _ arguments: [String], input: String = "", environment extra: [String: String] = [:]
+    _ arguments: [String], input: String = "", environment extra: [String: String] = [:],
+    workingDirectory: URL? = nil
 ) async throws -> RunResult {
-    try await offThePool { try blockingRunRelink(arguments, input: input, environment: extra) }
+    try await offThePool {
+        try blockingRunRelink(arguments, input: input, environment: extra, workingDirectory: workingDirectory)
+    }
 }
 
-private func blockingRunRelink(_ arguments: [String], input: String, environment extra: [String: String]) throws
-    -> RunResult
-{
+private func blockingRunRelink(
+    _ arguments: [String], input: String, environment extra: [String: String], workingDirectory: URL?
+) throws -> RunResult {
     let process = Process()
     process.executableURL = try relinkExecutable()
+    if let workingDirectory { process.currentDirectoryURL = workingDirectory }
     process.arguments = arguments
     var environment = ProcessInfo.processInfo.environment
     environment["RELINK_FIXTURES"] = fixturesDirectory.path

@@ -12,13 +12,16 @@ extension CommandExecutor {
         do {
             switch command {
             case .world:
-                return presenter.world(try await control.world())
+                return presenter.world(try await control.world(), holders: store.tokenHolders())
             case .mockJournal(let limit):
                 return presenter.journal(try await control.journal(limit: limit ?? 20))
             case .mockReset:
                 try await control.reset()
                 return presenter.message(
-                    "The mock's world is back as loaded; no faults, an empty journal.", summary: "mock reset")
+                    "The mock's world is back to its baseline (as the fixture or the import left it); no faults, an "
+                        + "empty journal. Project records are unchanged until a check: check --all records what the "
+                        + "mock now answers.",
+                    summary: "mock reset")
             case .mockFault(.list):
                 return presenter.faults(try await control.faults())
             case .mockFault(.clear(let id)):

@@ -56,6 +56,8 @@ public final class CommandExecutor: Sendable {
             throw CommandFailure(error.description)
         } catch let error as SupportBundle.ExportError {
             throw CommandFailure(error.description)
+        } catch let error as SupportBundle.ImportError {
+            throw CommandFailure(error.description)
         }
     }
 
@@ -153,6 +155,10 @@ public final class CommandExecutor: Sendable {
             return presenter.message(text, summary: text)
         case .config(let config):
             return try await configCommand(config)
+        case .projectAdd, .projectRemove, .settings:
+            return try await projectCommand(command, actor: actor)
+        case .importBundle(let path, let replace):
+            return try await importBundle(from: path, replace: replace)
         case .verify:
             let read = try store.verify()
             let text =
@@ -196,6 +202,9 @@ public final class CommandExecutor: Sendable {
         case .revoke: "revoke"
         case .check: "check"
         case .breakConnection: "break"
+        case .projectAdd: "project add"
+        case .projectRemove: "project remove"
+        case .settings: "settings"
         default: "command"
         }
     }

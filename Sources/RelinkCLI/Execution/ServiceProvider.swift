@@ -18,4 +18,12 @@ public protocol ServiceProvider: Sendable {
 
     /// Whether Intercom is the real API.
     var isRealAPI: Bool { get }
+
+    /// The store's files were replaced (`import`): a built-in mock started over the old world stops,
+    /// and the next command that needs Intercom starts one over the new world.
+    func storeReplaced() async
+}
+
+extension ServiceProvider {
+    public func storeReplaced() async {}
 }

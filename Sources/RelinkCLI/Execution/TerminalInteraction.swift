@@ -19,6 +19,13 @@ public struct TerminalInteraction: AuthorizationInteraction {
         FileHandle.standardError.write(Data(message.utf8))
     }
 
+    /// Asks a yes-or-no question at the terminal; anything but "y" or "yes" is no.
+    public func confirm(_ question: String) -> Bool {
+        FileHandle.standardError.write(Data("\(question) [y/N] ".utf8))
+        let answer = Swift.readLine()?.trimmingCharacters(in: .whitespaces).lowercased()
+        return answer == "y" || answer == "yes"
+    }
+
     public func readPastedCode() async throws -> String {
         FileHandle.standardError.write(Data("Code or redirect URL: ".utf8))
         guard let line = Swift.readLine() else { throw CommandFailure("no code given") }

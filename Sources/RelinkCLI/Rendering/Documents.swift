@@ -1,4 +1,5 @@
 import Foundation
+import IntercomMockWorld
 import RelinkCore
 import RelinkService
 import RelinkStore
@@ -201,5 +202,39 @@ extension Documents {
             killedTokens = outcome.killedTokens
             restrictedTokens = outcome.restrictedTokens
         }
+    }
+}
+
+extension Documents {
+    /// `world --json`: the mock's world as its control API shows it, each token with the project
+    /// holding it (`null` for a token no project holds).
+    struct World: Encodable {
+        let world: RedactedWorld
+        let holders: [String: ProjectKey]
+
+        struct Token: Encodable {
+            let token: RedactedWorld.Token
+            let project: ProjectKey?
+
+            func encode(to encoder: any Encoder) throws {
+                try token.encode(to: encoder)
+                var container = encoder.container(keyedBy: Key.self)
+                try container.encode(project, forKey: Key(stringValue: "project")!)
+            }
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            try world.encode(to: encoder)
+            var container = encoder.container(keyedBy: Key.self)
+            try container.encode(
+                world.tokens.map { Token(token: $0, project: holders[$0.id]) }, forKey: Key(stringValue: "tokens")!)
+        }
+    }
+
+    struct Key: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init?(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
     }
 }

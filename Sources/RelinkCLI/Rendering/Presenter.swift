@@ -17,7 +17,8 @@ protocol Presenter: Sendable {
     /// What a check found, and the keys it could not check with the reason for each.
     func check(_ results: [CheckResult], notChecked: [(key: ProjectKey, reason: String)]) -> String
     func breakOutcome(_ outcome: BreakOutcome) -> String
-    func world(_ world: RedactedWorld) -> String
+    /// The mock's world; `holders` names the project holding each token, by token id.
+    func world(_ world: RedactedWorld, holders: [String: ProjectKey]) -> String
     func journal(_ entries: [JournalEntry]) -> String
     func faults(_ faults: [FaultInfo]) -> String
     func faultAdded(_ fault: FaultInfo) -> String
@@ -45,7 +46,9 @@ struct TextPresenter: Presenter {
         renderer.check(results, notChecked: notChecked)
     }
     func breakOutcome(_ outcome: BreakOutcome) -> String { renderer.breakOutcome(outcome) }
-    func world(_ world: RedactedWorld) -> String { renderer.world(world) }
+    func world(_ world: RedactedWorld, holders: [String: ProjectKey]) -> String {
+        renderer.world(world, holders: holders)
+    }
     func journal(_ entries: [JournalEntry]) -> String { renderer.journal(entries) }
     func faults(_ faults: [FaultInfo]) -> String { renderer.faults(faults) }
     func faultAdded(_ fault: FaultInfo) -> String { "Fault \(fault.id) added: \(renderer.describe(fault.spec))." }
@@ -82,7 +85,9 @@ struct JSONPresenter: Presenter {
         Documents.render(Documents.CheckReport(results: results, notChecked: notChecked))
     }
     func breakOutcome(_ outcome: BreakOutcome) -> String { Documents.render(Documents.Break(outcome: outcome)) }
-    func world(_ world: RedactedWorld) -> String { Documents.render(world) }
+    func world(_ world: RedactedWorld, holders: [String: ProjectKey]) -> String {
+        Documents.render(Documents.World(world: world, holders: holders))
+    }
     func journal(_ entries: [JournalEntry]) -> String { Documents.render(["journal": entries]) }
     func faults(_ faults: [FaultInfo]) -> String { Documents.render(["faults": faults]) }
     func faultAdded(_ fault: FaultInfo) -> String { Documents.render(fault) }

@@ -64,39 +64,6 @@ extension TextRenderer {
             + wrap(discover, first: "", rest: "  ")).joined(separator: "\n")
     }
 
-    func world(_ world: RedactedWorld) -> String {
-        var lines = [style.bold("Workspaces")]
-        for workspace in world.workspaces {
-            lines.append(
-                "  \(workspace.idCode)  \(workspace.name) (\(workspace.region))"
-                    + (workspace.isPlanRestricted ? "; plan restricted: the API answers 403 api_plan_restricted" : ""))
-        }
-        lines.append(style.bold("Teammates"))
-        for teammate in world.teammates {
-            let removed =
-                teammate.removedFrom.isEmpty ? "" : "; removed from \(teammate.removedFrom.joined(separator: ", "))"
-            lines.append(
-                "  \(teammate.email)  \(teammate.name) (id \(teammate.id)) in \(teammate.workspaces.joined(separator: ", "))\(removed)"
-            )
-        }
-        lines.append(style.bold("Apps"))
-        for app in world.apps {
-            lines.append(
-                "  \(app.clientId)  \(app.name)" + (app.development == true ? " (development app)" : "")
-                    + ": redirects to \(app.redirectUris.joined(separator: ", "))")
-        }
-        lines.append(style.bold("Tokens") + style.dim(" (ids only; values are never shown)"))
-        if world.tokens.isEmpty { lines.append("  none") }
-        for token in world.tokens.suffix(50) {
-            let state =
-                token.status + (token.cause.map { " (\($0.rawValue))" } ?? "")
-                + (token.permissionMissing ? ", permission missing" : "")
-            lines.append("  \(token.id)  \(token.teammate) @ \(token.workspace): \(state)")
-        }
-        if world.tokens.count > 50 { lines.append("  … and \(world.tokens.count - 50) older") }
-        return lines.joined(separator: "\n")
-    }
-
     func journal(_ entries: [JournalEntry]) -> String {
         guard !entries.isEmpty else { return "The mock has answered no request yet." }
         return entries.map { entry in

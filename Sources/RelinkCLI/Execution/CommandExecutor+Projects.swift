@@ -1,0 +1,91 @@
+import Foundation
+import RelinkCommands
+import RelinkCore
+import RelinkStore
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// `project add`, `project remove`, `settings`: shaping a case by hand, each change an event in `log`.
+extension CommandExecutor {
+    func projectCommand(_ command: Command, actor: String) async throws -> String {
+        let now = Timestamp.rounded(Date())
+        switch command {
+        case .projectAdd(let key, let name, let site):
+            let sites = Set(store.projects.map(\.jiraSite))
+            guard let site = site ?? (sites.count == 1 ? sites.first : nil) else {
+                throw CommandFailure(
+                    "which Jira site? the store's projects \(sites.isEmpty ? "name none" : "are on several"); "
+                        + "add --site SITE")
+            }
+            try store.update { transaction in
+                guard transaction.project(key) == nil else { throw CommandFailure("project \(key) exists already") }
+                transaction.put(Project(key: key, name: name, jiraSite: site))
+                transaction.record(
+                    ConnectionEvent(
+                        at: now, project: key, kind: .projectAdded, from: .notConnected, to: .notConnected,
+                        actor: actor, detail: "\"\(name)\" on \(site)"))
+            }
+            return presenter.message("Added \(key) (\(name)) on \(site), not connected.", summary: "added \(key)")
+        case .projectRemove(let key, let force):
+            _ = try requireProject(key)
+            let connection = store.connection(for: key)
+            var force = force
+            if connection.state.authorization != nil, !force {
+                let question =
+                    "\(key) is \(connection.state.name == .broken ? "broken" : "connected"); remove it and forget its "
+                    + "token (the app stays installed)?"
+                guard interactive, isatty(STDIN_FILENO) == 1 else {
+                    throw CommandFailure(
+                        "\(key) holds a connection; revoke \(key) first, or add --force to remove it anyway")
+                }
+                guard TerminalInteraction().confirm(question) else { throw CommandFailure("\(key) kept") }
+                force = true
+            }
+            try store.update { transaction in
+                let current = transaction.connection(for: key)
+                if let tokenID = current.state.authorization?.tokenID { transaction.forgetToken(id: tokenID) }
+                transaction.deleteProject(key)
+                transaction.record(
+                    ConnectionEvent(
+                        at: now, project: key, kind: .projectRemoved, from: current.state.name, to: .notConnected,
+                        workspace: current.state.authorization?.workspace,
+                        appUser: current.state.authorization?.appUser,
+                        actor: actor, detail: current.state.authorization == nil ? nil : "its token forgotten"))
+            }
+            return presenter.message("Removed \(key); its events stay in log.", summary: "removed \(key)")
+        case .settings(let key, let path, let value):
+            let project = try requireProject(key)
+            guard let path else {
+                let fields = ConnectionConfiguration.settingFields
+                let width = fields.map(\.path.count).max() ?? 0
+                let text = fields.map { field in
+                    field.path + String(repeating: " ", count: width - field.path.count + 2)
+                        + project.settings.value(of: field).description
+                }.joined(separator: "\n")
+                return presenter.message(text, summary: "\(fields.count) settings of \(key)")
+            }
+            let field = ConnectionConfiguration.settingField(path)!
+            guard let value else {
+                let text = "\(path)  \(project.settings.value(of: field))"
+                return presenter.message(text, summary: text)
+            }
+            let before = project.settings.value(of: field)
+            let state = store.connection(for: key).state.name
+            try store.update { transaction in
+                guard var current = transaction.project(key) else { throw CommandFailure("no project \(key)") }
+                current.settings.set(field, to: value)
+                transaction.put(current)
+                transaction.record(
+                    ConnectionEvent(
+                        at: now, project: key, kind: .settingsChanged, from: state, to: state, actor: actor,
+                        detail: "\(path): \(before) → \(value)"))
+            }
+            let text = "\(key) \(path): \(before) → \(value)"
+            return presenter.message(text, summary: text)
+        default:
+            throw CommandFailure("not a project command")
+        }
+    }
+}

@@ -1,0 +1,78 @@
+import Foundation
+import RelinkCore
+import RelinkStore
+import RelinkTestSupport
+import Testing
+
+@Suite("Shaping a case by hand: project add, project remove, settings")
+struct ProjectCommandTests {
+    @Test func addSetAndRemoveEachAnEventInLog() throws {
+        let directory = try TemporaryDirectory()
+        let store = directory.file("store").path
+        let path = "conversationLinking.notificationTriggers.issueCommented.enabled"
+        let result = try runRelink([
+            "--fixture", "demo", "--store", store, "-c", #"project add HR "Ressources humaines ✓""#,
+            "-c", "settings SUP \(path) false", "-c",
+            "settings SUP intercomIssuePanel.visibleFields.company size,industry",
+            "-c", "project remove OPS", "-c", "log --limit 4",
+        ])
+        #expect(result.status == 0, "\(result.stderr)")
+        let opened = try Store(directory: URL(fileURLWithPath: store))
+        #expect(opened.project("HR")?.name == "Ressources humaines ✓")
+        #expect(opened.project("HR")?.jiraSite == "acme.atlassian.net", "the site the store's projects share")
+        #expect(
+            opened.project("SUP")?.settings.conversationLinking.notificationTriggers.issueCommented.enabled == false)
+        #expect(opened.project("SUP")?.settings.intercomIssuePanel.visibleFields.company == ["size", "industry"])
+        #expect(opened.project("OPS") == nil)
+        let kinds = try opened.events().suffix(4).map(\.kind)
+        #expect(kinds == [.projectAdded, .settingsChanged, .settingsChanged, .projectRemoved])
+        #expect(result.stdout.contains("\(path): true → false"))
+        #expect(result.stdout.contains("project removed"))
+
+        let shown = try runRelink(["--store", store, "-c", "settings SUP \(path)", "-c", "settings BUG"])
+        #expect(shown.stdout.hasPrefix("\(path)  false\n"), "\(shown.stdout)")
+        #expect(shown.stdout.contains("conversationLinking.notificationTriggers.issueCommented.filterEnabled"))
+    }
+
+    @Test func refusalsAndUsageErrors() throws {
+        let directory = try TemporaryDirectory()
+        let store = directory.file("store").path
+        #expect(try runRelink(["--fixture", "demo", "--store", store, "-c", "projects"]).status == 0)
+        let before = try storeFiles(in: URL(fileURLWithPath: store))
+        let connected = try runRelink(["--store", store, "-c", "project remove SUP"])
+        #expect(connected.status == 1 && connected.stderr.contains("--force"), "\(connected.stderr)")
+        let exists = try runRelink(["--store", store, "-c", "project add SUP Again"])
+        #expect(exists.status == 1 && exists.stderr.contains("exists already"), "\(exists.stderr)")
+        let wrongType = try runRelink(["--store", store, "-c", "settings SUP conversationLinking.enabled 1"])
+        #expect(wrongType.status == 2 && wrongType.stderr.contains("takes true or false"), "\(wrongType.stderr)")
+        let number = try runRelink(["--store", store, "-c", "settings SUP _version -99999999999999999999"])
+        #expect(number.status == 2 && number.stderr.contains("takes a whole number"), "\(number.stderr)")
+        let unknown = try runRelink(["--store", store, "-c", "settings SUP conversationLinking.enabld true"])
+        #expect(unknown.status == 2 && unknown.stderr.contains("did you mean \"conversationLinking.enabled\""))
+        #expect(try storeFiles(in: URL(fileURLWithPath: store)) == before, "nothing written by a refusal")
+
+        let forced = try runRelink(["--store", store, "-c", "project remove SUP --force", "-c", "world"])
+        #expect(forced.status == 0, "\(forced.stderr)")
+        let opened = try Store(directory: URL(fileURLWithPath: store))
+        #expect(opened.project("SUP") == nil && opened.connection(for: "SUP").state == .notConnected)
+        #expect(forced.stdout.contains("no project holds it"), "SUP's token is forgotten, not killed")
+        let lonely = directory.file("lonely").path
+        let noSite = try runRelink(["--store", lonely, "-c", "project add HR People"])
+        #expect(noSite.status == 1 && noSite.stderr.contains("--site"), "\(noSite.stderr)")
+        #expect(
+            try runRelink(["--store", lonely, "-c", "project add HR People --site people.atlassian.net"]).status == 0)
+    }
+
+    /// `mock reset` returns to the fixture's world in every later process, not to the world the
+    /// last `relink -c` loaded, and says that records change only with a check.
+    @Test func mockResetReturnsToTheFixturesWorld() throws {
+        let directory = try TemporaryDirectory()
+        let store = directory.file("store").path
+        #expect(try runRelink(["--fixture", "demo", "--store", store, "-c", "break SUP token-revoked"]).status == 0)
+        let reset = try runRelink(["--store", store, "-c", "mock reset", "-c", "check SUP", "-c", "world"])
+        #expect(reset.status == 0, "\(reset.stderr)")
+        #expect(reset.stdout.contains("Project records are unchanged until a check"))
+        #expect(reset.stdout.contains("SUP   ● green  healthy"), "\(reset.stdout)")
+        #expect(!reset.stdout.contains("dead: token-revoked (simulated) at <now>"))
+    }
+}
