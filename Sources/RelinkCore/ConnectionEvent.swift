@@ -6,6 +6,8 @@ public struct ConnectionEvent: Codable, Equatable, Sendable {
     public enum Kind: String, Codable, Sendable {
         case connected, reconnected, broken, recovered, revoked
         case appUserChanged = "app_user_changed"
+        /// Work held in the outbox was dropped on purpose (`outbox discard`).
+        case outboxDiscarded = "outbox_discarded"
     }
 
     public var at: Date
