@@ -174,7 +174,8 @@ extension MockIntercom {
                         conversations: first, totalCount: records.count,
                         pages: .init(perPage: 1, totalPages: records.count))))
         case .reply(let id):
-            return changeConversation(AdminReplyRequest.self, request.body, requestID: requestID) { world, reply, time in
+            return changeConversation(AdminReplyRequest.self, request.body, requestID: requestID) {
+                world, reply, time in
                 try world.reply(conversationID: id, workspaceID: workspace.idCode, reply, at: time)
             }
         case .manage(let id):
@@ -211,7 +212,8 @@ extension MockIntercom {
             }
             switch answer {
             case .success(let conversation): return APIOutcome(status: 200, payload: .conversation(conversation))
-            case .failure(let refusal): return .error(refusal.status, refusal.code, refusal.message, requestID: requestID)
+            case .failure(let refusal):
+                return .error(refusal.status, refusal.code, refusal.message, requestID: requestID)
             }
         } catch {
             return serverError(error, requestID: requestID)

@@ -59,7 +59,8 @@ extension MockWorld {
         guard let index = conversationIndex(id, workspaceID: workspaceID) else { throw .notFound }
         try requireAdmin(request.adminID, in: workspaceID)
         var record = conversations[index]
-        var part = ConversationRecord.Part(id: "", partType: request.messageType, adminID: request.adminID, body: nil, createdAt: time)
+        var part = ConversationRecord.Part(
+            id: "", partType: request.messageType, adminID: request.adminID, body: nil, createdAt: time)
         switch request.messageType {
         case "open", "close":
             let target: ConversationRecord.State = request.messageType == "open" ? .open : .closed

@@ -18,11 +18,29 @@ public enum Command: Equatable, Sendable {
     case mockFault(MockFaultCommand)
     case mockJournal(limit: Int?)
     case mockReset
+    /// `links`: every project's links; with an issue, its links; with a project, the project's.
+    case links(IssueKey?, project: ProjectKey?)
+    case link(IssueKey, conversations: [String])
+    case unlink(IssueKey, conversations: [String])
+    case comment(IssueKey, text: String)
+    /// `assignee` nil: unassigned (`assign SUP-12 none`).
+    case assign(IssueKey, assignee: String?)
+    case transition(IssueKey, status: String)
+    case outbox(ProjectKey?)
+    case outboxDeliver(ProjectKey?)
+    case outboxDiscard(DiscardTarget)
+    case mockConversation(id: String)
     case export(path: String)
     case verify
     /// `help`, or `help COMMAND` with the command's name as the table spells it (`mock fault add`).
     case help(String?)
     case quit
+
+    /// `outbox discard SUP.7` (one item) or `outbox discard SUP` (all of the project's).
+    public enum DiscardTarget: Equatable, Sendable {
+        case item(String)
+        case project(ProjectKey)
+    }
 
     public enum MockFaultCommand: Equatable, Sendable {
         case add(FaultRequest)

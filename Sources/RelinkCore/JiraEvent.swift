@@ -119,7 +119,8 @@ extension Project {
 
     /// Adds conversations to the issue's links (each once, in the order given).
     public mutating func link(_ issue: IssueKey, _ conversations: [String]) -> [String] {
-        var entry = links.first { $0.issueKey == issue.rawValue } ?? IssueLinks(issueKey: issue.rawValue, conversationIds: [])
+        var entry =
+            links.first { $0.issueKey == issue.rawValue } ?? IssueLinks(issueKey: issue.rawValue, conversationIds: [])
         let added = conversations.reduce(into: [String]()) { added, id in
             if !entry.conversationIds.contains(id), !added.contains(id) { added.append(id) }
         }

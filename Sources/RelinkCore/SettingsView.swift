@@ -52,7 +52,8 @@ public struct SettingsView: Equatable, Sendable {
         heldWork = Self.heldWork(project.outbox, connection: connection)
         if let warning, !project.outbox.isEmpty {
             let issues = Self.distinct(project.outbox.map(\.issueKey)).joined(separator: ", ")
-            self.warning = warning + " Held up until then: \(Self.notes(project.outbox.count)) to the linked "
+            self.warning =
+                warning + " Held up until then: \(Self.notes(project.outbox.count)) to the linked "
                 + "conversations of \(issues)."
         }
         if let lastCheck, lastCheck.result == .transientFailure {
@@ -71,7 +72,8 @@ public struct SettingsView: Equatable, Sendable {
             let elsewhere = outbox.filter { $0.workspaceID != authorization.workspace.id }
             if !elsewhere.isEmpty {
                 let workspaces = distinct(elsewhere.map(\.workspaceID)).joined(separator: ", ")
-                return "\(count) held: \(elsewhere.count == 1 ? "its conversation belongs" : "their conversations belong") "
+                return
+                    "\(count) held: \(elsewhere.count == 1 ? "its conversation belongs" : "their conversations belong") "
                     + "to workspace \(workspaces), not \(authorization.workspace.id); reconnect to it, or discard them"
             }
             let reason = outbox.compactMap(\.held).first.map { " (last try: \($0))" } ?? ""

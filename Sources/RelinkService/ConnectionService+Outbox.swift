@@ -121,7 +121,8 @@ extension ConnectionService {
         }
         let client = intercom.client(for: authorization.workspace.region)
         var blocked: Set<String> = []
-        for item in items where item.workspaceID == authorization.workspace.id && !blocked.contains(item.conversationID) {
+        for item in items where item.workspaceID == authorization.workspace.id && !blocked.contains(item.conversationID)
+        {
             guard let attempted = try recordAttempt(item.id, of: key, as: authorization.appUser.id) else { continue }
             let outcome = await deliver(
                 attempted, checkEarlier: item.attempt != nil, client: client, token: token,

@@ -55,7 +55,9 @@ extension ConnectionService {
             }
         }
         return try update { transaction in
-            guard var project = transaction.project(key) else { throw ServiceError.unknownProject(key, suggestion: nil) }
+            guard var project = transaction.project(key) else {
+                throw ServiceError.unknownProject(key, suggestion: nil)
+            }
             let added = project.link(issue, wanted)
             transaction.put(project)
             return LinkOutcome(
@@ -102,7 +104,9 @@ extension ConnectionService {
         }
         let time = Timestamp.rounded(configuration.now())
         let queued = try update { transaction in
-            guard var project = transaction.project(key) else { throw ServiceError.unknownProject(key, suggestion: nil) }
+            guard var project = transaction.project(key) else {
+                throw ServiceError.unknownProject(key, suggestion: nil)
+            }
             let items = project.enqueue(decision, for: event, workspaceID: workspace.id, at: time)
             transaction.put(project)
             return items
@@ -137,7 +141,8 @@ extension ConnectionService {
 
     /// Judges a failed call as a check would and records a rejection: the connection turns
     /// broken with the evidence. Answers the event of that transition, if any.
-    func judge(_ failure: IntercomFailure, key: ProjectKey, token: String, endpoint: String, actor: String) async
+    func judge(_ failure: IntercomFailure, key: ProjectKey, token: String, endpoint: String, actor: String)
+        async
         throws(ServiceError) -> ConnectionEvent?
     {
         let outcome = await verdict(on: failure, token: token, endpoint: endpoint)
