@@ -43,8 +43,7 @@ public struct Completion: Sendable {
             }
         }
         var offers = spec.options.map(\.name).filter { !rest.contains($0) }
-        let next =
-            spec.positionals.indices.contains(positionalCount)
+        let next = spec.positionals.indices.contains(positionalCount)
             ? spec.positionals[positionalCount] : spec.positionals.last.flatMap { $0.repeats ? $0 : nil }
         if let next { offers += values(for: next.kind) }
         return offers

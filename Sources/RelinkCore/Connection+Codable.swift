@@ -35,8 +35,6 @@ extension Connection: Codable {
         try c.encodeIfPresent(breakage, forKey: .breakage)
         try c.encodeIfPresent(lastCheck, forKey: .lastCheck)
         // The last workspace is the current one while connected: written only when it differs.
-        if lastWorkspace != state.authorization?.workspace {
-            try c.encodeIfPresent(lastWorkspace, forKey: .lastWorkspace)
-        }
+        if lastWorkspace != state.authorization?.workspace { try c.encodeIfPresent(lastWorkspace, forKey: .lastWorkspace) }
     }
 }

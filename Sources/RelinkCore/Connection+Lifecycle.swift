@@ -26,8 +26,7 @@ extension Connection {
         guard let previous = state.authorization else { throw .notConnected(projectKey) }
         let workspaceChange = try confirmWorkspace(authorization.workspace, allowed: allowWorkspaceChange)
         // Reconnecting as another teammate (after user-removed, say) changes the app user too.
-        let userChange =
-            previous.appUser.id == authorization.appUser.id
+        let userChange = previous.appUser.id == authorization.appUser.id
             ? nil : "app user \(previous.appUser.email) → \(authorization.appUser.email)"
         let detail = [userChange, workspaceChange].compactMap { $0 }.joined(separator: "; ")
         return apply(
@@ -78,15 +77,13 @@ extension Connection {
             lastCheck = CheckRecord(at: time, result: .transientFailure, reason: reason)
             return nil
         case .rejected(let diagnosis):
-            lastCheck = CheckRecord(
-                at: time, result: .rejected, reason: "Intercom answered \(diagnosis.evidence.summary)")
+            lastCheck = CheckRecord(at: time, result: .rejected, reason: "Intercom answered \(diagnosis.evidence.summary)")
             if case .broken(let authorization, _) = state {
                 // Still broken: keep when it broke, refresh the evidence.
                 state = .broken(authorization, Breakage(at: breakage?.at ?? time, diagnosis: diagnosis))
                 return nil
             }
-            return apply(
-                .broken(authorization, Breakage(at: time, diagnosis: diagnosis)), kind: .broken, at: time, actor: actor)
+            return apply(.broken(authorization, Breakage(at: time, diagnosis: diagnosis)), kind: .broken, at: time, actor: actor)
         }
     }
 
@@ -100,8 +97,7 @@ extension Connection {
             return nil
         }
         guard allowed else { throw .workspaceChangeNeedsConfirmation(projectKey, from: previous, to: workspace) }
-        return
-            "workspace changed from \(previous.name) (\(previous.id)) to \(workspace.name) (\(workspace.id)), confirmed"
+        return "workspace changed from \(previous.name) (\(previous.id)) to \(workspace.name) (\(workspace.id)), confirmed"
     }
 
     private mutating func apply(

@@ -10,8 +10,7 @@ public enum Suggestion {
         }
         guard let (candidate, distance) = best else { return nil }
         let tolerance = max(1, min(3, candidate.count / 3))
-        return distance <= tolerance || candidate.lowercased().hasPrefix(lowered) && lowered.count >= 2
-            ? candidate : nil
+        return distance <= tolerance || candidate.lowercased().hasPrefix(lowered) && lowered.count >= 2 ? candidate : nil
     }
 
     public static func editDistance(_ a: String, _ b: String) -> Int {
@@ -28,9 +27,7 @@ public enum Suggestion {
             for j in 1...b.count {
                 let substitution = previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)
                 var best = min(previous[j] + 1, current[j - 1] + 1, substitution)
-                if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] {
-                    best = min(best, beforePrevious[j - 2] + 1)
-                }
+                if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] { best = min(best, beforePrevious[j - 2] + 1) }
                 current[j] = best
             }
             (beforePrevious, previous, current) = (previous, current, beforePrevious)
