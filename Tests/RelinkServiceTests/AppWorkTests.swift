@@ -31,7 +31,9 @@ final class FaultyIntercom: IntercomGateway, IntercomAPIClient, Sendable {
         }
     }
 
-    private func run<T>(_ call: String, _ body: () async -> Result<T, IntercomFailure>) async -> Result<T, IntercomFailure> {
+    private func run<T>(_ call: String, _ body: () async -> Result<T, IntercomFailure>) async -> Result<
+        T, IntercomFailure
+    > {
         guard let (failure, afterApplying) = plan(call) else { return await body() }
         if afterApplying { _ = await body() }
         return .failure(failure)
@@ -51,7 +53,8 @@ final class FaultyIntercom: IntercomGateway, IntercomAPIClient, Sendable {
     func conversationsProbe(token: String) async -> Result<Void, IntercomFailure> {
         await inner.conversationsProbe(token: token)
     }
-    func exchange(code: String, clientID: String, clientSecret: String) async -> Result<TokenResponse, IntercomFailure> {
+    func exchange(code: String, clientID: String, clientSecret: String) async -> Result<TokenResponse, IntercomFailure>
+    {
         await inner.exchange(code: code, clientID: clientID, clientSecret: clientSecret)
     }
     func uninstall(token: String) async -> Result<Void, IntercomFailure> { await inner.uninstall(token: token) }
@@ -163,7 +166,9 @@ struct AppWorkTests {
     @Test("A trigger that is off, a transition it does not name, a comment without the tag: nothing is sent")
     func triggersDecide() async throws {
         let transition = try await service.notify(.transitioned(Self.sup12, status: "In Progress"), actor: "test")
-        #expect(transition.decision == .skip(reason: #"the issueTransitioned trigger names only Done: no note for "In Progress""#))
+        #expect(
+            transition.decision
+                == .skip(reason: #"the issueTransitioned trigger names only Done: no note for "In Progress""#))
         // BUG filters comments: only one carrying #intercom is sent, without the tag.
         let bug7 = IssueKey(rawValue: "BUG-7")!
         let untagged = try await service.notify(.commented(bug7, text: "internal only"), actor: "test")
@@ -186,7 +191,8 @@ struct AppWorkTests {
         _ = await intercom.manageConversation(
             id: "1003", .init(messageType: "assignment", adminID: DemoFixture.bot.id, assigneeID: DemoFixture.bob.id),
             token: token)
-        _ = await intercom.manageConversation(id: "1003", .init(messageType: "close", adminID: DemoFixture.bot.id), token: token)
+        _ = await intercom.manageConversation(
+            id: "1003", .init(messageType: "close", adminID: DemoFixture.bot.id), token: token)
         try store.update { transaction in
             var project = transaction.project("SUP")!
             project.settings.conversationLinking.unassignOnOpen = true
@@ -221,10 +227,11 @@ struct AppWorkTests {
         _ = try await service.reconnect("WEB", as: AuthorizationRequest(teammate: nil), actor: "test")
         let report = try await service.deliverOutbox("WEB", actor: "test")
         #expect(report.delivered.map(\.item.id) == ["WEB.1", "WEB.2", "WEB.3"])
-        #expect(notes("1005").map { $0.body ?? "" } == [
-            "WEB-3 has a new comment: one [relink WEB.1]", "WEB-3 was unassigned [relink WEB.2]",
-            "WEB-3 moved to Done [relink WEB.3]",
-        ])
+        #expect(
+            notes("1005").map { $0.body ?? "" } == [
+                "WEB-3 has a new comment: one [relink WEB.1]", "WEB-3 was unassigned [relink WEB.2]",
+                "WEB-3 moved to Done [relink WEB.3]",
+            ])
         #expect(try await service.deliverOutbox("WEB", actor: "test").delivered.isEmpty)
         #expect(notes("1005").count == 3)
     }
@@ -267,12 +274,14 @@ struct AppWorkTests {
 
     @Test("A 401 or a permission 403 during delivery breaks the connection and keeps every note")
     func refusalBreaksAndKeeps() async throws {
-        try await intercom.applyCause(CauseRequest(cause: .permissionMissing, token: #require(store.token(id: "tok-demo-sup"))))
+        try await intercom.applyCause(
+            CauseRequest(cause: .permissionMissing, token: #require(store.token(id: "tok-demo-sup"))))
         let outcome = try await service.notify(.commented(Self.sup12, text: "blocked"), actor: "test")
         #expect(outcome.delivery?.event?.kind == .broken)
         #expect(store.connection(for: "SUP").breakage?.diagnosis.causes == [.permissionMissing])
         #expect(store.project("SUP")?.outbox.count == 2)
-        let plan = IntercomFailure(kind: .forbidden, status: 403, code: "api_plan_restricted", message: "Active subscription needed.")
+        let plan = IntercomFailure(
+            kind: .forbidden, status: 403, code: "api_plan_restricted", message: "Active subscription needed.")
         faulty.fail("POST /conversations/1004/reply", with: plan)
         let bug = try await service.notify(.commented(IssueKey(rawValue: "BUG-7")!, text: "#intercom x"), actor: "test")
         #expect(bug.delivery?.stopped?.contains("plan") == true)
