@@ -198,6 +198,11 @@ public enum CommandTable {
         CommandSpec("mock reset", summary: "the world as loaded, no faults, an empty journal", examples: ["mock reset"])
         { _ in .mockReset },
         CommandSpec(
+            "mock conversation", summary: "a conversation of the mock: state, assignee and parts",
+            positionals: [.required("ID", .conversationID)],
+            examples: ["mock conversation 1001"]
+        ) { words in .mockConversation(id: words.positionalText(0)!) },
+        CommandSpec(
             "links", summary: "the conversations linked to Jira issues",
             details: """
                 Lists each issue's links as the app keeps them (intercom.conversation.links: count and \
@@ -300,11 +305,6 @@ public enum CommandTable {
             if let key = words.key(0) { return .outboxDiscard(.project(key)) }
             return .outboxDiscard(.item(words.positionalText(0)!))
         },
-        CommandSpec(
-            "mock conversation", summary: "a conversation of the mock: state, assignee and parts",
-            positionals: [.required("ID", .conversationID)],
-            examples: ["mock conversation 1001"]
-        ) { words in .mockConversation(id: words.positionalText(0)!) },
         CommandSpec(
             "export", summary: "a support bundle with every secret redacted",
             details:

@@ -74,7 +74,8 @@ public struct SettingsView: Equatable, Sendable {
                 let workspaces = distinct(elsewhere.map(\.workspaceID)).joined(separator: ", ")
                 return
                     "\(count) held: \(elsewhere.count == 1 ? "its conversation belongs" : "their conversations belong") "
-                    + "to workspace \(workspaces), not \(authorization.workspace.id); reconnect to it, or discard them"
+                    + "to workspace \(workspaces), not \(authorization.workspace.id); reconnect to it, or discard "
+                    + (elsewhere.count == 1 ? "it" : "them")
             }
             let reason = outbox.compactMap(\.held).first.map { " (last try: \($0))" } ?? ""
             return "\(count) waiting for delivery\(reason); outbox deliver retries"

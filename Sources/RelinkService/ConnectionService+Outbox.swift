@@ -160,6 +160,12 @@ extension ConnectionService {
             }
         }
         report.held = try requireProject(key).outbox
+        let elsewhere = Set(report.held.map(\.workspaceID)).subtracting([authorization.workspace.id]).sorted()
+        if report.stopped == nil, !elsewhere.isEmpty {
+            report.stopped =
+                "held for workspace \(elsewhere.joined(separator: ", ")), not \(authorization.workspace.id): "
+                + "reconnect to it, or outbox discard"
+        }
         return report
     }
 

@@ -21,6 +21,8 @@ public struct WorkOutcome: Sendable, Equatable {
     public var decision: NotificationDecision
     public var queued: [OutboxItem]
     public var delivery: DeliveryReport?
+    /// Why the queued notes were not delivered at once (the connection is broken, or missing).
+    public var heldBecause: String?
 }
 
 extension ConnectionService {
@@ -96,7 +98,7 @@ extension ConnectionService {
         let project = try requireProject(key)
         let decision = project.settings.decide(event, conversations: project.conversations(of: event.issue))
         guard case .notify = decision else {
-            return WorkOutcome(event: event, decision: decision, queued: [], delivery: nil)
+            return WorkOutcome(event: event, decision: decision, queued: [], delivery: nil, heldBecause: nil)
         }
         let connection = store.connection(for: key)
         guard let workspace = connection.state.authorization?.workspace ?? connection.lastWorkspace else {
@@ -111,11 +113,18 @@ extension ConnectionService {
             transaction.put(project)
             return items
         }
-        var delivery: DeliveryReport?
-        if case .connected = connection.state {
-            delivery = try await deliverOutbox(key, actor: actor)
+        switch connection.state {
+        case .connected:
+            let delivery = try await deliverOutbox(key, actor: actor)
+            return WorkOutcome(event: event, decision: decision, queued: queued, delivery: delivery, heldBecause: nil)
+        case .broken:
+            return WorkOutcome(
+                event: event, decision: decision, queued: queued, delivery: nil,
+                heldBecause: "\(key)'s connection is broken")
+        case .notConnected:
+            return WorkOutcome(
+                event: event, decision: decision, queued: queued, delivery: nil, heldBecause: "\(key) is not connected")
         }
-        return WorkOutcome(event: event, decision: decision, queued: queued, delivery: delivery)
     }
 
     // MARK: Shared

@@ -44,9 +44,10 @@ extension TextRenderer {
             if let delivery = outcome.delivery {
                 lines.append(deliveryLines(delivery))
             } else {
+                let key = outcome.event.issue.project
                 lines.append(
-                    "Held in the outbox: the connection of \(outcome.event.issue.project) is not usable now. "
-                        + "reconnect \(outcome.event.issue.project) delivers them.")
+                    "Held in the outbox: \(outcome.heldBecause ?? "the connection cannot take them now"); "
+                        + "reconnect \(key) delivers \(outcome.queued.count == 1 ? "it" : "them").")
             }
             return lines.joined(separator: "\n")
         case .outbox(let entries):
