@@ -227,9 +227,8 @@ public enum CommandTable {
             positionals: [.required("ISSUE", .issueKey), .repeating("CONVERSATION", .conversationID)],
             examples: ["link SUP-12 1004 1005"]
         ) { words throws(UsageError) in
-            let conversations = words.texts(from: 1)
-            guard !conversations.isEmpty else { throw words.usage("which conversations? give one id or more") }
-            return .link(words.issue(0)!, conversations: conversations)
+            let (issue, conversations) = try issueAndWords(words, missing: "which conversations? give one id or more")
+            return .link(issue, conversations: conversations)
         },
         CommandSpec(
             "unlink", summary: "remove links between a Jira issue and conversations",
@@ -237,9 +236,8 @@ public enum CommandTable {
             positionals: [.required("ISSUE", .issueKey), .repeating("CONVERSATION", .conversationID)],
             examples: ["unlink SUP-12 1002"]
         ) { words throws(UsageError) in
-            let conversations = words.texts(from: 1)
-            guard !conversations.isEmpty else { throw words.usage("which conversations? give one id or more") }
-            return .unlink(words.issue(0)!, conversations: conversations)
+            let (issue, conversations) = try issueAndWords(words, missing: "which conversations? give one id or more")
+            return .unlink(issue, conversations: conversations)
         },
         CommandSpec(
             "comment", summary: "a Jira comment: a note on each linked conversation (issueCommented)",
@@ -252,9 +250,8 @@ public enum CommandTable {
             positionals: [.required("ISSUE", .issueKey), .repeating("TEXT", .word)],
             examples: ["comment SUP-12 Fixed in 2.3, rolling out today"]
         ) { words throws(UsageError) in
-            let text = words.texts(from: 1).joined(separator: " ")
-            guard !text.isEmpty else { throw words.usage("what does the comment say? give its text") }
-            return .comment(words.issue(0)!, text: text)
+            let (issue, text) = try issueAndWords(words, missing: "what does the comment say? give its text")
+            return .comment(issue, text: text.joined(separator: " "))
         },
         CommandSpec(
             "assign", summary: "a Jira assignment: a note on each linked conversation (issueAssignmentChanged)",
@@ -274,9 +271,8 @@ public enum CommandTable {
             positionals: [.required("ISSUE", .issueKey), .repeating("STATUS", .word)],
             examples: ["transition SUP-12 Done"]
         ) { words throws(UsageError) in
-            let status = words.texts(from: 1).joined(separator: " ")
-            guard !status.isEmpty else { throw words.usage("which status? give the new status, like Done") }
-            return .transition(words.issue(0)!, status: status)
+            let (issue, status) = try issueAndWords(words, missing: "which status? give the new status, like Done")
+            return .transition(issue, status: status.joined(separator: " "))
         },
         CommandSpec(
             "outbox", summary: "the app's work held for Intercom",
@@ -394,6 +390,14 @@ public enum CommandTable {
             "\(prefix.joined(separator: " ")): expected \(list)\(got)",
             synopsis: candidates.filter { $0.words.starts(with: prefix) }.map(\.synopsis).joined(separator: "\n       ")
         )
+    }
+
+    /// An issue key and the words after it, at least one (`missing` says what to give otherwise).
+    private static func issueAndWords(_ words: ParsedWords, missing: String) throws(UsageError) -> (IssueKey, [String])
+    {
+        let rest = words.texts(from: 1)
+        guard let issue = words.issue(0), !rest.isEmpty else { throw words.usage(missing) }
+        return (issue, rest)
     }
 
     private static func method(_ words: ParsedWords) throws(UsageError) -> AuthorizationMethod {
