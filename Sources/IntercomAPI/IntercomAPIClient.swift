@@ -28,4 +28,11 @@ public protocol IntercomAPIClient: Sendable {
     /// `POST /conversations/{id}/reply` with a note written by `adminID`.
     func replyWithNote(conversationID: String, adminID: String, body: String, token: String) async
         -> Result<Conversation, IntercomFailure>
+
+    /// `GET /conversations/{id}`: the conversation with its parts (Intercom returns the last 500).
+    func conversation(id: String, token: String) async -> Result<Conversation, IntercomFailure>
+
+    /// `POST /conversations/{id}/parts`: opens, closes, snoozes or assigns a conversation.
+    func manageConversation(id: String, _ request: ManageConversationRequest, token: String) async
+        -> Result<Conversation, IntercomFailure>
 }

@@ -90,11 +90,35 @@ public struct HTTPIntercomClient: IntercomAPIClient {
         } catch {
             return .failure(IntercomFailure(kind: .badRequest, message: "the note could not be encoded: \(error)"))
         }
-        let id = conversationID.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(["/"]))
         let answer = await send(
-            .POST, endpoint.url("/conversations/\(id ?? conversationID)/reply"), token: token,
+            .POST, endpoint.url("/conversations/\(Self.pathSegment(conversationID))/reply"), token: token,
             body: (contentType: "application/json", data: payload))
         return answer.flatMap { decode(Conversation.self, $0) }
+    }
+
+    /// See ``IntercomAPIClient/conversation(id:token:)``.
+    public func conversation(id: String, token: String) async -> Result<Conversation, IntercomFailure> {
+        let answer = await send(.GET, endpoint.url("/conversations/\(Self.pathSegment(id))"), token: token)
+        return answer.flatMap { decode(Conversation.self, $0) }
+    }
+
+    /// See ``IntercomAPIClient/manageConversation(id:_:token:)``.
+    public func manageConversation(id: String, _ request: ManageConversationRequest, token: String) async
+        -> Result<Conversation, IntercomFailure>
+    {
+        let payload: Data
+        do { payload = try JSONEncoder().encode(request) } catch {
+            return .failure(IntercomFailure(kind: .badRequest, message: "the request could not be encoded: \(error)"))
+        }
+        let answer = await send(
+            .POST, endpoint.url("/conversations/\(Self.pathSegment(id))/parts"), token: token,
+            body: (contentType: "application/json", data: payload))
+        return answer.flatMap { decode(Conversation.self, $0) }
+    }
+
+    /// An id as one path segment: a `/` or `?` in it cannot reach another route.
+    static func pathSegment(_ id: String) -> String {
+        id.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(["/", "?", "#", "%"])) ?? id
     }
 
     // MARK: Transport

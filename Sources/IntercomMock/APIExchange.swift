@@ -12,6 +12,8 @@ enum APIRoute: Sendable, Equatable {
     /// `GET /conversations`: the list, first page.
     case conversations
     case reply(conversationID: String)
+    /// `POST /conversations/{id}/parts`: open, close, snooze, assign.
+    case manage(conversationID: String)
     case authorize
     case tokenExchange
 
@@ -86,7 +88,7 @@ extension APIRoute {
     /// (and only there: `/me` and `/admins` still answer).
     var needsConversationPermission: Bool {
         switch self {
-        case .conversation, .conversations, .reply: true
+        case .conversation, .conversations, .reply, .manage: true
         case .me, .admins, .admin, .uninstall, .authorize, .tokenExchange: false
         }
     }

@@ -163,14 +163,15 @@ extension MockIntercom {
             }
             return APIOutcome(status: 200, payload: .emptyObject)
         case .conversation(let id):
-            guard let record = world.conversations.first(where: { $0.id == id && $0.workspaceID == workspace.idCode })
-            else {
-                return .error(404, .notFound, "Resource Not Found", requestID: requestID)
+            do {
+                return APIOutcome(
+                    status: 200, payload: .conversation(try world.conversation(id: id, workspaceID: workspace.idCode)))
+            } catch {
+                return .error(error.status, error.code, error.message, requestID: requestID)
             }
-            return APIOutcome(status: 200, payload: .conversation(conversation(record)))
         case .conversations:
             let records = world.conversations.filter { $0.workspaceID == workspace.idCode }
-            let first = records.first.map { [conversation($0)] } ?? []
+            let first = records.first.map { [world.wire($0, parts: $0.parts)] } ?? []
             return APIOutcome(
                 status: 200,
                 payload: .conversationList(
@@ -178,42 +179,47 @@ extension MockIntercom {
                         conversations: first, totalCount: records.count,
                         pages: .init(perPage: 1, totalPages: records.count))))
         case .reply(let id):
-            return reply(conversationID: id, body: request.body, workspace: workspace.idCode, requestID: requestID)
+            return changeConversation(AdminReplyRequest.self, request.body, requestID: requestID) {
+                world, reply, time in
+                try world.reply(conversationID: id, workspaceID: workspace.idCode, reply, at: time)
+            }
+        case .manage(let id):
+            return changeConversation(ManageConversationRequest.self, request.body, requestID: requestID) {
+                world, manage, time in
+                try world.manage(conversationID: id, workspaceID: workspace.idCode, manage, at: time)
+            }
         case .authorize, .tokenExchange:
             return .error(404, .notFound, "Resource Not Found", requestID: requestID)
         }
     }
 
-    private func reply(conversationID: String, body: Data, workspace: String, requestID: String) -> APIOutcome {
-        let found = world.conversations.firstIndex { $0.id == conversationID && $0.workspaceID == workspace }
-        guard let index = found else {
-            return .error(404, .notFound, "Resource Not Found", requestID: requestID)
-        }
-        guard let reply = try? JSONDecoder().decode(AdminReplyRequest.self, from: body) else {
+    /// Decodes the body, applies the change to the world as last saved, and answers the
+    /// conversation (or the refusal as Intercom's error list).
+    private func changeConversation<Body: Decodable>(
+        _ type: Body.Type, _ data: Data, requestID: String,
+        _ change: (inout MockWorld, Body, Int) throws -> Conversation
+    ) -> APIOutcome {
+        guard let body = try? JSONDecoder().decode(Body.self, from: data) else {
             return .error(
-                400, .parameterInvalid, "Expected a JSON body with message_type, type and admin_id",
-                requestID: requestID)
+                400, .parameterInvalid, "Expected a JSON body with message_type and admin_id", requestID: requestID)
         }
-        guard reply.type == "admin", reply.messageType == "note" else {
-            return .error(
-                400, .parameterInvalid, "The mock accepts only notes by admins (message_type note, type admin)",
-                requestID: requestID)
-        }
-        guard let text = reply.body, !text.isEmpty else {
-            return .error(400, .parameterInvalid, "Body is required for a note", requestID: requestID)
-        }
-        guard world.teammates.contains(where: { $0.id == reply.adminID && $0.workspaces.contains(workspace) }) else {
-            return .error(404, .adminNotFound, "Admin not found", requestID: requestID)
-        }
-        let createdAt = Int(now().timeIntervalSince1970)
+        let time = Int(now().timeIntervalSince1970)
         do {
-            let record = try commit { world -> MockWorld.ConversationRecord in
-                let note = MockWorld.ConversationRecord.Note(
-                    id: "\(world.takeSerial())", adminID: reply.adminID, body: text, createdAt: createdAt)
-                world.conversations[index].notes.append(note)
-                return world.conversations[index]
+            let answer = try commit { world -> Result<Conversation, MockWorld.ConversationRefusal> in
+                var edited = world
+                do {
+                    let conversation = try change(&edited, body, time)
+                    world = edited
+                    return .success(conversation)
+                } catch let refusal as MockWorld.ConversationRefusal {
+                    return .failure(refusal)
+                }
             }
-            return APIOutcome(status: 200, payload: .conversation(conversation(record)))
+            switch answer {
+            case .success(let conversation): return APIOutcome(status: 200, payload: .conversation(conversation))
+            case .failure(let refusal):
+                return .error(refusal.status, refusal.code, refusal.message, requestID: requestID)
+            }
         } catch {
             return serverError(error, requestID: requestID)
         }
@@ -222,17 +228,6 @@ extension MockIntercom {
     func serverError(_ error: any Error, requestID: String) -> APIOutcome {
         logger.error("mock world could not be saved", metadata: ["error": "\(error)"])
         return .error(500, .serverError, "Server error", requestID: requestID)
-    }
-
-    private func conversation(_ record: MockWorld.ConversationRecord) -> Conversation {
-        let parts = record.notes.map { note in
-            let author = world.teammate(id: note.adminID)
-            return ConversationPart(
-                id: note.id, partType: "note", body: note.body, createdAt: note.createdAt,
-                author: .init(type: "admin", id: note.adminID, name: author?.name, email: author?.email))
-        }
-        let updatedAt = record.notes.last?.createdAt ?? record.createdAt
-        return Conversation(id: record.id, createdAt: record.createdAt, updatedAt: updatedAt, parts: parts)
     }
 
     private static func admin(_ teammate: MockWorld.Teammate) -> Admin {

@@ -30,6 +30,9 @@ extension MockServer {
         router.post("/conversations/:id/reply") { request, context in
             try await answer(.reply(conversationID: context.parameters.get("id") ?? ""), request, context, intercom)
         }
+        router.post("/conversations/:id/parts") { request, context in
+            try await answer(.manage(conversationID: context.parameters.get("id") ?? ""), request, context, intercom)
+        }
         router.get("/oauth") { request, context in
             try await answer(.authorize, request, context, intercom)
         }

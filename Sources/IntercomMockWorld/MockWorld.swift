@@ -178,27 +178,97 @@ public struct MockWorld: Codable, Equatable, Sendable {
         }
     }
 
-    /// A conversation and the notes teammates added to it through the API.
+    /// A conversation: its state, its assignee and the parts teammates added through the API
+    /// (notes, comments, open, close, assignment).
     public struct ConversationRecord: Codable, Equatable, Sendable {
         public var id: String
         public var workspaceID: String
         /// Unix seconds.
         public var createdAt: Int
-        public var notes: [Note] = []
+        public var state: State = .open
+        /// The admin it is assigned to; nil when unassigned.
+        public var assigneeID: String?
+        public var parts: [Part] = []
 
-        /// A note written by an admin.
-        public struct Note: Codable, Equatable, Sendable {
+        /// Intercom's conversation states.
+        public enum State: String, Codable, Sendable, CaseIterable {
+            case open, closed, snoozed
+        }
+
+        public init(
+            id: String, workspaceID: String, createdAt: Int, state: State = .open, assigneeID: String? = nil,
+            parts: [Part] = []
+        ) {
+            self.id = id
+            self.workspaceID = workspaceID
+            self.createdAt = createdAt
+            self.state = state
+            self.assigneeID = assigneeID
+            self.parts = parts
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case id, workspaceID, createdAt, state, assigneeID, parts
+            /// Worlds saved before parts other than notes existed.
+            case notes
+        }
+
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            id = try c.decode(String.self, forKey: .id)
+            workspaceID = try c.decode(String.self, forKey: .workspaceID)
+            createdAt = try c.decode(Int.self, forKey: .createdAt)
+            state = try c.decodeIfPresent(State.self, forKey: .state) ?? .open
+            assigneeID = try c.decodeIfPresent(String.self, forKey: .assigneeID)
+            parts =
+                try c.decodeIfPresent([Part].self, forKey: .parts) ?? c.decodeIfPresent([Part].self, forKey: .notes)
+                ?? []
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(id, forKey: .id)
+            try c.encode(workspaceID, forKey: .workspaceID)
+            try c.encode(createdAt, forKey: .createdAt)
+            try c.encode(state, forKey: .state)
+            try c.encodeIfPresent(assigneeID, forKey: .assigneeID)
+            try c.encode(parts, forKey: .parts)
+        }
+
+        /// One part written by an admin: a note or comment (with a body), or an action.
+        public struct Part: Codable, Equatable, Sendable {
             public var id: String
+            /// `note`, `comment`, `open`, `close`, `snoozed`, `assignment`, `assign_and_reopen`.
+            public var partType: String
             public var adminID: String
-            public var body: String
+            public var body: String?
             /// Unix seconds.
             public var createdAt: Int
+            /// For an assignment: the admin assigned; nil when it unassigned.
+            public var assigneeID: String?
 
-            public init(id: String, adminID: String, body: String, createdAt: Int) {
+            public init(
+                id: String, partType: String = "note", adminID: String, body: String?, createdAt: Int,
+                assigneeID: String? = nil
+            ) {
                 self.id = id
+                self.partType = partType
                 self.adminID = adminID
                 self.body = body
                 self.createdAt = createdAt
+                self.assigneeID = assigneeID
+            }
+
+            enum CodingKeys: String, CodingKey { case id, partType, adminID, body, createdAt, assigneeID }
+
+            public init(from decoder: any Decoder) throws {
+                let c = try decoder.container(keyedBy: CodingKeys.self)
+                id = try c.decode(String.self, forKey: .id)
+                partType = try c.decodeIfPresent(String.self, forKey: .partType) ?? "note"
+                adminID = try c.decode(String.self, forKey: .adminID)
+                body = try c.decodeIfPresent(String.self, forKey: .body)
+                createdAt = try c.decode(Int.self, forKey: .createdAt)
+                assigneeID = try c.decodeIfPresent(String.self, forKey: .assigneeID)
             }
         }
     }

@@ -18,6 +18,18 @@ public enum Command: Equatable, Sendable {
     case mockFault(MockFaultCommand)
     case mockJournal(limit: Int?)
     case mockReset
+    /// `links`: every project's links; with an issue, its links; with a project, the project's.
+    case links(IssueKey?, project: ProjectKey?)
+    case link(IssueKey, conversations: [String])
+    case unlink(IssueKey, conversations: [String])
+    case comment(IssueKey, text: String)
+    /// `assignee` nil: unassigned (`assign SUP-12 none`).
+    case assign(IssueKey, assignee: String?)
+    case transition(IssueKey, status: String)
+    case outbox(ProjectKey?)
+    case outboxDeliver(ProjectKey?)
+    case outboxDiscard(DiscardTarget)
+    case mockConversation(id: String)
     case export(path: String)
     /// `import PATH [--replace]`: rebuild a case from a support bundle.
     case importBundle(path: String, replace: Bool)
@@ -40,6 +52,12 @@ public enum Command: Equatable, Sendable {
         /// `config set client-secret`: the value is read at a hidden prompt, never from the line.
         case setSecret(RealAPISetting)
         case unset(RealAPISetting)
+    }
+
+    /// `outbox discard SUP.7` (one item) or `outbox discard SUP` (all of the project's).
+    public enum DiscardTarget: Equatable, Sendable {
+        case item(String)
+        case project(ProjectKey)
     }
 
     public enum MockFaultCommand: Equatable, Sendable {

@@ -92,6 +92,7 @@ public enum CommandParser {
     private static func missing(_ positional: PositionalSpec) -> String {
         switch positional.kind {
         case .projectKey: "which project? give its key"
+        case .issueKey: "which issue? give its key, like SUP-12"
         case .cause: "which cause? \(CommandTable.causeList)"
         case .path: "where to? give a directory path"
         case .apiPath: "which API path? /me, a prefix such as /admins/*, or * for every path"
@@ -172,6 +173,32 @@ public enum CommandParser {
         case .httpMethod:
             guard !word.isEmpty, word.allSatisfy({ $0.isASCII && $0.isLetter }) else {
                 throw parsed.usage("\(subject) needs an HTTP method such as GET or POST, not \(shown)")
+            }
+            return .text(word.uppercased())
+        case .issueKey:
+            guard let issue = IssueKey(rawValue: word) else {
+                throw parsed.usage(
+                    "\(shown) is not a Jira issue key (a project key, a hyphen and a number, like SUP-12)")
+            }
+            return .issue(issue)
+        case .issueOrProject:
+            if let issue = IssueKey(rawValue: word) { return .issue(issue) }
+            guard let key = ProjectKey(rawValue: word) else {
+                throw parsed.usage("\(shown) is neither an issue key (SUP-12) nor a project key (SUP)")
+            }
+            return .key(key)
+        case .conversationID:
+            // Intercom's ids are digits; the mock's may be any word a URL path can carry as one segment.
+            guard !word.isEmpty, word.count <= 64, !word.contains("/"), word.allSatisfy({ !$0.isWhitespace }) else {
+                throw parsed.usage("\(shown) is not a conversation id")
+            }
+            return .text(word)
+        case .outboxTarget:
+            if let key = ProjectKey(rawValue: word) { return .key(key) }
+            guard let dot = word.lastIndex(of: "."), ProjectKey(rawValue: String(word[..<dot])) != nil,
+                Int(word[word.index(after: dot)...]).map({ $0 > 0 }) == true
+            else {
+                throw parsed.usage("\(shown) is neither an outbox item (SUP.7) nor a project key (SUP)")
             }
             return .text(word.uppercased())
         case .secret, .email, .workspace, .path, .apiPath, .commandName, .word:

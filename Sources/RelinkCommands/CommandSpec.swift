@@ -22,8 +22,16 @@ public enum ValueKind: Equatable, Sendable {
     case commandName
     /// A real-API setting's name, for `config set` and `config unset`.
     case setting
-    /// Free text (a fault id).
+    /// Free text (a fault id, a comment's words).
     case word
+    /// A Jira issue key such as `SUP-12`.
+    case issueKey
+    /// An issue key (`SUP-12`) or a project key (`SUP`).
+    case issueOrProject
+    /// An Intercom conversation id.
+    case conversationID
+    /// An outbox item (`SUP.7`) or a project key (`SUP`).
+    case outboxTarget
     /// A whole number in the range.
     case integer(ClosedRange<Int>)
     /// A number from 0 to 1.

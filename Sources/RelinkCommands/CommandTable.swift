@@ -201,6 +201,110 @@ public enum CommandTable {
             examples: ["mock reset"]
         ) { _ in .mockReset },
         CommandSpec(
+            "mock conversation", summary: "a conversation of the mock: state, assignee and parts",
+            positionals: [.required("ID", .conversationID)],
+            examples: ["mock conversation 1001"]
+        ) { words in .mockConversation(id: words.positionalText(0)!) },
+        CommandSpec(
+            "links", summary: "the conversations linked to Jira issues",
+            details: """
+                Lists each issue's links as the app keeps them (intercom.conversation.links: count and \
+                conversation ids): of one issue, of one project, or of every project.
+                """,
+            positionals: [.optional("ISSUE|PROJECT", .issueOrProject)],
+            examples: ["links", "links SUP", "links SUP-12"]
+        ) { words in
+            switch words.positional(0) {
+            case .issue(let issue)?: .links(issue, project: nil)
+            case .key(let key)?: .links(nil, project: key)
+            default: .links(nil, project: nil)
+            }
+        },
+        CommandSpec(
+            "link", summary: "link Intercom conversations to a Jira issue",
+            details: """
+                Asks Intercom, through the project's connection, that each conversation exists in the \
+                connected workspace, then links them all (or none). Refused while the connection is broken \
+                or missing, with the reason.
+                """,
+            positionals: [.required("ISSUE", .issueKey), .repeating("CONVERSATION", .conversationID)],
+            examples: ["link SUP-12 1004 1005"]
+        ) { words throws(UsageError) in
+            let (issue, conversations) = try issueAndWords(words, missing: "which conversations? give one id or more")
+            return .link(issue, conversations: conversations)
+        },
+        CommandSpec(
+            "unlink", summary: "remove links between a Jira issue and conversations",
+            details: "Needs no connection. Refused when a conversation is not linked to the issue.",
+            positionals: [.required("ISSUE", .issueKey), .repeating("CONVERSATION", .conversationID)],
+            examples: ["unlink SUP-12 1002"]
+        ) { words throws(UsageError) in
+            let (issue, conversations) = try issueAndWords(words, missing: "which conversations? give one id or more")
+            return .unlink(issue, conversations: conversations)
+        },
+        CommandSpec(
+            "comment", summary: "a Jira comment: a note on each linked conversation (issueCommented)",
+            details: """
+                Follows the project's issueCommented trigger: off sends nothing and says so; with \
+                filterEnabled only a comment that carries #intercom is sent (without the tag); \
+                reopenConversations reopens a closed conversation first. The notes go through the outbox: \
+                delivered now when the connection is healthy, held (durably) while it is not.
+                """,
+            positionals: [.required("ISSUE", .issueKey), .repeating("TEXT", .word)],
+            examples: ["comment SUP-12 Fixed in 2.3, rolling out today"]
+        ) { words throws(UsageError) in
+            let (issue, text) = try issueAndWords(words, missing: "what does the comment say? give its text")
+            return .comment(issue, text: text.joined(separator: " "))
+        },
+        CommandSpec(
+            "assign", summary: "a Jira assignment: a note on each linked conversation (issueAssignmentChanged)",
+            details: "EMAIL is the new assignee, none unassigns. Follows the issueAssignmentChanged trigger.",
+            positionals: [.required("ISSUE", .issueKey), .required("EMAIL|none", .email)],
+            examples: ["assign SUP-12 alice@acme.test", "assign SUP-12 none"]
+        ) { words in
+            let assignee = words.positionalText(1)!
+            return .assign(words.issue(0)!, assignee: assignee.lowercased() == "none" ? nil : assignee)
+        },
+        CommandSpec(
+            "transition", summary: "a Jira transition: a note on each linked conversation (issueTransitioned)",
+            details: """
+                STATUS is the issue's new status. Follows the issueTransitioned trigger, and only for the \
+                transitions it names when it names some.
+                """,
+            positionals: [.required("ISSUE", .issueKey), .repeating("STATUS", .word)],
+            examples: ["transition SUP-12 Done"]
+        ) { words throws(UsageError) in
+            let (issue, status) = try issueAndWords(words, missing: "which status? give the new status, like Done")
+            return .transition(issue, status: status.joined(separator: " "))
+        },
+        CommandSpec(
+            "outbox", summary: "the app's work held for Intercom",
+            details: """
+                Each held note with its issue, conversation and why it waits. Work is held while the \
+                connection is broken and delivered by reconnect, by a check that finds it healthy, or by \
+                outbox deliver; only outbox discard drops it.
+                """,
+            positionals: [.optional("KEY", .projectKey)],
+            examples: ["outbox", "outbox SUP"]
+        ) { words in .outbox(words.key(0)) },
+        CommandSpec(
+            "outbox deliver", summary: "deliver held work now",
+            details: """
+                Delivers in order, each note once, while the project is connected to the workspace the \
+                work belongs to. Says what it delivered and what it still holds.
+                """,
+            positionals: [.optional("KEY", .projectKey)],
+            examples: ["outbox deliver SUP"]
+        ) { words in .outboxDeliver(words.key(0)) },
+        CommandSpec(
+            "outbox discard", summary: "drop held work on purpose (recorded as an event)",
+            positionals: [.required("ID|KEY", .outboxTarget)],
+            examples: ["outbox discard SUP.3", "outbox discard SUP"]
+        ) { words in
+            if let key = words.key(0) { return .outboxDiscard(.project(key)) }
+            return .outboxDiscard(.item(words.positionalText(0)!))
+        },
+        CommandSpec(
             "export", summary: "a support bundle with every secret redacted",
             details:
                 "Writes projects, connections, events and the mock world to PATH (a directory), with every secret redacted.",
@@ -391,6 +495,14 @@ public enum CommandTable {
             "\(prefix.joined(separator: " ")): expected \(list)\(got)",
             synopsis: candidates.filter { $0.words.starts(with: prefix) }.map(\.synopsis).joined(separator: "\n       ")
         )
+    }
+
+    /// An issue key and the words after it, at least one (`missing` says what to give otherwise).
+    private static func issueAndWords(_ words: ParsedWords, missing: String) throws(UsageError) -> (IssueKey, [String])
+    {
+        let rest = words.texts(from: 1)
+        guard let issue = words.issue(0), !rest.isEmpty else { throw words.usage(missing) }
+        return (issue, rest)
     }
 
     private static func method(_ words: ParsedWords) throws(UsageError) -> AuthorizationMethod {

@@ -4,6 +4,7 @@ import RelinkCore
 public enum ParsedValue: Equatable, Sendable {
     case text(String)
     case key(ProjectKey)
+    case issue(IssueKey)
     case cause(BreakCause)
     case faultKind(FaultRequest.Kind)
     case faultBody(FaultRequest.Body)
@@ -70,6 +71,15 @@ public struct ParsedWords: Sendable {
 
     func key(_ index: Int) -> ProjectKey? {
         if case .key(let key)? = positional(index) { key } else { nil }
+    }
+
+    func issue(_ index: Int) -> IssueKey? {
+        if case .issue(let issue)? = positional(index) { issue } else { nil }
+    }
+
+    /// Every positional from `index` on, as text.
+    func texts(from index: Int) -> [String] {
+        positionals.dropFirst(index).compactMap { if case .text(let text) = $0 { text } else { nil } }
     }
 
     func positionalText(_ index: Int) -> String? {

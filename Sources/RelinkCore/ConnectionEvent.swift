@@ -10,6 +10,8 @@ public struct ConnectionEvent: Codable, Equatable, Sendable {
         case projectAdded = "project_added"
         case projectRemoved = "project_removed"
         case settingsChanged = "settings_changed"
+        /// Work held in the outbox was dropped on purpose (`outbox discard`).
+        case outboxDiscarded = "outbox_discarded"
     }
 
     public var at: Date

@@ -13,10 +13,15 @@ public struct Project: Codable, Equatable, Sendable, Identifiable {
     public var settings: ConnectionConfiguration
     /// The issue properties `intercom.conversation.links`, one entry per linked Jira issue.
     public var links: [IssueLinks]
+    /// relink's own: the app's work waiting for Intercom, oldest first (see ``OutboxItem``).
+    public var outbox: [OutboxItem] = []
+    /// The last serial given to an outbox item of this project; serials never repeat, so a note's
+    /// marker names one item only.
+    public var outboxSerial: Int = 0
 
     public var id: ProjectKey { key }
 
-    enum CodingKeys: String, CodingKey { case key, name, jiraSite, settings, links }
+    enum CodingKeys: String, CodingKey { case key, name, jiraSite, settings, links, outbox, outboxSerial }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -25,6 +30,8 @@ public struct Project: Codable, Equatable, Sendable, Identifiable {
         jiraSite = try c.decode(String.self, forKey: .jiraSite)
         settings = try c.decodeIfPresent(ConnectionConfiguration.self, forKey: .settings) ?? .defaults
         links = try c.decodeIfPresent([IssueLinks].self, forKey: .links) ?? []
+        outbox = try c.decodeIfPresent([OutboxItem].self, forKey: .outbox) ?? []
+        outboxSerial = try c.decodeIfPresent(Int.self, forKey: .outboxSerial) ?? 0
     }
 
     /// Writes every field, except that a store (`CodingUserInfoKey.omitDefaults`) leaves out
@@ -37,6 +44,9 @@ public struct Project: Codable, Equatable, Sendable, Identifiable {
         try c.encode(jiraSite, forKey: .jiraSite)
         if !(omitDefaults && settings == .defaults) { try c.encode(settings, forKey: .settings) }
         if !(omitDefaults && links.isEmpty) { try c.encode(links, forKey: .links) }
+        // Absent in stores written before the outbox, and left out while unused.
+        if !outbox.isEmpty { try c.encode(outbox, forKey: .outbox) }
+        if outboxSerial != 0 { try c.encode(outboxSerial, forKey: .outboxSerial) }
     }
 
     public init(

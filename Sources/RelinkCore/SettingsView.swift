@@ -22,6 +22,9 @@ public struct SettingsView: Equatable, Sendable {
     public var since: Date?
     public var lastCheck: CheckRecord?
     public var actions: [Action]
+    /// The app's work held in the outbox, in one line ("3 notes waiting for the connection"); nil
+    /// when the outbox is empty.
+    public var heldWork: String?
 
     public init(project: Project, connection: Connection?) {
         let connection = connection ?? Connection(projectKey: project.key)
@@ -46,11 +49,45 @@ public struct SettingsView: Equatable, Sendable {
             // A plan restriction is the workspace's subscription: a new token would meet it too.
             actions = breakage.diagnosis.evidence.isPlanRestriction ? [.revoke] : [.reconnect, .revoke]
         }
+        heldWork = Self.heldWork(project.outbox, connection: connection)
+        if let warning, !project.outbox.isEmpty {
+            let issues = Self.distinct(project.outbox.map(\.issueKey)).joined(separator: ", ")
+            self.warning =
+                warning + " Held up until then: \(Self.notes(project.outbox.count)) to the linked "
+                + "conversations of \(issues)."
+        }
         if let lastCheck, lastCheck.result == .transientFailure {
             notice =
                 "The last check could not reach a verdict (\(lastCheck.reason ?? "Intercom was unavailable")); "
                 + "the connection was left as it was."
         }
+    }
+
+    /// "3 notes waiting for the connection", or why they wait while the connection is fine.
+    static func heldWork(_ outbox: [OutboxItem], connection: Connection) -> String? {
+        guard !outbox.isEmpty else { return nil }
+        let count = notes(outbox.count)
+        switch connection.state {
+        case .connected(let authorization):
+            let elsewhere = outbox.filter { $0.workspaceID != authorization.workspace.id }
+            if !elsewhere.isEmpty {
+                let workspaces = distinct(elsewhere.map(\.workspaceID)).joined(separator: ", ")
+                return
+                    "\(count) held: \(elsewhere.count == 1 ? "its conversation belongs" : "their conversations belong") "
+                    + "to workspace \(workspaces), not \(authorization.workspace.id); reconnect to it, or discard "
+                    + (elsewhere.count == 1 ? "it" : "them")
+            }
+            let reason = outbox.compactMap(\.held).first.map { " (last try: \($0))" } ?? ""
+            return "\(count) waiting for delivery\(reason); outbox deliver retries"
+        case .broken, .notConnected:
+            return "\(count) waiting for the connection"
+        }
+    }
+
+    static func notes(_ count: Int) -> String { count == 1 ? "1 note" : "\(count) notes" }
+
+    static func distinct(_ values: [String]) -> [String] {
+        values.reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
     }
 
     /// The warning of a broken connection: what is wrong, on whose account, and what repairs it.

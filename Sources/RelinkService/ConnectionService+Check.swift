@@ -125,17 +125,22 @@ extension ConnectionService {
         switch answer {
         case .success:
             return .healthy
-        case .failure(let failure) where failure.breaksConnection:
-            let evidence = Evidence(
-                status: failure.status ?? (failure.kind == .forbidden ? 403 : 401), code: failure.code,
-                message: failure.message, requestID: failure.requestID, endpoint: endpoint)
-            if let truth = await groundTruth(token: token) {
-                return .rejected(Diagnosis(evidence: evidence, causes: [truth], isGroundTruth: true))
-            }
-            return .rejected(Diagnosis(evidence: evidence))
         case .failure(let failure):
-            return .transientFailure(reason: Self.shortReason(failure))
+            return await verdict(on: failure, token: token, endpoint: endpoint)
         }
+    }
+
+    /// The check's verdict on a failed call: 401/403 reject the token (with the ground truth of
+    /// the mock), anything else is transient. The outbox's delivery judges its calls so too.
+    func verdict(on failure: IntercomFailure, token: String, endpoint: String?) async -> CheckOutcome {
+        guard failure.breaksConnection else { return .transientFailure(reason: Self.shortReason(failure)) }
+        let evidence = Evidence(
+            status: failure.status ?? (failure.kind == .forbidden ? 403 : 401), code: failure.code,
+            message: failure.message, requestID: failure.requestID, endpoint: endpoint)
+        if let truth = await groundTruth(token: token) {
+            return .rejected(Diagnosis(evidence: evidence, causes: [truth], isGroundTruth: true))
+        }
+        return .rejected(Diagnosis(evidence: evidence))
     }
 
     static var checkCommitBatch: Int { 64 }

@@ -23,6 +23,8 @@ public enum ServiceError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The task was cancelled (Ctrl-C) before every project was checked: `done` holds the checks
     /// that finished and were recorded, `notChecked` the projects left as they were.
     case checkInterrupted(done: [CheckResult], notChecked: [ProjectKey])
+    /// The app's work (links, notes, the outbox) was refused.
+    case work(WorkRefusal)
 
     public var description: String {
         switch self {
@@ -40,6 +42,8 @@ public enum ServiceError: Error, Equatable, Sendable, CustomStringConvertible {
             error.description
         case .mock(let error, let doing):
             "\(doing): \(error)"
+        case .work(let refusal):
+            refusal.description
         case .checkInterrupted(let done, let notChecked):
             "interrupted: checked \(done.count) of \(done.count + notChecked.count); not checked (left as they were): "
                 + notChecked.map(\.rawValue).joined(separator: ", ")

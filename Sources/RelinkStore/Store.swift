@@ -19,6 +19,7 @@ import RelinkCore
 /// world-baseline.json  the world `mock reset` returns to (fixture copy, import)
 /// history          the REPL's history                             mode 0600
 /// .lock            the lock every relink process takes on this store
+/// .delivery.lock   held while a process delivers outboxes (Store+Delivery.swift)
 /// backups/         files as they were before a migration (or another `AtomicChange`)
 /// ```
 ///

@@ -25,7 +25,7 @@ struct MockControlClientTests {
             #expect(world.apps.first?.clientId == MockHarness.clientID)
             #expect(world.tokens.first?.status == "alive")
             #expect(world.conversations.first?.workspaceID == MockHarness.workspace)
-            #expect(world.conversations.first?.notes.first?.adminID == "100")
+            #expect(world.conversations.first?.parts.first?.adminID == "100")
         }
     }
 

@@ -165,7 +165,7 @@ struct APIRouteTests {
         }
     }
 
-    @Test("POST /conversations/{id}/reply adds an admin's note; refuses what is not one")
+    @Test("POST /conversations/{id}/reply adds an admin's note; refuses what the mock does not serve")
     func replyNote() async throws {
         let fixture = try Fixture()
         try await fixture.withClient { client in
@@ -182,8 +182,8 @@ struct APIRouteTests {
             let again = try await client.get("/conversations/c1", token: fixture.botToken).decode(Conversation.self)
             #expect(again.conversationParts?.totalCount == 1)
 
-            let comment = #"{"message_type":"comment","type":"admin","admin_id":"1001","body":"hi"}"#
-            let refused = try await client.post("/conversations/c1/reply", token: fixture.botToken, json: comment)
+            let quickReply = #"{"message_type":"quick_reply","type":"admin","admin_id":"1001","body":"hi"}"#
+            let refused = try await client.post("/conversations/c1/reply", token: fixture.botToken, json: quickReply)
             #expect(refused.status == .badRequest)
             #expect(try refused.errorCode() == "parameter_invalid")
             let garbage = try await client.post("/conversations/c1/reply", token: fixture.botToken, json: "{")

@@ -19,7 +19,8 @@ struct ScenarioTests {
         // Also guards the parameterised test below: an empty list would run no case and pass.
         let flows = [
             "connect", "password-changed", "token-revoked", "user-removed", "revoke-and-connect-again",
-            "change-app-user", "transient-outage", "workspace-change",
+            "change-app-user", "transient-outage", "workspace-change", "outbox-while-broken",
+            "notification-triggers", "outbox-workspace-change", "outbox-transient",
         ]
         for flow in flows { #expect(Self.names.contains(flow), "Fixtures/scenarios/\(flow).relink is missing") }
     }

@@ -116,7 +116,56 @@ public final class InMemoryIntercom: IntercomGateway, IntercomAPIClient, WorldCo
     public func replyWithNote(conversationID: String, adminID: String, body: String, token: String) async
         -> Result<Conversation, IntercomFailure>
     {
-        .failure(IntercomFailure(kind: .notFound, status: 404, code: "not_found", message: "not served in memory"))
+        onConversation(token: token, call: "POST /conversations/\(conversationID)/reply") { world, workspace, time in
+            try world.reply(
+                conversationID: conversationID, workspaceID: workspace, .note(adminID: adminID, body: body), at: time)
+        }
+    }
+
+    public func conversation(id: String, token: String) async -> Result<Conversation, IntercomFailure> {
+        onConversation(token: token, call: "GET /conversations/\(id)") { world, workspace, _ in
+            try world.conversation(id: id, workspaceID: workspace)
+        }
+    }
+
+    public func manageConversation(id: String, _ request: ManageConversationRequest, token: String) async
+        -> Result<Conversation, IntercomFailure>
+    {
+        onConversation(token: token, call: "POST /conversations/\(id)/parts") { world, workspace, time in
+            try world.manage(conversationID: id, workspaceID: workspace, request, at: time)
+        }
+    }
+
+    /// A conversation call as the live mock answers it: the token's checks, the permission, then
+    /// the world's edit (kept only when it succeeds).
+    private func onConversation(
+        token: String, call: String,
+        _ body: (inout MockWorld, String, Int) throws -> Conversation
+    ) -> Result<Conversation, IntercomFailure> {
+        state.withLock { state in
+            state.calls.append(call)
+            guard let index = state.world.tokenIndex(plaintextOrID: token), state.world.tokens[index].id != token,
+                state.world.tokens[index].isAlive
+            else {
+                return .failure(Self.unauthorized("unauthorized"))
+            }
+            if state.world.tokens[index].permissionMissing {
+                return .failure(IntercomFailure(kind: .forbidden, status: 403, code: "forbidden"))
+            }
+            var edited = state.world
+            do {
+                let answer = try body(&edited, state.world.tokens[index].workspaceID, 1_795_000_000 + state.calls.count)
+                state.world = edited
+                return .success(answer)
+            } catch let refusal as MockWorld.ConversationRefusal {
+                return .failure(
+                    IntercomFailure(
+                        kind: refusal.status == 404 ? .notFound : .badRequest, status: refusal.status,
+                        code: refusal.code.rawValue, message: refusal.message))
+            } catch {
+                return .failure(IntercomFailure(kind: .badRequest, status: 400, message: "\(error)"))
+            }
+        }
     }
 
     // MARK: WorldControl

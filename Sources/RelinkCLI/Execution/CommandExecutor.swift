@@ -88,20 +88,20 @@ public final class CommandExecutor: Sendable {
                 key,
                 as: AuthorizationRequest(teammate: teammate, password: password, workspace: workspace, method: method),
                 actor: actor)
-            return try transition(event)
+            return try await transitionDelivering(event, actor: actor)
         case .reconnect(let key, let teammate, let workspace, let allow, let password, let method):
             _ = try requireProject(key)
             let event = try await services.connectionService().reconnect(
                 key,
                 as: AuthorizationRequest(teammate: teammate, password: password, workspace: workspace, method: method),
                 allowWorkspaceChange: allow, actor: actor)
-            return try transition(event)
+            return try await transitionDelivering(event, actor: actor)
         case .appUser(let key, let teammate, let allow, let password):
             _ = try requireProject(key)
             let event = try await services.connectionService().changeAppUser(
                 key, as: AuthorizationRequest(teammate: teammate, password: password), allowWorkspaceChange: allow,
                 actor: actor)
-            return try transition(event)
+            return try await transitionDelivering(event, actor: actor)
         case .revoke(let key):
             _ = try requireProject(key)
             return try transition(try await services.connectionService().revoke(key, actor: actor))
@@ -136,7 +136,8 @@ public final class CommandExecutor: Sendable {
                         message: error.description)
                 }
             }
-            let report = presenter.check(results, notChecked: notChecked)
+            let report = try await deliveringAfterCheck(
+                results, presenter.check(results, notChecked: notChecked), actor: actor)
             guard notChecked.isEmpty else {
                 let keys = notChecked.map(\.key.rawValue).joined(separator: ", ")
                 throw CommandFailure("not checked: \(keys)", output: report)
@@ -147,6 +148,9 @@ public final class CommandExecutor: Sendable {
             return presenter.breakOutcome(try await services.connectionService().breakConnection(key, cause: cause))
         case .world, .mockFault, .mockJournal, .mockReset:
             return try await mockCommand(command)
+        case .links, .link, .unlink, .comment, .assign, .transition, .outbox, .outboxDeliver, .outboxDiscard,
+            .mockConversation:
+            return try await workCommand(command, actor: actor)
         case .export(let path):
             let summary = try SupportBundle.export(store, to: URL(fileURLWithPath: path, isDirectory: true))
             let text =
@@ -169,7 +173,7 @@ public final class CommandExecutor: Sendable {
     }
 
     /// A transition's event, then the settings view as it is now.
-    private func transition(_ event: ConnectionEvent) throws -> String {
+    func transition(_ event: ConnectionEvent) throws -> String {
         let project = try requireProject(event.project)
         return presenter.transition(
             event, view: SettingsView(project: project, connection: store.connection(for: event.project)),
@@ -189,6 +193,7 @@ public final class CommandExecutor: Sendable {
     static func waitsForIntercom(_ command: Command) -> Bool {
         switch command {
         case .connect, .reconnect, .appUser, .breakConnection, .world, .mockFault, .mockJournal, .mockReset: true
+        case .link, .comment, .assign, .transition, .outboxDeliver, .mockConversation: true
         case .check(let keys, let all, _): !all && keys.count == 1
         default: false
         }
@@ -205,6 +210,12 @@ public final class CommandExecutor: Sendable {
         case .projectAdd: "project add"
         case .projectRemove: "project remove"
         case .settings: "settings"
+        case .link: "link"
+        case .comment: "comment"
+        case .assign: "assign"
+        case .transition: "transition"
+        case .outboxDeliver: "outbox deliver"
+        case .outboxDiscard: "outbox discard"
         default: "command"
         }
     }

@@ -18,6 +18,10 @@ final class CompletionSource: @unchecked Sendable {
         case .projectKey: store.projectKeys.map(\.rawValue)
         case .email: known().emails
         case .workspace: known().workspaces
+        case .issueKey: store.projects.flatMap { $0.links.map(\.issueKey) }
+        case .issueOrProject: store.projectKeys.map(\.rawValue) + store.projects.flatMap { $0.links.map(\.issueKey) }
+        case .conversationID: Array(Set(store.projects.flatMap { $0.links.flatMap(\.conversationIds) })).sorted()
+        case .outboxTarget: store.projects.flatMap { [$0.key.rawValue] + $0.outbox.map(\.id) }
         default: []
         }
     }

@@ -63,7 +63,7 @@ enum Documents {
 
         enum CodingKeys: String, CodingKey {
             case key, name, jiraSite, indicator, state, headline, warning, notice, workspace, appUser, since
-            case lastCheck, actions, settings, links
+            case lastCheck, actions, settings, links, outbox
         }
 
         func encode(to encoder: any Encoder) throws {
@@ -82,7 +82,21 @@ enum Documents {
             try c.encode(view.lastCheck, forKey: .lastCheck)
             try c.encode(view.actions, forKey: .actions)
             try c.encode(project.settings, forKey: .settings)
-            try c.encode(project.links, forKey: .links)
+            try c.encode(project.links.map(LinkDocument.init), forKey: .links)
+            try c.encode(project.outbox, forKey: .outbox)
+        }
+    }
+
+    /// One issue's links in the app's shape, `{count, conversationIds}`, with the issue's key.
+    struct LinkDocument: Encodable {
+        var issueKey: String
+        var count: Int
+        var conversationIds: [String]
+
+        init(_ links: IssueLinks) {
+            issueKey = links.issueKey
+            count = links.count
+            conversationIds = links.conversationIds
         }
     }
 

@@ -26,6 +26,10 @@ protocol Presenter: Sendable {
     func config(_ entries: [SettingEntry], changed: RealAPISetting?) -> String
     /// A command's outcome in one sentence: `text` for a person, `summary` for a script.
     func message(_ text: String, summary: String) -> String
+    /// What a command of the app's work did.
+    func work(_ report: WorkReport) -> String
+    /// `output` (a transition's or a check's) followed by what the outbox deliveries after it did.
+    func appending(_ deliveries: [DeliveryReport], to output: String) -> String
     /// A failed command: what to print, and whether it goes to standard error.
     func failure(_ message: String, exitCode: Int32) -> (text: String, toStandardError: Bool)
 }
@@ -56,6 +60,10 @@ struct TextPresenter: Presenter {
         renderer.config(entries, changed: changed)
     }
     func message(_ text: String, summary: String) -> String { text }
+    func work(_ report: WorkReport) -> String { renderer.work(report) }
+    func appending(_ deliveries: [DeliveryReport], to output: String) -> String {
+        deliveries.isEmpty ? output : output + "\n" + renderer.work(.delivered(deliveries))
+    }
     func failure(_ message: String, exitCode: Int32) -> (text: String, toStandardError: Bool) {
         (style.error("error: ") + message, true)
     }
@@ -95,6 +103,10 @@ struct JSONPresenter: Presenter {
         Documents.render(Documents.Config(entries, changed: changed))
     }
     func message(_ text: String, summary: String) -> String { Documents.render(Documents.Message(message: summary)) }
+    func work(_ report: WorkReport) -> String { Documents.render(Documents.Work(report)) }
+    func appending(_ deliveries: [DeliveryReport], to output: String) -> String {
+        Documents.merging(["outboxDelivery": deliveries.map(Documents.Delivery.init)], into: output)
+    }
     func failure(_ message: String, exitCode: Int32) -> (text: String, toStandardError: Bool) {
         (Documents.render(Documents.Failure(error: message, exitCode: exitCode)), false)
     }

@@ -63,6 +63,7 @@ struct TextRenderer {
             lines += wrap(warning, first: "  ⚠ ", rest: "    ").map { style.warning($0) }
         }
         if let notice = view.notice { lines += wrap(notice, first: "  ⓘ ", rest: "    ").map { style.dim($0) } }
+        if let held = view.heldWork { field("Outbox", held) }
         field("Actions", view.actions.map(Self.label).joined(separator: " · "))
         lines.append("Settings")
         let settings = project.settings
