@@ -54,23 +54,36 @@ enum StoreFile {
         guard let fd = try openRegular(url, O_RDONLY, mode: 0) else { return nil }
         defer { close(fd) }
         var info = stat()
-        // Read into a buffer of the file's size, growing it should the file grow meanwhile.
-        var data = Data(count: fstat(fd, &info) == 0 ? max(Int(info.st_size) - offset, 0) : 0)
+        // A buffer of the file's size and a byte (so that the read finding the end needs no
+        // growth), grown should the file grow meanwhile. Not zero-filled: at 100,000 projects
+        // filling 82 MB with zeros only to overwrite them was a tenth of the open.
+        var capacity = (fstat(fd, &info) == 0 ? max(Int(info.st_size) - offset, 0) : 0) + 1
+        guard var buffer = malloc(capacity) else { throw StoreError.io(url, "read", errno: ENOMEM) }
         var filled = 0
         while true {
-            if filled == data.count { data.count += 1 << 16 }
-            let n = data.withUnsafeMutableBytes { buffer in
-                pread(fd, buffer.baseAddress! + filled, buffer.count - filled, off_t(offset + filled))
+            if filled == capacity {
+                capacity += 1 << 16
+                guard let grown = realloc(buffer, capacity) else {
+                    free(buffer)
+                    throw StoreError.io(url, "read", errno: ENOMEM)
+                }
+                buffer = grown
             }
+            let n = pread(fd, buffer + filled, capacity - filled, off_t(offset + filled))
             if n < 0 {
-                if errno == EINTR || errno == EAGAIN { continue }
-                throw StoreError.io(url, "read")
+                let code = errno
+                if code == EINTR || code == EAGAIN { continue }
+                free(buffer)
+                throw StoreError.io(url, "read", errno: code)
             }
             if n == 0 { break }
             filled += n
         }
-        data.count = filled
-        return data
+        guard filled > 0 else {
+            free(buffer)
+            return Data()
+        }
+        return Data(bytesNoCopy: buffer, count: filled, deallocator: .free)
     }
 
     /// Opens a store file that must be a regular file; nil when it does not exist and `flags`
