@@ -155,9 +155,10 @@ public final class Store: @unchecked Sendable {
         try refresh()
         let state = lock.withLock { publicFile.state }
         try state.verifyRecords(snapshot: publicFile.snapshotURL)
+        let secrets = try lock.withLock { secretFile.state }.decoded()
         return StoreVerification(
             projects: state.projects.count, connections: state.connections.count, events: state.events.count,
-            tokens: lock.withLock { secretFile.state.tokens.count })
+            tokens: secrets.tokens.count)
     }
 
     public var projectCount: Int { lock.withLock { publicFile.state.projects.count } }
