@@ -124,6 +124,25 @@ struct RecordTable<Value: Codable & Sendable & Equatable>: Sendable, Equatable {
         }
     }
 
+    /// Part of every record, sorted by key: of the records not decoded yet, decoded as `Part` on
+    /// every core and not kept; of the others, `from` their value.
+    ///
+    /// - Throws: `StoreError.damaged` naming the first record (by line) that cannot be read.
+    func parts<Part: Decodable & Sendable>(
+        _ type: Part.Type, key: @escaping (Part) -> ProjectKey, from value: (Value) -> Part
+    ) throws(StoreError) -> [Part] {
+        let (raw, decoded) = storage.lock.withLock { (storage.raw, storage.decoded) }
+        var parts: [Part] = []
+        if let bytes = raw.bytes {
+            let pending = raw.entries
+            parts = try ParallelDecode.decode(
+                pending.map(\.record), from: bytes, section: section, expectedKeys: pending.map(\.key), key: key)
+        }
+        guard !decoded.isEmpty else { return parts }  // the raw entries are in key order already
+        parts += decoded.values.map(value)
+        return parts.sorted { key($0) < key($1) }
+    }
+
     /// Every record, decoded (what is not decoded yet is decoded on every core).
     func all() throws(StoreError) -> [ProjectKey: Value] {
         try decodeAll()

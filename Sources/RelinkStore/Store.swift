@@ -56,6 +56,8 @@ public final class Store: @unchecked Sendable {
     public var stateFile: URL { publicFile.snapshotURL }
     /// The shareable state as read (for tests: what is decoded yet); the caller holds `lock`.
     var publicFileState: StoreState { publicFile.state }
+    /// The secrets as read (for tests: whether they are decoded yet); the caller holds `lock`.
+    var secretFileState: SecretState { secretFile.state }
 
     /// Opens the store in `directory`, creating it when absent and migrating older files forward.
     ///
