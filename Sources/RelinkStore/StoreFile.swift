@@ -58,7 +58,7 @@ enum StoreFile {
         // growth), grown should the file grow meanwhile. Not zero-filled: at 100,000 projects
         // filling 82 MB with zeros only to overwrite them was a tenth of the open.
         var capacity = (fstat(fd, &info) == 0 ? max(Int(info.st_size) - offset, 0) : 0) + 1
-        guard var buffer = malloc(capacity) else { throw StoreError.io(url, "read", errno: ENOMEM) }
+        guard var buffer = allocateReadBuffer(capacity) else { throw StoreError.io(url, "read", errno: ENOMEM) }
         var filled = 0
         while true {
             if filled == capacity {
@@ -84,6 +84,20 @@ enum StoreFile {
             return Data()
         }
         return Data(bytesNoCopy: buffer, count: filled, deallocator: .free)
+    }
+
+    /// A buffer for `capacity` bytes, to be released with `free`. A large one is aligned to 2 MiB
+    /// and asks for transparent huge pages: the kernel then zeroes and maps it in 2 MiB pieces
+    /// rather than 4 KiB ones, which at 82 MB was most of the read's cost.
+    private static func allocateReadBuffer(_ capacity: Int) -> UnsafeMutableRawPointer? {
+        let hugePage = 2 << 20
+        guard capacity >= 2 * hugePage else { return malloc(capacity) }
+        var buffer: UnsafeMutableRawPointer?
+        guard posix_memalign(&buffer, hugePage, capacity) == 0, let buffer else { return nil }
+        #if os(Linux)
+            _ = madvise(buffer, capacity / hugePage * hugePage, MADV_HUGEPAGE)
+        #endif
+        return buffer
     }
 
     /// Opens a store file that must be a regular file; nil when it does not exist and `flags`

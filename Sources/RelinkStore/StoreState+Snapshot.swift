@@ -82,17 +82,13 @@ extension StoreState {
         let connectionRecords = layout.records[1]
         let eventRecords = layout.records[2]
         var state = StoreState()
-        // The events' lines, copied in one piece (they are contiguous), so that the file's bytes
-        // are let go once every project and connection is decoded.
-        if let first = eventRecords.first, let last = eventRecords.last {
-            let eventBytes = Data(
-                bytes.data[(data.startIndex + first.start)..<(data.startIndex + last.start + Int(last.count))])
+        // The events' lines, as slices of the file's bytes: not copied, since the records that
+        // no command decodes all at once (`projects` lists without decoding) keep the bytes anyway.
+        if !eventRecords.isEmpty {
+            let base = data.startIndex
             state.events = EventLog(
-                undecoded: eventRecords.map {
-                    eventBytes[
-                        (eventBytes.startIndex + $0.start - first.start)..<(eventBytes.startIndex + $0.start
-                            - first.start + Int($0.count))]
-                }, lines: eventRecords.map { Int($0.line) })
+                undecoded: eventRecords.map { data[(base + $0.start)..<(base + $0.start + Int($0.count))] },
+                lines: eventRecords.map { Int($0.line) })
         }
 
         var checksumProblem: String?
