@@ -4,7 +4,9 @@
 # 10,000 and 100,000 projects, beside TinyDB reading and printing the same records (a third of
 # the runs). Release build; median and max of RUNS runs.
 #
-#   Scripts/bench-startup.sh [RUNS]      (SKIP_BUILD=1 to reuse the release build)
+#   Scripts/bench-startup.sh [RUNS]      (SKIP_BUILD=1 to reuse the release build; BENCH_STORES=DIR
+#                                         to copy DIR/store-10000 and DIR/store-100000 instead of
+#                                         generating them)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-10}
@@ -18,8 +20,15 @@ echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -
 python3 -c "import tinydb" 2>/dev/null || python3 -m pip install --quiet tinydb
 printf '%7s  %-17s  %-36s  %s\n' size row relink tinydb
 for size in 10000 100000; do
-  echo "generating a store of $size projects and its TinyDB file..."
-  .build/release/relink-bench generate --projects "$size" --out "$work/store-$size"
+  if [ -n "${BENCH_STORES:-}" ] && [ -d "$BENCH_STORES/store-$size" ]; then
+    # Stores generated before (by `relink-bench generate`), copied so the runs do not change them.
+    echo "copying $BENCH_STORES/store-$size..."
+    cp -rL "$BENCH_STORES/store-$size" "$work/store-$size"
+  else
+    echo "generating a store of $size projects..."
+    .build/release/relink-bench generate --projects "$size" --out "$work/store-$size"
+  fi
+  echo "writing its TinyDB file..."
   .build/release/relink-bench tinydb-file "$work/store-$size" "$work/tinydb-$size.json"
   python3 - .build/release/relink "$work/store-$size" "$runs" "$size" "$work/tinydb-$size.json" <<'PY'
 import os, pty, select, statistics, subprocess, sys, time
