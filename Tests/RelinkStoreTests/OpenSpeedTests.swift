@@ -210,7 +210,8 @@ struct OpenSpeedTests {
     // MARK: Reading
 
     @Test func filesAreReadWholeWhateverTheirSize() throws {
-        for size in [0, 1, 4095, 4096, 65_537, 1 << 20] {
+        // 5 MiB and more take the 2 MiB-aligned, huge-page buffer.
+        for size in [0, 1, 4095, 4096, 65_537, 1 << 20, 5 << 20, (9 << 20) + 3] {
             let bytes = Data((0..<size).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 7) })
             try bytes.write(to: file("history"))
             #expect(try StoreFile.read(file("history")) == bytes)
