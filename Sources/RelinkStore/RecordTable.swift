@@ -7,6 +7,9 @@ struct RawRecord: Sendable {
     var count: Int32
     /// The record's line in the file (from 1), to name it when it cannot be read.
     var line: Int32
+    /// Where the record's key lies in its bytes (set by `LineLayout.index`).
+    var keyOffset: Int32 = 0
+    var keyLength: UInt8 = 0
 }
 
 /// The bytes of a snapshot read in the line layout, shared by the records not yet decoded.
@@ -50,14 +53,10 @@ struct RecordTable<Value: Codable & Sendable & Equatable>: Sendable, Equatable {
         storage.decoded = decoded
     }
 
-    /// Records of the snapshot `bytes`, not decoded.
-    init(
-        section: String, raw: [ProjectKey: RawRecord], bytes: SnapshotBytes,
-        key: @escaping @Sendable (Value) -> ProjectKey
-    ) {
+    /// Records of a snapshot, not decoded.
+    init(section: String, raw: RawIndex, key: @escaping @Sendable (Value) -> ProjectKey) {
         self.init(section: section, key: key)
         storage.raw = raw
-        storage.bytes = raw.isEmpty ? nil : bytes
     }
 
     var count: Int { storage.lock.withLock { storage.raw.count + storage.decoded.count } }
@@ -87,7 +86,7 @@ struct RecordTable<Value: Codable & Sendable & Equatable>: Sendable, Equatable {
         set {
             makeUnique()
             storage.lock.withLock {
-                storage.raw[key] = nil
+                storage.raw.remove(key)
                 storage.decoded[key] = newValue
                 storage.releaseBytesIfDone()
             }
@@ -100,9 +99,9 @@ struct RecordTable<Value: Codable & Sendable & Equatable>: Sendable, Equatable {
     func value(forKey key: ProjectKey) throws(StoreError) -> Value? {
         try storage.locked { () throws(StoreError) -> Value? in
             if let value = storage.decoded[key] { return value }
-            guard let raw = storage.raw[key], let bytes = storage.bytes else { return nil }
+            guard let raw = storage.raw[key], let bytes = storage.raw.bytes else { return nil }
             let value: Value = try Self.decode(raw, from: bytes, section: section, key: key, storage.key)
-            storage.raw[key] = nil
+            storage.raw.remove(key)
             storage.decoded[key] = value
             storage.releaseBytesIfDone()
             return value
@@ -114,15 +113,34 @@ struct RecordTable<Value: Codable & Sendable & Equatable>: Sendable, Equatable {
     /// - Throws: `StoreError.damaged` naming the first record (by line) that cannot be read.
     func decodeAll() throws(StoreError) {
         try storage.locked { () throws(StoreError) in
-            guard let bytes = storage.bytes, !storage.raw.isEmpty else { return }
-            let pending = storage.raw.sorted { $0.value.start < $1.value.start }
+            guard let bytes = storage.raw.bytes, !storage.raw.isEmpty else { return }
+            let pending = storage.raw.entries
             let values: [Value] = try ParallelDecode.decode(
-                pending.map(\.value), from: bytes, section: section, expectedKeys: pending.map(\.key), key: storage.key)
+                pending.map(\.record), from: bytes, section: section, expectedKeys: pending.map(\.key), key: storage.key
+            )
             storage.decoded.reserveCapacity(storage.decoded.count + values.count)
             for (entry, value) in zip(pending, values) { storage.decoded[entry.key] = value }
-            storage.raw = [:]
-            storage.releaseBytesIfDone()
+            storage.raw = RawIndex()
         }
+    }
+
+    /// Part of every record, sorted by key: of the records not decoded yet, decoded as `Part` on
+    /// every core and not kept; of the others, `from` their value.
+    ///
+    /// - Throws: `StoreError.damaged` naming the first record (by line) that cannot be read.
+    func parts<Part: Decodable & Sendable>(
+        _ type: Part.Type, key: @escaping (Part) -> ProjectKey, from value: (Value) -> Part
+    ) throws(StoreError) -> [Part] {
+        let (raw, decoded) = storage.lock.withLock { (storage.raw, storage.decoded) }
+        var parts: [Part] = []
+        if let bytes = raw.bytes {
+            let pending = raw.entries
+            parts = try ParallelDecode.decode(
+                pending.map(\.record), from: bytes, section: section, expectedKeys: pending.map(\.key), key: key)
+        }
+        guard !decoded.isEmpty else { return parts }  // the raw entries are in key order already
+        parts += decoded.values.map(value)
+        return parts.sorted { key($0) < key($1) }
     }
 
     /// Every record, decoded (what is not decoded yet is decoded on every core).
@@ -134,12 +152,10 @@ struct RecordTable<Value: Codable & Sendable & Equatable>: Sendable, Equatable {
     /// Each record as a line of the snapshot, sorted by key: a record never decoded is copied as
     /// the bytes that were read (the snapshot's checksum vouched for them), others are encoded.
     func snapshotLines(_ encoder: JSONEncoder) throws -> [Data] {
-        let (raw, decoded, bytes) = storage.lock.withLock { (storage.raw, storage.decoded, storage.bytes) }
-        let keys = (Array(raw.keys) + Array(decoded.keys)).sorted()
-        return try keys.map { key in
-            if let value = decoded[key] { return try encoder.encode(value) }
-            return bytes!.bytes(of: raw[key]!)
-        }
+        let (raw, decoded) = storage.lock.withLock { (storage.raw, storage.decoded) }
+        var lines: [(key: ProjectKey, line: Data)] = try decoded.map { ($0.key, try encoder.encode($0.value)) }
+        if let bytes = raw.bytes { lines += raw.entries.map { ($0.key, bytes.bytes(of: $0.record)) } }
+        return lines.sorted { $0.key < $1.key }.map(\.line)
     }
 
     static func == (lhs: Self, rhs: Self) -> Bool {
@@ -176,8 +192,7 @@ struct RecordTable<Value: Codable & Sendable & Equatable>: Sendable, Equatable {
     private final class Storage: @unchecked Sendable {
         // @unchecked: every member is read and written under `lock`.
         let lock = NSLock()
-        var bytes: SnapshotBytes?
-        var raw: [ProjectKey: RawRecord] = [:]
+        var raw = RawIndex()
         var decoded: [ProjectKey: Value] = [:]
         let key: @Sendable (Value) -> ProjectKey
 
@@ -192,7 +207,6 @@ struct RecordTable<Value: Codable & Sendable & Equatable>: Sendable, Equatable {
         func copy() -> Storage {
             lock.withLock {
                 let copy = Storage(key: key)
-                copy.bytes = bytes
                 copy.raw = raw
                 copy.decoded = decoded
                 return copy
@@ -201,7 +215,7 @@ struct RecordTable<Value: Codable & Sendable & Equatable>: Sendable, Equatable {
 
         /// The file's bytes are needed only while a record is undecoded.
         func releaseBytesIfDone() {
-            if raw.isEmpty { bytes = nil }
+            if raw.isEmpty { raw = RawIndex() }
         }
     }
 }

@@ -59,6 +59,8 @@ public final class Store: @unchecked Sendable {
     public var stateFile: URL { publicFile.snapshotURL }
     /// The shareable state as read (for tests: what is decoded yet); the caller holds `lock`.
     var publicFileState: StoreState { publicFile.state }
+    /// The secrets as read (for tests: whether they are decoded yet); the caller holds `lock`.
+    var secretFileState: SecretState { secretFile.state }
 
     /// Opens the store in `directory`, creating it when absent and migrating older files forward.
     ///
@@ -158,9 +160,10 @@ public final class Store: @unchecked Sendable {
         try refresh()
         let state = lock.withLock { publicFile.state }
         try state.verifyRecords(snapshot: publicFile.snapshotURL)
+        let secrets = try lock.withLock { secretFile.state }.decoded()
         return StoreVerification(
             projects: state.projects.count, connections: state.connections.count, events: state.events.count,
-            tokens: lock.withLock { secretFile.state.tokens.count })
+            tokens: secrets.tokens.count)
     }
 
     public var projectCount: Int { lock.withLock { publicFile.state.projects.count } }

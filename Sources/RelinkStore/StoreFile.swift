@@ -54,23 +54,50 @@ enum StoreFile {
         guard let fd = try openRegular(url, O_RDONLY, mode: 0) else { return nil }
         defer { close(fd) }
         var info = stat()
-        // Read into a buffer of the file's size, growing it should the file grow meanwhile.
-        var data = Data(count: fstat(fd, &info) == 0 ? max(Int(info.st_size) - offset, 0) : 0)
+        // A buffer of the file's size and a byte (so that the read finding the end needs no
+        // growth), grown should the file grow meanwhile. Not zero-filled: at 100,000 projects
+        // filling 82 MB with zeros only to overwrite them was a tenth of the open.
+        var capacity = (fstat(fd, &info) == 0 ? max(Int(info.st_size) - offset, 0) : 0) + 1
+        guard var buffer = allocateReadBuffer(capacity) else { throw StoreError.io(url, "read", errno: ENOMEM) }
         var filled = 0
         while true {
-            if filled == data.count { data.count += 1 << 16 }
-            let n = data.withUnsafeMutableBytes { buffer in
-                pread(fd, buffer.baseAddress! + filled, buffer.count - filled, off_t(offset + filled))
+            if filled == capacity {
+                capacity += 1 << 16
+                guard let grown = realloc(buffer, capacity) else {
+                    free(buffer)
+                    throw StoreError.io(url, "read", errno: ENOMEM)
+                }
+                buffer = grown
             }
+            let n = pread(fd, buffer + filled, capacity - filled, off_t(offset + filled))
             if n < 0 {
-                if errno == EINTR || errno == EAGAIN { continue }
-                throw StoreError.io(url, "read")
+                let code = errno
+                if code == EINTR || code == EAGAIN { continue }
+                free(buffer)
+                throw StoreError.io(url, "read", errno: code)
             }
             if n == 0 { break }
             filled += n
         }
-        data.count = filled
-        return data
+        guard filled > 0 else {
+            free(buffer)
+            return Data()
+        }
+        return Data(bytesNoCopy: buffer, count: filled, deallocator: .free)
+    }
+
+    /// A buffer for `capacity` bytes, to be released with `free`. A large one is aligned to 2 MiB
+    /// and asks for transparent huge pages: the kernel then zeroes and maps it in 2 MiB pieces
+    /// rather than 4 KiB ones, which at 82 MB was most of the read's cost.
+    private static func allocateReadBuffer(_ capacity: Int) -> UnsafeMutableRawPointer? {
+        let hugePage = 2 << 20
+        guard capacity >= 2 * hugePage else { return malloc(capacity) }
+        var buffer: UnsafeMutableRawPointer?
+        guard posix_memalign(&buffer, hugePage, capacity) == 0, let buffer else { return nil }
+        #if os(Linux)
+            _ = madvise(buffer, capacity / hugePage * hugePage, MADV_HUGEPAGE)
+        #endif
+        return buffer
     }
 
     /// Opens a store file that must be a regular file; nil when it does not exist and `flags`

@@ -82,27 +82,21 @@ extension StoreState {
         let connectionRecords = layout.records[1]
         let eventRecords = layout.records[2]
         var state = StoreState()
-        // The events' lines, copied in one piece (they are contiguous), so that the file's bytes
-        // are let go once every project and connection is decoded.
-        if let first = eventRecords.first, let last = eventRecords.last {
-            let eventBytes = Data(
-                bytes.data[(data.startIndex + first.start)..<(data.startIndex + last.start + Int(last.count))])
+        // The events' lines, as slices of the file's bytes: not copied, since the records that
+        // no command decodes all at once (`projects` lists without decoding) keep the bytes anyway.
+        if !eventRecords.isEmpty {
+            let base = data.startIndex
             state.events = EventLog(
-                undecoded: eventRecords.map {
-                    eventBytes[
-                        (eventBytes.startIndex + $0.start - first.start)..<(eventBytes.startIndex + $0.start
-                            - first.start + Int($0.count))]
-                }, lines: eventRecords.map { Int($0.line) })
+                undecoded: eventRecords.map { data[(base + $0.start)..<(base + $0.start + Int($0.count))] },
+                lines: eventRecords.map { Int($0.line) })
         }
 
         var checksumProblem: String?
         if let recorded = layout.checksum {
             let computed = layout.computeChecksum(data)
-            if computed == recorded, let index = layout.index(data) {
-                state.projects = RecordTable(section: "projects", raw: index.projects, bytes: bytes) { $0.key }
-                state.connections = RecordTable(section: "connections", raw: index.connections, bytes: bytes) {
-                    $0.projectKey
-                }
+            if computed == recorded, let index = layout.index(bytes) {
+                state.projects = RecordTable(section: "projects", raw: index.projects) { $0.key }
+                state.connections = RecordTable(section: "connections", raw: index.connections) { $0.projectKey }
                 return SnapshotRead(state: state, sequence: layout.sequence)
             }
             if computed != recorded {
@@ -315,40 +309,71 @@ struct SnapshotRead<State> {
     /// Each project's and connection's key, found in its line without decoding it: the first
     /// `"key":"` of a project line and `"project":"` of a connection line (the encoder writes
     /// fields sorted, and no field before these holds an object). A record decoded later is checked
-    /// to carry the key it was found under. nil when a key cannot be found, appears twice, or a
-    /// connection has no project: the caller decodes everything then, and names the record.
-    func index(_ data: Data) -> (projects: [ProjectKey: RawRecord], connections: [ProjectKey: RawRecord])? {
-        data.withUnsafeBytes { buffer -> (projects: [ProjectKey: RawRecord], connections: [ProjectKey: RawRecord])? in
+    /// to carry the key it was found under. nil when a key cannot be found or is not a key as
+    /// relink writes it (upper case ASCII), the keys of a section are not strictly increasing (a
+    /// duplicate, or lines out of order), or a connection has no project: the caller decodes
+    /// everything then, and names the record.
+    func index(_ bytes: SnapshotBytes) -> (projects: RawIndex, connections: RawIndex)? {
+        bytes.data.withUnsafeBytes { buffer -> (projects: RawIndex, connections: RawIndex)? in
             guard let base = buffer.baseAddress?.assumingMemoryBound(to: UInt8.self) else {
-                return records[0].isEmpty && records[1].isEmpty ? ([:], [:]) : nil
+                return records[0].isEmpty && records[1].isEmpty ? (RawIndex(), RawIndex()) : nil
             }
-            func keys(_ records: [RawRecord], field: StaticString) -> [ProjectKey: RawRecord]? {
-                var table = [ProjectKey: RawRecord](minimumCapacity: records.count)
-                for record in records {
+            func keyBytes(_ record: RawRecord) -> UnsafeBufferPointer<UInt8> {
+                UnsafeBufferPointer(start: base + record.start + Int(record.keyOffset), count: Int(record.keyLength))
+            }
+            func located(_ records: [RawRecord], field: StaticString) -> [RawRecord]? {
+                var located = records
+                var previous: RawRecord?
+                for index in located.indices {
+                    let record = located[index]
                     let start = base + record.start
                     guard let found = relink_find(start, Int(record.count), field.utf8Start, field.utf8CodeUnitCount)
-                    else {
-                        return nil
-                    }
+                    else { return nil }
                     let keyStart = found.assumingMemoryBound(to: UInt8.self) + field.utf8CodeUnitCount
                     let remaining = start + Int(record.count) - keyStart
                     guard let close = memchr(keyStart, 0x22, remaining) else { return nil }
                     let length = keyStart.distance(to: close.assumingMemoryBound(to: UInt8.self))
                     guard length > 0, length <= 32,
-                        let key = ProjectKey(
-                            rawValue: String(
-                                decoding: UnsafeBufferPointer(start: keyStart, count: length), as: UTF8.self)),
-                        key.rawValue.utf8.count == length,
-                        table.updateValue(record, forKey: key) == nil
+                        Self.isStoredKey(UnsafeBufferPointer(start: keyStart, count: length))
                     else { return nil }
+                    located[index].keyOffset = Int32(start.distance(to: keyStart))
+                    located[index].keyLength = UInt8(length)
+                    if let previous {
+                        let key = keyBytes(located[index])
+                        guard compareKeys(keyBytes(previous), key) < 0 else {
+                            return nil
+                        }
+                    }
+                    previous = located[index]
                 }
-                return table
+                return located
             }
-            guard let projects = keys(records[0], field: "\"key\":\""),
-                let connections = keys(records[1], field: "\"project\":\""),
-                connections.keys.allSatisfy({ projects[$0] != nil })
+            guard let projects = located(records[0], field: "\"key\":\""),
+                let connections = located(records[1], field: "\"project\":\"")
             else { return nil }
-            return (projects, connections)
+            // Both sorted: every connection's key is among the projects' in one merged walk.
+            var projectIndex = 0
+            for connection in connections {
+                let key = keyBytes(connection)
+                while projectIndex < projects.count, compareKeys(keyBytes(projects[projectIndex]), key) < 0 {
+                    projectIndex += 1
+                }
+                guard projectIndex < projects.count, compareKeys(keyBytes(projects[projectIndex]), key) == 0
+                else { return nil }
+            }
+            return (RawIndex(sortedRecords: projects, bytes: bytes), RawIndex(sortedRecords: connections, bytes: bytes))
         }
+    }
+
+    /// A key as relink writes one (`ProjectKey` in upper case): `[A-Z][A-Z0-9_]*`.
+    private static func isStoredKey(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        for (position, byte) in bytes.enumerated() {
+            switch byte {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"): continue
+            case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "_"): if position == 0 { return false }
+            default: return false
+            }
+        }
+        return true
     }
 }

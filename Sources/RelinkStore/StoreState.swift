@@ -155,54 +155,6 @@ struct StoreState: JournaledState {
     }
 }
 
-/// The secret part of the store, kept in files of mode 0600: tokens by id, the OAuth client.
-struct SecretState: JournaledState, Equatable {
-    var tokens: [String: String] = [:]
-    var oauthClient: OAuthClientCredentials?
-    /// Passwords of the mock's teammates (fake ones, from fixtures or typed once), so that
-    /// `connect --as EMAIL` against the mock needs no password each time.
-    var mockPasswords: [String: String] = [:]
-    /// The OAuth app's client secret as `config set client-secret` keeps it (its client id is in
-    /// the shareable `settings.json`). Older stores keep both in `oauthClient` instead.
-    var clientSecret: String?
-
-    init() {}
-
-    enum CodingKeys: String, CodingKey { case tokens, oauthClient, mockPasswords, clientSecret }
-
-    init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        tokens = try c.decodeIfPresent([String: String].self, forKey: .tokens) ?? [:]
-        oauthClient = try c.decodeIfPresent(OAuthClientCredentials.self, forKey: .oauthClient)
-        mockPasswords = try c.decodeIfPresent([String: String].self, forKey: .mockPasswords) ?? [:]
-        clientSecret = try c.decodeIfPresent(String.self, forKey: .clientSecret)
-    }
-
-    enum Change: Codable, Sendable {
-        case putMockPassword(email: String, password: String)
-        case putToken(id: String, token: String)
-        case forgetToken(id: String)
-        case setOAuthClient(client: OAuthClientCredentials?)
-        case setClientSecret(secret: String?)
-    }
-
-    func holds(_ changes: [Change]) -> Bool {
-        var replayed = self
-        for change in changes { replayed.apply(change) }
-        return replayed == self
-    }
-
-    mutating func apply(_ change: Change) {
-        switch change {
-        case .putMockPassword(let email, let password): mockPasswords[email.lowercased()] = password
-        case .putToken(let id, let token): tokens[id] = token
-        case .forgetToken(let id): tokens[id] = nil
-        case .setOAuthClient(let client): oauthClient = client
-        case .setClientSecret(let secret): clientSecret = secret
-        }
-    }
-}
-
 /// The OAuth app relink authorizes as against the real Intercom.
 public struct OAuthClientCredentials: Codable, Equatable, Sendable {
     public var clientID: String

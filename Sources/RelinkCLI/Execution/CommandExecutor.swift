@@ -65,12 +65,8 @@ public final class CommandExecutor: Sendable {
         let actor = "relink " + Self.verb(command)
         switch command {
         case .projects:
-            // Every record, decoded on every core, rather than one at a time on first use.
-            let connections = store.connections
-            return presenter.projects(
-                store.projects.map {
-                    SettingsView(project: $0, connection: connections[$0.key] ?? Connection(projectKey: $0.key))
-                })
+            // The listed fields of every record, read on every core, rather than whole records.
+            return presenter.projects(store.projectListings)
         case .show(let key):
             let project = try requireProject(key)
             return presenter.show(

@@ -30,7 +30,7 @@ enum Documents {
         var workspace: Workspace?
         var appUser: AppUser?
 
-        init(_ view: SettingsView) {
+        init(_ view: ProjectListing) {
             key = view.key
             name = view.name
             indicator = view.indicator

@@ -8,7 +8,7 @@ import RelinkService
 /// JSON document per command for a script (``JSONPresenter``, DESIGN.md §5). The command executor
 /// decides what happened; a presenter decides only how it reads.
 protocol Presenter: Sendable {
-    func projects(_ views: [SettingsView]) -> String
+    func projects(_ listings: [ProjectListing]) -> String
     func show(_ view: SettingsView, project: Project) -> String
     func events(_ events: [ConnectionEvent]) -> String
     func help(_ topic: String?) -> String
@@ -39,7 +39,7 @@ struct TextPresenter: Presenter {
     let style: Style
     var renderer: TextRenderer { TextRenderer(style: style) }
 
-    func projects(_ views: [SettingsView]) -> String { renderer.projects(views) }
+    func projects(_ listings: [ProjectListing]) -> String { renderer.projects(listings) }
     func show(_ view: SettingsView, project: Project) -> String { renderer.show(view, project: project) }
     func events(_ events: [ConnectionEvent]) -> String { renderer.events(events) }
     func help(_ topic: String?) -> String { renderer.help(topic) }
@@ -71,8 +71,8 @@ struct TextPresenter: Presenter {
 
 /// One JSON document per command, on standard output, failures included.
 struct JSONPresenter: Presenter {
-    func projects(_ views: [SettingsView]) -> String {
-        Documents.render(Documents.ProjectList(projects: views.map(Documents.ProjectSummary.init)))
+    func projects(_ listings: [ProjectListing]) -> String {
+        Documents.render(Documents.ProjectList(projects: listings.map(Documents.ProjectSummary.init)))
     }
     func show(_ view: SettingsView, project: Project) -> String {
         Documents.render(Documents.Show(view: view, project: project))

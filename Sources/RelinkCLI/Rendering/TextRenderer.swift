@@ -7,7 +7,7 @@ import RelinkStore
 struct TextRenderer {
     var style: Style
 
-    func projects(_ views: [SettingsView]) -> String {
+    func projects(_ views: [ProjectListing]) -> String {
         guard !views.isEmpty else { return "No projects in this store." }
         let headers = ["KEY", "NAME", "STATUS", "WORKSPACE", "APP USER"]
         let rows = views.map { view in

@@ -1,0 +1,72 @@
+import Foundation
+import RelinkCore
+
+extension Store {
+    /// Every project as the `projects` list shows it, sorted by key. Records decoded already give
+    /// their rows; the others are read on every core for the fields the list shows only (no
+    /// settings, links, breakages or times, most of a record's decoding) and are not kept, so a
+    /// listing leaves the store as lazy as it was.
+    public var projectListings: [ProjectListing] {
+        let (projects, connections) = lock.withLock { (publicFileState.projects, publicFileState.connections) }
+        let connectionRows = Self.keyedPartsOrStop(
+            connections, ListedConnection.self, key: \.project
+        ) { ListedConnection($0) }
+        let projectRows = Self.partsOrStop(projects, ListedProject.self, key: \.key) { ListedProject($0) }
+        return projectRows.map { project in
+            let connection = connectionRows[project.key]
+            return ProjectListing(
+                key: project.key, name: project.name, state: connection?.state ?? .notConnected,
+                workspace: connection?.authorization?.workspace, appUser: connection?.authorization?.appUser)
+        }
+    }
+
+    private static func partsOrStop<Value, Part: Decodable & Sendable>(
+        _ table: RecordTable<Value>, _ type: Part.Type, key: @escaping (Part) -> ProjectKey,
+        from value: (Value) -> Part
+    ) -> [Part] {
+        do {
+            return try table.parts(type, key: key, from: value)
+        } catch {
+            preconditionFailure("\(error.description) (it passed its checksum: please report this)")
+        }
+    }
+
+    private static func keyedPartsOrStop<Value, Part: Decodable & Sendable>(
+        _ table: RecordTable<Value>, _ type: Part.Type, key: @escaping (Part) -> ProjectKey,
+        from value: (Value) -> Part
+    ) -> [ProjectKey: Part] {
+        let parts: [Part] = partsOrStop(table, type, key: key, from: value)
+        return Dictionary(parts.map { (key($0), $0) }, uniquingKeysWith: { first, _ in first })
+    }
+}
+
+/// What the list reads of a project line.
+struct ListedProject: Decodable, Sendable {
+    var key: ProjectKey
+    var name: String
+
+    init(_ project: Project) {
+        key = project.key
+        name = project.name
+    }
+}
+
+/// What the list reads of a connection line.
+struct ListedConnection: Decodable, Sendable {
+    struct ListedAuthorization: Decodable, Sendable {
+        var workspace: Workspace
+        var appUser: AppUser
+    }
+
+    var project: ProjectKey
+    var state: ConnectionState.StateName
+    var authorization: ListedAuthorization?
+
+    init(_ connection: Connection) {
+        project = connection.projectKey
+        state = connection.state.name
+        authorization = connection.state.authorization.map {
+            ListedAuthorization(workspace: $0.workspace, appUser: $0.appUser)
+        }
+    }
+}
