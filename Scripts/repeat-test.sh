@@ -19,7 +19,11 @@ while [ "$i" -lt "$load" ]; do
     pids="$pids $!"
     i=$((i + 1))
 done
-trap 'for pid in $pids; do kill "$pid" 2>/dev/null; done' EXIT INT TERM
+stop_load() { for pid in $pids; do kill "$pid" 2>/dev/null; done; }
+# A signal ends the whole script, not only the run in progress.
+trap stop_load EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
 failures=0
 run=1
 logdir=${LOGDIR:-.build/repeat-test}

@@ -16,14 +16,14 @@ struct ConfigCommandLineTests {
         let directory = try TemporaryDirectory()
         let store = directory.url.appendingPathComponent("store").path
         let script = "config set intercom-version 2.11\ncheck SUP\nmock journal --limit 1\n"
-        let run = try runRelink(["--fixture", "demo", "--store", store, "--json", "--script", "-"], input: script)
+        let run = try await runRelink(["--fixture", "demo", "--store", store, "--json", "--script", "-"], input: script)
         #expect(run.status == 0, "\(run.stderr)")
         let journal = try #require(try Self.documents(run.stdout).last?["journal"] as? [[String: Any]])
         #expect(journal.first?["path"] as? String == "/me")
         #expect(journal.first?["intercom_version"] as? String == "2.11")
 
         // The default once unset, and a change after Intercom was first used counts at once.
-        let again = try runRelink(
+        let again = try await runRelink(
             ["--store", store, "--json", "--script", "-"],
             input: "config unset intercom-version\ncheck SUP\nmock journal --limit 1\n"
                 + "config set intercom-version Preview\ncheck SUP\nmock journal --limit 1\n")
@@ -40,10 +40,10 @@ struct ConfigCommandLineTests {
         let secret = "fake-piped-secret-Qx7"
         let directory = try TemporaryDirectory()
         let store = directory.url.appendingPathComponent("store").path
-        let set = try runRelink(["--store", store, "-c", "config set client-secret"], input: secret + "\n")
+        let set = try await runRelink(["--store", store, "-c", "config set client-secret"], input: secret + "\n")
         #expect(set.status == 0, "\(set.stderr)")
         #expect(!set.stdout.contains(secret) && !set.stderr.contains(secret))
-        let shown = try runRelink(["--store", store, "--json", "-c", "config"])
+        let shown = try await runRelink(["--store", store, "--json", "-c", "config"])
         let settings = try #require(try Self.documents(shown.stdout).first?["settings"] as? [[String: Any]])
         let entry = try #require(settings.first { $0["name"] as? String == "client-secret" })
         #expect(entry["value"] as? String == "[redacted]" && entry["source"] as? String == "store")
@@ -52,7 +52,7 @@ struct ConfigCommandLineTests {
         #expect(try String(contentsOf: secrets, encoding: .utf8).contains(secret))
 
         // Nothing on standard input: refused, saying how to give it.
-        let empty = try runRelink(["--store", store, "-c", "config set client-secret"])
+        let empty = try await runRelink(["--store", store, "-c", "config set client-secret"])
         #expect(empty.status == 1)
         #expect(empty.stderr.contains("INTERCOM_CLIENT_SECRET"))
     }
@@ -61,10 +61,10 @@ struct ConfigCommandLineTests {
     func missingSettingsAreOneMessage() throws {
         let directory = try TemporaryDirectory()
         let store = directory.url.appendingPathComponent("store").path
-        let unset = try runRelink(
+        let unset = try await runRelink(
             ["--fixture", "demo", "--store", store, "-c", "config unset client-id", "-c", "config unset client-secret"])
         #expect(unset.status == 0, "\(unset.stderr)")
-        let run = try runRelink(
+        let run = try await runRelink(
             ["--store", store, "--endpoint", "https://api.intercom.io", "-c", "connect OPS"],
             environment: ["INTERCOM_CLIENT_ID": "", "INTERCOM_CLIENT_SECRET": ""])
         #expect(run.status == 1)

@@ -11,29 +11,29 @@ struct ConfigTerminalTests {
     @Test func theSecretIsTypedAtAPromptThatDoesNotEcho() throws {
         let directory = try TemporaryDirectory()
         let store = directory.file("store").path
-        #expect(try runRelink(["--fixture", "demo", "--store", store, "-c", "projects"]).status == 0)
+        #expect(try await runRelink(["--fixture", "demo", "--store", store, "-c", "projects"]).status == 0)
         var environment = ProcessInfo.processInfo.environment
         environment["TERM"] = "xterm"
         environment["NO_COLOR"] = "1"
         environment["HOME"] = directory.url.path
         let repl = try PseudoTerminalSession(try relinkExecutable(), ["--store", store], environment: environment)
-        #expect(repl.expect("relink> "), "no prompt: \(repl.screen)")
-        #expect(repl.expectEditing())
+        #expect(await repl.expect("relink> "), "no prompt: \(repl.screen)")
+        #expect(await repl.expectEditing())
 
         repl.type("config set client-secret\r")
-        #expect(repl.expect("client-secret (not shown): "), "\(repl.screen)")
+        #expect(await repl.expect("client-secret (not shown): "), "\(repl.screen)")
         #expect(repl.expectEchoOff(), "the prompt must turn echo off before the secret is typed")
         let mark = repl.mark
         repl.type(Self.secret + "\r")
-        #expect(repl.expect("client-secret: [redacted] (store).", after: mark), "\(repl.screen)")
+        #expect(await repl.expect("client-secret: [redacted] (store).", after: mark), "\(repl.screen)")
         #expect(!repl.screen.contains(Self.secret))
 
-        #expect(repl.expectEditing())
+        #expect(await repl.expectEditing())
         repl.type("config set client-secret also-\(Self.secret)\r")
-        #expect(repl.expect("is never given on the command line"), "\(repl.screen)")
-        #expect(repl.expectEditing())
+        #expect(await repl.expect("is never given on the command line"), "\(repl.screen)")
+        #expect(await repl.expectEditing())
         repl.type("quit\r")
-        #expect(repl.expectEndOfOutput())
+        #expect(await repl.expectEndOfOutput())
 
         let history = (try? String(contentsOfFile: store + "/history", encoding: .utf8)) ?? ""
         #expect(history.contains("config set client-secret"))

@@ -14,12 +14,12 @@ struct ImportScenarioTests {
         let work = try TemporaryDirectory()
         let started = Date()
         // Both scripts name the bundle `case-bundle`, relative to the directory they run in.
-        let customer = try runRelink(
+        let customer = try await runRelink(
             [
                 "--fixture", "demo", "--store", work.file("customer").path, "--script",
                 Self.directory.appendingPathComponent("customer.relink").path,
             ], workingDirectory: work.url)
-        let support = try runRelink(
+        let support = try await runRelink(
             [
                 "--store", work.file("support").path, "--script",
                 Self.directory.appendingPathComponent("support.relink").path,

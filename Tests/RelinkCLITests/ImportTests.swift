@@ -33,7 +33,7 @@ private func worldTokenIDs(_ bundle: URL) throws -> Set<String> {
 private func projectViews(store: String, keys: [String]) throws -> [String: String] {
     var views: [String: String] = [:]
     for key in keys {
-        let result = try runRelink(["--store", store, "--json", "-c", "show \(key)"])
+        let result = try await runRelink(["--store", store, "--json", "-c", "show \(key)"])
         let show = try #require(
             try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any], "\(result.stderr)")
         let appUser = (show["appUser"] as? [String: Any])?["email"] as? String ?? "—"
@@ -56,7 +56,7 @@ struct ImportTests {
         let bundle = directory.file("bundle")
         // The demo fixture on disk is an older store: its records name tokens `tok-demo-sup`, its
         // world `tok-1`. OPS connects anew, with the derived id.
-        let result = try runRelink([
+        let result = try await runRelink([
             "--fixture", "demo", "--store", store, "-c", "connect OPS --as alice@acme.test", "-c",
             "export \(bundle.path)",
         ])
@@ -72,13 +72,13 @@ struct ImportTests {
         let ops = try #require(opened.connection(for: "OPS").state.authorization)
         #expect(ops.tokenID == held["OPS"], "a new connection's record carries the public id itself")
 
-        let text = try runRelink(["--store", store, "-c", "world"])
+        let text = try await runRelink(["--store", store, "-c", "world"])
         #expect(text.status == 0, "\(text.stderr)")
         let opsRow = try #require(text.stdout.split(separator: "\n").first { $0.contains(held["OPS"]!) })
         #expect(opsRow.contains("OPS") && opsRow.contains("alice@acme.test") && opsRow.contains("alive"))
         let webRow = try #require(text.stdout.split(separator: "\n").first { $0.contains(held["WEB"]!) })
         #expect(webRow.contains("WEB") && webRow.contains("dead: token-revoked (simulated)"))
-        let worldJSON = try runRelink(["--store", store, "--json", "-c", "world"])
+        let worldJSON = try await runRelink(["--store", store, "--json", "-c", "world"])
         let document = try #require(
             try JSONSerialization.jsonObject(with: Data(worldJSON.stdout.utf8)) as? [String: Any])
         let tokens = try #require(document["tokens"] as? [[String: Any]])
@@ -88,7 +88,7 @@ struct ImportTests {
     @Test func theWorldTablesAreAlignedAndNameATokenRelinkForgot() throws {
         let directory = try TemporaryDirectory()
         let store = directory.file("store").path
-        let result = try runRelink([
+        let result = try await runRelink([
             "--fixture", "demo", "--store", store, "-c", "app-user BUG --as alice@acme.test", "-c", "world",
         ])
         #expect(result.status == 0, "\(result.stderr)")
@@ -117,7 +117,7 @@ struct ImportTests {
         let support = directory.file("support").path
         let bundle = directory.file("bundle").path
         let keys = ["SUP", "BUG", "WEB", "OPS"]
-        let broke = try runRelink([
+        let broke = try await runRelink([
             "--fixture", "demo", "--store", customer, "-c", "break SUP \(cause)", "-c", "check --all --deep",
             "-c", "export \(bundle)",
         ])
@@ -125,7 +125,7 @@ struct ImportTests {
         let recorded = try projectViews(store: customer, keys: keys)
         #expect(recorded["SUP"]?.hasPrefix("yellow broken") == true, "\(recorded)")
 
-        let imported = try runRelink(["--store", support, "-c", "import \(bundle)", "-c", "check --all --deep"])
+        let imported = try await runRelink(["--store", support, "-c", "import \(bundle)", "-c", "check --all --deep"])
         #expect(imported.status == 0, "\(imported.stderr)")
         #expect(imported.stdout.contains("Imported 4 projects, 3 connections"))
         #expect(imported.stdout.contains("fresh fake secrets"))
@@ -139,7 +139,7 @@ struct ImportTests {
         let directory = try TemporaryDirectory()
         let customer = directory.file("customer").path
         let bundle = directory.file("bundle")
-        let made = try runRelink(["--fixture", "demo", "--store", customer, "-c", "export \(bundle.path)"])
+        let made = try await runRelink(["--fixture", "demo", "--store", customer, "-c", "export \(bundle.path)"])
         #expect(made.status == 0, "\(made.stderr)")
         // As from the real API: no world, and WEB's diagnosis is evidence alone.
         try FileManager.default.removeItem(at: bundle.appendingPathComponent("world.json"))
@@ -150,7 +150,7 @@ struct ImportTests {
         let recorded = try projectViews(store: customer, keys: ["SUP", "BUG", "WEB", "OPS"])
 
         let support = directory.file("support").path
-        let imported = try runRelink(["--store", support, "-c", "import \(bundle.path)", "-c", "check --all"])
+        let imported = try await runRelink(["--store", support, "-c", "import \(bundle.path)", "-c", "check --all"])
         #expect(imported.status == 0, "\(imported.stderr)")
         #expect(imported.stdout.contains("holds no mock world"))
         #expect(imported.stdout.contains("WEB: the bundle has no ground truth"))
@@ -159,7 +159,7 @@ struct ImportTests {
         #expect(views["SUP"] == recorded["SUP"] && views["BUG"] == recorded["BUG"] && views["OPS"] == recorded["OPS"])
         #expect(views["WEB"]?.hasPrefix("yellow broken app user jira-bot@acme.test") == true, "\(views)")
         #expect(views["WEB"]?.contains("Intercom does not say why") == true, "no ground truth: \(views)")
-        let world = try runRelink(["--store", support, "-c", "world"])
+        let world = try await runRelink(["--store", support, "-c", "world"])
         #expect(
             world.stdout.contains("(guessed on import)") && !world.stdout.contains("(simulated)"), "\(world.stdout)")
     }
@@ -171,11 +171,11 @@ struct ImportTests {
         let customer = directory.file("customer").path
         let support = directory.file("support").path
         #expect(
-            try runRelink([
+            try await runRelink([
                 "--fixture", "demo", "--store", customer, "-c", "connect OPS --as bob@acme.test", "-c",
                 "break SUP password-changed", "-c", "check --all", "-c", "export \(first)",
             ]).status == 0)
-        let again = try runRelink(["--store", support, "-c", "import \(first)", "-c", "export \(second)"])
+        let again = try await runRelink(["--store", support, "-c", "import \(first)", "-c", "export \(second)"])
         #expect(again.status == 0, "\(again.stderr)")
         let manifest = try #require(
             try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: second + "/manifest.json")))
@@ -206,17 +206,17 @@ struct ImportTests {
         let directory = try TemporaryDirectory()
         let bundle = try demoBundle(in: directory)
         let store = directory.file("store")
-        #expect(try runRelink(["--store", store.path, "-c", "import \(bundle.path)"]).status == 0)
-        #expect(try runRelink(["--store", store.path, "-c", "revoke BUG"]).status == 0)
+        #expect(try await runRelink(["--store", store.path, "-c", "import \(bundle.path)"]).status == 0)
+        #expect(try await runRelink(["--store", store.path, "-c", "revoke BUG"]).status == 0)
         let before = try storeFiles(in: store)
-        let refused = try runRelink(["--store", store.path, "-c", "import \(bundle.path)"])
+        let refused = try await runRelink(["--store", store.path, "-c", "import \(bundle.path)"])
         #expect(refused.status == 1)
         #expect(
             refused.stderr.contains("holds 4 project(s)") && refused.stderr.contains("--replace"), "\(refused.stderr)")
         #expect(try storeFiles(in: store) == before, "nothing written")
         // The mock this process started before the import stops with it: the next check runs on
         // the imported world, where BUG's new token is alive.
-        let replaced = try runRelink([
+        let replaced = try await runRelink([
             "--store", store.path, "-c", "check --all", "-c", "import \(bundle.path) --replace", "-c", "check --all",
         ])
         #expect(replaced.status == 0, "\(replaced.stderr)")
@@ -254,7 +254,7 @@ struct ImportTests {
         default: try Data("{\"formatVersion\": 1, \"files\": 3}".utf8).write(to: url)
         }
         let store = directory.file("store")
-        let refused = try runRelink(["--store", store.path, "-c", "import \(bundle.path)"])
+        let refused = try await runRelink(["--store", store.path, "-c", "import \(bundle.path)"])
         #expect(refused.status == 1)
         #expect(refused.stderr.contains(url.path) && refused.stderr.contains(problem), "\(refused.stderr)")
         #expect(refused.stderr.contains("nothing was imported"))
@@ -265,10 +265,10 @@ struct ImportTests {
     @Test func importIsRefusedAgainstTheRealAPIAndForAPathThatIsNoBundle() throws {
         let directory = try TemporaryDirectory()
         let store = directory.file("store").path
-        let missing = try runRelink(["--store", store, "-c", "import \(directory.file("nowhere").path)"])
+        let missing = try await runRelink(["--store", store, "-c", "import \(directory.file("nowhere").path)"])
         #expect(missing.status == 1 && missing.stderr.contains("does not exist"), "\(missing.stderr)")
         let bundle = try demoBundle(in: directory)
-        let real = try runRelink([
+        let real = try await runRelink([
             "--store", store, "--endpoint", "https://api.intercom.io", "-c", "import \(bundle.path)",
         ])
         #expect(real.status == 1 && real.stderr.contains("without --endpoint"), "\(real.stderr)")
@@ -300,8 +300,8 @@ struct ImportTests {
             let child = try ChildProcess(torture, ["import", storeDirectory.path, "100000", calm.path, storm.path])
             let killAfter = Int(generator.next() % 4)
             var acks = 0
-            while acks < killAfter, child.nextLine() != nil { acks += 1 }
-            child.kill()
+            while acks < killAfter, await child.nextLine() != nil { acks += 1 }
+            await child.kill()
             acknowledged += acks
             let store = try Store(directory: storeDirectory)
             let keys = store.projectKeys.map(\.rawValue)
@@ -328,22 +328,22 @@ struct ImportTests {
         let customer = directory.file("customer").path
         let support = directory.file("support").path
         let bundle = directory.file("bundle").path
-        let exported = try runRelink(["--fixture", "large", "--store", customer, "-c", "export \(bundle)"])
+        let exported = try await runRelink(["--fixture", "large", "--store", customer, "-c", "export \(bundle)"])
         #expect(exported.status == 0, "\(exported.stderr)")
-        let before = try runRelink(["--store", customer, "--json", "-c", "projects"])
+        let before = try await runRelink(["--store", customer, "--json", "-c", "projects"])
         let clock = ContinuousClock()
         let started = clock.now
-        let imported = try runRelink(["--store", support, "-c", "import \(bundle)"])
+        let imported = try await runRelink(["--store", support, "-c", "import \(bundle)"])
         let importTook = clock.now - started
         #expect(imported.status == 0, "\(imported.stderr.prefix(2000))")
         #expect(imported.stdout.contains("Imported 5000 projects"))
         // 4,250 checks in one run: the limits are raised so that the test checks import, not pacing.
         _ = try Store(directory: URL(fileURLWithPath: support)).updateWorld { $0.rateLimit.limit = 1_000_000 }
         let checkStarted = clock.now
-        let checked = try runRelink(["--store", support, "-c", "check --all"])
+        let checked = try await runRelink(["--store", support, "-c", "check --all"])
         let checkTook = clock.now - checkStarted
         #expect(checked.status == 0, "\(checked.stderr.prefix(2000))")
-        let after = try runRelink(["--store", support, "--json", "-c", "projects"])
+        let after = try await runRelink(["--store", support, "--json", "-c", "projects"])
         #expect(after.stdout == before.stdout, "projects --json differs after import and check --all")
         // Warnings too, project by project (request ids differ between runs).
         let original = try Store(directory: URL(fileURLWithPath: customer))

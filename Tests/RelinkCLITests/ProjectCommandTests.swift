@@ -10,7 +10,7 @@ struct ProjectCommandTests {
         let directory = try TemporaryDirectory()
         let store = directory.file("store").path
         let path = "conversationLinking.notificationTriggers.issueCommented.enabled"
-        let result = try runRelink([
+        let result = try await runRelink([
             "--fixture", "demo", "--store", store, "-c", #"project add HR "Ressources humaines ✓""#,
             "-c", "settings SUP \(path) false", "-c",
             "settings SUP intercomIssuePanel.visibleFields.company size,industry",
@@ -29,7 +29,7 @@ struct ProjectCommandTests {
         #expect(result.stdout.contains("\(path): true → false"))
         #expect(result.stdout.contains("project removed"))
 
-        let shown = try runRelink(["--store", store, "-c", "settings SUP \(path)", "-c", "settings BUG"])
+        let shown = try await runRelink(["--store", store, "-c", "settings SUP \(path)", "-c", "settings BUG"])
         #expect(shown.stdout.hasPrefix("\(path)  false\n"), "\(shown.stdout)")
         #expect(shown.stdout.contains("conversationLinking.notificationTriggers.issueCommented.filterEnabled"))
     }
@@ -37,30 +37,30 @@ struct ProjectCommandTests {
     @Test func refusalsAndUsageErrors() throws {
         let directory = try TemporaryDirectory()
         let store = directory.file("store").path
-        #expect(try runRelink(["--fixture", "demo", "--store", store, "-c", "projects"]).status == 0)
+        #expect(try await runRelink(["--fixture", "demo", "--store", store, "-c", "projects"]).status == 0)
         let before = try storeFiles(in: URL(fileURLWithPath: store))
-        let connected = try runRelink(["--store", store, "-c", "project remove SUP"])
+        let connected = try await runRelink(["--store", store, "-c", "project remove SUP"])
         #expect(connected.status == 1 && connected.stderr.contains("--force"), "\(connected.stderr)")
-        let exists = try runRelink(["--store", store, "-c", "project add SUP Again"])
+        let exists = try await runRelink(["--store", store, "-c", "project add SUP Again"])
         #expect(exists.status == 1 && exists.stderr.contains("exists already"), "\(exists.stderr)")
-        let wrongType = try runRelink(["--store", store, "-c", "settings SUP conversationLinking.enabled 1"])
+        let wrongType = try await runRelink(["--store", store, "-c", "settings SUP conversationLinking.enabled 1"])
         #expect(wrongType.status == 2 && wrongType.stderr.contains("takes true or false"), "\(wrongType.stderr)")
-        let number = try runRelink(["--store", store, "-c", "settings SUP _version -99999999999999999999"])
+        let number = try await runRelink(["--store", store, "-c", "settings SUP _version -99999999999999999999"])
         #expect(number.status == 2 && number.stderr.contains("takes a whole number"), "\(number.stderr)")
-        let unknown = try runRelink(["--store", store, "-c", "settings SUP conversationLinking.enabld true"])
+        let unknown = try await runRelink(["--store", store, "-c", "settings SUP conversationLinking.enabld true"])
         #expect(unknown.status == 2 && unknown.stderr.contains("did you mean \"conversationLinking.enabled\""))
         #expect(try storeFiles(in: URL(fileURLWithPath: store)) == before, "nothing written by a refusal")
 
-        let forced = try runRelink(["--store", store, "-c", "project remove SUP --force", "-c", "world"])
+        let forced = try await runRelink(["--store", store, "-c", "project remove SUP --force", "-c", "world"])
         #expect(forced.status == 0, "\(forced.stderr)")
         let opened = try Store(directory: URL(fileURLWithPath: store))
         #expect(opened.project("SUP") == nil && opened.connection(for: "SUP").state == .notConnected)
         #expect(forced.stdout.contains("no project holds it"), "SUP's token is forgotten, not killed")
         let lonely = directory.file("lonely").path
-        let noSite = try runRelink(["--store", lonely, "-c", "project add HR People"])
+        let noSite = try await runRelink(["--store", lonely, "-c", "project add HR People"])
         #expect(noSite.status == 1 && noSite.stderr.contains("--site"), "\(noSite.stderr)")
         #expect(
-            try runRelink(["--store", lonely, "-c", "project add HR People --site people.atlassian.net"]).status == 0)
+            try await runRelink(["--store", lonely, "-c", "project add HR People --site people.atlassian.net"]).status == 0)
     }
 
     /// `mock reset` returns to the fixture's world in every later process, not to the world the
@@ -68,8 +68,8 @@ struct ProjectCommandTests {
     @Test func mockResetReturnsToTheFixturesWorld() throws {
         let directory = try TemporaryDirectory()
         let store = directory.file("store").path
-        #expect(try runRelink(["--fixture", "demo", "--store", store, "-c", "break SUP token-revoked"]).status == 0)
-        let reset = try runRelink(["--store", store, "-c", "mock reset", "-c", "check SUP", "-c", "world"])
+        #expect(try await runRelink(["--fixture", "demo", "--store", store, "-c", "break SUP token-revoked"]).status == 0)
+        let reset = try await runRelink(["--store", store, "-c", "mock reset", "-c", "check SUP", "-c", "world"])
         #expect(reset.status == 0, "\(reset.stderr)")
         #expect(reset.stdout.contains("Project records are unchanged until a check"))
         #expect(reset.stdout.contains("SUP   ● green  healthy"), "\(reset.stdout)")

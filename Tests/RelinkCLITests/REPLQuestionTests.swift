@@ -10,36 +10,36 @@ extension REPLTests {
         defer { withExtendedLifetime(directory) {} }  // the store lives in it until the test ends
         let bundle = directory.file("bundle").path
         var mark = repl.mark
-        #expect(repl.expectEditing())
+        #expect(await repl.expectEditing())
         repl.type("project remove SUP\r")
-        #expect(repl.expect("remove it and forget its token (the app stays installed)? [y/N] ", after: mark))
+        #expect(await repl.expect("remove it and forget its token (the app stays installed)? [y/N] ", after: mark))
         repl.type("n\r")
-        #expect(repl.expect("SUP kept", after: mark), "\(repl.screen[mark...])")
-        #expect(repl.expect("relink> ", after: mark))
+        #expect(await repl.expect("SUP kept", after: mark), "\(repl.screen[mark...])")
+        #expect(await repl.expect("relink> ", after: mark))
 
         mark = repl.mark
-        #expect(repl.expectEditing())
+        #expect(await repl.expectEditing())
         repl.type("export \(bundle)\r")
-        #expect(repl.expect("relink> ", after: mark))
+        #expect(await repl.expect("relink> ", after: mark))
         mark = repl.mark
-        #expect(repl.expectEditing())
+        #expect(await repl.expectEditing())
         repl.type("project remove SUP\r")
-        #expect(repl.expect("[y/N] ", after: mark))
+        #expect(await repl.expect("[y/N] ", after: mark))
         repl.type("y\r")
-        #expect(repl.expect("Removed SUP", after: mark), "\(repl.screen[mark...])")
+        #expect(await repl.expect("Removed SUP", after: mark), "\(repl.screen[mark...])")
 
         mark = repl.mark
-        #expect(repl.expectEditing())
+        #expect(await repl.expectEditing())
         repl.type("import \(bundle)\r")
-        #expect(repl.expect("holds 3 project(s). Replace everything in it with the bundle", after: mark))
-        #expect(repl.expect("[y/N] ", after: mark))
+        #expect(await repl.expect("holds 3 project(s). Replace everything in it with the bundle", after: mark))
+        #expect(await repl.expect("[y/N] ", after: mark))
         repl.type("yes\r")
-        #expect(repl.expect("replacing the store's 3 projects", after: mark), "\(repl.screen[mark...])")
-        #expect(repl.expect("relink> ", after: mark))
+        #expect(await repl.expect("replacing the store's 3 projects", after: mark), "\(repl.screen[mark...])")
+        #expect(await repl.expect("relink> ", after: mark))
         mark = repl.mark
-        #expect(repl.expectEditing())
+        #expect(await repl.expectEditing())
         repl.type("quit\r")
-        #expect(repl.expectEndOfOutput(), "\(repl.screen[mark...])")
+        #expect(await repl.expectEndOfOutput(), "\(repl.screen[mark...])")
         #expect(try Store(directory: URL(fileURLWithPath: store)).project("SUP") != nil, "SUP is back from the bundle")
     }
 }

@@ -9,8 +9,8 @@ struct WorkJSONTests {
     @Test func heldThenDeliveredByReconnect() throws {
         let directory = try TemporaryDirectory()
         let store = directory.url.appendingPathComponent("store").path
-        #expect(try runRelink(["--store", store, "--fixture", "demo", "-c", "projects"]).status == 0)
-        let result = try runRelink([
+        #expect(try await runRelink(["--store", store, "--fixture", "demo", "-c", "projects"]).status == 0)
+        let result = try await runRelink([
             "--store", store, "--json", "-c", "comment WEB-3 Ünïcode <ok>", "-c", "show WEB", "-c", "reconnect WEB",
             "-c", "outbox WEB",
         ])

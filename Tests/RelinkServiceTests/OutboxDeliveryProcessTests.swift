@@ -52,17 +52,12 @@ struct OutboxDeliveryProcessTests {
             try process.run()
         }
 
-        /// Everything it printed, once it has ended. The waiting happens off Swift's cooperative
-        /// threads: the mock it talks to runs on them (two, on a two-core machine), and a blocked one
-        /// would starve the mock into timeouts.
+        /// Everything it printed, once it has ended, waited for off the cooperative pool (the mock
+        /// it talks to needs those threads).
         func finish() async -> String {
-            await withCheckedContinuation { continuation in
-                DispatchQueue.global().async { [self] in
-                    let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-                    process.waitUntilExit()
-                    continuation.resume(returning: text)
-                }
-            }
+            let text = String(decoding: await pipe.readToEnd(), as: UTF8.self)
+            await process.waitForExit()
+            return text
         }
 
         func kill() async {
