@@ -11,6 +11,8 @@ public struct ServiceConfiguration: Sendable {
     /// How many checks run at once in `check --all`.
     public var checkConcurrency: Int
     public var retry: RetryPolicy
+    /// Keeps checks inside Intercom's rate limits, per workspace, for the service's lifetime.
+    public var pacer: RateLimitPacer
     /// How long the loopback listener waits for the browser's redirect.
     public var authorizationTimeout: Duration
     /// The OAuth app's credentials when they come from outside the store (the environment's
@@ -23,13 +25,15 @@ public struct ServiceConfiguration: Sendable {
     public var logger: Logger
 
     public init(
-        checkConcurrency: Int = 16, retry: RetryPolicy = RetryPolicy(), authorizationTimeout: Duration = .seconds(300),
+        checkConcurrency: Int = 16, retry: RetryPolicy = RetryPolicy(), pacer: RateLimitPacer = RateLimitPacer(),
+        authorizationTimeout: Duration = .seconds(300),
         oauthClient: OAuthClientCredentials? = nil, redirectURI: String? = nil,
         now: @escaping @Sendable () -> Date = { Date() },
         logger: Logger = Logger(label: "relink.service")
     ) {
         self.checkConcurrency = max(1, checkConcurrency)
         self.retry = retry
+        self.pacer = pacer
         self.authorizationTimeout = authorizationTimeout
         self.oauthClient = oauthClient
         self.redirectURI = redirectURI

@@ -86,6 +86,12 @@ extension TextRenderer {
             lines.append("  \(token.id)  \(token.teammate) @ \(token.workspace): \(state)")
         }
         if world.tokens.count > 50 { lines.append("  … and \(world.tokens.count - 50) older") }
+        let limits = world.rateLimit
+        lines.append(style.bold("Rate limits") + style.dim(" (as Intercom counts them)"))
+        lines.append(
+            "  \(limits.appLimitPerMinute) a minute per app, \(limits.workspaceLimitPerMinute) per workspace, "
+                + "in \(limits.windowSeconds)-s windows: \(limits.appLimitPerWindow) and "
+                + "\(limits.workspaceLimitPerWindow) per window")
         return lines.joined(separator: "\n")
     }
 
