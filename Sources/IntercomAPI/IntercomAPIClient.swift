@@ -40,7 +40,8 @@ public protocol IntercomAPIClient: Sendable {
 
 extension IntercomAPIClient {
     /// A client that sees no rate-limit headers (an in-memory fake) observes nothing.
-    public func me(token: String, observe: @Sendable (RateLimitStatus) -> Void) async -> Result<Admin, IntercomFailure> {
+    public func me(token: String, observe: @Sendable (RateLimitStatus) -> Void) async -> Result<Admin, IntercomFailure>
+    {
         await me(token: token)
     }
 

@@ -47,7 +47,8 @@ public struct HTTPIntercomClient: IntercomAPIClient {
     }
 
     /// See ``IntercomAPIClient/me(token:observe:)``.
-    public func me(token: String, observe: @Sendable (RateLimitStatus) -> Void) async -> Result<Admin, IntercomFailure> {
+    public func me(token: String, observe: @Sendable (RateLimitStatus) -> Void) async -> Result<Admin, IntercomFailure>
+    {
         let answer = await send(.GET, endpoint.url("/me"), token: token)
         if case .success(let response) = answer, let status = RateLimitHeaders(response.headers).status {
             observe(status)

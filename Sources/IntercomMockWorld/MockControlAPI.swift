@@ -83,7 +83,8 @@ public enum MockControlAPI {
         public func applied(to limits: MockWorld.RateLimit) throws(MockError) -> MockWorld.RateLimit {
             guard appLimitPerMinute != nil || workspaceLimitPerMinute != nil || windowSeconds != nil else {
                 throw MockError(
-                    .invalid, "nothing to change: give app_limit_per_minute, workspace_limit_per_minute or window_seconds")
+                    .invalid,
+                    "nothing to change: give app_limit_per_minute, workspace_limit_per_minute or window_seconds")
             }
             var result = limits
             if let appLimitPerMinute {

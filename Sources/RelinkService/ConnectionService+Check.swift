@@ -128,9 +128,10 @@ extension ConnectionService {
         let workspace = authorization.workspace.id
         // Each attempt, retries included, waits for room in the workspace's window.
         func paced<T: Sendable>(
-            _ request: @escaping @Sendable (_ observe: @escaping @Sendable (RateLimitStatus) -> Void) async -> Result<
-                T, IntercomFailure
-            >
+            _ request:
+                @escaping @Sendable (_ observe: @escaping @Sendable (RateLimitStatus) -> Void) async -> Result<
+                    T, IntercomFailure
+                >
         ) async -> Result<T, IntercomFailure> {
             await configuration.retry.run {
                 do {

@@ -21,6 +21,11 @@ public final class RateLimitPacer: Sendable {
     public struct Wait: Sendable, Equatable {
         public var workspace: String
         public var duration: Duration
+
+        public init(workspace: String, duration: Duration) {
+            self.workspace = workspace
+            self.duration = duration
+        }
     }
 
     /// Added to every wait for a reset: the header has whole seconds, and Intercom's clock is not ours.
@@ -151,7 +156,8 @@ public final class RateLimitPacer: Sendable {
                 return .go
             }
             let seconds = max(reset.addingTimeInterval(marginSeconds).timeIntervalSince(now), 0)
-            return .sleep(.milliseconds(Int64((seconds * 1000).rounded(.up))))
+            // To the nearest millisecond: the margin already covers a wake a hair early.
+            return .sleep(.milliseconds(Int64((seconds * 1000).rounded())))
         }
         // No window known: the limit seen before, or else one request to learn it. A request always
         // goes when none is in flight, so that waiting for an answer always has one to wait for.

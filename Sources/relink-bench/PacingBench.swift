@@ -53,7 +53,8 @@ struct Pacing: AsyncParsableCommand {
             }
         } rateLimitWait: { wait in
             waits.withLock {
-                $0.append(Double(wait.duration.components.seconds) + Double(wait.duration.components.attoseconds) / 1e18)
+                $0.append(
+                    Double(wait.duration.components.seconds) + Double(wait.duration.components.attoseconds) / 1e18)
             }
         }
         let elapsed = clock.now - started
@@ -79,6 +80,7 @@ struct Pacing: AsyncParsableCommand {
             "pacing_waits": waitList.count, "longest_wait_seconds": waitList.max() ?? 0,
             "concurrency": concurrency,
         ]
-        print(String(decoding: try JSONSerialization.data(withJSONObject: report, options: [.sortedKeys]), as: UTF8.self))
+        print(
+            String(decoding: try JSONSerialization.data(withJSONObject: report, options: [.sortedKeys]), as: UTF8.self))
     }
 }

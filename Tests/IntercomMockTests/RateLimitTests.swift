@@ -84,7 +84,8 @@ struct RateLimitTests {
     func projectsSharingAWorkspaceShareItsBudget() async throws {
         let fixture = try Fixture { $0.rateLimit = Self.small }
         try await fixture.withClient { client in
-            for token in [fixture.botToken, fixture.aliceToken, fixture.bobToken, fixture.botToken, fixture.aliceToken] {
+            for token in [fixture.botToken, fixture.aliceToken, fixture.bobToken, fixture.botToken, fixture.aliceToken]
+            {
                 #expect(try await client.get("/me", token: token).status == .ok)
             }
             // Bob's token is another project's, in the same workspace: the budget is spent.
@@ -122,7 +123,8 @@ struct RateLimitTests {
         }
     }
 
-    @Test("PUT /__mock/world/rate-limit changes limits and window, saves them in the world, and starts the counts afresh")
+    @Test(
+        "PUT /__mock/world/rate-limit changes limits and window, saves them in the world, and starts the counts afresh")
     func controlChangesLimit() async throws {
         let fixture = try Fixture()
         try await fixture.withClient { client in

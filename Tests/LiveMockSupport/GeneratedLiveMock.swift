@@ -31,7 +31,8 @@ public final class GeneratedLiveMock: Sendable {
         server = try await MockServer.start(intercom: intercom, port: 0, logger: quietLogger)
         service = ConnectionService(
             store: store,
-            intercom: HTTPIntercomGateway(target: .mock(baseURL: server.baseURL), httpClient: .shared, logger: quietLogger),
+            intercom: HTTPIntercomGateway(
+                target: .mock(baseURL: server.baseURL), httpClient: .shared, logger: quietLogger),
             worldControl: MockControlClient(baseURL: server.baseURL), configuration: configuration)
     }
 

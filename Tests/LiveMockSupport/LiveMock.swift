@@ -38,7 +38,8 @@ public final class LiveMock: Sendable {
             worldControl: MockControlClient(baseURL: server.baseURL),
             // A pacer that believes no window: a test that injects a 429 does not wait for the
             // real clock to pass its reset. RateLimitPacingTests test the pacing itself.
-            configuration: ServiceConfiguration(checkConcurrency: 4, retry: retry, pacer: RateLimitPacer(maxWait: .zero)))
+            configuration: ServiceConfiguration(
+                checkConcurrency: 4, retry: retry, pacer: RateLimitPacer(maxWait: .zero)))
     }
 
     public func close() async {
