@@ -12,6 +12,7 @@ connections=${1:-10000}
 concurrency=${2:-16}
 mix=${3:-mixed}
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
+bin=${BIN:-.build/release}   # BIN=.build/debug measures a debug build
 if [ -z "${SKIP_BUILD:-}" ]; then
   swift build -c release --product relink
   swift build -c release --product relink-bench
@@ -19,13 +20,14 @@ fi
 work=$(mktemp -d)
 trap 'kill "${mock_pid:-}" 2>/dev/null || true; rm -rf "$work"' EXIT
 if [ "$mix" = connected ]; then
-  .build/release/relink-bench generate --projects "$connections" --connected-only --out "$work/store" --world
+  "$bin"/relink-bench generate --projects "$connections" --connected-only --out "$work/store" --world
 else
   # 17 of every 20 projects are connected or broken: enough projects for CONNECTIONS of them.
   projects=$(( connections / 17 * 20 + connections % 17 ))
-  .build/release/relink-bench generate --projects "$projects" --out "$work/store" --world
+  "$bin"/relink-bench generate --projects "$projects" --out "$work/store" --world
 fi
-.build/release/relink mock serve --port 0 --store "$work/store" --quiet > "$work/url" &
+# RELINK_STORE, not --store: `mock serve --store` is read as the global option and serves the default store.
+RELINK_STORE="$work/store" "$bin"/relink mock serve --port 0 --quiet > "$work/url" &
 mock_pid=$!
 for _ in $(seq 1 100); do [ -s "$work/url" ] && break; sleep 0.1; done
 base=$(head -n1 "$work/url")
@@ -35,7 +37,7 @@ curl -sf -X PUT "$base/__mock/world/rate-limit" \
 
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "relink check --all ($connections connections, $mix, concurrency $concurrency):"
-.build/release/relink-bench check --store "$work/store" --endpoint "$base" --concurrency "$concurrency" | tee "$work/check.json"
+"$bin"/relink-bench check --store "$work/store" --endpoint "$base" --concurrency "$concurrency" | tee "$work/check.json"
 seconds=$(python3 -c 'import json,math,sys; print(max(1, math.ceil(json.load(open(sys.argv[1]))["seconds"])))' "$work/check.json")
 for run in 1 2; do
   echo "wrk -t1 -c$concurrency -d${seconds}s GET /me (the ceiling), run $run:"
@@ -43,7 +45,7 @@ for run in 1 2; do
     | tee "$work/wrk$run.txt" | grep -E "Requests/sec|50%|99%"
   if [ "$run" = 1 ]; then
     echo "relink check --all again:"
-    .build/release/relink-bench check --store "$work/store" --endpoint "$base" --concurrency "$concurrency" | tee "$work/check2.json"
+    "$bin"/relink-bench check --store "$work/store" --endpoint "$base" --concurrency "$concurrency" | tee "$work/check2.json"
   fi
 done
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"

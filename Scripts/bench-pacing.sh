@@ -8,6 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 connections=${1:-10000}
 concurrency=${2:-16}
+bin=${BIN:-.build/release}   # BIN=.build/debug measures a debug build
 if [ -z "${SKIP_BUILD:-}" ]; then
   swift build -c release --product relink
   swift build -c release --product relink-bench
@@ -15,8 +16,9 @@ fi
 work=$(mktemp -d)
 trap 'kill "${mock_pid:-}" 2>/dev/null || true; rm -rf "$work"' EXIT
 echo "generating $connections connected projects in one workspace…"
-.build/release/relink-bench generate --projects "$connections" --workspaces 1 --connected-only --out "$work/store" --world
-.build/release/relink mock serve --port 0 --store "$work/store" --quiet > "$work/url" &
+"$bin"/relink-bench generate --projects "$connections" --workspaces 1 --connected-only --out "$work/store" --world
+# RELINK_STORE, not --store: `mock serve --store` is read as the global option and serves the default store.
+RELINK_STORE="$work/store" "$bin"/relink mock serve --port 0 --quiet > "$work/url" &
 mock_pid=$!
 for _ in $(seq 1 100); do [ -s "$work/url" ] && break; sleep 0.1; done
 base=$(head -n1 "$work/url")
@@ -25,7 +27,7 @@ curl -sf -X PUT "$base/__mock/world/rate-limit" \
   -d '{"app_limit_per_minute":10000,"workspace_limit_per_minute":25000,"window_seconds":10}' >/dev/null
 echo "machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "relink check --all ($connections connections, one workspace, concurrency $concurrency, default limits):"
-.build/release/relink-bench pacing --store "$work/store" --endpoint "$base" --concurrency "$concurrency" \
+"$bin"/relink-bench pacing --store "$work/store" --endpoint "$base" --concurrency "$concurrency" \
   --per-window 1666 --window-seconds 10 | tee "$work/pacing.json"
 python3 - "$work/pacing.json" <<'PY'
 import json, sys
