@@ -49,7 +49,7 @@ post POST /__mock/world/workspaces '{"id_code":"bench","name":"Bench Workspace",
 post POST /__mock/world/teammates '{"id":"2633609","email":"bench@example.test","name":"Bench","password":"fake-bench","workspaces":["bench"]}'
 post POST /__mock/world/apps '{"client_id":"bench","client_secret":"fake-secret","name":"Bench","redirect_uris":["http://127.0.0.1:9/cb"]}'
 # The default limit (1000 per 10 s per token) would turn the run into 429s: lift it.
-post PUT /__mock/world/rate-limit '{"limit":2000000000,"window_seconds":1}'
+post PUT /__mock/world/rate-limit '{"app_limit_per_minute":1000000000000,"workspace_limit_per_minute":1000000000000}'
 LOCATION="$(curl -s -o /dev/null -w '%{redirect_url}' "$MOCK/oauth?client_id=bench&state=s&email=bench@example.test&password=fake-bench")"
 CODE="$(python3 -c 'import sys,urllib.parse as u; print(u.parse_qs(u.urlparse(sys.argv[1]).query)["code"][0])' "$LOCATION")"
 TOKEN="$(curl -sf -d "code=$CODE&client_id=bench&client_secret=fake-secret" "$MOCK/auth/eagle/token" |

@@ -35,4 +35,26 @@ public protocol IntercomAPIClient: Sendable {
     /// `POST /conversations/{id}/parts`: opens, closes, snoozes or assigns a conversation.
     func manageConversation(id: String, _ request: ManageConversationRequest, token: String) async
         -> Result<Conversation, IntercomFailure>
+
+    /// `GET /me`, telling `observe` what the answer's rate-limit headers say (when it has them),
+    /// so that a caller making many requests can pace itself.
+    func me(token: String, observe: @Sendable (RateLimitStatus) -> Void) async -> Result<Admin, IntercomFailure>
+
+    /// `GET /conversations?per_page=1`, telling `observe` what the answer's rate-limit headers say.
+    func conversationsProbe(token: String, observe: @Sendable (RateLimitStatus) -> Void) async
+        -> Result<Void, IntercomFailure>
+}
+
+extension IntercomAPIClient {
+    /// A client that sees no rate-limit headers (an in-memory fake) observes nothing.
+    public func me(token: String, observe: @Sendable (RateLimitStatus) -> Void) async -> Result<Admin, IntercomFailure>
+    {
+        await me(token: token)
+    }
+
+    public func conversationsProbe(token: String, observe: @Sendable (RateLimitStatus) -> Void) async
+        -> Result<Void, IntercomFailure>
+    {
+        await conversationsProbe(token: token)
+    }
 }

@@ -43,7 +43,16 @@ public struct HTTPIntercomClient: IntercomAPIClient {
 
     /// See ``IntercomAPIClient/me(token:)``.
     public func me(token: String) async -> Result<Admin, IntercomFailure> {
+        await me(token: token, observe: { _ in })
+    }
+
+    /// See ``IntercomAPIClient/me(token:observe:)``.
+    public func me(token: String, observe: @Sendable (RateLimitStatus) -> Void) async -> Result<Admin, IntercomFailure>
+    {
         let answer = await send(.GET, endpoint.url("/me"), token: token)
+        if case .success(let response) = answer, let status = RateLimitHeaders(response.headers).status {
+            observe(status)
+        }
         return answer.flatMap { decode(Admin.self, $0) }
     }
 
@@ -55,7 +64,17 @@ public struct HTTPIntercomClient: IntercomAPIClient {
 
     /// See ``IntercomAPIClient/conversationsProbe(token:)``.
     public func conversationsProbe(token: String) async -> Result<Void, IntercomFailure> {
+        await conversationsProbe(token: token, observe: { _ in })
+    }
+
+    /// See ``IntercomAPIClient/conversationsProbe(token:observe:)``.
+    public func conversationsProbe(token: String, observe: @Sendable (RateLimitStatus) -> Void) async
+        -> Result<Void, IntercomFailure>
+    {
         let answer = await send(.GET, endpoint.url("/conversations?per_page=1"), token: token)
+        if case .success(let response) = answer, let status = RateLimitHeaders(response.headers).status {
+            observe(status)
+        }
         return answer.flatMap { decode(ConversationList.self, $0) }.map { _ in () }
     }
 

@@ -30,4 +30,10 @@ struct RateLimitHeaders: Equatable, Sendable {
         remaining = number(RateLimitHeader.remaining).map { Int($0) }
         reset = number(RateLimitHeader.reset).map { Date(timeIntervalSince1970: $0) }
     }
+
+    /// The headers as a status a pacing caller can use: `nil` unless both `Remaining` and `Reset` are there.
+    var status: RateLimitStatus? {
+        guard let remaining, let reset else { return nil }
+        return RateLimitStatus(limit: limit, remaining: max(remaining, 0), reset: reset)
+    }
 }

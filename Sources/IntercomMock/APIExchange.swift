@@ -77,12 +77,6 @@ enum APIStep: Sendable {
     case drop
 }
 
-/// A fixed rate-limit window of one token.
-struct RateWindow: Sendable {
-    var start: Int
-    var count: Int
-}
-
 extension APIRoute {
     /// The routes that need the conversations permission; a token without it is answered 403 there
     /// (and only there: `/me` and `/admins` still answer).

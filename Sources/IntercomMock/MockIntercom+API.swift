@@ -18,11 +18,11 @@ extension MockIntercom {
                 return finish(
                     request, faultOutcome(status: status, body: body), requestID: newRequestID(), fault: label)
             case .rateLimit(let label):
-                let headers = rateLimitHeaders(
-                    remaining: 0, reset: currentWindowStart() + world.rateLimit.windowSeconds)
-                var outcome = APIOutcome.error(
-                    429, .rateLimitExceeded, "Rate limit exceeded", requestID: newRequestID())
-                outcome.headers = headers
+                let limits = world.rateLimit
+                let reset = RateLimitCounters.reset(at: unixSeconds(), limits: limits)
+                let limit = min(limits.appLimitPerWindow, limits.workspaceLimitPerWindow)
+                var outcome = rateLimitExceeded(limit: limit, requestID: newRequestID())
+                outcome.headers = rateLimitHeaders(limit: limit, remaining: 0, reset: reset)
                 return finish(request, outcome, requestID: newRequestID(), fault: label)
             case .drop(let label):
                 journal.append {
@@ -98,14 +98,15 @@ extension MockIntercom {
             }
             return .error(401, .unauthorized, "Access Token Invalid", requestID: requestID)
         }
-        let (allowed, headers) = countRequest(tokenID: token.id)
+        let decision = rateCounters.count(
+            clientID: token.clientID, workspaceID: token.workspaceID, at: unixSeconds(), limits: world.rateLimit)
         var outcome: APIOutcome
         if world.workspaces.first(where: { $0.idCode == token.workspaceID })?.isPlanRestricted == true {
             // Intercom's published answer for a workspace without an active subscription (the
             // OpenAPI description's 403 "API plan restricted" example); a new token meets it too.
             outcome = .error(403, .apiPlanRestricted, "Active subscription needed.", requestID: requestID)
-        } else if !allowed {
-            outcome = .error(429, .rateLimitExceeded, "Rate limit exceeded", requestID: requestID)
+        } else if !decision.allowed {
+            outcome = rateLimitExceeded(limit: decision.limit, requestID: requestID)
         } else if token.permissionMissing && request.route.needsConversationPermission {
             // Intercom documents no 403 for /me: a missing permission shows on the endpoints that need it.
             outcome = .error(
@@ -114,7 +115,8 @@ extension MockIntercom {
         } else {
             outcome = route(request, token: token, requestID: requestID)
         }
-        outcome.headers.append(contentsOf: headers)
+        outcome.headers.append(
+            contentsOf: rateLimitHeaders(limit: decision.limit, remaining: decision.remaining, reset: decision.reset))
         return outcome
     }
 
@@ -246,28 +248,23 @@ extension MockIntercom {
 
     // MARK: Rate limit
 
-    private func currentWindowStart() -> Int {
-        let seconds = Int(now().timeIntervalSince1970)
-        let window = max(world.rateLimit.windowSeconds, 1)
-        return seconds - seconds % window
+    private func unixSeconds() -> Int {
+        let seconds = now().timeIntervalSince1970.rounded(.down)
+        return seconds.isFinite && abs(seconds) < 1e15 ? Int(seconds) : 0
     }
 
-    /// Counts one authenticated request of the token; says whether it is within the limit, with the headers.
-    private func countRequest(tokenID: String) -> (Bool, [(String, String)]) {
-        let start = currentWindowStart()
-        var window = rateWindows[tokenID] ?? RateWindow(start: start, count: 0)
-        if window.start != start { window = RateWindow(start: start, count: 0) }
-        let limit = world.rateLimit.limit
-        let allowed = window.count < limit
-        if allowed { window.count += 1 }
-        rateWindows[tokenID] = window
-        let reset = start + max(world.rateLimit.windowSeconds, 1)
-        return (allowed, rateLimitHeaders(remaining: max(limit - window.count, 0), reset: reset))
+    /// Intercom's 429: an `error.list` whose message names the window's limit and length, as
+    /// Intercom words it ("Exceeded rate limit of 83 in 10_seconds", quoted in intercom-ruby#475).
+    private func rateLimitExceeded(limit: Int, requestID: String) -> APIOutcome {
+        .error(
+            429, .rateLimitExceeded,
+            "Exceeded rate limit of \(limit) in \(max(world.rateLimit.windowSeconds, 1))_seconds",
+            requestID: requestID)
     }
 
-    private func rateLimitHeaders(remaining: Int, reset: Int) -> [(String, String)] {
+    private func rateLimitHeaders(limit: Int, remaining: Int, reset: Int) -> [(String, String)] {
         [
-            (RateLimitHeader.limit, "\(world.rateLimit.limit)"),
+            (RateLimitHeader.limit, "\(limit)"),
             (RateLimitHeader.remaining, "\(remaining)"),
             (RateLimitHeader.reset, "\(reset)"),
         ]

@@ -22,7 +22,7 @@ public actor MockIntercom {
     var faults: [ActiveFault] = []
     var nextFaultNumber = 1
     var journal = Journal(capacity: 10_000)
-    var rateWindows: [String: RateWindow] = [:]
+    var rateCounters = RateLimitCounters()
     /// Encoded `/me` answers by teammate and workspace: `/me` is the hot path (health checks,
     /// the benchmark), and its answer changes only when the world does.
     var meBodies: [String: Data] = [:]
@@ -109,7 +109,7 @@ public actor MockIntercom {
         meBodies.removeAll()
         faults.removeAll()
         journal.clear()
-        rateWindows.removeAll()
+        rateCounters.removeAll()
     }
 
     /// The most recent journal entries, oldest first.

@@ -144,14 +144,7 @@ extension MockServer {
         }
         control.put("/world/rate-limit") { request, _ in
             try await run {
-                let edit = try await decode(MockControlAPI.RateLimitEdit.self, request)
-                guard edit.limit >= 0, edit.windowSeconds >= 1 else {
-                    throw MockError(.invalid, "limit must be ≥ 0 and window_seconds ≥ 1")
-                }
-                return try await intercom.edit { world in
-                    world.rateLimit = .init(limit: edit.limit, windowSeconds: edit.windowSeconds)
-                    return world.rateLimit
-                }
+                try await intercom.setRateLimit(try await decode(MockControlAPI.RateLimitEdit.self, request))
             }
         }
         control.post("/faults") { request, _ in

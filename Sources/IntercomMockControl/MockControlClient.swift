@@ -103,10 +103,12 @@ public struct MockControlClient: WorldControl {
             decoder: Self.conversationDecoder)
     }
 
-    /// Sets how many authenticated requests one token may make per window.
-    public func setRateLimit(limit: Int, windowSeconds: Int) async throws(MockControlError) -> MockWorld.RateLimit {
-        let edit = MockControlAPI.RateLimitEdit(limit: limit, windowSeconds: windowSeconds)
-        return try await call(
+    /// Changes the rate limits (a minute, per app and per workspace) or the window length; answers
+    /// the limits now in force. The counts start afresh.
+    public func setRateLimit(_ edit: MockControlAPI.RateLimitEdit) async throws(MockControlError)
+        -> MockWorld.RateLimit
+    {
+        try await call(
             .PUT, "/world/rate-limit", body: edit, as: MockWorld.RateLimit.self, decoder: Self.worldDecoder)
     }
 

@@ -56,19 +56,54 @@ public enum MockControlAPI {
         }
     }
 
-    /// The body of `PUT /__mock/world/rate-limit`.
-    public struct RateLimitEdit: Codable, Sendable {
-        public var limit: Int
-        public var windowSeconds: Int
+    /// The body of `PUT /__mock/world/rate-limit`: the limits a minute and the window length;
+    /// what is left out stays as it is.
+    public struct RateLimitEdit: Codable, Equatable, Sendable {
+        public var appLimitPerMinute: Int?
+        public var workspaceLimitPerMinute: Int?
+        public var windowSeconds: Int?
 
-        public init(limit: Int, windowSeconds: Int) {
-            self.limit = limit
+        /// The longest window the mock takes: an hour.
+        public static let maxWindowSeconds = 3600
+
+        public init(appLimitPerMinute: Int? = nil, workspaceLimitPerMinute: Int? = nil, windowSeconds: Int? = nil) {
+            self.appLimitPerMinute = appLimitPerMinute
+            self.workspaceLimitPerMinute = workspaceLimitPerMinute
             self.windowSeconds = windowSeconds
         }
 
         enum CodingKeys: String, CodingKey {
-            case limit
+            case appLimitPerMinute = "app_limit_per_minute"
+            case workspaceLimitPerMinute = "workspace_limit_per_minute"
             case windowSeconds = "window_seconds"
+        }
+
+        /// `limits` with this edit applied. Throws ``MockError`` (`.invalid`) for a negative limit,
+        /// a window outside 1…3600 seconds, or an edit that names nothing to change.
+        public func applied(to limits: MockWorld.RateLimit) throws(MockError) -> MockWorld.RateLimit {
+            guard appLimitPerMinute != nil || workspaceLimitPerMinute != nil || windowSeconds != nil else {
+                throw MockError(
+                    .invalid,
+                    "nothing to change: give app_limit_per_minute, workspace_limit_per_minute or window_seconds")
+            }
+            var result = limits
+            if let appLimitPerMinute {
+                guard appLimitPerMinute >= 0 else { throw MockError(.invalid, "app_limit_per_minute must be ≥ 0") }
+                result.appLimitPerMinute = appLimitPerMinute
+            }
+            if let workspaceLimitPerMinute {
+                guard workspaceLimitPerMinute >= 0 else {
+                    throw MockError(.invalid, "workspace_limit_per_minute must be ≥ 0")
+                }
+                result.workspaceLimitPerMinute = workspaceLimitPerMinute
+            }
+            if let windowSeconds {
+                guard (1...Self.maxWindowSeconds).contains(windowSeconds) else {
+                    throw MockError(.invalid, "window_seconds must be 1 to \(Self.maxWindowSeconds)")
+                }
+                result.windowSeconds = windowSeconds
+            }
+            return result
         }
     }
 

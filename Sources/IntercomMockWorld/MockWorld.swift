@@ -273,15 +273,63 @@ public struct MockWorld: Codable, Equatable, Sendable {
         }
     }
 
-    /// How many authenticated requests one token may make per window.
+    /// Intercom's rate limits: so many authenticated requests a minute per app (in one workspace)
+    /// and per workspace, enforced in windows of `windowSeconds` (Intercom: 10) that each get their
+    /// share of the minute's budget. See ``RateLimitCounters`` for the counting, and Docs/intercom.md.
     public struct RateLimit: Codable, Equatable, Sendable {
-        public var limit: Int
+        /// Requests a minute one app may make in one workspace (Intercom's default: 10,000).
+        public var appLimitPerMinute: Int
+        /// Requests a minute all apps together may make in one workspace (Intercom's default: 25,000).
+        public var workspaceLimitPerMinute: Int
+        /// The length of one window; Intercom's is 10 seconds.
         public var windowSeconds: Int
 
-        /// Generous by default so that only a test that means to hit the limit hits it.
-        public init(limit: Int = 1000, windowSeconds: Int = 10) {
-            self.limit = limit
+        public static let intercomAppLimitPerMinute = 10_000
+        public static let intercomWorkspaceLimitPerMinute = 25_000
+        public static let intercomWindowSeconds = 10
+
+        /// Intercom's published defaults unless told otherwise.
+        public init(
+            appLimitPerMinute: Int = Self.intercomAppLimitPerMinute,
+            workspaceLimitPerMinute: Int = Self.intercomWorkspaceLimitPerMinute,
+            windowSeconds: Int = Self.intercomWindowSeconds
+        ) {
+            self.appLimitPerMinute = appLimitPerMinute
+            self.workspaceLimitPerMinute = workspaceLimitPerMinute
             self.windowSeconds = windowSeconds
+        }
+
+        /// The app's share of its minute in one window.
+        public var appLimitPerWindow: Int { Self.perWindow(appLimitPerMinute, windowSeconds: windowSeconds) }
+        /// The workspace's share of its minute in one window.
+        public var workspaceLimitPerWindow: Int {
+            Self.perWindow(workspaceLimitPerMinute, windowSeconds: windowSeconds)
+        }
+
+        /// `perMinute × windowSeconds / 60`, rounded down as Intercom rounds it (10,000 a minute is
+        /// 1,666 per 10-second window; the docs' own example: 1,000 a minute is 166). A positive
+        /// limit never rounds down to nothing, and a huge one saturates instead of overflowing.
+        static func perWindow(_ perMinute: Int, windowSeconds: Int) -> Int {
+            guard perMinute > 0 else { return 0 }
+            let (product, overflow) = perMinute.multipliedReportingOverflow(by: max(windowSeconds, 1))
+            return overflow ? Int.max / 60 : max(1, product / 60)
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case appLimitPerMinute, workspaceLimitPerMinute, windowSeconds
+        }
+
+        /// Worlds saved before these limits existed held a per-token `limit`, which Intercom does
+        /// not have: they get Intercom's defaults, and keep their window length.
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            self.init(
+                appLimitPerMinute: try container.decodeIfPresent(Int.self, forKey: .appLimitPerMinute)
+                    ?? Self.intercomAppLimitPerMinute,
+                workspaceLimitPerMinute: try container.decodeIfPresent(Int.self, forKey: .workspaceLimitPerMinute)
+                    ?? Self.intercomWorkspaceLimitPerMinute,
+                windowSeconds: try container.decodeIfPresent(Int.self, forKey: .windowSeconds)
+                    ?? Self.intercomWindowSeconds)
         }
     }
 }

@@ -13,10 +13,18 @@ public struct LargeStoreGenerator {
     public var site = "large.atlassian.net"
     /// When set, the mock world gets the workspaces, teammates, app and (the live) tokens too.
     public var includeWorld: Bool
+    /// How many workspaces the connections spread over; `nil`: one per 500 projects, at least 3.
+    /// One workspace puts every connection in one rate-limit budget (the pacing benchmark).
+    public var workspaceCount: Int?
+    /// Every project connected with a live token (the pacing benchmark: every check is one counted
+    /// request); otherwise 70% connected, 15% broken, 15% not connected.
+    public var connectedOnly: Bool
 
-    public init(projectCount: Int, includeWorld: Bool) {
+    public init(projectCount: Int, includeWorld: Bool, workspaceCount: Int? = nil, connectedOnly: Bool = false) {
         self.projectCount = projectCount
         self.includeWorld = includeWorld
+        self.workspaceCount = workspaceCount.map { max($0, 1) }
+        self.connectedOnly = connectedOnly
     }
 
     public static let clientID = "relink-demo-client"
@@ -28,7 +36,7 @@ public struct LargeStoreGenerator {
     public func generate(into store: Store) throws -> MockWorld {
         let base = Date(timeIntervalSince1970: 1_780_000_000)
         let regions: [Region] = [.us, .eu, .au]
-        let workspaceCount = max(3, projectCount / 500)
+        let workspaceCount = self.workspaceCount ?? max(3, projectCount / 500)
         let workspaces = (0..<workspaceCount).map { index in
             Workspace(
                 id: String(format: "ws%06d", index), name: "Workspace \(index + 1)",
@@ -81,7 +89,7 @@ public struct LargeStoreGenerator {
                     Project(key: key, name: "Project \(index)", jiraSite: site, settings: settings, links: links))
 
                 // 70% connected, 15% broken, 15% not connected (some of them revoked earlier).
-                let slot = index % 20
+                let slot = connectedOnly ? 0 : index % 20
                 guard slot < 17 || slot == 19 else { continue }
                 let workspaceIndex = index % workspaceCount
                 let since = base.addingTimeInterval(Double(index))

@@ -29,7 +29,9 @@ extension ConnectionService {
     /// the mock, the simulated cause as ground truth). Anything else that is not an answer — 429,
     /// 5xx, a timeout, a refused or dropped connection, a body that is not JSON — keeps the state
     /// and records a failed check. Transient failures are retried with backoff first, honouring
-    /// `X-RateLimit-Reset`. At most `configuration.checkConcurrency` checks run at once.
+    /// `X-RateLimit-Reset`. At most `configuration.checkConcurrency` checks run at once, and every
+    /// request waits for room in its workspace's rate-limit window (``RateLimitPacer``);
+    /// `rateLimitWait` is told of each such wait.
     ///
     /// A plain check is one request. With `deep`, a token `/me` accepts is also tried on
     /// `GET /conversations?per_page=1`, an endpoint the app's work needs: Intercom documents no 403
@@ -42,7 +44,8 @@ extension ConnectionService {
     ///   that has no connection; nothing is checked then.
     public func check(
         _ keys: [ProjectKey]?, deep: Bool = false, actor: String = "check",
-        progress: @Sendable (CheckProgress) -> Void = { _ in }
+        progress: @Sendable (CheckProgress) -> Void = { _ in },
+        rateLimitWait: @escaping @Sendable (RateLimitPacer.Wait) -> Void = { _ in }
     ) async throws(ServiceError) -> [CheckResult] {
         try refresh()
         let targets: [(ProjectKey, Authorization)]
@@ -74,7 +77,8 @@ extension ConnectionService {
                 group.addTask { [self] in
                     let clock = ContinuousClock()
                     let started = clock.now
-                    let outcome = await probe(authorization, token: token, deep: probeDeeply)
+                    let outcome = await probe(
+                        authorization, token: token, deep: probeDeeply, rateLimitWait: rateLimitWait)
                     // A probe cut short by cancellation found nothing about the token: not a result.
                     if Task.isCancelled { return nil }
                     return (key, outcome, clock.now - started)
@@ -110,17 +114,39 @@ extension ConnectionService {
     }
 
     /// Asks Intercom whether the token still works, and turns the answer into an outcome.
-    func probe(_ authorization: Authorization, token: String?, deep: Bool = false) async -> CheckOutcome {
+    func probe(
+        _ authorization: Authorization, token: String?, deep: Bool = false,
+        rateLimitWait: @escaping @Sendable (RateLimitPacer.Wait) -> Void = { _ in }
+    ) async -> CheckOutcome {
         guard let token else {
             return .transientFailure(
                 reason: "the store holds no token for this connection; reconnect to authorize again")
         }
         let client = intercom.client(for: authorization.workspace.region)
         var endpoint: String?
-        var answer = await configuration.retry.run({ await client.me(token: token) }).map { _ in () }
+        let pacer = configuration.pacer
+        let workspace = authorization.workspace.id
+        // Each attempt, retries included, waits for room in the workspace's window.
+        func paced<T: Sendable>(
+            _ request:
+                @escaping @Sendable (_ observe: @escaping @Sendable (RateLimitStatus) -> Void) async -> Result<
+                    T, IntercomFailure
+                >
+        ) async -> Result<T, IntercomFailure> {
+            await configuration.retry.run {
+                do {
+                    return try await pacer.paced(workspace: workspace, onWait: rateLimitWait, request)
+                } catch {
+                    // Cancelled while waiting for a window: nothing was asked, and the caller drops the result.
+                    return .failure(
+                        IntercomFailure(kind: .unreachable, message: "cancelled while waiting for a rate-limit window"))
+                }
+            }
+        }
+        var answer = await paced { await client.me(token: token, observe: $0) }.map { _ in () }
         if deep, case .success = answer {
             endpoint = "GET /conversations"
-            answer = await configuration.retry.run({ await client.conversationsProbe(token: token) })
+            answer = await paced { await client.conversationsProbe(token: token, observe: $0) }
         }
         switch answer {
         case .success:

@@ -11,6 +11,8 @@ public struct ServiceConfiguration: Sendable {
     /// How many checks run at once in `check --all`.
     public var checkConcurrency: Int
     public var retry: RetryPolicy
+    /// Keeps checks inside Intercom's rate limits, per workspace, for the service's lifetime.
+    public var pacer: RateLimitPacer
     /// How long the loopback listener waits for the browser's redirect.
     public var authorizationTimeout: Duration
     /// Real-API settings given from outside the store (the environment, `--region`), which win
@@ -20,13 +22,15 @@ public struct ServiceConfiguration: Sendable {
     public var logger: Logger
 
     public init(
-        checkConcurrency: Int = 16, retry: RetryPolicy = RetryPolicy(), authorizationTimeout: Duration = .seconds(300),
+        checkConcurrency: Int = 16, retry: RetryPolicy = RetryPolicy(), pacer: RateLimitPacer = RateLimitPacer(),
+        authorizationTimeout: Duration = .seconds(300),
         overrides: SettingOverrides = SettingOverrides(),
         now: @escaping @Sendable () -> Date = { Date() },
         logger: Logger = Logger(label: "relink.service")
     ) {
         self.checkConcurrency = max(1, checkConcurrency)
         self.retry = retry
+        self.pacer = pacer
         self.authorizationTimeout = authorizationTimeout
         self.overrides = overrides
         self.now = now

@@ -36,10 +36,14 @@ func elapsedMS(since start: ContinuousClock.Instant) -> Double {
     return Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15
 }
 
-func generate(projects: Int, into directory: URL, world: Bool) throws {
+func generate(
+    projects: Int, into directory: URL, world: Bool, workspaces: Int? = nil, connectedOnly: Bool = false
+) throws {
     try? FileManager.default.removeItem(at: directory)
     let store = try Store(directory: directory, options: .init(durable: false))
-    let generated = try LargeStoreGenerator(projectCount: projects, includeWorld: world).generate(into: store)
+    let generated = try LargeStoreGenerator(
+        projectCount: projects, includeWorld: world, workspaceCount: workspaces, connectedOnly: connectedOnly
+    ).generate(into: store)
     if world { try store.replaceWorld(with: generated) }
 }
 
@@ -175,8 +179,11 @@ func benchCheck(store storePath: String, endpoint: String, concurrency: Int) asy
         case .transientFailure: outcomes["transient", default: 0] += 1
         }
     }
+    // A rejected check also asks the mock for the simulated cause: one request more.
+    let requests = results.count + (outcomes["rejected"] ?? 0)
     let report: [String: Any] = [
         "checks": results.count, "seconds": seconds, "checks_per_second": Double(results.count) / seconds,
+        "requests_per_second": Double(requests) / seconds,
         "p50_ms": percentile(latencies, 0.5), "p99_ms": percentile(latencies, 0.99), "concurrency": concurrency,
         "outcomes": outcomes,
     ]
@@ -188,8 +195,8 @@ struct RelinkBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "relink-bench", abstract: "relink's benchmarks and fixture generator (see BENCHMARKS.md).",
         subcommands: [
-            Generate.self, Fixtures.self, StoreBench.self, Check.self, OpenProfileCommand.self, TinyDBFile.self,
-            StoreChild.self,
+            Generate.self, Fixtures.self, StoreBench.self, Check.self, Pacing.self, OpenProfileCommand.self,
+            TinyDBFile.self, StoreChild.self,
         ])
 }
 
@@ -199,9 +206,14 @@ struct Generate: ParsableCommand {
     @Option(help: "How many projects.") var projects: Int
     @Option(help: "The store directory to write (replaced).") var out: String
     @Flag(help: "Also write the mock's world for the store's connections.") var world = false
+    @Option(help: "Spread the connections over this many workspaces (default: one per 500 projects, at least 3).")
+    var workspaces: Int?
+    @Flag(help: "Connect every project, each with a live token.") var connectedOnly = false
 
     func run() throws {
-        try generate(projects: projects, into: URL(fileURLWithPath: out), world: world)
+        try generate(
+            projects: projects, into: URL(fileURLWithPath: out), world: world, workspaces: workspaces,
+            connectedOnly: connectedOnly)
     }
 }
 
@@ -297,6 +309,8 @@ do {
     var command = try RelinkBench.parseAsRoot()
     if let check = command as? Check {
         try await check.measure()
+    } else if let pacing = command as? Pacing {
+        try await pacing.measure()
     } else {
         try command.run()
     }

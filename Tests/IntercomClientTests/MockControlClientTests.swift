@@ -69,8 +69,11 @@ struct MockControlClientTests {
             let conversation = try await control.addConversation(id: "c-au", workspace: "ws-au")
             #expect(conversation.workspaceID == "ws-au")
 
-            let limit = try await control.setRateLimit(limit: 1, windowSeconds: 60)
-            #expect(limit.limit == 1 && limit.windowSeconds == 60)
+            // 1 a minute in 60-second windows: one request per window for the app.
+            let limit = try await control.setRateLimit(.init(appLimitPerMinute: 1, windowSeconds: 60))
+            #expect(
+                limit == MockWorld.RateLimit(appLimitPerMinute: 1, workspaceLimitPerMinute: 25_000, windowSeconds: 60))
+            #expect(try await control.world().rateLimit == limit, "the world shows the limits in force")
             let token = try await mock.botToken()
             let client = mock.client()
             _ = try await client.me(token: token).get()

@@ -49,7 +49,10 @@ public final class LiveMock: Sendable {
             intercom: HTTPIntercomGateway(
                 target: .mock(baseURL: server.baseURL), httpClient: .shared, timeout: requestTimeout, logger: logger),
             worldControl: MockControlClient(baseURL: server.baseURL),
-            configuration: ServiceConfiguration(checkConcurrency: 4, retry: retry))
+            // A pacer that believes no window: a test that injects a 429 does not wait for the
+            // real clock to pass its reset. RateLimitPacingTests test the pacing itself.
+            configuration: ServiceConfiguration(
+                checkConcurrency: 4, retry: retry, pacer: RateLimitPacer(maxWait: .zero)))
     }
 
     public func close() async {

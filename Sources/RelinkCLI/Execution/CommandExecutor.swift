@@ -122,7 +122,9 @@ public final class CommandExecutor: Sendable {
                 let progress = ProgressBar(enabled: !json && interactive && isatty(STDERR_FILENO) == 1)
                 let service = try await services.connectionService()
                 do {
-                    results = try await service.check(all ? nil : checkable, deep: deep, actor: actor) { progress.update($0) }
+                    results = try await service.check(
+                        all ? nil : checkable, deep: deep, actor: actor, progress: { progress.update($0) },
+                        rateLimitWait: { progress.waiting($0) })
                     progress.finish()
                 } catch {
                     progress.finish()

@@ -50,6 +50,12 @@ extension TextRenderer {
         if world.tokens.count > shown.count {
             sections.append("  … and \(world.tokens.count - shown.count) older (world --json lists them all)")
         }
+        let limits = world.rateLimit
+        sections.append(style.bold("Rate limits") + style.dim(" (as Intercom counts them)"))
+        sections.append(
+            "  \(limits.appLimitPerMinute) a minute per app, \(limits.workspaceLimitPerMinute) per workspace, "
+                + "in \(limits.windowSeconds)-s windows: \(limits.appLimitPerWindow) and "
+                + "\(limits.workspaceLimitPerWindow) per window")
         return sections.joined(separator: "\n")
     }
 

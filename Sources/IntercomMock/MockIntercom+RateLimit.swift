@@ -1,0 +1,17 @@
+import Foundation
+import IntercomMockWorld
+
+extension MockIntercom {
+    /// Applies a rate-limit edit to the world and saves it; the counts start afresh, so new limits
+    /// take effect at once instead of after the window in progress. Throws ``MockError`` for an
+    /// edit that cannot apply, or a persistence error.
+    public func setRateLimit(_ edit: MockControlAPI.RateLimitEdit) throws -> MockWorld.RateLimit {
+        let limits = try edit.applied(to: world.rateLimit)
+        try commit { $0.rateLimit = limits }
+        rateCounters.removeAll()
+        return limits
+    }
+
+    /// The rate-limit counts as they stand (for inspection and tests).
+    public var rateLimitCounters: RateLimitCounters { rateCounters }
+}
