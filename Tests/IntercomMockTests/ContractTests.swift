@@ -100,7 +100,7 @@ struct ContractTests {
 
     @Test("GET /conversations: conversation.list; 403 for a token without the permission; 429 over the limit")
     func conversations() async throws {
-        let fixture = try Fixture { $0.rateLimit = .init(limit: 2, windowSeconds: 10) }
+        let fixture = try Fixture { $0.rateLimit = .init(appLimitPerMinute: 12, windowSeconds: 10) }  // 2 a window
         try await fixture.withClient { client in
             let list = try Self.conforms(
                 try await client.get("/conversations?per_page=1", token: fixture.botToken),

@@ -12,7 +12,7 @@ struct ConfigCommandLineTests {
     }
 
     @Test("config set intercom-version reaches the requests: the mock's journal sees the version sent")
-    func configuredVersionIsSent() throws {
+    func configuredVersionIsSent() async throws {
         let directory = try TemporaryDirectory()
         let store = directory.url.appendingPathComponent("store").path
         let script = "config set intercom-version 2.11\ncheck SUP\nmock journal --limit 1\n"
@@ -36,7 +36,7 @@ struct ConfigCommandLineTests {
     }
 
     @Test("config set client-secret reads the secret from standard input, never prints it, keeps it 0600")
-    func secretFromStandardInput() throws {
+    func secretFromStandardInput() async throws {
         let secret = "fake-piped-secret-Qx7"
         let directory = try TemporaryDirectory()
         let store = directory.url.appendingPathComponent("store").path
@@ -58,7 +58,7 @@ struct ConfigCommandLineTests {
     }
 
     @Test("connecting to the real API without an OAuth app is one clear message, before any request")
-    func missingSettingsAreOneMessage() throws {
+    func missingSettingsAreOneMessage() async throws {
         let directory = try TemporaryDirectory()
         let store = directory.url.appendingPathComponent("store").path
         let unset = try await runRelink(

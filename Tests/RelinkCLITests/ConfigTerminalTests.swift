@@ -8,7 +8,7 @@ import Testing
 struct ConfigTerminalTests {
     static let secret = "fake-typed-secret-Wq3"
 
-    @Test func theSecretIsTypedAtAPromptThatDoesNotEcho() throws {
+    @Test func theSecretIsTypedAtAPromptThatDoesNotEcho() async throws {
         let directory = try TemporaryDirectory()
         let store = directory.file("store").path
         #expect(try await runRelink(["--fixture", "demo", "--store", store, "-c", "projects"]).status == 0)
@@ -22,7 +22,7 @@ struct ConfigTerminalTests {
 
         repl.type("config set client-secret\r")
         #expect(await repl.expect("client-secret (not shown): "), "\(repl.screen)")
-        #expect(repl.expectEchoOff(), "the prompt must turn echo off before the secret is typed")
+        #expect(await repl.expectEchoOff(), "the prompt must turn echo off before the secret is typed")
         let mark = repl.mark
         repl.type(Self.secret + "\r")
         #expect(await repl.expect("client-secret: [redacted] (store).", after: mark), "\(repl.screen)")

@@ -10,7 +10,7 @@ import Testing
 struct ImportScenarioTests {
     static let directory = fixturesDirectory.appendingPathComponent("scenarios/import-a-case")
 
-    @Test func breakExportImportCheckAndRepair() throws {
+    @Test func breakExportImportCheckAndRepair() async throws {
         let work = try TemporaryDirectory()
         let started = Date()
         // Both scripts name the bundle `case-bundle`, relative to the directory they run in.

@@ -30,7 +30,7 @@ private func worldTokenIDs(_ bundle: URL) throws -> Set<String> {
 }
 
 /// Each project as `projects --json` and `show KEY --json` show it: indicator, state, warning, app user.
-private func projectViews(store: String, keys: [String]) throws -> [String: String] {
+private func projectViews(store: String, keys: [String]) async throws -> [String: String] {
     var views: [String: String] = [:]
     for key in keys {
         let result = try await runRelink(["--store", store, "--json", "-c", "show \(key)"])
@@ -50,7 +50,7 @@ private func normalisedRequestIDs(_ text: String) -> String {
 
 @Suite("import: a support bundle rebuilt on the mock")
 struct ImportTests {
-    @Test func oneTokenIDInTheWorldTheConnectionAndTheBundle() throws {
+    @Test func oneTokenIDInTheWorldTheConnectionAndTheBundle() async throws {
         let directory = try TemporaryDirectory()
         let store = directory.file("store").path
         let bundle = directory.file("bundle")
@@ -85,7 +85,7 @@ struct ImportTests {
         #expect(tokens.first { $0["id"] as? String == held["SUP"] }?["project"] as? String == "SUP")
     }
 
-    @Test func theWorldTablesAreAlignedAndNameATokenRelinkForgot() throws {
+    @Test func theWorldTablesAreAlignedAndNameATokenRelinkForgot() async throws {
         let directory = try TemporaryDirectory()
         let store = directory.file("store").path
         let result = try await runRelink([
@@ -111,7 +111,7 @@ struct ImportTests {
     /// The story of the issue for each cause: break on the demo case, export, import into a fresh
     /// store, and check --all there shows every project as the customer's store recorded it.
     @Test(arguments: ["password-changed", "token-revoked", "user-removed", "app-uninstalled", "permission-missing"])
-    func checkAfterImportShowsWhatTheBundleRecorded(cause: String) throws {
+    func checkAfterImportShowsWhatTheBundleRecorded(cause: String) async throws {
         let directory = try TemporaryDirectory()
         let customer = directory.file("customer").path
         let support = directory.file("support").path
@@ -122,7 +122,7 @@ struct ImportTests {
             "-c", "export \(bundle)",
         ])
         #expect(broke.status == 0, "\(broke.stderr)")
-        let recorded = try projectViews(store: customer, keys: keys)
+        let recorded = try await projectViews(store: customer, keys: keys)
         #expect(recorded["SUP"]?.hasPrefix("yellow broken") == true, "\(recorded)")
 
         let imported = try await runRelink(["--store", support, "-c", "import \(bundle)", "-c", "check --all --deep"])
@@ -130,12 +130,12 @@ struct ImportTests {
         #expect(imported.stdout.contains("Imported 4 projects, 3 connections"))
         #expect(imported.stdout.contains("fresh fake secrets"))
         #expect(!imported.stdout.contains("guess"), "the bundle carries the mock's ground truth")
-        #expect(try projectViews(store: support, keys: keys) == recorded)
+        #expect(try await projectViews(store: support, keys: keys) == recorded)
     }
 
     /// A bundle from the real API carries no ground truth: the cause is guessed from the evidence,
     /// said to be a guess, and the check shows the evidence, never a "simulated" cause.
-    @Test func aCauseWithoutGroundTruthIsAGuessAndSaysSo() throws {
+    @Test func aCauseWithoutGroundTruthIsAGuessAndSaysSo() async throws {
         let directory = try TemporaryDirectory()
         let customer = directory.file("customer").path
         let bundle = directory.file("bundle")
@@ -147,7 +147,7 @@ struct ImportTests {
         connections = connections.replacingOccurrences(
             of: "\"isGroundTruth\" : true", with: "\"isGroundTruth\" : false")
         try rewrite(bundle, "connections.json", connections, dropping: "world.json")
-        let recorded = try projectViews(store: customer, keys: ["SUP", "BUG", "WEB", "OPS"])
+        let recorded = try await projectViews(store: customer, keys: ["SUP", "BUG", "WEB", "OPS"])
 
         let support = directory.file("support").path
         let imported = try await runRelink(["--store", support, "-c", "import \(bundle.path)", "-c", "check --all"])
@@ -155,7 +155,7 @@ struct ImportTests {
         #expect(imported.stdout.contains("holds no mock world"))
         #expect(imported.stdout.contains("WEB: the bundle has no ground truth"))
         #expect(imported.stdout.contains("a guess that fits the recorded evidence"))
-        let views = try projectViews(store: support, keys: ["SUP", "BUG", "WEB", "OPS"])
+        let views = try await projectViews(store: support, keys: ["SUP", "BUG", "WEB", "OPS"])
         #expect(views["SUP"] == recorded["SUP"] && views["BUG"] == recorded["BUG"] && views["OPS"] == recorded["OPS"])
         #expect(views["WEB"]?.hasPrefix("yellow broken app user jira-bot@acme.test") == true, "\(views)")
         #expect(views["WEB"]?.contains("Intercom does not say why") == true, "no ground truth: \(views)")
@@ -164,7 +164,7 @@ struct ImportTests {
             world.stdout.contains("(guessed on import)") && !world.stdout.contains("(simulated)"), "\(world.stdout)")
     }
 
-    @Test func exportImportExportGivesTheSameBundleButForTheDocumentedFields() throws {
+    @Test func exportImportExportGivesTheSameBundleButForTheDocumentedFields() async throws {
         let directory = try TemporaryDirectory()
         let first = directory.file("first").path
         let second = directory.file("second").path
@@ -202,7 +202,7 @@ struct ImportTests {
 
     // MARK: Refusals: each names the file or option, and writes nothing.
 
-    @Test func aStoreWithProjectsIsReplacedOnlyWithReplace() throws {
+    @Test func aStoreWithProjectsIsReplacedOnlyWithReplace() async throws {
         let directory = try TemporaryDirectory()
         let bundle = try demoBundle(in: directory)
         let store = directory.file("store")
@@ -236,7 +236,7 @@ struct ImportTests {
         ("no manifest", "manifest.json", "cannot be read"),
         ("damaged manifest", "manifest.json", "is not a bundle manifest"),
     ])
-    func aDamagedBundleIsRefusedNamingTheFileAndNothingIsWritten(damage: String, file: String, problem: String) throws {
+    func aDamagedBundleIsRefusedNamingTheFileAndNothingIsWritten(damage: String, file: String, problem: String) async throws {
         let directory = try TemporaryDirectory()
         let bundle = try demoBundle(in: directory)
         let url = bundle.appendingPathComponent(file)
@@ -262,7 +262,7 @@ struct ImportTests {
         #expect(names.isSubset(of: [".lock"]), "nothing written: \(names)")
     }
 
-    @Test func importIsRefusedAgainstTheRealAPIAndForAPathThatIsNoBundle() throws {
+    @Test func importIsRefusedAgainstTheRealAPIAndForAPathThatIsNoBundle() async throws {
         let directory = try TemporaryDirectory()
         let store = directory.file("store").path
         let missing = try await runRelink(["--store", store, "-c", "import \(directory.file("nowhere").path)"])
@@ -276,7 +276,7 @@ struct ImportTests {
 
     /// A child imports two bundles in turn and is killed with SIGKILL at random instants: the store
     /// must open holding one of the two cases whole: records, tokens and world agreeing.
-    @Test func importLandsWholeOrNotAtAllUnderKill9() throws {
+    @Test func importLandsWholeOrNotAtAllUnderKill9() async throws {
         let directory = try TemporaryDirectory()
         let calm = try demoBundle(in: directory, name: "calm")
         let storm = try demoBundle(in: directory, name: "storm") { store, world in
@@ -323,7 +323,7 @@ struct ImportTests {
         #expect(acknowledged > 0)
     }
 
-    @Test func theLargeFixtureReimportsProjectByProject() throws {
+    @Test func theLargeFixtureReimportsProjectByProject() async throws {
         let directory = try TemporaryDirectory()
         let customer = directory.file("customer").path
         let support = directory.file("support").path
@@ -338,7 +338,7 @@ struct ImportTests {
         #expect(imported.status == 0, "\(imported.stderr.prefix(2000))")
         #expect(imported.stdout.contains("Imported 5000 projects"))
         // 4,250 checks in one run: the limits are raised so that the test checks import, not pacing.
-        _ = try Store(directory: URL(fileURLWithPath: support)).updateWorld { $0.rateLimit.limit = 1_000_000 }
+        _ = try Store(directory: URL(fileURLWithPath: support)).updateWorld { $0.rateLimit = .init(appLimitPerMinute: 100_000_000, workspaceLimitPerMinute: 100_000_000) }
         let checkStarted = clock.now
         let checked = try await runRelink(["--store", support, "-c", "check --all"])
         let checkTook = clock.now - checkStarted

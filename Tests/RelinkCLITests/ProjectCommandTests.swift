@@ -6,7 +6,7 @@ import Testing
 
 @Suite("Shaping a case by hand: project add, project remove, settings")
 struct ProjectCommandTests {
-    @Test func addSetAndRemoveEachAnEventInLog() throws {
+    @Test func addSetAndRemoveEachAnEventInLog() async throws {
         let directory = try TemporaryDirectory()
         let store = directory.file("store").path
         let path = "conversationLinking.notificationTriggers.issueCommented.enabled"
@@ -34,7 +34,7 @@ struct ProjectCommandTests {
         #expect(shown.stdout.contains("conversationLinking.notificationTriggers.issueCommented.filterEnabled"))
     }
 
-    @Test func refusalsAndUsageErrors() throws {
+    @Test func refusalsAndUsageErrors() async throws {
         let directory = try TemporaryDirectory()
         let store = directory.file("store").path
         #expect(try await runRelink(["--fixture", "demo", "--store", store, "-c", "projects"]).status == 0)
@@ -65,7 +65,7 @@ struct ProjectCommandTests {
 
     /// `mock reset` returns to the fixture's world in every later process, not to the world the
     /// last `relink -c` loaded, and says that records change only with a check.
-    @Test func mockResetReturnsToTheFixturesWorld() throws {
+    @Test func mockResetReturnsToTheFixturesWorld() async throws {
         let directory = try TemporaryDirectory()
         let store = directory.file("store").path
         #expect(try await runRelink(["--fixture", "demo", "--store", store, "-c", "break SUP token-revoked"]).status == 0)

@@ -5,8 +5,8 @@ import Testing
 
 /// What the REPL asks before it replaces or removes what a person cannot get back from relink.
 extension REPLTests {
-    @Test func theREPLAsksBeforeRemovingAConnectedProjectOrReplacingAStore() throws {
-        let (directory, store, repl) = try startedREPL()
+    @Test func theREPLAsksBeforeRemovingAConnectedProjectOrReplacingAStore() async throws {
+        let (directory, store, repl) = try await startedREPL()
         defer { withExtendedLifetime(directory) {} }  // the store lives in it until the test ends
         let bundle = directory.file("bundle").path
         var mark = repl.mark

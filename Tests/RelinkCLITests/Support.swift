@@ -146,12 +146,12 @@ final class PseudoTerminalSession: @unchecked Sendable {
 
     /// Waits until the program has turned the terminal's echo off (a hidden prompt), reading
     /// output meanwhile.
-    func expectEchoOff(within seconds: Double = 20) -> Bool {
+    func expectEchoOff(within seconds: Double = 20) async -> Bool {
         let deadline = Date().addingTimeInterval(seconds)
         while Date() < deadline {
             var settings = termios()
             if tcgetattr(master, &settings) == 0, settings.c_lflag & tcflag_t(ECHO) == 0 { return true }
-            _ = expect("\u{0}", within: 0.05)
+            _ = await expect("\u{0}", within: 0.05)
         }
         return false
     }

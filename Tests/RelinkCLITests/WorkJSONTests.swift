@@ -6,7 +6,7 @@ import Testing
 /// the outbox on `show`, and what a reconnect delivered in the reconnect's own document.
 @Suite("The app's work as JSON")
 struct WorkJSONTests {
-    @Test func heldThenDeliveredByReconnect() throws {
+    @Test func heldThenDeliveredByReconnect() async throws {
         let directory = try TemporaryDirectory()
         let store = directory.url.appendingPathComponent("store").path
         #expect(try await runRelink(["--store", store, "--fixture", "demo", "-c", "projects"]).status == 0)

@@ -42,8 +42,10 @@ final class FaultyIntercom: IntercomGateway, IntercomAPIClient, Sendable {
     var defaultRegion: Region? { nil }
     var oauthEndpoint: IntercomEndpoint { inner.oauthEndpoint }
     func client(for region: Region?) -> any IntercomAPIClient { self }
-    func listenForRedirect(expectedState: String, timeout: Duration) async throws(OAuthError) -> any RedirectReceiver {
-        try await inner.listenForRedirect(expectedState: expectedState, timeout: timeout)
+    func listenForRedirect(expectedState: String, timeout: Duration, registeredURI: String?) async throws(OAuthError)
+        -> any RedirectReceiver
+    {
+        try await inner.listenForRedirect(expectedState: expectedState, timeout: timeout, registeredURI: registeredURI)
     }
 
     func me(token: String) async -> Result<Admin, IntercomFailure> {

@@ -233,7 +233,7 @@ extension Documents {
             func encode(to encoder: any Encoder) throws {
                 try token.encode(to: encoder)
                 var container = encoder.container(keyedBy: Key.self)
-                try container.encode(project, forKey: Key(stringValue: "project")!)
+                try container.encode(project, forKey: "project")
             }
         }
 
@@ -241,14 +241,7 @@ extension Documents {
             try world.encode(to: encoder)
             var container = encoder.container(keyedBy: Key.self)
             try container.encode(
-                world.tokens.map { Token(token: $0, project: holders[$0.id]) }, forKey: Key(stringValue: "tokens")!)
+                world.tokens.map { Token(token: $0, project: holders[$0.id]) }, forKey: "tokens")
         }
-    }
-
-    struct Key: CodingKey {
-        var stringValue: String
-        var intValue: Int? { nil }
-        init?(stringValue: String) { self.stringValue = stringValue }
-        init?(intValue: Int) { nil }
     }
 }
