@@ -72,7 +72,7 @@ extension SupportBundle {
             for app in recorded.apps {
                 world.registerApp(
                     clientID: app.clientId, clientSecret: "unused", name: app.name, redirectURIs: app.redirectUris,
-                    installedIn: app.installedIn)
+                    installedIn: app.installedIn, development: app.development == true)
             }
             world.conversations = recorded.conversations
             world.rateLimit = recorded.rateLimit
@@ -95,7 +95,8 @@ extension SupportBundle {
         if world.apps.isEmpty {
             world.registerApp(
                 clientID: importedClientID, clientSecret: "unused", name: "Intercom for Jira (imported)",
-                redirectURIs: ["http://127.0.0.1/callback"])
+                // A loopback redirect, which Intercom allows only for a development app.
+                redirectURIs: ["http://127.0.0.1/callback"], development: true)
         }
         let clientID = world.apps[0].clientID
         let clientSecret = "fake-imported-client-secret-" + Secret.random(prefix: "", bytes: 9)

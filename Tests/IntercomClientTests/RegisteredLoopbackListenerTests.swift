@@ -9,22 +9,31 @@ import Testing
 
 @Suite("--listen on the loopback URL registered for a development app")
 struct RegisteredLoopbackListenerTests {
-    /// A port no one listens on now: bound by the OS, then released. Another process could take it
-    /// in between; on a loopback test machine that is rare, and the test then fails loudly, never hangs.
-    static func freePort() async throws -> Int {
-        let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .bind(host: "127.0.0.1", port: 0).get()
-        let port = try #require(channel.localAddress?.port)
-        try await channel.close()
-        return port
+    /// A listener on `http://localhost:PORT/intercom/callback` for a port that was free a moment
+    /// before: the OS picks it, releases it, and the listener binds it. Another test's server can
+    /// take a released port in between (it did, under load), so up to ten ports are tried.
+    static func listenerOnAFreePort() async throws -> (LoopbackRedirectListener, registered: String, port: Int) {
+        var lastFailure: OAuthError?
+        for _ in 0..<10 {
+            let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                .bind(host: "127.0.0.1", port: 0).get()
+            let port = try #require(channel.localAddress?.port)
+            try await channel.close()
+            let registered = "http://localhost:\(port)/intercom/callback"
+            do {
+                let listener = try await LoopbackRedirectListener.start(
+                    expectedState: "st-1", timeout: .seconds(30), registeredURI: registered)
+                return (listener, registered, port)
+            } catch {
+                lastFailure = error
+            }
+        }
+        throw try #require(lastFailure)
     }
 
     @Test("the listener binds the registered port and path and answers the URL exactly as registered")
     func listensWhereRegistered() async throws {
-        let port = try await Self.freePort()
-        let registered = "http://localhost:\(port)/intercom/callback"
-        let listener = try await LoopbackRedirectListener.start(
-            expectedState: "st-1", timeout: .seconds(30), registeredURI: registered)
+        let (listener, registered, port) = try await Self.listenerOnAFreePort()
         #expect(listener.redirectURI == registered)
         #expect(listener.port == port && listener.path == "/intercom/callback")
         let request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/intercom/callback?code=abc%3D&state=st-1")
