@@ -41,10 +41,10 @@ extension ConnectionConfiguration {
     public func decide(_ event: JiraEvent, conversations: [String]) -> NotificationDecision {
         let trigger = conversationLinking.notificationTriggers[event.trigger]
         guard conversationLinking.enabled else {
-            return .skip(reason: "conversation linking is off for \(event.issue.project): no note sent")
+            return .skip(reason: "conversation linking is off for \(event.issue.project)")
         }
         guard trigger.enabled else {
-            return .skip(reason: "the \(event.trigger.rawValue) trigger is off: no note sent")
+            return .skip(reason: "the \(event.trigger.rawValue) trigger is off")
         }
         let note: String
         switch event {
@@ -54,7 +54,7 @@ extension ConnectionConfiguration {
                 guard let untagged = Self.removingFilterTag(from: text) else {
                     return .skip(
                         reason: "the issueCommented filter is on and the comment does not carry "
-                            + "\(Self.commentFilterTag): no note sent")
+                            + "\(Self.commentFilterTag)")
                 }
                 text = untagged
             }
