@@ -189,7 +189,7 @@ let package = Package(
             name: "RelinkCLITests",
             dependencies: [
                 "RelinkCLI", "RelinkCommands", "RelinkCore", "RelinkStore", "RelinkFixtures", "RelinkTestSupport",
-                "CPseudoTerminal", "IntercomMockWorld",
+                "CPseudoTerminal", "IntercomMockWorld", "IntercomMockControl",
             ]
         ),
     ]

@@ -9,6 +9,23 @@ enum RelinkMain {
     /// Runs relink with `arguments` (without the program name) and returns the exit status:
     /// 0 done, 1 a command failed, 2 bad usage, 130 interrupted (128 + the signal's number).
     static func run(arguments: [String], environment: RelinkEnvironment) async -> Int32 {
+        if arguments.first == "mock", arguments.dropFirst().first == "serve" {
+            // Parsed by `MockServe` alone: from the root, argument-parser hands an option the root
+            // also declares (`--store`) to the root, and `mock serve --store DIR` served the
+            // default store's world instead of DIR's.
+            do {
+                return await try MockServe.parse(Array(arguments.dropFirst(2))).serve(environment: environment)
+            } catch {
+                let code = MockServe.exitCode(for: error)
+                let message = MockServe.fullMessage(for: error)
+                if code == .success {
+                    print(message)
+                    return 0
+                }
+                printError(message)
+                return code == .validationFailure ? 2 : 1
+            }
+        }
         let options: GlobalOptions
         do {
             switch try GlobalOptions.parseAsRoot(GlobalOptions.commandWordsAsCommands(arguments)) {

@@ -56,4 +56,9 @@ public final class GeneratedLiveMock: Sendable {
     public func answers(withStatus status: Int) async -> Int {
         await intercom.journalEntries().filter { $0.status == status }.count
     }
+
+    /// When the mock decided each answer of `status`, oldest first.
+    public func answerTimes(withStatus status: Int) async -> [Date] {
+        await intercom.journalEntries().filter { $0.status == status }.map(\.time).sorted()
+    }
 }

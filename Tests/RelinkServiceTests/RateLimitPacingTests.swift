@@ -150,7 +150,15 @@ struct LivePacingTests {
             #expect(!results.contains { if case .transientFailure = $0.outcome { true } else { false } })
             #expect(await mock.answers(withStatus: 429) == 0)
             #expect(await mock.answers(withStatus: 200) == 18)
-            #expect(!waits.entries.isEmpty, "18 counted requests do not fit one window of 10: the check waited")
+            if waits.entries.isEmpty {
+                // 18 requests do not fit one window of 10, so the check waits for the next, unless a
+                // loaded machine spread them over several windows by itself (seen at load 30): then
+                // no one-second window may have answered more than its 10.
+                let perWindow = Dictionary(
+                    grouping: await mock.answerTimes(withStatus: 200),
+                    by: { Int($0.timeIntervalSince1970.rounded(.down)) })
+                #expect(perWindow.values.allSatisfy { $0.count <= 10 }, "\(perWindow.mapValues(\.count))")
+            }
             #expect(waits.entries.allSatisfy { $0.duration <= .milliseconds(1_300) })
         }
     }
