@@ -168,35 +168,20 @@ final class PseudoTerminalSession: @unchecked Sendable {
     /// drawn a moment before that, and a control key typed in between would go to the terminal's
     /// own line discipline instead of libedit.
     func expectEditing(within seconds: Double = 20) async -> Bool {
-        await offThePool { self.blockingExpectEditing(within: seconds) }
-    }
-
-    private func blockingExpectEditing(within seconds: Double) -> Bool {
-        let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
-            if !isCanonical { return true }
-            var descriptor = pollfd(fd: master, events: Int16(POLLIN), revents: 0)
-            guard poll(&descriptor, 1, 10) >= 0 else { return false }
-            if descriptor.revents & Int16(POLLIN) != 0 {
-                var buffer = [UInt8](repeating: 0, count: 4096)
-                let count = read(master, &buffer, buffer.count)
-                if count <= 0 { return false }
-                screen += String(decoding: buffer[0..<count], as: UTF8.self)
-            }
-        }
-        return false
+        await offThePool { self.blockingExpectMode(canonical: false, within: seconds) }
     }
 
     /// Waits until the terminal is back in canonical (line) mode, reading output meanwhile: the
     /// line editor has returned the line, and the command runs.
     func expectCommandRunning(within seconds: Double = 20) async -> Bool {
-        await offThePool { self.blockingExpectCommandRunning(within: seconds) }
+        await offThePool { self.blockingExpectMode(canonical: true, within: seconds) }
     }
 
-    private func blockingExpectCommandRunning(within seconds: Double) -> Bool {
+    /// Polls the terminal's mode every 10 ms until it is `canonical`, reading output meanwhile.
+    private func blockingExpectMode(canonical: Bool, within seconds: Double) -> Bool {
         let deadline = Date().addingTimeInterval(seconds)
         while Date() < deadline {
-            if isCanonical { return true }
+            if isCanonical == canonical { return true }
             var descriptor = pollfd(fd: master, events: Int16(POLLIN), revents: 0)
             guard poll(&descriptor, 1, 10) >= 0 else { return false }
             if descriptor.revents & Int16(POLLIN) != 0 {
