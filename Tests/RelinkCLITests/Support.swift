@@ -147,13 +147,16 @@ final class PseudoTerminalSession: @unchecked Sendable {
     /// Waits until the program has turned the terminal's echo off (a hidden prompt), reading
     /// output meanwhile.
     func expectEchoOff(within seconds: Double = 20) async -> Bool {
-        let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
-            var settings = termios()
-            if tcgetattr(master, &settings) == 0, settings.c_lflag & tcflag_t(ECHO) == 0 { return true }
-            _ = await expect("\u{0}", within: 0.05)
+        // One thread for the whole wait, not one per 50 ms poll.
+        await offThePool {
+            let deadline = Date().addingTimeInterval(seconds)
+            while Date() < deadline {
+                var settings = termios()
+                if tcgetattr(self.master, &settings) == 0, settings.c_lflag & tcflag_t(ECHO) == 0 { return true }
+                _ = self.blockingExpect("\u{0}", after: nil, within: 0.05)
+            }
+            return false
         }
-        return false
     }
 
     /// Whether the terminal is in canonical (line) mode, as a shell leaves it; libedit turns it
