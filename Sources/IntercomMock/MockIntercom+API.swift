@@ -8,6 +8,19 @@ extension MockIntercom {
     /// `appliedFault` is set when a latency fault already delayed this request: faults are not
     /// drawn twice for one request.
     func serve(_ request: APIRequest, appliedFault: String? = nil) -> APIStep {
+        do {
+            return try withActivity { decide(request, appliedFault: appliedFault) }
+        } catch {
+            // The store's activity files could not be read or written: nothing was decided.
+            let requestID = newRequestID()
+            var outcome = serverError(error, requestID: requestID)
+            outcome.headers.append(("X-Request-Id", requestID))
+            return .answer(outcome, requestID: requestID)
+        }
+    }
+
+    /// Decides within one activity call, with every other process's faults, counts and world taken in.
+    private func decide(_ request: APIRequest, appliedFault: String?) -> APIStep {
         if appliedFault == nil {
             switch decideFault(method: request.method, path: request.path) {
             case .none:
@@ -25,7 +38,7 @@ extension MockIntercom {
                 outcome.headers = rateLimitHeaders(limit: limit, remaining: 0, reset: reset)
                 return finish(request, outcome, requestID: newRequestID(), fault: label)
             case .drop(let label):
-                journal.append {
+                journal {
                     JournalEntry(
                         sequence: $0, time: now(), method: request.method, path: request.path, status: nil,
                         requestID: "-", fault: label, token: nil, tokenAlive: nil)
@@ -43,18 +56,17 @@ extension MockIntercom {
             return finish(
                 request, exchangeCode(request, requestID: requestID), requestID: requestID, fault: appliedFault)
         default:
-            var token: (label: String?, alive: Bool?) = (nil, nil)
+            var token = TokenLabel()
             let outcome = authenticated(request, requestID: requestID, token: &token)
             return finish(
-                request, outcome, requestID: requestID, fault: appliedFault,
-                token: token.label, tokenAlive: token.alive)
+                request, outcome, requestID: requestID, fault: appliedFault, token: token)
         }
     }
 
     /// Journals the answer and stamps it with the request id (the error list's own, when it has one).
     private func finish(
         _ request: APIRequest, _ outcome: APIOutcome, requestID fallbackID: String, fault: String?,
-        token: String? = nil, tokenAlive: Bool? = nil
+        token: TokenLabel = TokenLabel()
     ) -> APIStep {
         var outcome = outcome
         var requestID = fallbackID
@@ -62,18 +74,18 @@ extension MockIntercom {
             requestID = id
         }
         outcome.headers.append(("X-Request-Id", requestID))
-        journal.append {
+        journal {
             JournalEntry(
                 sequence: $0, time: now(), method: request.method, path: request.path, status: outcome.status,
-                requestID: requestID, fault: fault, token: token, tokenAlive: tokenAlive,
-                intercomVersion: request.version)
+                requestID: requestID, fault: fault, token: token.label, tokenAlive: token.alive,
+                intercomVersion: request.version, countedAs: token.counted)
         }
         return .answer(outcome, requestID: requestID)
     }
 
     /// Version check, bearer authentication, rate limit, permission, then the route itself.
     private func authenticated(
-        _ request: APIRequest, requestID: String, token label: inout (label: String?, alive: Bool?)
+        _ request: APIRequest, requestID: String, token label: inout TokenLabel
     ) -> APIOutcome {
         if let version = request.version, !IntercomVersion.isValid(version) {
             return .error(
@@ -84,11 +96,12 @@ extension MockIntercom {
         }
         guard let index = world.tokenIndex(plaintextOrID: bearer), world.tokens[index].id != bearer else {
             // The public id is not a credential: only the plaintext authenticates.
-            label = ("[redacted]", nil)
+            label.label = "[redacted]"
             return .error(401, .unauthorized, "Access Token Invalid", requestID: requestID)
         }
         let token = world.tokens[index]
-        label = (token.id, token.isAlive)
+        label.label = token.id
+        label.alive = token.isAlive
         if let death = token.death {
             // Intercom does not document which code a dead token gets; the mock answers
             // `token_revoked` when it was revoked by hand and `unauthorized` for every other cause,
@@ -100,6 +113,9 @@ extension MockIntercom {
         }
         let decision = rateCounters.count(
             clientID: token.clientID, workspaceID: token.workspaceID, at: unixSeconds(), limits: world.rateLimit)
+        if decision.allowed {
+            label.counted = JournalEntry.RateCount(clientID: token.clientID, workspaceID: token.workspaceID)
+        }
         var outcome: APIOutcome
         if world.workspaces.first(where: { $0.idCode == token.workspaceID })?.isPlanRestricted == true {
             // Intercom's published answer for a workspace without an active subscription (the
@@ -248,9 +264,13 @@ extension MockIntercom {
 
     // MARK: Rate limit
 
-    private func unixSeconds() -> Int {
-        let seconds = now().timeIntervalSince1970.rounded(.down)
-        return seconds.isFinite && abs(seconds) < 1e15 ? Int(seconds) : 0
+    /// What the journal says of the token a request carried.
+    struct TokenLabel {
+        /// Its public id, `[redacted]` for a token the mock does not know, `nil` without one.
+        var label: String?
+        var alive: Bool?
+        /// The counters it counted on, when the rate limit allowed it.
+        var counted: JournalEntry.RateCount?
     }
 
     /// Intercom's 429: an `error.list` whose message names the window's limit and length, as

@@ -8,10 +8,16 @@ extension MockIntercom {
     public func setRateLimit(_ edit: MockControlAPI.RateLimitEdit) throws -> MockWorld.RateLimit {
         let limits = try edit.applied(to: world.rateLimit)
         try commit { $0.rateLimit = limits }
-        rateCounters.removeAll()
+        try withActivity {
+            // Every process on the store forgets its counts when it reads the mark.
+            pendingLines.append(.mark(.rateLimitsChanged))
+            rateCounters.removeAll()
+        }
         return limits
     }
 
-    /// The rate-limit counts as they stand (for inspection and tests).
-    public var rateLimitCounters: RateLimitCounters { rateCounters }
+    /// The rate-limit counts as they stand, counting every process's requests (for inspection and tests).
+    public func rateLimitCounters() throws -> RateLimitCounters {
+        try withActivity { rateCounters }
+    }
 }

@@ -19,9 +19,17 @@ public actor MockIntercom {
     public nonisolated let now: @Sendable () -> Date
     let logger: Logger
 
-    var faults: [ActiveFault] = []
-    var nextFaultNumber = 1
-    var journal = Journal(capacity: 10_000)
+    /// Where faults and the journal are kept: the store's files, shared with every process on the
+    /// store, or this process's memory.
+    let activity: any MockActivityPersistence
+    var faultBook = FaultBook()
+    /// Set when a decision moved a fault's generator or count, so the book is saved with it.
+    var faultsChanged = false
+    /// Journal lines decided in the current activity call, written when it ends.
+    var pendingLines: [JournalLine] = []
+    /// The next journal entry's number: one past the last this process saw from any process.
+    var nextSequence = 1
+    /// Counted from this process's decisions and every other process's journal lines.
     var rateCounters = RateLimitCounters()
     /// Encoded `/me` answers by teammate and workspace: `/me` is the hot path (health checks,
     /// the benchmark), and its answer changes only when the world does.
@@ -38,16 +46,18 @@ public actor MockIntercom {
         world: MockWorld, now: @escaping @Sendable () -> Date = { Date() },
         logger: Logger = Logger(label: "relink.mock")
     ) {
-        self.init(world: world, persistence: nil, now: now, logger: logger)
+        self.init(world: world, persistence: nil, activity: InMemoryMockActivity(), now: now, logger: logger)
     }
 
     /// `persistence` must hold `world` already: every change applies to what it holds.
     private init(
-        world: MockWorld, persistence: (any WorldPersistence)?, now: @escaping @Sendable () -> Date, logger: Logger
+        world: MockWorld, persistence: (any WorldPersistence)?, activity: any MockActivityPersistence,
+        now: @escaping @Sendable () -> Date, logger: Logger
     ) {
         self.world = world
         self.initialWorld = world
         self.persistence = persistence
+        self.activity = activity
         self.now = now
         self.logger = logger
     }
@@ -66,7 +76,62 @@ public actor MockIntercom {
             world = fallback
             try persistence.replaceWorld(with: world)
         }
-        return MockIntercom(world: world, persistence: persistence, now: now, logger: logger)
+        return MockIntercom(
+            world: world, persistence: persistence, activity: try persistence.makeActivity(), now: now, logger: logger)
+    }
+
+    /// Runs `body` after taking in what other processes on the store changed (the world, faults,
+    /// journal lines and so rate-limit counts), and saves the faults and journal lines it changed
+    /// before any other process decides anything. Throws what `body` throws (nothing is saved
+    /// then) or a persistence error.
+    func withActivity<T>(_ body: () throws -> T) throws -> T {
+        let windowSeconds = world.rateLimit.windowSeconds
+        let since = Date(
+            timeIntervalSince1970: TimeInterval(
+                RateLimitCounters.windowStart(at: unixSeconds(), windowSeconds: windowSeconds)))
+        return try activity.exclusively(lookingBackTo: since) { changes in
+            try absorb(changes)
+            faultsChanged = false
+            pendingLines = []
+            defer { pendingLines = [] }
+            let result = try body()
+            return (result, MockActivityWrites(faults: faultsChanged ? faultBook : nil, lines: pendingLines))
+        }
+    }
+
+    private func absorb(_ changes: MockActivityChanges) throws {
+        if changes.worldChanged, let persistence, let saved = try persistence.loadWorld() {
+            if saved.rateLimit != world.rateLimit { rateCounters.removeAll() }
+            world = saved
+            meBodies.removeAll()
+        }
+        if let faults = changes.faults { faultBook = faults }
+        for line in changes.lines {
+            switch line {
+            case .entry(let entry):
+                nextSequence = max(nextSequence, entry.sequence &+ 1)
+                if let counted = entry.countedAs {
+                    rateCounters.record(
+                        clientID: counted.clientID, workspaceID: counted.workspaceID,
+                        at: Self.unixSeconds(entry.time), windowSeconds: world.rateLimit.windowSeconds)
+                }
+            case .mark:
+                rateCounters.removeAll()
+            }
+        }
+    }
+
+    /// Journals one entry, numbered after every entry any process journaled before it.
+    func journal(_ make: (Int) -> JournalEntry) {
+        pendingLines.append(.entry(make(nextSequence)))
+        nextSequence &+= 1
+    }
+
+    func unixSeconds() -> Int { Self.unixSeconds(now()) }
+
+    static func unixSeconds(_ date: Date) -> Int {
+        let seconds = date.timeIntervalSince1970.rounded(.down)
+        return seconds.isFinite && abs(seconds) < 1e15 ? Int(seconds) : 0
     }
 
     /// Applies `change` to the world and only then makes it current, so a failed save leaves the
@@ -101,58 +166,71 @@ public actor MockIntercom {
     }
 
     /// Puts the world back to its baseline (the one the persistence recorded, else the world as it
-    /// was at start) and clears faults, journal and rate-limit counters.
+    /// was at start) and clears faults, journal and rate-limit counters, for every process on the store.
     public func reset() throws {
         let baseline = try persistence?.baselineWorld() ?? initialWorld
         try persistence?.replaceWorld(with: baseline)
         world = baseline
         meBodies.removeAll()
-        faults.removeAll()
-        journal.clear()
-        rateCounters.removeAll()
+        try withActivity {
+            faultBook = FaultBook()
+            faultsChanged = true
+            pendingLines.append(.mark(.reset))
+            rateCounters.removeAll()
+        }
     }
 
-    /// The most recent journal entries, oldest first.
-    public func journalEntries(limit: Int? = nil) -> [JournalEntry] {
-        journal.entries(limit: limit)
+    /// The most recent journal entries since the last reset, oldest first, from every process on the store.
+    public func journalEntries(limit: Int? = nil) throws -> [JournalEntry] {
+        try activity.journalEntries(limit: limit)
+    }
+
+    /// The world as last saved by any process on the store.
+    public func currentWorld() throws -> MockWorld {
+        try withActivity { world }
     }
 
     // MARK: Faults
 
-    /// Installs a fault; throws ``MockError`` when the spec does not fit its kind.
+    /// Installs a fault; throws ``MockError`` when the spec does not fit its kind, or a persistence error.
     @discardableResult
     public func addFault(_ spec: FaultSpec) throws -> FaultInfo {
         try spec.validate()
-        let fault = ActiveFault(id: "f\(nextFaultNumber)", spec: spec)
-        nextFaultNumber += 1
-        faults.append(fault)
-        return fault.info
+        return try withActivity {
+            faultsChanged = true
+            return faultBook.add(spec)
+        }
     }
 
-    /// The installed faults, in the order they are tried.
-    public func faultList() -> [FaultInfo] {
-        faults.map(\.info)
+    /// The installed faults, in the order they are tried, with their hit counts from every process.
+    public func faultList() throws -> [FaultInfo] {
+        try withActivity { faultBook.faults.map(\.info) }
     }
 
     /// Removes one fault; `false` when there is none with that id.
     @discardableResult
-    public func removeFault(id: String) -> Bool {
-        let before = faults.count
-        faults.removeAll { $0.info.id == id }
-        return faults.count != before
+    public func removeFault(id: String) throws -> Bool {
+        try withActivity {
+            let before = faultBook.faults.count
+            faultBook.faults.removeAll { $0.info.id == id }
+            faultsChanged = faultBook.faults.count != before
+            return faultsChanged
+        }
     }
 
     /// Removes every fault.
-    public func removeAllFaults() {
-        faults.removeAll()
+    public func removeAllFaults() throws {
+        try withActivity {
+            faultsChanged = !faultBook.faults.isEmpty
+            faultBook.faults.removeAll()
+        }
     }
 
     /// The first installed fault that matches and hits, drawing from each matching fault's generator.
     func decideFault(method: String, path: String) -> FaultDecision {
-        for index in faults.indices where faults[index].info.spec.matches(method: method, path: path) {
-            let decision = faults[index].decide()
-            if decision != .none { return decision }
-        }
-        return .none
+        guard !faultBook.faults.isEmpty else { return .none }
+        let (decision, drew) = faultBook.decide(method: method, path: path)
+        faultsChanged = faultsChanged || drew
+        return decision
     }
 }

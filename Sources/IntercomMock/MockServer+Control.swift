@@ -26,7 +26,7 @@ extension MockServer {
             try await run { try await intercom.apply(try await decode(CauseRequest.self, request)) }
         }
         control.get("/world") { _, _ in
-            controlJSON(await intercom.world.redacted)
+            try await run { try await intercom.currentWorld().redacted }
         }
         control.post("/world/workspaces") { request, _ in
             try await run {
@@ -151,22 +151,22 @@ extension MockServer {
             try await run { try await intercom.addFault(try await decode(FaultSpec.self, request)) }
         }
         control.get("/faults") { _, _ in
-            controlJSON(await intercom.faultList())
+            try await run { try await intercom.faultList() }
         }
         control.delete("/faults") { _, _ in
-            await intercom.removeAllFaults()
-            return Response(status: .noContent)
+            try await runWithoutContent { try await intercom.removeAllFaults() }
         }
         control.delete("/faults/:id") { _, context in
             let id = context.parameters.get("id") ?? ""
-            guard await intercom.removeFault(id: id) else {
-                return controlJSON(MockControlAPI.ControlError(error: "no fault with id \(id)"), status: .notFound)
+            return try await runWithoutContent {
+                guard try await intercom.removeFault(id: id) else {
+                    throw MockError(.notFound, "no fault with id \(id)")
+                }
             }
-            return Response(status: .noContent)
         }
         control.get("/journal") { request, _ in
             let limit = request.uri.queryParameters.get("limit", as: Int.self)
-            return controlJSON(await intercom.journalEntries(limit: limit))
+            return try await run { try await intercom.journalEntries(limit: limit) }
         }
         control.post("/reset") { _, _ in
             try await run {
@@ -174,6 +174,15 @@ extension MockServer {
                 return ["reset": true]
             }
         }
+    }
+
+    /// Runs a control action and answers 204, or its error as `{"error":"…"}`.
+    private static func runWithoutContent(_ action: () async throws -> Void) async throws -> Response {
+        let answer = try await run { () async throws -> Bool in
+            try await action()
+            return true
+        }
+        return answer.status == .ok ? Response(status: .noContent) : answer
     }
 
     /// Runs a control action and answers its result, or its error as `{"error":"…"}`.
@@ -188,7 +197,8 @@ extension MockServer {
             return controlJSON(
                 MockControlAPI.ControlError(error: "invalid JSON body: \(describe(error))"), status: .badRequest)
         } catch {
-            // The world could not be saved (a damaged or unwritable world.json): the store's message.
+            // The world or the mock's activity could not be read or saved (a damaged or unwritable
+            // file of the store): the store's message, which names the file.
             return controlJSON(MockControlAPI.ControlError(error: "\(error)"), status: .internalServerError)
         }
     }

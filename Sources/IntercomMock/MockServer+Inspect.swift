@@ -14,7 +14,10 @@ extension MockServer {
             else {
                 return controlJSON(["error": "expected {\"token\": \"…\"}"], status: .badRequest)
             }
-            let world = await intercom.world
+            let world: MockWorld
+            do { world = try await intercom.currentWorld() } catch {
+                return controlJSON(["error": "\(error)"], status: .internalServerError)
+            }
             guard let index = world.tokenIndex(plaintextOrID: inspect.token) else {
                 return controlJSON(["error": "no such token"], status: .notFound)
             }

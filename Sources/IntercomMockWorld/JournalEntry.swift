@@ -19,6 +19,25 @@ public struct JournalEntry: Codable, Equatable, Sendable {
     public var tokenAlive: Bool?
     /// The `Intercom-Version` the request asked for; `nil` without the header.
     public var intercomVersion: String?
+    /// The rate-limit counters the request counted on; `nil` when it counted on none (refused
+    /// before, or by, the rate limit). Every process on a store counts from these.
+    public var countedAs: RateCount?
+
+    /// An app in a workspace, whose counter and whose workspace's counter a request counted on.
+    public struct RateCount: Codable, Equatable, Sendable {
+        public var clientID: String
+        public var workspaceID: String
+
+        enum CodingKeys: String, CodingKey {
+            case clientID = "client_id"
+            case workspaceID = "workspace_id"
+        }
+
+        public init(clientID: String, workspaceID: String) {
+            self.clientID = clientID
+            self.workspaceID = workspaceID
+        }
+    }
 
     enum CodingKeys: String, CodingKey {
         case sequence, time, method, path, status
@@ -26,13 +45,15 @@ public struct JournalEntry: Codable, Equatable, Sendable {
         case fault, token
         case tokenAlive = "token_alive"
         case intercomVersion = "intercom_version"
+        case countedAs = "counted_as"
     }
 
     public init(
         sequence: Int, time: Date, method: String, path: String, status: Int?, requestID: String, fault: String?,
-        token: String?, tokenAlive: Bool?, intercomVersion: String? = nil
+        token: String?, tokenAlive: Bool?, intercomVersion: String? = nil, countedAs: RateCount? = nil
     ) {
         self.intercomVersion = intercomVersion
+        self.countedAs = countedAs
         self.sequence = sequence
         self.time = time
         self.method = method

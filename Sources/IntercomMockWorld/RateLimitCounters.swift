@@ -7,7 +7,9 @@ import Foundation
 /// A request is allowed only when both its counters have room; an allowed request counts on both,
 /// a refused one on neither. The answer describes the tighter counter (the one with fewer requests
 /// left, the smaller limit on a tie), which is what `X-RateLimit-Limit/Remaining/Reset` report.
-/// A value (Codable) so that it can be saved beside the world; the mock keeps it in memory today.
+/// The counts are not saved as such: every counted request is a journal line naming its counters
+/// (``JournalEntry/countedAs``), and each process sharing a store counts the others' lines as it
+/// reads them (``record(clientID:workspaceID:at:windowSeconds:)``).
 public struct RateLimitCounters: Codable, Equatable, Sendable {
     /// One counter's current window.
     public struct Window: Codable, Equatable, Sendable {
@@ -73,6 +75,22 @@ public struct RateLimitCounters: Codable, Equatable, Sendable {
             allowed: allowed, limit: appIsTighter ? appLimit : workspaceLimit,
             remaining: appIsTighter ? appLeft : workspaceLeft, reset: overflow ? Int.max : endsAt,
             scope: appIsTighter ? .app : .workspace)
+    }
+
+    /// Counts a request another process allowed at Unix second `seconds`: it counted there, so it
+    /// counts here, whatever room is left (the two processes decided in turn under one lock).
+    public mutating func record(clientID: String, workspaceID: String, at seconds: Int, windowSeconds: Int) {
+        let start = Self.windowStart(at: seconds, windowSeconds: windowSeconds)
+        let appKey = clientID + "\u{0}" + workspaceID
+        // A line from a window already over says nothing about the current one.
+        if let known = apps[appKey], known.start > start { return }
+        if let known = workspaces[workspaceID], known.start > start { return }
+        var app = Self.current(apps[appKey], start: start)
+        var workspace = Self.current(workspaces[workspaceID], start: start)
+        app.count += 1
+        workspace.count += 1
+        apps[appKey] = app
+        workspaces[workspaceID] = workspace
     }
 
     /// The end of the window `seconds` falls in: what a 429 that no counter decided (an injected

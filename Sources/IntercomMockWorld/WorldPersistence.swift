@@ -22,8 +22,14 @@ public protocol WorldPersistence: Sendable {
     /// The world a reset returns to, when the owner recorded one (a fixture copied, a bundle
     /// imported); `nil` for the world as the mock loaded it.
     func baselineWorld() throws -> MockWorld?
+
+    /// A new view of the mock's faults and journal for one mock: shared with every other mock
+    /// over the same owner, or kept in memory when the owner keeps none.
+    func makeActivity() throws -> any MockActivityPersistence
 }
 
 extension WorldPersistence {
     public func baselineWorld() throws -> MockWorld? { nil }
+
+    public func makeActivity() throws -> any MockActivityPersistence { InMemoryMockActivity() }
 }

@@ -1,7 +1,8 @@
 /// SplitMix64 (Steele, Lea, Flood 2014): tiny, fast, and the same on every platform, unlike the
 /// system generator, which cannot be seeded.
 public struct SplitMix64: RandomNumberGenerator, Sendable {
-    private var state: UInt64
+    /// Where the sequence stands: `SplitMix64(seed: state)` goes on from here.
+    public private(set) var state: UInt64
 
     public init(seed: UInt64) {
         state = seed

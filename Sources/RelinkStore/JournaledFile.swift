@@ -424,26 +424,28 @@ struct FileIdentity: Equatable {
 
 /// Replaces a file whole: a temporary file beside it, synced, renamed over it, the directory synced.
 enum AtomicFile {
-    static func write(_ data: Data, to url: URL, mode: mode_t) throws(StoreError) {
+    /// `synced: false` still never leaves a torn file after a crash of the process (the rename is
+    /// atomic), but may lose the change if the machine goes down: for files that are not records.
+    static func write(_ data: Data, to url: URL, mode: mode_t, synced: Bool = true) throws(StoreError) {
         let temporary = url.deletingLastPathComponent()
             .appendingPathComponent(".\(url.lastPathComponent).\(getpid()).tmp")
-        try createSynced(data, at: temporary, mode: mode)
+        try createSynced(data, at: temporary, mode: mode, synced: synced)
         guard rename(temporary.path, url.path) == 0 else {
             let error = StoreError.io(url, "replace")
             unlink(temporary.path)
             throw error
         }
-        syncDirectory(url.deletingLastPathComponent())
+        if synced { syncDirectory(url.deletingLastPathComponent()) }
     }
 
     /// Creates `url` anew (exclusively, never following a link someone put at its name) with
     /// `data`, synced to disk; on failure nothing is left at `url`.
-    static func createSynced(_ data: Data, at url: URL, mode: mode_t) throws(StoreError) {
+    static func createSynced(_ data: Data, at url: URL, mode: mode_t, synced: Bool = true) throws(StoreError) {
         unlink(url.path)
         let fd = open(url.path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode)
         guard fd >= 0 else { throw StoreError.io(url, "create") }
         fchmod(fd, mode)
-        let ok = data.withUnsafeBytes { writeAll(fd, $0, at: 0) } && fsync(fd) == 0
+        let ok = data.withUnsafeBytes { writeAll(fd, $0, at: 0) } && (!synced || fsync(fd) == 0)
         close(fd)
         guard ok else {
             let error = StoreError.io(url, "write")

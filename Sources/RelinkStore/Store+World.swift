@@ -40,6 +40,12 @@ extension Store: WorldPersistence {
                 + "a mock over an empty world would show every one of them as broken")
     }
 
+    /// The mock's faults and request journal in this store (`MockActivityFiles`), one view per
+    /// mock. A store relink may not write keeps them in memory, so a mock can still answer.
+    public func makeActivity() throws -> any MockActivityPersistence {
+        readOnlyReason == nil ? MockActivityFiles(directory: directory) : InMemoryMockActivity()
+    }
+
     /// Replaces the saved world.
     ///
     /// - Throws: `StoreError.damaged` when the saved world is damaged (it is left as it is), or

@@ -205,6 +205,8 @@ extension Store {
             change.write(worldData, to: worldBaselineFile.url.lastPathComponent, mode: 0o644)
             change.remove(secretFile.journalURL.lastPathComponent)
             change.remove(publicFile.journalURL.lastPathComponent)
+            // The case starts without the faults and requests of whatever the store held before.
+            for name in MockActivityFiles.fileNames { change.remove(name) }
             try change.commit()
             try secretFile.load()
             try publicFile.load()

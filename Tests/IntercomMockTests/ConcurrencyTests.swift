@@ -32,7 +32,7 @@ struct ConcurrencyTests {
         }
         #expect(statuses.count == 200)
         #expect(Set(statuses).isSubset(of: [200, 401]))
-        let entries = await fixture.intercom.journalEntries().filter { $0.token == TokenID.of(token: token) }
+        let entries = try await fixture.intercom.journalEntries().filter { $0.token == TokenID.of(token: token) }
         #expect(entries.count == 200)
         #expect(entries.map(\.sequence) == entries.map(\.sequence).sorted())
         let firstDead = try #require(entries.firstIndex { $0.tokenAlive == false })
@@ -65,7 +65,7 @@ struct ConcurrencyTests {
                 try await group.waitForAll()
             }
         }
-        let entries = await fixture.intercom.journalEntries().filter { $0.path == "/me" }
+        let entries = try await fixture.intercom.journalEntries().filter { $0.path == "/me" }
         #expect(entries.count == 64)
         let firstDead = entries.firstIndex { $0.tokenAlive == false } ?? entries.endIndex
         #expect(entries[firstDead...].allSatisfy { $0.tokenAlive == false })

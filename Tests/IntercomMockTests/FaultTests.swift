@@ -22,7 +22,7 @@ struct FaultTests {
             // Other paths are untouched.
             #expect(try await client.get("/admins", token: fixture.botToken).status == .ok)
         }
-        let entries = await fixture.intercom.journalEntries()
+        let entries = try await fixture.intercom.journalEntries()
         #expect(entries.first?.fault == "f1:latency 40ms")
         #expect(entries.last?.fault == nil)
     }
@@ -36,7 +36,7 @@ struct FaultTests {
             try await fixture.withClient { client in
                 for _ in 0..<12 { _ = try await client.get("/me", token: fixture.botToken) }
             }
-            return await fixture.intercom.journalEntries().map(\.fault)
+            return try await fixture.intercom.journalEntries().map(\.fault)
         }
         let first = try await run()
         let second = try await run()
@@ -76,7 +76,7 @@ struct FaultTests {
             // `times: 2` used up: the third request passes.
             #expect(try await client.get("/me", token: fixture.botToken).status == .ok)
         }
-        #expect(await fixture.intercom.faultList().first?.triggered == 2)
+        #expect(try await fixture.intercom.faultList().first?.triggered == 2)
     }
 
     @Test("a seeded probability run repeats exactly, and hits only some requests")
@@ -153,7 +153,7 @@ struct FaultTests {
             let answered = try await RawHTTP.exchange(
                 port: server.port, request: "GET /me HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
             #expect(String(decoding: answered.bytes, as: UTF8.self).hasPrefix("HTTP/1.1 401"))
-            let journal = await fixture.intercom.journalEntries()
+            let journal = try await fixture.intercom.journalEntries()
             #expect(journal.first?.status == nil)
             #expect(journal.first?.fault == "f1:drop")
         }

@@ -53,12 +53,12 @@ public final class GeneratedLiveMock: Sendable {
     }
 
     /// How many answers of the mock so far had `status`.
-    public func answers(withStatus status: Int) async -> Int {
-        await intercom.journalEntries().filter { $0.status == status }.count
+    public func answers(withStatus status: Int) async throws -> Int {
+        try await intercom.journalEntries().filter { $0.status == status }.count
     }
 
     /// When the mock decided each answer of `status`, oldest first.
-    public func answerTimes(withStatus status: Int) async -> [Date] {
-        await intercom.journalEntries().filter { $0.status == status }.map(\.time).sorted()
+    public func answerTimes(withStatus status: Int) async throws -> [Date] {
+        try await intercom.journalEntries().filter { $0.status == status }.map(\.time).sorted()
     }
 }

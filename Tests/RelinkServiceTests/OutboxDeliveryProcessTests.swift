@@ -89,7 +89,7 @@ struct OutboxDeliveryProcessTests {
             // the load of this machine, had a transient failure).
             var output = ""
             for _ in 0..<3 where !(try Store(directory: mock.directory).project("SUP")?.outbox.isEmpty ?? true) {
-                output += await try Self.deliver(mock).finish()
+                output += try await Self.deliver(mock).finish()
             }
             let store = try Store(directory: mock.directory)
             #expect(

@@ -1,0 +1,319 @@
+import Foundation
+import IntercomMockWorld
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// The mock's activity in the store, shared by every process that runs a mock over it:
+///
+/// ```
+/// mock-faults.json      installed faults, their generators' state and hit counts
+/// mock-journal.jsonl    the request journal, one entry (or reset mark) per line, appended only
+/// mock-journal.1.jsonl  the segment before, kept when the journal passes `segmentLimit`
+/// .mock.lock            taken for every decision, by every process
+/// ```
+///
+/// Every decision runs under `.mock.lock` (not the store's `.lock`, so a mock answering requests
+/// never waits on a commit of relink's records): it first reads what other processes appended
+/// since this instance last looked, and whether the faults or the world changed, then saves what
+/// the decision changed. A request costs one `flock`, three `stat`s and one `write` of its
+/// journal line; the faults file is rewritten only when a fault drew. The journal is never
+/// rewritten: rate-limit counts are rebuilt from its lines, so nothing is written per request
+/// but the line itself.
+///
+/// Neither file needs `fsync`: they are the mock's test apparatus, not records, and a rename
+/// still keeps a crash from tearing the faults file. A journal line torn by a crash mid-write is
+/// skipped when read.
+final class MockActivityFiles: MockActivityPersistence, @unchecked Sendable {
+    // @unchecked: the mutable members are touched only inside `exclusively` and
+    // `journalEntries`, which hold `mutex` (in-process) and `.mock.lock` (across processes).
+    private let mutex = NSLock()
+    let lockURL: URL
+    let faultsURL: URL
+    let journalURL: URL
+    let previousJournalURL: URL
+    let worldURL: URL
+    /// The journal is cut into a new segment past this size, so it never grows without bound.
+    let segmentLimit: Int
+
+    private var lockDescriptor: Int32 = -1
+    /// The journal segment this instance has read up to `readOffset`; -1 before the first look.
+    private var journalDescriptor: Int32 = -1
+    /// Device and inode of that segment, to notice that another process started a new one.
+    private var journalIdentity: (device: UInt64, inode: UInt64)?
+    private var readOffset = 0
+    private var faultsLookedAt = false
+    private var faultsStamp: FileIdentity?
+    private var worldStamp: FileIdentity?
+
+    static let journalFileName = "mock-journal.jsonl"
+    static let fileNames = ["mock-faults.json", journalFileName, "mock-journal.1.jsonl"]
+
+    init(directory: URL, segmentLimit: Int = 4 << 20) {
+        lockURL = directory.appendingPathComponent(".mock.lock")
+        faultsURL = directory.appendingPathComponent("mock-faults.json")
+        journalURL = directory.appendingPathComponent(Self.journalFileName)
+        previousJournalURL = directory.appendingPathComponent("mock-journal.1.jsonl")
+        worldURL = directory.appendingPathComponent("world.json")
+        self.segmentLimit = max(segmentLimit, 1)
+    }
+
+    deinit {
+        if lockDescriptor >= 0 { close(lockDescriptor) }
+        if journalDescriptor >= 0 { close(journalDescriptor) }
+    }
+
+    func exclusively<T>(
+        lookingBackTo since: Date, _ decide: (MockActivityChanges) throws -> (T, MockActivityWrites)
+    ) throws -> T {
+        try mutex.withLock {
+            try withFileLock {
+                var changes = MockActivityChanges()
+                changes.lines = try journalLinesSinceLastLook(lookingBackTo: since)
+                let faults = FileIdentity(of: faultsURL)
+                if !faultsLookedAt || faults != faultsStamp {
+                    changes.faults = try loadFaults()
+                    faultsStamp = faults
+                    faultsLookedAt = true
+                }
+                let world = FileIdentity(of: worldURL)
+                changes.worldChanged = world != worldStamp
+                worldStamp = world
+                let (result, writes) = try decide(changes)
+                if let book = writes.faults {
+                    do { try saveFaults(book) } catch {
+                        faultsLookedAt = false  // read them again next time: what this process holds may be ahead
+                        throw error
+                    }
+                }
+                if !writes.lines.isEmpty { try append(writes.lines) }
+                return result
+            }
+        }
+    }
+
+    func journalEntries(limit: Int?) throws -> [JournalEntry] {
+        let wanted = min(limit ?? Self.defaultEntryLimit, Self.defaultEntryLimit)
+        guard wanted > 0 else { return [] }
+        return try mutex.withLock {
+            try withFileLock {
+                var entries: [JournalEntry] = []
+                for url in [journalURL, previousJournalURL] {
+                    guard let data = try StoreFile.read(url) else { continue }
+                    var reachedReset = false
+                    Self.linesBackward(in: data) { line in
+                        switch line {
+                        case .mark(.reset): reachedReset = true
+                        case .mark(.rateLimitsChanged): return true
+                        case .entry(let entry): entries.append(entry)
+                        }
+                        return !reachedReset && entries.count < wanted
+                    }
+                    if reachedReset || entries.count >= wanted { break }
+                }
+                return entries.reversed()
+            }
+        }
+    }
+
+    /// `mock journal` without a limit shows at most this many: as many as the in-memory ring holds.
+    static let defaultEntryLimit = 10_000
+
+    // MARK: The lock
+
+    private func withFileLock<T>(_ body: () throws -> T) throws -> T {
+        if lockDescriptor < 0 {
+            guard let fd = try StoreFile.openRegular(lockURL, O_RDWR | O_CREAT, mode: 0o644) else {
+                throw StoreError.io(lockURL, "open the lock file", errno: ENOENT)
+            }
+            lockDescriptor = fd
+        }
+        while flock(lockDescriptor, LOCK_EX) != 0 {
+            guard errno == EINTR else { throw StoreError.io(lockURL, "lock") }
+        }
+        defer { flock(lockDescriptor, LOCK_UN) }
+        return try body()
+    }
+
+    // MARK: Faults
+
+    private func loadFaults() throws(StoreError) -> FaultBook {
+        guard let data = try StoreFile.read(faultsURL) else { return FaultBook() }
+        do {
+            return try JSONDecoder().decode(FaultBook.self, from: data)
+        } catch {
+            throw .damaged(file: faultsURL.path, problem: "not the mock's faults: " + StoreError.describe(error, data: data))
+        }
+    }
+
+    private func saveFaults(_ book: FaultBook) throws(StoreError) {
+        try StoreFile.requireRegularOrAbsent(faultsURL)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        let data: Data
+        do { data = try encoder.encode(book) } catch {
+            throw .io(file: faultsURL.path, operation: "encode the faults", reason: "\(error)")
+        }
+        try AtomicFile.write(data, to: faultsURL, mode: 0o644, synced: false)
+        faultsStamp = FileIdentity(of: faultsURL)
+    }
+
+    // MARK: The journal
+
+    /// What other processes appended since the last look, following the journal into a new
+    /// segment when one was started. On the first look: the lines back to `since` or the last mark.
+    private func journalLinesSinceLastLook(lookingBackTo since: Date) throws -> [JournalLine] {
+        guard journalDescriptor >= 0 else {
+            try openJournal()
+            guard let data = try StoreFile.read(journalURL), !data.isEmpty else { return [] }
+            readOffset = Self.endOfLastCompleteLine(data)
+            var recent: [JournalLine] = []
+            Self.linesBackward(in: data.prefix(readOffset)) { line in
+                recent.append(line)
+                switch line {
+                case .mark: return false
+                case .entry(let entry): return entry.time >= since
+                }
+            }
+            return recent.reversed()
+        }
+        var lines = try readTail()
+        let current = FileIdentity(of: journalURL)
+        if current?.device != journalIdentity?.device || current?.inode != journalIdentity?.inode {
+            // Another process started a new segment (or the file was removed): what this one had
+            // not read of the old segment is still there through its descriptor, read above.
+            try openJournal()
+            readOffset = 0
+            lines += try readTail()
+        }
+        return lines
+    }
+
+    private func openJournal() throws(StoreError) {
+        if journalDescriptor >= 0 { close(journalDescriptor) }
+        journalDescriptor = -1
+        guard let fd = try StoreFile.openRegular(journalURL, O_RDWR | O_APPEND | O_CREAT, mode: 0o644) else {
+            throw StoreError.io(journalURL, "open", errno: ENOENT)
+        }
+        journalDescriptor = fd
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { throw StoreError.io(journalURL, "inspect") }
+        journalIdentity = (UInt64(info.st_dev), UInt64(info.st_ino))
+    }
+
+    /// The complete lines past `readOffset` in the segment this instance follows.
+    private func readTail() throws(StoreError) -> [JournalLine] {
+        var info = stat()
+        guard fstat(journalDescriptor, &info) == 0 else { throw StoreError.io(journalURL, "inspect") }
+        let size = Int(info.st_size)
+        guard size > readOffset else {
+            // Shorter than read: cut by hand; follow it from its new end.
+            readOffset = min(readOffset, size)
+            return []
+        }
+        var bytes = [UInt8](repeating: 0, count: size - readOffset)
+        let count = bytes.withUnsafeMutableBytes { pread(journalDescriptor, $0.baseAddress, $0.count, off_t(readOffset)) }
+        guard count >= 0 else { throw StoreError.io(journalURL, "read") }
+        let data = Data(bytes[0..<count])
+        let complete = Self.endOfLastCompleteLine(data)
+        readOffset += complete
+        var lines: [JournalLine] = []
+        for line in data.prefix(complete).split(separator: UInt8(ascii: "\n")) {
+            if let decoded = JournalLineCoding.decode(line) { lines.append(decoded) }
+        }
+        return lines
+    }
+
+    private func append(_ lines: [JournalLine]) throws(StoreError) {
+        var bytes = Data()
+        for line in lines {
+            bytes.append(try JournalLineCoding.encode(line))
+            bytes.append(UInt8(ascii: "\n"))
+        }
+        let written = bytes.withUnsafeBytes { appendAll(journalDescriptor, $0) }
+        guard written else { throw StoreError.io(journalURL, "append") }
+        // Under the lock nobody else wrote since the tail was read: this instance has read it all.
+        var info = stat()
+        guard fstat(journalDescriptor, &info) == 0 else { throw StoreError.io(journalURL, "inspect") }
+        readOffset = Int(info.st_size)
+        if readOffset >= segmentLimit { try startNewSegment() }
+    }
+
+    /// Keeps the full segment as `mock-journal.1.jsonl` (replacing the one before) and starts an
+    /// empty one; every other process follows on its next look.
+    private func startNewSegment() throws(StoreError) {
+        try StoreFile.requireRegularOrAbsent(previousJournalURL)
+        guard rename(journalURL.path, previousJournalURL.path) == 0 else { throw StoreError.io(journalURL, "rotate") }
+        try openJournal()
+        readOffset = 0
+    }
+
+    /// `write` until all is written: on an `O_APPEND` descriptor each call lands at the end.
+    private func appendAll(_ fd: Int32, _ buffer: UnsafeRawBufferPointer) -> Bool {
+        var done = 0
+        while done < buffer.count {
+            let n = write(fd, buffer.baseAddress! + done, buffer.count - done)
+            if n < 0 {
+                if errno == EINTR { continue }
+                return false
+            }
+            done += n
+        }
+        return true
+    }
+
+    // MARK: Lines
+
+    static func endOfLastCompleteLine(_ data: Data) -> Int {
+        guard let last = data.lastIndex(of: UInt8(ascii: "\n")) else { return 0 }
+        return data.distance(from: data.startIndex, to: last) + 1
+    }
+
+    /// Hands the decodable lines of `data` to `visit`, newest first, while it returns true.
+    static func linesBackward(in data: Data, _ visit: (JournalLine) -> Bool) {
+        var end = data.endIndex
+        while end > data.startIndex {
+            let start = data[data.startIndex..<end].lastIndex(of: UInt8(ascii: "\n")).map { $0 + 1 } ?? data.startIndex
+            if start < end, let line = JournalLineCoding.decode(data[start..<end]), !visit(line) { return }
+            end = start > data.startIndex ? start - 1 : data.startIndex
+        }
+    }
+}
+
+/// A journal line as the file holds it: an entry as the control API shows it (ISO 8601 times), or
+/// `{"mark":"reset"}`.
+enum JournalLineCoding {
+    private struct Mark: Codable {
+        var mark: JournalMark
+    }
+
+    private static let markPrefix = Array(#"{"mark":"#.utf8)
+
+    static func encode(_ line: JournalLine) throws(StoreError) -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
+        do {
+            switch line {
+            case .entry(let entry): return try encoder.encode(entry)
+            case .mark(let mark): return try encoder.encode(Mark(mark: mark))
+            }
+        } catch {
+            throw .io(file: MockActivityFiles.journalFileName, operation: "encode a journal line", reason: "\(error)")
+        }
+    }
+
+    /// `nil` for a line that is neither (torn by a crash, or edited by hand).
+    static func decode(_ bytes: some Collection<UInt8>) -> JournalLine? {
+        let data = Data(bytes)
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        if data.starts(with: markPrefix) {
+            return (try? decoder.decode(Mark.self, from: data)).map { .mark($0.mark) }
+        }
+        return (try? decoder.decode(JournalEntry.self, from: data)).map { .entry($0) }
+    }
+}
