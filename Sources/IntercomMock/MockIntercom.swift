@@ -106,6 +106,7 @@ public actor MockIntercom {
             meBodies.removeAll()
         }
         if let faults = changes.faults { faultBook = faults }
+        if changes.startOver { rateCounters.removeAll() }
         for line in changes.lines {
             switch line {
             case .entry(let entry):

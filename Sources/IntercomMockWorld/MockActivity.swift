@@ -54,15 +54,20 @@ public enum JournalMark: String, Codable, Equatable, Sendable {
 public struct MockActivityChanges: Sendable {
     /// The saved faults, when they changed (or on the first look); `nil` when unchanged.
     public var faults: FaultBook?
-    /// Journal lines other processes appended, oldest first. On the first look: the recent
-    /// lines, back to the last mark or to `since`, so the rate-limit counts carry over.
+    /// Journal lines other processes appended, oldest first. When `startOver` is set (the first
+    /// look, or after missing more than one journal segment): the recent lines instead, back to
+    /// the last mark or to `since`, to count from afresh.
     public var lines: [JournalLine]
+    public var startOver: Bool
     /// Whether the saved world may differ from the one this process holds.
     public var worldChanged: Bool
 
-    public init(faults: FaultBook? = nil, lines: [JournalLine] = [], worldChanged: Bool = false) {
+    public init(
+        faults: FaultBook? = nil, lines: [JournalLine] = [], startOver: Bool = false, worldChanged: Bool = false
+    ) {
         self.faults = faults
         self.lines = lines
+        self.startOver = startOver
         self.worldChanged = worldChanged
     }
 }

@@ -70,29 +70,44 @@ final class MockActivityFiles: MockActivityPersistence, @unchecked Sendable {
         lookingBackTo since: Date, _ decide: (MockActivityChanges) throws -> (T, MockActivityWrites)
     ) throws -> T {
         try mutex.withLock {
-            try withFileLock {
-                var changes = MockActivityChanges()
-                changes.lines = try journalLinesSinceLastLook(lookingBackTo: since)
-                let faults = FileIdentity(of: faultsURL)
-                if !faultsLookedAt || faults != faultsStamp {
-                    changes.faults = try loadFaults()
-                    faultsStamp = faults
-                    faultsLookedAt = true
-                }
-                let world = FileIdentity(of: worldURL)
-                changes.worldChanged = world != worldStamp
-                worldStamp = world
-                let (result, writes) = try decide(changes)
-                if let book = writes.faults {
-                    do { try saveFaults(book) } catch {
-                        faultsLookedAt = false  // read them again next time: what this process holds may be ahead
-                        throw error
-                    }
-                }
-                if !writes.lines.isEmpty { try append(writes.lines) }
-                return result
+            do {
+                return try decideUnderLock(lookingBackTo: since, decide)
+            } catch {
+                // What was read may not have been taken in: the next look starts over.
+                forgetJournalPosition()
+                faultsLookedAt = false
+                throw error
             }
         }
+    }
+
+    private func decideUnderLock<T>(
+        lookingBackTo since: Date, _ decide: (MockActivityChanges) throws -> (T, MockActivityWrites)
+    ) throws -> T {
+        try withFileLock {
+            var changes = MockActivityChanges()
+            (changes.lines, changes.startOver) = try journalChangesSinceLastLook(lookingBackTo: since)
+            let faults = FileIdentity(of: faultsURL)
+            if !faultsLookedAt || faults != faultsStamp {
+                changes.faults = try loadFaults()
+                faultsStamp = faults
+                faultsLookedAt = true
+            }
+            let world = FileIdentity(of: worldURL)
+            changes.worldChanged = world != worldStamp
+            worldStamp = world
+            let (result, writes) = try decide(changes)
+            if let book = writes.faults { try saveFaults(book) }
+            if !writes.lines.isEmpty { try append(writes.lines) }
+            return result
+        }
+    }
+
+    private func forgetJournalPosition() {
+        if journalDescriptor >= 0 { close(journalDescriptor) }
+        journalDescriptor = -1
+        journalIdentity = nil
+        readOffset = 0
     }
 
     func journalEntries(limit: Int?) throws -> [JournalEntry] {
@@ -164,32 +179,55 @@ final class MockActivityFiles: MockActivityPersistence, @unchecked Sendable {
     // MARK: The journal
 
     /// What other processes appended since the last look, following the journal into a new
-    /// segment when one was started. On the first look: the lines back to `since` or the last mark.
-    private func journalLinesSinceLastLook(lookingBackTo since: Date) throws -> [JournalLine] {
-        guard journalDescriptor >= 0 else {
+    /// segment when one was started. On the first look, or when more than one segment was started
+    /// since (this process idled while others filled a whole segment), the recent lines instead:
+    /// back to `since` or the last mark, and `startOver` is set.
+    private func journalChangesSinceLastLook(lookingBackTo since: Date) throws -> (lines: [JournalLine], startOver: Bool) {
+        guard journalDescriptor >= 0, let followed = journalIdentity else {
             try openJournal()
-            guard let data = try StoreFile.read(journalURL), !data.isEmpty else { return [] }
-            readOffset = Self.endOfLastCompleteLine(data)
-            var recent: [JournalLine] = []
-            Self.linesBackward(in: data.prefix(readOffset)) { line in
-                recent.append(line)
-                switch line {
-                case .mark: return false
-                case .entry(let entry): return entry.time >= since
-                }
-            }
-            return recent.reversed()
+            return (try lookBack(to: since), true)
+        }
+        let current = FileIdentity(of: journalURL)
+        if current?.device == followed.device && current?.inode == followed.inode {
+            return (try readTail(), false)
+        }
+        // Another process started a new segment (or the file was removed). What this process had
+        // not read of the segment it followed is still there through its descriptor; when that
+        // segment is the previous one, the rest is the new segment from its start.
+        let previous = FileIdentity(of: previousJournalURL)
+        guard previous?.device == followed.device && previous?.inode == followed.inode else {
+            try openJournal()
+            return (try lookBack(to: since), true)
         }
         var lines = try readTail()
-        let current = FileIdentity(of: journalURL)
-        if current?.device != journalIdentity?.device || current?.inode != journalIdentity?.inode {
-            // Another process started a new segment (or the file was removed): what this one had
-            // not read of the old segment is still there through its descriptor, read above.
-            try openJournal()
-            readOffset = 0
-            lines += try readTail()
+        try openJournal()
+        readOffset = 0
+        lines += try readTail()
+        return (lines, false)
+    }
+
+    /// The lines of the journal, newest back to one older than `since` or to a mark (included),
+    /// across the current segment and the previous one; this instance then follows from the end.
+    private func lookBack(to since: Date) throws(StoreError) -> [JournalLine] {
+        var info = stat()
+        guard fstat(journalDescriptor, &info) == 0 else { throw StoreError.io(journalURL, "inspect") }
+        let current = try readBytes(from: 0, upTo: Int(info.st_size))
+        readOffset = Self.endOfLastCompleteLine(current)
+        var recent: [JournalLine] = []
+        var reachedEnd = false
+        let visit = { (line: JournalLine) -> Bool in
+            recent.append(line)
+            switch line {
+            case .mark: reachedEnd = true
+            case .entry(let entry): reachedEnd = entry.time < since
+            }
+            return !reachedEnd
         }
-        return lines
+        Self.linesBackward(in: current.prefix(readOffset), visit)
+        if !reachedEnd, let older = try StoreFile.read(previousJournalURL) {
+            Self.linesBackward(in: older, visit)
+        }
+        return recent.reversed()
     }
 
     private func openJournal() throws(StoreError) {
@@ -214,10 +252,7 @@ final class MockActivityFiles: MockActivityPersistence, @unchecked Sendable {
             readOffset = min(readOffset, size)
             return []
         }
-        var bytes = [UInt8](repeating: 0, count: size - readOffset)
-        let count = bytes.withUnsafeMutableBytes { pread(journalDescriptor, $0.baseAddress, $0.count, off_t(readOffset)) }
-        guard count >= 0 else { throw StoreError.io(journalURL, "read") }
-        let data = Data(bytes[0..<count])
+        let data = try readBytes(from: readOffset, upTo: size)
         let complete = Self.endOfLastCompleteLine(data)
         readOffset += complete
         var lines: [JournalLine] = []
@@ -227,8 +262,22 @@ final class MockActivityFiles: MockActivityPersistence, @unchecked Sendable {
         return lines
     }
 
+    private func readBytes(from offset: Int, upTo end: Int) throws(StoreError) -> Data {
+        guard end > offset else { return Data() }
+        var data = Data(count: end - offset)
+        let count = data.withUnsafeMutableBytes { pread(journalDescriptor, $0.baseAddress, $0.count, off_t(offset)) }
+        guard count >= 0 else { throw StoreError.io(journalURL, "read") }
+        return data.prefix(count)
+    }
+
     private func append(_ lines: [JournalLine]) throws(StoreError) {
         var bytes = Data()
+        var info = stat()
+        if fstat(journalDescriptor, &info) == 0, Int(info.st_size) > readOffset {
+            // Under the lock every writer writes whole lines: a part after the last one was torn
+            // by a crash. It stays, as its own (skipped) line, not glued to this one.
+            bytes.append(UInt8(ascii: "\n"))
+        }
         for line in lines {
             bytes.append(try JournalLineCoding.encode(line))
             bytes.append(UInt8(ascii: "\n"))
@@ -236,7 +285,6 @@ final class MockActivityFiles: MockActivityPersistence, @unchecked Sendable {
         let written = bytes.withUnsafeBytes { appendAll(journalDescriptor, $0) }
         guard written else { throw StoreError.io(journalURL, "append") }
         // Under the lock nobody else wrote since the tail was read: this instance has read it all.
-        var info = stat()
         guard fstat(journalDescriptor, &info) == 0 else { throw StoreError.io(journalURL, "inspect") }
         readOffset = Int(info.st_size)
         if readOffset >= segmentLimit { try startNewSegment() }

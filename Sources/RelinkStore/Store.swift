@@ -17,6 +17,7 @@ import RelinkCore
 /// world.json       the mock Intercom's world (no plaintext secrets)
 /// settings.json    real-API settings of `config` (no secrets)      shareable
 /// world-baseline.json  the world `mock reset` returns to (fixture copy, import)
+/// mock-faults.json, mock-journal.jsonl, .mock.lock  the mock's faults and journal (MockActivityFiles)
 /// history          the REPL's history                             mode 0600
 /// .lock            the lock every relink process takes on this store
 /// .delivery.lock   held while a process delivers outboxes (Store+Delivery.swift)

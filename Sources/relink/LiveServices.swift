@@ -41,6 +41,8 @@ actor LiveServices: ServiceProvider {
         if case .remote(.real) = target { true } else { false }
     }
 
+    nonisolated var isBuiltInMock: Bool { target == .builtInMock }
+
     nonisolated var intercomDescription: String {
         switch target {
         case .builtInMock: "the mock"

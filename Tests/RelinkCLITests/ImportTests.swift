@@ -272,6 +272,31 @@ struct ImportTests {
             "--store", store, "--endpoint", "https://api.intercom.io", "-c", "import \(bundle.path)",
         ])
         #expect(real.status == 1 && real.stderr.contains("without --endpoint"), "\(real.stderr)")
+        // A mock at another address serves its own store: the case would land where it never looks.
+        let remote = try await runRelink([
+            "--store", store, "--endpoint", "http://127.0.0.1:9", "-c", "import \(bundle.path)",
+        ])
+        #expect(remote.status == 1, "\(remote.stderr)")
+        #expect(remote.stderr.contains("does not read") && remote.stderr.contains("mock serve --store"))
+        #expect(!FileManager.default.fileExists(atPath: directory.file("store/state.json").path), "nothing written")
+    }
+
+    @Test func importAndExportPrintOneFullDocumentWithJSON() async throws {
+        let directory = try TemporaryDirectory()
+        let bundle = try demoBundle(in: directory)
+        let store = directory.file("store").path
+        let result = try await runRelink(["--store", store, "--json", "-c", "import \(bundle.path)", "-c", "verify"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let documents = result.stdout.split(separator: "\n").compactMap {
+            try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+        }
+        let imported = try #require(documents.first, "\(result.stdout)")
+        #expect(imported["projects"] as? Int == 4 && imported["connections"] as? Int == 3, "\(imported)")
+        #expect(imported["tokensMinted"] as? Int == 3 && imported["worldFromBundle"] as? Bool == true)
+        #expect(imported["guessedCauses"] as? [Any] != nil && imported["exportedAt"] as? String != nil)
+        #expect((imported["message"] as? String)?.hasPrefix("Imported 4 projects") == true)
+        let verified = try #require(documents.last)
+        #expect(verified["projects"] as? Int == 4 && verified["tokens"] as? Int == 3, "\(verified)")
     }
 
     /// A child imports two bundles in turn and is killed with SIGKILL at random instants: the store

@@ -34,6 +34,36 @@ struct ProjectCommandTests {
         #expect(shown.stdout.contains("conversationLinking.notificationTriggers.issueCommented.filterEnabled"))
     }
 
+    @Test func eachCommandPrintsOneFullDocumentWithJSON() async throws {
+        let directory = try TemporaryDirectory()
+        let store = directory.file("store").path
+        let path = "intercomIssuePanel.visibleFields.company"
+        let result = try await runRelink([
+            "--fixture", "demo", "--store", store, "--json", "-c", "project add HR People",
+            "-c", "settings SUP \(path) size,industry", "-c", "settings SUP \(path)", "-c", "settings SUP",
+            "-c", "project remove HR",
+        ])
+        #expect(result.status == 0, "\(result.stderr)")
+        let documents = result.stdout.split(separator: "\n").map {
+            (try? JSONSerialization.jsonObject(with: Data($0.utf8))) as? [String: Any] ?? [:]
+        }
+        #expect(documents.count == 5, "\(result.stdout)")
+        let added = documents[0]
+        #expect((added["event"] as? [String: Any])?["kind"] as? String == "project_added", "\(added)")
+        #expect((added["project"] as? [String: Any])?["indicator"] as? String == "grey")
+        let changed = documents[1]
+        #expect(changed["after"] as? [String] == ["size", "industry"], "\(changed)")
+        #expect((changed["event"] as? [String: Any])?["kind"] as? String == "settings_changed")
+        let one = documents[2]["settings"] as? [[String: Any]]
+        #expect(one?.count == 1 && one?.first?["value"] as? [String] == ["size", "industry"], "\(documents[2])")
+        let all = documents[3]["settings"] as? [[String: Any]] ?? []
+        #expect(all.count > 10 && all.allSatisfy { ["boolean", "integer", "list"].contains($0["takes"] as? String) })
+        #expect(all.first { $0["path"] as? String == "conversationLinking.enabled" }?["value"] as? Bool == true)
+        let removed = documents[4]
+        #expect((removed["event"] as? [String: Any])?["kind"] as? String == "project_removed", "\(removed)")
+        #expect(removed["project"] is NSNull)
+    }
+
     @Test func refusalsAndUsageErrors() async throws {
         let directory = try TemporaryDirectory()
         let store = directory.file("store").path

@@ -16,6 +16,12 @@ extension CommandExecutor {
                 "import rebuilds a case on the mock, with fake secrets; run it without --endpoint (the real API "
                     + "would refuse every imported token)")
         }
+        if !services.isBuiltInMock {
+            throw CommandFailure(
+                "import writes the case into this store's mock world, which \(services.intercomDescription) does not "
+                    + "read (it serves a store of its own); run import without --endpoint, then serve the case with "
+                    + "relink mock serve --store \(store.directory.path)")
+        }
         let contents = try SupportBundle.read(URL(fileURLWithPath: path, isDirectory: true))
         var replace = replace
         let held = store.projectCount
@@ -29,9 +35,9 @@ extension CommandExecutor {
         }
         let summary = try store.importBundle(contents, replace: replace)
         await services.storeReplaced()
-        return presenter.message(
-            Self.importReport(summary, contents: contents, path: path),
-            summary: "imported \(summary.projects) projects and \(summary.connections) connections from \(path)")
+        let text = Self.importReport(summary, contents: contents, path: path)
+        return presenter.report(
+            text, document: Documents.Import(summary, manifest: contents.manifest, path: path, message: text))
     }
 
     static func importReport(_ summary: SupportBundle.ImportSummary, contents: SupportBundle.Contents, path: String)

@@ -19,15 +19,19 @@ extension CommandExecutor {
                     "which Jira site? the store's projects \(sites.isEmpty ? "name none" : "are on several"); "
                         + "add --site SITE")
             }
+            let project = Project(key: key, name: name, jiraSite: site)
+            let event = ConnectionEvent(
+                at: now, project: key, kind: .projectAdded, from: .notConnected, to: .notConnected,
+                actor: actor, detail: "\"\(name)\" on \(site)")
             try store.update { transaction in
                 guard transaction.project(key) == nil else { throw CommandFailure("project \(key) exists already") }
-                transaction.put(Project(key: key, name: name, jiraSite: site))
-                transaction.record(
-                    ConnectionEvent(
-                        at: now, project: key, kind: .projectAdded, from: .notConnected, to: .notConnected,
-                        actor: actor, detail: "\"\(name)\" on \(site)"))
+                transaction.put(project)
+                transaction.record(event)
             }
-            return presenter.message("Added \(key) (\(name)) on \(site), not connected.", summary: "added \(key)")
+            let view = SettingsView(project: project, connection: store.connection(for: key))
+            return presenter.report(
+                "Added \(key) (\(name)) on \(site), not connected.",
+                document: Documents.ProjectChange(event: event, project: Documents.Show(view: view, project: project)))
         case .projectRemove(let key, let force):
             _ = try requireProject(key)
             let connection = store.connection(for: key)
@@ -43,18 +47,20 @@ extension CommandExecutor {
                 guard TerminalInteraction().confirm(question) else { throw CommandFailure("\(key) kept") }
                 force = true
             }
-            try store.update { transaction in
+            let event = try store.update { transaction in
                 let current = transaction.connection(for: key)
                 if let tokenID = current.state.authorization?.tokenID { transaction.forgetToken(id: tokenID) }
                 transaction.deleteProject(key)
-                transaction.record(
-                    ConnectionEvent(
-                        at: now, project: key, kind: .projectRemoved, from: current.state.name, to: .notConnected,
-                        workspace: current.state.authorization?.workspace,
-                        appUser: current.state.authorization?.appUser,
-                        actor: actor, detail: current.state.authorization == nil ? nil : "its token forgotten"))
+                let event = ConnectionEvent(
+                    at: now, project: key, kind: .projectRemoved, from: current.state.name, to: .notConnected,
+                    workspace: current.state.authorization?.workspace,
+                    appUser: current.state.authorization?.appUser,
+                    actor: actor, detail: current.state.authorization == nil ? nil : "its token forgotten")
+                transaction.record(event)
+                return event
             }
-            return presenter.message("Removed \(key); its events stay in log.", summary: "removed \(key)")
+            return presenter.report(
+                "Removed \(key); its events stay in log.", document: Documents.ProjectChange(event: event, project: nil))
         case .settings(let key, let path, let value):
             let project = try requireProject(key)
             guard let path else {
@@ -64,26 +70,29 @@ extension CommandExecutor {
                     field.path + String(repeating: " ", count: width - field.path.count + 2)
                         + project.settings.value(of: field).description
                 }.joined(separator: "\n")
-                return presenter.message(text, summary: "\(fields.count) settings of \(key)")
+                return presenter.report(text, document: Documents.Settings(project: project, fields: fields))
             }
             let field = ConnectionConfiguration.settingField(path)!
             guard let value else {
                 let text = "\(path)  \(project.settings.value(of: field))"
-                return presenter.message(text, summary: text)
+                return presenter.report(text, document: Documents.Settings(project: project, fields: [field]))
             }
             let before = project.settings.value(of: field)
             let state = store.connection(for: key).state.name
+            let event = ConnectionEvent(
+                at: now, project: key, kind: .settingsChanged, from: state, to: state, actor: actor,
+                detail: "\(path): \(before) → \(value)")
             try store.update { transaction in
                 guard var current = transaction.project(key) else { throw CommandFailure("no project \(key)") }
                 current.settings.set(field, to: value)
                 transaction.put(current)
-                transaction.record(
-                    ConnectionEvent(
-                        at: now, project: key, kind: .settingsChanged, from: state, to: state, actor: actor,
-                        detail: "\(path): \(before) → \(value)"))
+                transaction.record(event)
             }
             let text = "\(key) \(path): \(before) → \(value)"
-            return presenter.message(text, summary: text)
+            return presenter.report(
+                text,
+                document: Documents.SettingChange(
+                    event: event, path: path, before: Documents.Value(before), after: Documents.Value(value)))
         default:
             throw CommandFailure("not a project command")
         }

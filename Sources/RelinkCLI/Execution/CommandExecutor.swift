@@ -154,7 +154,11 @@ public final class CommandExecutor: Sendable {
             let text =
                 "Exported \(summary.projects) projects, \(summary.events) events"
                 + (summary.includesWorld ? " and the mock world" : "") + " to \(path), every secret redacted."
-            return presenter.message(text, summary: text)
+            return presenter.report(
+                text,
+                document: Documents.Export(
+                    path: path, projects: summary.projects, events: summary.events,
+                    includesWorld: summary.includesWorld, message: text))
         case .config(let config):
             return try await configCommand(config)
         case .projectAdd, .projectRemove, .settings:
@@ -166,7 +170,11 @@ public final class CommandExecutor: Sendable {
             let text =
                 "Every record reads: \(read.projects) projects, \(read.connections) connections, \(read.events) events "
                 + "and \(read.tokens) tokens in \(store.directory.path)."
-            return presenter.message(text, summary: text)
+            return presenter.report(
+                text,
+                document: Documents.Verification(
+                    store: store.directory.path, projects: read.projects, connections: read.connections,
+                    events: read.events, tokens: read.tokens, message: text))
         }
     }
 

@@ -19,6 +19,10 @@ public protocol ServiceProvider: Sendable {
     /// Whether Intercom is the real API.
     var isRealAPI: Bool { get }
 
+    /// Whether Intercom is the mock built into this process, over this store's world (not the
+    /// real API, not a mock at `--endpoint URL` serving a store of its own).
+    var isBuiltInMock: Bool { get }
+
     /// The store's files were replaced (`import`): a built-in mock started over the old world stops,
     /// and the next command that needs Intercom starts one over the new world.
     func storeReplaced() async
@@ -26,4 +30,6 @@ public protocol ServiceProvider: Sendable {
 
 extension ServiceProvider {
     public func storeReplaced() async {}
+
+    public var isBuiltInMock: Bool { !isRealAPI }
 }

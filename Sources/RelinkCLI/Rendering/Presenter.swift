@@ -26,6 +26,8 @@ protocol Presenter: Sendable {
     func config(_ entries: [SettingEntry], changed: RealAPISetting?) -> String
     /// A command's outcome in one sentence: `text` for a person, `summary` for a script.
     func message(_ text: String, summary: String) -> String
+    /// A command's outcome: `text` for a person, `document` for a script.
+    func report(_ text: String, document: some Encodable) -> String
     /// What a command of the app's work did.
     func work(_ report: WorkReport) -> String
     /// `output` (a transition's or a check's) followed by what the outbox deliveries after it did.
@@ -60,6 +62,7 @@ struct TextPresenter: Presenter {
         renderer.config(entries, changed: changed)
     }
     func message(_ text: String, summary: String) -> String { text }
+    func report(_ text: String, document: some Encodable) -> String { text }
     func work(_ report: WorkReport) -> String { renderer.work(report) }
     func appending(_ deliveries: [DeliveryReport], to output: String) -> String {
         deliveries.isEmpty ? output : output + "\n" + renderer.work(.delivered(deliveries))
@@ -103,6 +106,7 @@ struct JSONPresenter: Presenter {
         Documents.render(Documents.Config(entries, changed: changed))
     }
     func message(_ text: String, summary: String) -> String { Documents.render(Documents.Message(message: summary)) }
+    func report(_ text: String, document: some Encodable) -> String { Documents.render(document) }
     func work(_ report: WorkReport) -> String { Documents.render(Documents.Work(report)) }
     func appending(_ deliveries: [DeliveryReport], to output: String) -> String {
         Documents.merging(["outboxDelivery": deliveries.map(Documents.Delivery.init)], into: output)
