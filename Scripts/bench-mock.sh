@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # GET /me under wrk: the standalone mock beside nginx serving the same JSON body as a static file
 # (the ceiling), in one run, on loopback only. Usage: Scripts/bench-mock.sh [seconds] [connections]
-# Set SKIP_BUILD=1 to reuse .build/release/relink. Results go to stdout and bench-out/mock.txt.
+# Set SKIP_BUILD=1 to reuse .build/release/relink, BIN=DIR to measure DIR/relink (another build, to
+# compare). Results go to stdout and bench-out/mock.txt.
 set -euo pipefail
 
 DURATION="${1:-10}"
@@ -20,7 +21,7 @@ NGINX="$(command -v nginx || echo /usr/sbin/nginx)"
 if [ "${SKIP_BUILD:-0}" != 1 ]; then
     swift build -c release --product relink >&2
 fi
-RELINK="$ROOT/.build/release/relink"
+RELINK="${BIN:-$ROOT/.build/release}/relink"
 
 WORK="$(mktemp -d)"
 MOCK_PID=""
@@ -47,7 +48,7 @@ MOCK="$(head -1 "$WORK/mock.out")"
 post() { curl -sf -X "$1" -H 'Content-Type: application/json' -d "$3" "$MOCK$2" >/dev/null; }
 post POST /__mock/world/workspaces '{"id_code":"bench","name":"Bench Workspace","region":"US"}'
 post POST /__mock/world/teammates '{"id":"2633609","email":"bench@example.test","name":"Bench","password":"fake-bench","workspaces":["bench"]}'
-post POST /__mock/world/apps '{"client_id":"bench","client_secret":"fake-secret","name":"Bench","redirect_uris":["http://127.0.0.1:9/cb"]}'
+post POST /__mock/world/apps '{"client_id":"bench","client_secret":"fake-secret","name":"Bench","redirect_uris":["http://127.0.0.1:9/cb"],"development":true}'
 # The default limit (1000 per 10 s per token) would turn the run into 429s: lift it.
 post PUT /__mock/world/rate-limit '{"app_limit_per_minute":1000000000000,"workspace_limit_per_minute":1000000000000}'
 LOCATION="$(curl -s -o /dev/null -w '%{redirect_url}' "$MOCK/oauth?client_id=bench&state=s&email=bench@example.test&password=fake-bench")"

@@ -45,6 +45,9 @@ final class MockActivityFiles: MockActivityPersistence, @unchecked Sendable {
     /// Device and inode of that segment, to notice that another process started a new one.
     private var journalIdentity: (device: UInt64, inode: UInt64)?
     private var readOffset = 0
+    /// The followed segment's size when it was last read, under the lock still held: what the
+    /// append after it needs, without asking the kernel again.
+    private var followedSize = 0
     private var faultsLookedAt = false
     private var faultsStamp: FileIdentity?
     private var worldStamp: FileIdentity?
@@ -188,8 +191,9 @@ final class MockActivityFiles: MockActivityPersistence, @unchecked Sendable {
             return (try lookBack(to: since), true)
         }
         let current = FileIdentity(of: journalURL)
-        if current?.device == followed.device && current?.inode == followed.inode {
-            return (try readTail(), false)
+        if let current, current.device == followed.device && current.inode == followed.inode {
+            // The path's size is the followed file's: no need to ask its descriptor too.
+            return (try readTail(knownSize: current.size), false)
         }
         // Another process started a new segment (or the file was removed). What this process had
         // not read of the segment it followed is still there through its descriptor; when that
@@ -212,6 +216,7 @@ final class MockActivityFiles: MockActivityPersistence, @unchecked Sendable {
         var info = stat()
         guard fstat(journalDescriptor, &info) == 0 else { throw StoreError.io(journalURL, "inspect") }
         let current = try readBytes(from: 0, upTo: Int(info.st_size))
+        followedSize = current.count
         readOffset = Self.endOfLastCompleteLine(current)
         var recent: [JournalLine] = []
         var reachedEnd = false
@@ -243,10 +248,14 @@ final class MockActivityFiles: MockActivityPersistence, @unchecked Sendable {
     }
 
     /// The complete lines past `readOffset` in the segment this instance follows.
-    private func readTail() throws(StoreError) -> [JournalLine] {
-        var info = stat()
-        guard fstat(journalDescriptor, &info) == 0 else { throw StoreError.io(journalURL, "inspect") }
-        let size = Int(info.st_size)
+    private func readTail(knownSize: Int? = nil) throws(StoreError) -> [JournalLine] {
+        var size = knownSize ?? 0
+        if knownSize == nil {
+            var info = stat()
+            guard fstat(journalDescriptor, &info) == 0 else { throw StoreError.io(journalURL, "inspect") }
+            size = Int(info.st_size)
+        }
+        followedSize = size
         guard size > readOffset else {
             // Shorter than read: cut by hand; follow it from its new end.
             readOffset = min(readOffset, size)
@@ -272,8 +281,7 @@ final class MockActivityFiles: MockActivityPersistence, @unchecked Sendable {
 
     private func append(_ lines: [JournalLine]) throws(StoreError) {
         var bytes = Data()
-        var info = stat()
-        if fstat(journalDescriptor, &info) == 0, Int(info.st_size) > readOffset {
+        if followedSize > readOffset {
             // Under the lock every writer writes whole lines: a part after the last one was torn
             // by a crash. It stays, as its own (skipped) line, not glued to this one.
             bytes.append(UInt8(ascii: "\n"))
@@ -285,8 +293,8 @@ final class MockActivityFiles: MockActivityPersistence, @unchecked Sendable {
         let written = bytes.withUnsafeBytes { appendAll(journalDescriptor, $0) }
         guard written else { throw StoreError.io(journalURL, "append") }
         // Under the lock nobody else wrote since the tail was read: this instance has read it all.
-        guard fstat(journalDescriptor, &info) == 0 else { throw StoreError.io(journalURL, "inspect") }
-        readOffset = Int(info.st_size)
+        readOffset = followedSize + bytes.count
+        followedSize = readOffset
         if readOffset >= segmentLimit { try startNewSegment() }
     }
 
@@ -340,18 +348,125 @@ enum JournalLineCoding {
 
     private static let markPrefix = Array(#"{"mark":"#.utf8)
 
-    static func encode(_ line: JournalLine) throws(StoreError) -> Data {
+    /// One encoder for every line (JSONEncoder is Sendable): a request pays only the encoding.
+    private static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .iso8601
+        return encoder
+    }()
+
+    static func encode(_ line: JournalLine) throws(StoreError) -> Data {
         do {
             switch line {
-            case .entry(let entry): return try encoder.encode(entry)
+            case .entry(let entry): return try fastEncoding(entry).map { Data($0) } ?? encoder.encode(entry)
             case .mark(let mark): return try encoder.encode(Mark(mark: mark))
             }
         } catch {
             throw .io(file: MockActivityFiles.journalFileName, operation: "encode a journal line", reason: "\(error)")
         }
+    }
+
+    /// The entry as `encoder` writes it (the same keys in the same order, the same values), written
+    /// by hand: every request writes one, and Foundation's encoder cost the mock a third of its
+    /// throughput (BENCHMARKS.md §2b). `nil` for a time `encoder` would write otherwise (a year
+    /// outside 1–9999), which is then left to it.
+    static func fastEncoding(_ entry: JournalEntry) -> [UInt8]? {
+        guard let time = iso8601(entry.time) else { return nil }
+        var out: [UInt8] = []
+        out.reserveCapacity(320)
+        var first = true
+        func key(_ name: StaticString) {
+            out.append(first ? UInt8(ascii: "{") : UInt8(ascii: ","))
+            first = false
+            out.append(UInt8(ascii: "\""))
+            name.withUTF8Buffer { out.append(contentsOf: $0) }
+            out.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ":")])
+        }
+        if let counted = entry.countedAs {
+            key("counted_as")
+            out.append(contentsOf: Array(#"{"client_id":"#.utf8))
+            string(counted.clientID, into: &out)
+            out.append(contentsOf: Array(#","workspace_id":"#.utf8))
+            string(counted.workspaceID, into: &out)
+            out.append(UInt8(ascii: "}"))
+        }
+        if let fault = entry.fault {
+            key("fault")
+            string(fault, into: &out)
+        }
+        if let version = entry.intercomVersion {
+            key("intercom_version")
+            string(version, into: &out)
+        }
+        key("method")
+        string(entry.method, into: &out)
+        key("path")
+        string(entry.path, into: &out)
+        key("request_id")
+        string(entry.requestID, into: &out)
+        key("sequence")
+        out.append(contentsOf: Array(String(entry.sequence).utf8))
+        if let status = entry.status {
+            key("status")
+            out.append(contentsOf: Array(String(status).utf8))
+        }
+        key("time")
+        out.append(UInt8(ascii: "\""))
+        out.append(contentsOf: time)
+        out.append(UInt8(ascii: "\""))
+        if let token = entry.token {
+            key("token")
+            string(token, into: &out)
+        }
+        if let alive = entry.tokenAlive {
+            key("token_alive")
+            out.append(contentsOf: Array((alive ? "true" : "false").utf8))
+        }
+        out.append(UInt8(ascii: "}"))
+        return out
+    }
+
+    /// A JSON string: quotes, backslashes and control characters escaped, the rest as UTF-8.
+    private static func string(_ text: String, into out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
+            case UInt8(ascii: "\\"): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
+            case 0x0A: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
+            case 0x0D: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
+            case 0x09: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
+            case 0x08: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "b")])
+            case 0x0C: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "f")])
+            case 0..<0x20:
+                let hex = Array("0123456789abcdef".utf8)
+                out.append(contentsOf: Array("\\u00".utf8))
+                out.append(hex[Int(byte >> 4)])
+                out.append(hex[Int(byte & 0xF)])
+            default: out.append(byte)
+            }
+        }
+        out.append(UInt8(ascii: "\""))
+    }
+
+    /// `2026-12-06T03:15:55Z`: whole seconds (rounded down, as the encoder's ISO 8601 is), UTC.
+    private static func iso8601(_ date: Date) -> [UInt8]? {
+        let seconds = date.timeIntervalSince1970.rounded(.down)
+        guard seconds.isFinite, abs(seconds) < 1e14 else { return nil }
+        var time = time_t(seconds)
+        var parts = tm()
+        guard gmtime_r(&time, &parts) != nil else { return nil }
+        let year = Int(parts.tm_year) + 1900
+        guard (1...9999).contains(year) else { return nil }
+        func digits(_ value: Int32, _ width: Int) -> String {
+            let text = String(value)
+            return String(repeating: "0", count: max(width - text.count, 0)) + text
+        }
+        let text =
+            digits(Int32(year), 4) + "-" + digits(parts.tm_mon + 1, 2) + "-" + digits(parts.tm_mday, 2) + "T"
+            + digits(parts.tm_hour, 2) + ":" + digits(parts.tm_min, 2) + ":" + digits(parts.tm_sec, 2) + "Z"
+        return Array(text.utf8)
     }
 
     /// `nil` for a line that is neither (torn by a crash, or edited by hand).
