@@ -43,6 +43,11 @@ public protocol IntercomAPIClient: Sendable {
     /// `GET /conversations?per_page=1`, telling `observe` what the answer's rate-limit headers say.
     func conversationsProbe(token: String, observe: @Sendable (RateLimitStatus) -> Void) async
         -> Result<Void, IntercomFailure>
+
+    /// `GET /me` as a health check asks it: success when Intercom answers with an admin (its
+    /// `type`, `id`, `name` and `email`), without reading the rest of it; otherwise the failure
+    /// `me` would give. Tells `observe` what the rate-limit headers say.
+    func meProbe(token: String, observe: @Sendable (RateLimitStatus) -> Void) async -> Result<Void, IntercomFailure>
 }
 
 extension IntercomAPIClient {
@@ -56,5 +61,12 @@ extension IntercomAPIClient {
         -> Result<Void, IntercomFailure>
     {
         await conversationsProbe(token: token)
+    }
+
+    /// By default the whole `me`, its admin dropped.
+    public func meProbe(token: String, observe: @Sendable (RateLimitStatus) -> Void) async
+        -> Result<Void, IntercomFailure>
+    {
+        await me(token: token, observe: observe).map { _ in () }
     }
 }

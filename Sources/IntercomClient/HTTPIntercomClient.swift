@@ -56,6 +56,18 @@ public struct HTTPIntercomClient: IntercomAPIClient {
         return answer.flatMap { decode(Admin.self, $0) }
     }
 
+    /// See ``IntercomAPIClient/meProbe(token:observe:)``: the admin's identity fields only, which
+    /// is most of a `check --all`'s decoding saved (the app, the avatar, the flags are not read).
+    public func meProbe(token: String, observe: @Sendable (RateLimitStatus) -> Void) async
+        -> Result<Void, IntercomFailure>
+    {
+        let answer = await send(.GET, endpoint.url("/me"), token: token)
+        if case .success(let response) = answer, let status = RateLimitHeaders(response.headers).status {
+            observe(status)
+        }
+        return answer.flatMap { decode(AdminIdentity.self, $0) }.map { _ in () }
+    }
+
     /// See ``IntercomAPIClient/admins(token:)``.
     public func admins(token: String) async -> Result<[Admin], IntercomFailure> {
         let answer = await send(.GET, endpoint.url("/admins"), token: token)
@@ -166,7 +178,8 @@ public struct HTTPIntercomClient: IntercomAPIClient {
             request.headers.add(name: "Content-Type", value: body.contentType)
             request.body = .bytes(ByteBuffer(data: body.data))
         }
-        let path = URL(string: url)?.path ?? url
+        // The path is for the debug log lines only: not parsed per request unless they are written.
+        let path = logger.logLevel <= .debug ? URL(string: url)?.path ?? url : url
         let started = ContinuousClock.now
         do {
             let response = try await httpClient.execute(request, deadline: .now() + TimeAmount(timeout))
@@ -209,4 +222,12 @@ public struct HTTPIntercomClient: IntercomAPIClient {
         }
         return fields.map { "\(encode($0.0))=\(encode($0.1))" }.joined(separator: "&")
     }
+}
+
+/// What a health check reads of `/me`: the fields every admin has (``Admin``'s required ones).
+struct AdminIdentity: Decodable {
+    var type: String
+    var id: String
+    var name: String
+    var email: String
 }

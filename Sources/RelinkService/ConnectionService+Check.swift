@@ -67,7 +67,7 @@ extension ConnectionService {
         }
         var results: [CheckResult] = []
         results.reserveCapacity(targets.count)
-        await withTaskGroup(of: (ProjectKey, CheckOutcome, Duration)?.self) { group in
+        await withTaskGroup(of: CheckTaskResult.self) { group in
             var pending = targets.makeIterator()
             func startNext() {
                 // Cancelled (Ctrl-C): start nothing more.
@@ -80,29 +80,42 @@ extension ConnectionService {
                     let outcome = await probe(
                         authorization, token: token, deep: probeDeeply, rateLimitWait: rateLimitWait)
                     // A probe cut short by cancellation found nothing about the token: not a result.
-                    if Task.isCancelled { return nil }
-                    return (key, outcome, clock.now - started)
+                    if Task.isCancelled { return .checked(nil) }
+                    return .checked((key, outcome, clock.now - started))
                 }
             }
             for _ in 0..<configuration.checkConcurrency { startNext() }
             // Results are committed in batches: one fdatasync per batch instead of per check,
-            // without holding a finished result back longer than the batch takes to fill.
+            // without holding a finished result back longer than the batch takes to fill. A batch
+            // commits in a task of the group while the checks go on (one commit at a time, in
+            // order), and only the run's last commit may compact the journal.
             var batch: [(ProjectKey, CheckOutcome, Duration)] = []
-            func commit() {
-                for result in record(batch, actor: actor) {
-                    results.append(result)
-                    progress(CheckProgress(done: results.count, total: targets.count, latest: result))
-                }
+            var finished = 0
+            var committing = false
+            func commitIfDue(final: Bool) {
+                guard !committing, !batch.isEmpty, final || batch.count >= Self.checkCommitBatch else { return }
+                let committed = batch
                 batch.removeAll(keepingCapacity: true)
+                committing = true
+                group.addTask { [self] in .committed(record(committed, actor: actor, last: final)) }
             }
-            while let finished = await group.next() {
-                startNext()
-                guard let finished else { continue }
-                batch.append(finished)
-                if batch.count >= Self.checkCommitBatch || results.count + batch.count == targets.count { commit() }
+            while let next = await group.next() {
+                switch next {
+                case .checked(let result):
+                    finished += 1
+                    startNext()
+                    if let result { batch.append(result) }
+                case .committed(let recorded):
+                    committing = false
+                    for result in recorded {
+                        results.append(result)
+                        progress(CheckProgress(done: results.count, total: targets.count, latest: result))
+                    }
+                }
+                // Once every check has come back (or, interrupted, every one started), the rest is
+                // the last batch.
+                commitIfDue(final: finished == targets.count || group.isEmpty)
             }
-            // Interrupted: the checks that did finish are kept.
-            if !batch.isEmpty { commit() }
         }
         if results.count < targets.count {
             let checked = Set(results.map(\.key))
@@ -143,7 +156,7 @@ extension ConnectionService {
                 }
             }
         }
-        var answer = await paced { await client.me(token: token, observe: $0) }.map { _ in () }
+        var answer = await paced { await client.meProbe(token: token, observe: $0) }
         if deep, case .success = answer {
             endpoint = "GET /conversations"
             answer = await paced { await client.conversationsProbe(token: token, observe: $0) }
@@ -171,9 +184,17 @@ extension ConnectionService {
 
     static var checkCommitBatch: Int { 64 }
 
-    private func record(_ batch: [(ProjectKey, CheckOutcome, Duration)], actor: String) -> [CheckResult] {
+    /// What one task of a check run's group did: a check (nil when cancelled), or a batch committed.
+    private enum CheckTaskResult: Sendable {
+        case checked((ProjectKey, CheckOutcome, Duration)?)
+        case committed([CheckResult])
+    }
+
+    private func record(
+        _ batch: [(ProjectKey, CheckOutcome, Duration)], actor: String, last: Bool = true
+    ) -> [CheckResult] {
         do {
-            return try store.update { transaction in
+            return try store.update(deferringCompaction: !last) { transaction in
                 try batch.map { key, outcome, duration in
                     var connection = transaction.connection(for: key)
                     guard connection.state.authorization != nil else {

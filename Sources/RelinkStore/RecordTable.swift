@@ -128,14 +128,14 @@ struct RecordTable<Value: Codable & Sendable & Equatable>: Sendable, Equatable {
     /// every core and not kept; of the others, `from` their value.
     ///
     /// - Throws: `StoreError.damaged` naming the first record (by line) that cannot be read.
-    func parts<Part: Decodable & Sendable>(
+    func parts<Part: ScannedPart>(
         _ type: Part.Type, key: @escaping (Part) -> ProjectKey, from value: (Value) -> Part
     ) throws(StoreError) -> [Part] {
         let (raw, decoded) = storage.lock.withLock { (storage.raw, storage.decoded) }
         var parts: [Part] = []
         if let bytes = raw.bytes {
             let pending = raw.entries
-            parts = try ParallelDecode.decode(
+            parts = try ParallelDecode.scan(
                 pending.map(\.record), from: bytes, section: section, expectedKeys: pending.map(\.key), key: key)
         }
         guard !decoded.isEmpty else { return parts }  // the raw entries are in key order already
@@ -272,6 +272,56 @@ enum ParallelDecode {
                         "line \(records[index].line) of \(section): the record of \(key(value)) was found as \(expectedKeys[index])"
                 )
             }
+        }
+        return values
+    }
+}
+
+extension ParallelDecode {
+    /// Like `decode`, for a part a `ListingScanner` reads: each record is scanned, and only one the
+    /// scanner gives up on goes through `JSONDecoder` (which names what is wrong with it).
+    static func scan<T: ScannedPart>(
+        _ records: [RawRecord], from bytes: SnapshotBytes, section: String, expectedKeys: [ProjectKey],
+        key: (T) -> ProjectKey
+    ) throws(StoreError) -> [T] {
+        let chunkCount = records.count < 4000 ? 1 : ProcessInfo.processInfo.activeProcessorCount * 4
+        let chunkSize = (records.count + chunkCount - 1) / max(chunkCount, 1)
+        let results = ChunkResults<T>(count: chunkCount)
+        DispatchQueue.concurrentPerform(iterations: chunkCount) { chunk in
+            bytes.data.withUnsafeBytes { buffer in
+                let base = buffer.baseAddress!.assumingMemoryBound(to: UInt8.self)
+                let range = (chunk * chunkSize)..<min(records.count, (chunk + 1) * chunkSize)
+                guard !range.isEmpty else { return }
+                var values: [T] = []
+                values.reserveCapacity(range.count)
+                var decoder: JSONDecoder?
+                for index in range {
+                    let record = records[index]
+                    if let value = T.scan(UnsafeBufferPointer(start: base + record.start, count: Int(record.count))) {
+                        values.append(value)
+                        continue
+                    }
+                    let data = bytes.bytes(of: record)
+                    do {
+                        if decoder == nil { decoder = StoreCoding.decoder() }
+                        values.append(try decoder!.decode(T.self, from: data))
+                    } catch {
+                        let problem = StoreError.describe(error, data: data)
+                        results.fail(chunk, "line \(record.line), \(section)[\(index)]: \(problem)")
+                        return
+                    }
+                }
+                results.set(chunk, values)
+            }
+        }
+        if let problem = results.firstProblem { throw .damaged(file: bytes.url.path, problem: problem) }
+        let values = results.joined
+        for (index, value) in values.enumerated() where key(value) != expectedKeys[index] {
+            throw .damaged(
+                file: bytes.url.path,
+                problem:
+                    "line \(records[index].line) of \(section): the record of \(key(value)) was found as \(expectedKeys[index])"
+            )
         }
         return values
     }

@@ -20,7 +20,7 @@ extension Store {
         }
     }
 
-    private static func partsOrStop<Value, Part: Decodable & Sendable>(
+    private static func partsOrStop<Value, Part: ScannedPart>(
         _ table: RecordTable<Value>, _ type: Part.Type, key: @escaping (Part) -> ProjectKey,
         from value: (Value) -> Part
     ) -> [Part] {
@@ -31,7 +31,7 @@ extension Store {
         }
     }
 
-    private static func keyedPartsOrStop<Value, Part: Decodable & Sendable>(
+    private static func keyedPartsOrStop<Value, Part: ScannedPart>(
         _ table: RecordTable<Value>, _ type: Part.Type, key: @escaping (Part) -> ProjectKey,
         from value: (Value) -> Part
     ) -> [ProjectKey: Part] {
@@ -44,7 +44,9 @@ extension Store {
 struct ListedProject: Decodable, Sendable {
     var key: ProjectKey
     var name: String
+}
 
+extension ListedProject {
     init(_ project: Project) {
         key = project.key
         name = project.name
@@ -61,7 +63,9 @@ struct ListedConnection: Decodable, Sendable {
     var project: ProjectKey
     var state: ConnectionState.StateName
     var authorization: ListedAuthorization?
+}
 
+extension ListedConnection {
     init(_ connection: Connection) {
         project = connection.projectKey
         state = connection.state.name

@@ -39,6 +39,17 @@ struct PublishedExamplesTests {
         #expect(admin.emailVerified == true && admin.hasInboxSeat == true)
     }
 
+    @Test("A health check reads /me's admin by its identity fields; a 2xx without them is no admin")
+    func meProbeReadsTheIdentity() throws {
+        #expect(try Self.client.decode(AdminIdentity.self, Self.answer(200, Self.me)).get().id == "991267459")
+        // What the probe skips may be anything; what it reads must be there.
+        let odd = #"{"type":"admin","id":"1","name":"N","email":"e","app":{"region":7},"avatar":[]}"#
+        #expect(Self.client.decode(AdminIdentity.self, Self.answer(200, odd)).failure == nil)
+        let notAdmin = #"{"type":"admin","id":"1"}"#
+        #expect(Self.client.decode(AdminIdentity.self, Self.answer(200, notAdmin)).failure?.kind == .notJSON)
+        #expect(Self.client.decode(AdminIdentity.self, Self.answer(200, "<html>")).failure?.kind == .notJSON)
+    }
+
     @Test("GET /admins: admin_list, and an admin whose avatar is a URL string as the admin schema has it")
     func admins() throws {
         let list = """

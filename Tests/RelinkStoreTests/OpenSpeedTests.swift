@@ -8,36 +8,10 @@ import Testing
 /// Issue 17, second round: the secrets are checked at open and decoded on first use, and the
 /// snapshot's keys are found by a binary search over their bytes, without a dictionary.
 @Suite("Secrets decoded on first use, keys found without a dictionary")
-struct OpenSpeedTests {
+struct OpenSpeedTests: CompactedStoreS {
     let directory: TemporaryDirectory
-    var store: URL { directory.url }
-    func file(_ name: String) -> URL { directory.file(name) }
 
-    /// Store S, compacted: both snapshots are relink's, with their checksums; the journals are empty.
-    init() throws {
-        directory = try TemporaryDirectory()
-        try StoreS.make(in: directory.url)
-        try Store(directory: directory.url, options: .init(durable: false)).compact()
-    }
-
-    func text(_ name: String) throws -> String { try String(contentsOf: file(name), encoding: .utf8) }
-
-    func write(_ name: String, _ text: String) throws {
-        try text.write(to: file(name), atomically: false, encoding: .utf8)
-        chmod(file(name).path, name.hasPrefix("secrets") ? 0o600 : 0o644)
-    }
-
-    func open() throws -> Store { try Store(directory: store, options: .init(durable: false)) }
-
-    func refusal(sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
-        do {
-            _ = try open()
-        } catch let error as StoreError {
-            return error.description
-        }
-        Issue.record("the store opened", sourceLocation: sourceLocation)
-        return ""
-    }
+    init() throws { directory = try Self.makeCompactedStoreS() }
 
     func secretsDecoded(_ store: Store) -> Bool { store.lock.withLock { store.secretFileState.isDecoded } }
 
@@ -145,35 +119,27 @@ struct OpenSpeedTests {
         let ops = try #require(lines.firstIndex { $0.hasPrefix(#"{"jiraSite""#) && $0.contains(#""key":"OPS""#) })
         var swapped = lines
         swapped.swapAt(bug, ops)
-        try write("state.json", try reseal(swapped.joined(separator: "\n")))
+        try write("state.json", try resealed(swapped.joined(separator: "\n")))
         let opened = try open()
         #expect(opened.lock.withLock { opened.publicFileState }.projects.undecodedCount == 0)
         #expect(opened.project("BUG")?.key == "BUG" && opened.project("OPS")?.key == "OPS")
 
         var duplicated = lines
         duplicated[ops] = lines[bug]
-        try write("state.json", try reseal(duplicated.joined(separator: "\n")))
+        try write("state.json", try resealed(duplicated.joined(separator: "\n")))
         let message = try refusal()
         #expect(message.contains("project BUG appears a second time"), "\(message)")
     }
 
     @Test func aLowerCaseOrNonASCIIKeyUnderAMatchingChecksumIsDecodedWhole() throws {
         let original = try text("state.json")
-        try write("state.json", try reseal(original.replacingOccurrences(of: #""key":"WEB""#, with: #""key":"wéb""#)))
+        try write("state.json", try resealed(original.replacingOccurrences(of: #""key":"WEB""#, with: #""key":"wéb""#)))
         #expect(try refusal().hasPrefix(file("state.json").path + ": line "))
-        try write("state.json", try reseal(original.replacingOccurrences(of: #""key":"WEB""#, with: #""key":"web""#)))
+        try write("state.json", try resealed(original.replacingOccurrences(of: #""key":"WEB""#, with: #""key":"web""#)))
         // Lower case is a key relink accepts (normalised): decoded whole, it opens.
         let opened = try open()
         #expect(opened.lock.withLock { opened.publicFileState }.projects.undecodedCount == 0)
         #expect(opened.project("WEB") != nil)
-    }
-
-    func reseal(_ text: String) throws -> String {
-        let data = Data(text.utf8)
-        let layout = try #require(LineLayout(data))
-        let old = try #require(layout.checksum)
-        return text.replacingOccurrences(
-            of: SnapshotChecksum.format(old), with: SnapshotChecksum.format(layout.computeChecksum(data)))
     }
 
     // MARK: The projects list
