@@ -14,7 +14,7 @@ enum RelinkMain {
             // also declares (`--store`) to the root, and `mock serve --store DIR` served the
             // default store's world instead of DIR's.
             do {
-                return await try MockServe.parse(Array(arguments.dropFirst(2))).serve(environment: environment)
+                return try await MockServe.parse(Array(arguments.dropFirst(2))).serve(environment: environment)
             } catch {
                 let code = MockServe.exitCode(for: error)
                 let message = MockServe.fullMessage(for: error)
