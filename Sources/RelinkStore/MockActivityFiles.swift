@@ -290,7 +290,7 @@ final class MockActivityFiles: MockActivityPersistence, @unchecked Sendable {
             bytes.append(try JournalLineCoding.encode(line))
             bytes.append(UInt8(ascii: "\n"))
         }
-        let written = bytes.withUnsafeBytes { appendAll(journalDescriptor, $0) }
+        let written = bytes.withUnsafeBytes { StoreFile.writeAtEnd(journalDescriptor, $0) }
         guard written else { throw StoreError.io(journalURL, "append") }
         // Under the lock nobody else wrote since the tail was read: this instance has read it all.
         readOffset = followedSize + bytes.count
@@ -305,20 +305,6 @@ final class MockActivityFiles: MockActivityPersistence, @unchecked Sendable {
         guard rename(journalURL.path, previousJournalURL.path) == 0 else { throw StoreError.io(journalURL, "rotate") }
         try openJournal()
         readOffset = 0
-    }
-
-    /// `write` until all is written: on an `O_APPEND` descriptor each call lands at the end.
-    private func appendAll(_ fd: Int32, _ buffer: UnsafeRawBufferPointer) -> Bool {
-        var done = 0
-        while done < buffer.count {
-            let n = write(fd, buffer.baseAddress! + done, buffer.count - done)
-            if n < 0 {
-                if errno == EINTR { continue }
-                return false
-            }
-            done += n
-        }
-        return true
     }
 
     // MARK: Lines

@@ -265,13 +265,7 @@ enum ParallelDecode {
         if let problem = results.firstProblem { throw .damaged(file: bytes.url.path, problem: problem) }
         let values = results.joined
         if let expectedKeys, let key {
-            for (index, value) in values.enumerated() where key(value) != expectedKeys[index] {
-                throw .damaged(
-                    file: bytes.url.path,
-                    problem:
-                        "line \(records[index].line) of \(section): the record of \(key(value)) was found as \(expectedKeys[index])"
-                )
-            }
+            try requireKeys(of: values, records: records, expected: expectedKeys, key: key, section: section, in: bytes)
         }
         return values
     }
@@ -316,6 +310,15 @@ extension ParallelDecode {
         }
         if let problem = results.firstProblem { throw .damaged(file: bytes.url.path, problem: problem) }
         let values = results.joined
+        try requireKeys(of: values, records: records, expected: expectedKeys, key: key, section: section, in: bytes)
+        return values
+    }
+
+    /// Each value's key is the one the index found its line under, or the line is named as damaged.
+    fileprivate static func requireKeys<T>(
+        of values: [T], records: [RawRecord], expected expectedKeys: [ProjectKey], key: (T) -> ProjectKey,
+        section: String, in bytes: SnapshotBytes
+    ) throws(StoreError) {
         for (index, value) in values.enumerated() where key(value) != expectedKeys[index] {
             throw .damaged(
                 file: bytes.url.path,
@@ -323,7 +326,6 @@ extension ParallelDecode {
                     "line \(records[index].line) of \(section): the record of \(key(value)) was found as \(expectedKeys[index])"
             )
         }
-        return values
     }
 }
 

@@ -34,19 +34,22 @@ enum StoreFile {
         }
         defer { close(fd) }
         fchmod(fd, mode)
-        let ok = data.withUnsafeBytes { buffer in
-            var done = 0
-            while done < buffer.count {
-                let n = write(fd, buffer.baseAddress! + done, buffer.count - done)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    return false
-                }
-                done += n
+        guard data.withUnsafeBytes({ writeAtEnd(fd, $0) }) else { throw StoreError.io(url, "append") }
+    }
+
+    /// `write` until all of `buffer` is written; on an `O_APPEND` descriptor each call lands at
+    /// the end. False when a write fails (errno says why).
+    static func writeAtEnd(_ fd: Int32, _ buffer: UnsafeRawBufferPointer) -> Bool {
+        var done = 0
+        while done < buffer.count {
+            let n = write(fd, buffer.baseAddress! + done, buffer.count - done)
+            if n < 0 {
+                if errno == EINTR { continue }
+                return false
             }
-            return true
+            done += n
         }
-        guard ok else { throw StoreError.io(url, "append") }
+        return true
     }
 
     /// The content from byte `offset` on, or nil when the file does not exist.
