@@ -26,8 +26,7 @@ else
   projects=$(( connections / 17 * 20 + connections % 17 ))
   "$bin"/relink-bench generate --projects "$projects" --out "$work/store" --world
 fi
-# RELINK_STORE, not --store: `mock serve --store` is read as the global option and serves the default store.
-RELINK_STORE="$work/store" "$bin"/relink mock serve --port 0 --quiet > "$work/url" &
+"$bin"/relink mock serve --port 0 --store "$work/store" --quiet > "$work/url" &
 mock_pid=$!
 for _ in $(seq 1 100); do [ -s "$work/url" ] && break; sleep 0.1; done
 base=$(head -n1 "$work/url")
