@@ -123,6 +123,16 @@ extension ConnectionService {
         var blocked: Set<String> = []
         for item in items where item.workspaceID == authorization.workspace.id && !blocked.contains(item.conversationID)
         {
+            if let earlier = item.attempt {
+                // The delivery that made it may have died with its post still in flight: let that
+                // land before looking for it, or it would be posted twice.
+                let age = configuration.now().timeIntervalSince(earlier.at)
+                let settle = configuration.postSettleTime
+                let left = settle - .milliseconds(Int64((max(age, 0) * 1000).rounded(.down)))
+                if left > .zero, left <= settle {
+                    do { try await configuration.sleep(left) } catch { break }  // Ctrl-C: what was done stays
+                }
+            }
             guard let attempted = try recordAttempt(item.id, of: key, as: authorization.appUser.id) else { continue }
             let outcome = await deliver(
                 attempted, checkEarlier: item.attempt != nil, client: client, token: token,

@@ -20,13 +20,22 @@ public struct ServiceConfiguration: Sendable {
     public var overrides: SettingOverrides
     public var now: @Sendable () -> Date
     public var logger: Logger
+    /// How old an earlier delivery attempt must be before its conversation is searched for the
+    /// note: a post still in flight when its delivery died (killed, Ctrl-C) lands in that time on a
+    /// server that answers before the client would have given up, and is then found instead of
+    /// posted again. The HTTP client's request timeout (10 s, `HTTPIntercomClient`).
+    public var postSettleTime: Duration
+    /// Waits out `postSettleTime` (tests make it instant).
+    public var sleep: @Sendable (Duration) async throws -> Void
 
     public init(
         checkConcurrency: Int = 16, retry: RetryPolicy = RetryPolicy(), pacer: RateLimitPacer = RateLimitPacer(),
         authorizationTimeout: Duration = .seconds(300),
         overrides: SettingOverrides = SettingOverrides(),
         now: @escaping @Sendable () -> Date = { Date() },
-        logger: Logger = Logger(label: "relink.service")
+        logger: Logger = Logger(label: "relink.service"),
+        postSettleTime: Duration = .seconds(10),
+        sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) }
     ) {
         self.checkConcurrency = max(1, checkConcurrency)
         self.retry = retry
@@ -35,6 +44,8 @@ public struct ServiceConfiguration: Sendable {
         self.overrides = overrides
         self.now = now
         self.logger = logger
+        self.postSettleTime = postSettleTime
+        self.sleep = sleep
     }
 }
 

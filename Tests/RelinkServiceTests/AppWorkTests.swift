@@ -85,6 +85,8 @@ struct AppWorkTests {
     let intercom: InMemoryIntercom
     let faulty: FaultyIntercom
     let service: ConnectionService
+    /// The waits the service asked for before looking for an earlier attempt's note (none is real).
+    let settleWaits = Box<[Duration]>([])
 
     init() throws {
         directory = try TemporaryDirectory()
@@ -92,9 +94,12 @@ struct AppWorkTests {
         try DemoFixture.write(to: store)
         intercom = InMemoryIntercom(world: try #require(try store.loadWorld()))
         faulty = FaultyIntercom(intercom)
+        let waits = settleWaits
         service = ConnectionService(
             store: store, intercom: faulty, worldControl: intercom,
-            configuration: ServiceConfiguration(retry: RetryPolicy(maxAttempts: 1, sleep: { _ in })))
+            configuration: ServiceConfiguration(
+                retry: RetryPolicy(maxAttempts: 1, sleep: { _ in }),
+                sleep: { duration in waits.update { $0.append(duration) } }))
     }
 
     func notes(_ conversation: String) -> [MockWorld.ConversationRecord.Part] {
@@ -250,6 +255,10 @@ struct AppWorkTests {
 
         let again = try await service.deliverOutbox("SUP", actor: "test")
         #expect(again.delivered.map(\.foundPosted) == [true, false])
+        // The interrupted post might still have been in flight: it was given until the request
+        // timeout after its attempt to land before being looked for (SUP.2 had no attempt).
+        let waits = settleWaits.value
+        #expect(waits.count == 1 && waits.allSatisfy { $0 > .seconds(8) && $0 <= .seconds(10) }, "\(waits)")
         #expect(notes("1001").count == 1 && notes("1002").count == 1)
         #expect(store.project("SUP")?.outbox.isEmpty == true)
     }
