@@ -7,15 +7,8 @@ import Testing
 @Suite("Tab completion of option values on a terminal")
 struct CompletionTerminalTests {
     @Test func emailsAndWorkspacesComplete() async throws {
-        let directory = try TemporaryDirectory()
-        let store = directory.file("store").path
-        #expect(try await runRelink(["--fixture", "demo", "--store", store, "-c", "projects"]).status == 0)
-        var environment = ProcessInfo.processInfo.environment
-        environment["TERM"] = "xterm"
-        environment["NO_COLOR"] = "1"
-        environment["HOME"] = directory.url.path
-        let repl = try PseudoTerminalSession(try relinkExecutable(), ["--store", store], environment: environment)
-        #expect(await repl.expect("relink> "), "no prompt: \(repl.screen)")
+        let (directory, _, repl) = try await startedREPL()
+        defer { withExtendedLifetime(directory) {} }  // the store lives in it until the test ends
 
         // "--as al⇥" completes alice@acme.test: the connect then runs as alice.
         var mark = repl.mark

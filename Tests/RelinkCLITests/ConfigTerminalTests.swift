@@ -9,15 +9,8 @@ struct ConfigTerminalTests {
     static let secret = "fake-typed-secret-Wq3"
 
     @Test func theSecretIsTypedAtAPromptThatDoesNotEcho() async throws {
-        let directory = try TemporaryDirectory()
-        let store = directory.file("store").path
-        #expect(try await runRelink(["--fixture", "demo", "--store", store, "-c", "projects"]).status == 0)
-        var environment = ProcessInfo.processInfo.environment
-        environment["TERM"] = "xterm"
-        environment["NO_COLOR"] = "1"
-        environment["HOME"] = directory.url.path
-        let repl = try PseudoTerminalSession(try relinkExecutable(), ["--store", store], environment: environment)
-        #expect(await repl.expect("relink> "), "no prompt: \(repl.screen)")
+        let (directory, store, repl) = try await startedREPL()
+        defer { withExtendedLifetime(directory) {} }  // the store lives in it until the test ends
         #expect(await repl.expectEditing())
 
         repl.type("config set client-secret\r")

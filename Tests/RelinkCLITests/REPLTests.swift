@@ -12,26 +12,6 @@ import Testing
 /// completion, Ctrl-R, Ctrl-C, history kept with mode 0600 and without secrets.
 @Suite("The REPL on a terminal")
 struct REPLTests {
-    /// A copy of the demo fixture and the environment of a plain terminal, without colour.
-    func demoTerminal() async throws -> (TemporaryDirectory, String, [String: String]) {
-        let directory = try TemporaryDirectory()
-        let store = directory.file("store").path
-        #expect(try await runRelink(["--fixture", "demo", "--store", store, "-c", "projects"]).status == 0)
-        var environment = ProcessInfo.processInfo.environment
-        environment["TERM"] = "xterm"
-        environment["NO_COLOR"] = "1"
-        environment["HOME"] = directory.url.path
-        return (directory, store, environment)
-    }
-
-    /// relink's REPL on the demo store, on a pseudo-terminal, at its first prompt.
-    func startedREPL() async throws -> (TemporaryDirectory, String, PseudoTerminalSession) {
-        let (directory, store, environment) = try await demoTerminal()
-        let repl = try PseudoTerminalSession(try relinkExecutable(), ["--store", store], environment: environment)
-        #expect(await repl.expect("relink> "), "no prompt: \(repl.screen)")
-        return (directory, store, repl)
-    }
-
     @Test func completionHistoryReverseSearchAndInterrupt() async throws {
         let (directory, store, environment) = try await demoTerminal()
         defer { withExtendedLifetime(directory) {} }  // the store lives in it until the test ends

@@ -1,6 +1,7 @@
 import CPseudoTerminal
 import Foundation
 import RelinkTestSupport
+import Testing
 
 #if canImport(Glibc)
     import Glibc
@@ -17,6 +18,26 @@ struct RunResult: Sendable {
     var status: Int32
     var stdout: String
     var stderr: String
+}
+
+/// A copy of the demo fixture and the environment of a plain terminal, without colour.
+func demoTerminal() async throws -> (TemporaryDirectory, String, [String: String]) {
+    let directory = try TemporaryDirectory()
+    let store = directory.file("store").path
+    #expect(try await runRelink(["--fixture", "demo", "--store", store, "-c", "projects"]).status == 0)
+    var environment = ProcessInfo.processInfo.environment
+    environment["TERM"] = "xterm"
+    environment["NO_COLOR"] = "1"
+    environment["HOME"] = directory.url.path
+    return (directory, store, environment)
+}
+
+/// relink's REPL on the demo store, on a pseudo-terminal, at its first prompt.
+func startedREPL() async throws -> (TemporaryDirectory, String, PseudoTerminalSession) {
+    let (directory, store, environment) = try await demoTerminal()
+    let repl = try PseudoTerminalSession(try relinkExecutable(), ["--store", store], environment: environment)
+    #expect(await repl.expect("relink> "), "no prompt: \(repl.screen)")
+    return (directory, store, repl)
 }
 
 /// Runs relink to completion with `arguments`, standard input from `input`, no terminal.
