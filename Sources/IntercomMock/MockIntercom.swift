@@ -69,6 +69,9 @@ public actor MockIntercom {
         from persistence: any WorldPersistence, orStartWith fallback: MockWorld = MockWorld(),
         now: @escaping @Sendable () -> Date = { Date() }, logger: Logger = Logger(label: "relink.mock")
     ) throws -> MockIntercom {
+        // The activity first: it notes the world's file as it is, so the first request reloads
+        // the world only if another process changed it after this load.
+        let activity = try persistence.makeActivity()
         let world: MockWorld
         if let saved = try persistence.loadWorld() {
             world = saved
@@ -77,7 +80,7 @@ public actor MockIntercom {
             try persistence.replaceWorld(with: world)
         }
         return MockIntercom(
-            world: world, persistence: persistence, activity: try persistence.makeActivity(), now: now, logger: logger)
+            world: world, persistence: persistence, activity: activity, now: now, logger: logger)
     }
 
     /// Runs `body` after taking in what other processes on the store changed (the world, faults,

@@ -62,6 +62,8 @@ final class MockActivityFiles: MockActivityPersistence, @unchecked Sendable {
         previousJournalURL = directory.appendingPathComponent("mock-journal.1.jsonl")
         worldURL = directory.appendingPathComponent("world.json")
         self.segmentLimit = max(segmentLimit, 1)
+        // The mock loads the world after making this view: only a change after now is news.
+        worldStamp = FileIdentity(of: worldURL)
     }
 
     deinit {
