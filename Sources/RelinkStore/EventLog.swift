@@ -1,64 +1,83 @@
 import Foundation
 import RelinkCore
 
-/// The event history. Events from the snapshot stay as their JSON lines until someone reads the
-/// history: opening a store does not pay for decoding years of transitions.
+/// The event history. Events from the snapshot stay in the file until someone reads the history:
+/// opening a store does not pay for decoding, or even holding, years of transitions.
 struct EventLog: Sendable {
-    /// One compact JSON event per element, as read from the snapshot.
-    var undecoded: [Data] = []
-    /// The line of each undecoded event in the snapshot, to name a damaged one; empty when
-    /// the snapshot was not in the line layout.
-    var lines: [Int] = []
+    /// Where each event read from the snapshot lies, in file order.
+    private var records: [RawRecord] = []
+    private var source: SnapshotBytes?
     /// Events decoded already, or recorded since the snapshot.
     var appended: [ConnectionEvent] = []
 
-    init(undecoded: [Data] = [], lines: [Int] = [], appended: [ConnectionEvent] = []) {
-        self.undecoded = undecoded
-        self.lines = lines
+    init(appended: [ConnectionEvent] = []) {
         self.appended = appended
     }
 
-    var count: Int { undecoded.count + appended.count }
+    /// The snapshot's events, read from `source` when used.
+    init(records: [RawRecord], source: SnapshotBytes) {
+        self.records = records
+        self.source = records.isEmpty ? nil : source
+    }
+
+    var count: Int { records.count + appended.count }
+
+    /// The snapshot's events as their lines, for a new snapshot to copy.
+    ///
+    /// - Throws: `StoreError` when their bytes cannot be read as the open found them.
+    func undecodedLines() throws(StoreError) -> [Data] {
+        guard let source else { return [] }
+        return try source.lines(of: records)
+    }
 
     /// The last `count` events, oldest first, decoding only those.
     func last(_ count: Int) throws -> [ConnectionEvent] {
         guard count <= self.count else { return [] }
         let fromAppended = min(count, appended.count)
         let decoder = StoreCoding.decoder()
-        return try undecoded.suffix(count - fromAppended).map { try decoder.decode(ConnectionEvent.self, from: $0) }
-            + appended.suffix(fromAppended)
+        let lines = try source?.lines(of: records.suffix(count - fromAppended)) ?? []
+        return try lines.map { try decoder.decode(ConnectionEvent.self, from: $0) } + appended.suffix(fromAppended)
     }
 
     /// Every event, oldest first.
     ///
-    /// - Throws: `SnapshotContentError` naming the first event that cannot be read by its line.
+    /// - Throws: `SnapshotContentError` naming the first event that cannot be read by its line;
+    ///   `StoreError` when its bytes changed since the open.
     func all() throws -> [ConnectionEvent] {
-        let decoder = StoreCoding.decoder()
         var events: [ConnectionEvent] = []
         events.reserveCapacity(count)
-        for index in undecoded.indices { events.append(try decode(at: index, decoder)) }
+        try decodeEach { events.append($0) }
         return events + appended
     }
 
-    /// How many of `undecoded` are known to decode.
+    /// How many of the snapshot's events are known to decode.
     private var validatedCount = 0
 
     /// Checks that every event read from the snapshot decodes, without keeping them; each is
     /// checked once.
     ///
-    /// - Throws: `SnapshotContentError` as `all()` does.
+    /// - Throws: as `all()` does.
     mutating func validate() throws {
-        let decoder = StoreCoding.decoder()
-        for index in validatedCount..<undecoded.count { _ = try decode(at: index, decoder) }
-        validatedCount = undecoded.count
+        try decodeEach(from: validatedCount) { _ in }
+        validatedCount = records.count
     }
 
-    private func decode(at index: Int, _ decoder: JSONDecoder) throws(SnapshotContentError) -> ConnectionEvent {
-        do {
-            return try decoder.decode(ConnectionEvent.self, from: undecoded[index])
-        } catch {
-            let place = index < lines.count ? "line \(lines[index]), events[\(index)]" : "events[\(index)]"
-            throw SnapshotContentError(problem: "\(place): \(StoreError.describe(error, data: undecoded[index]))")
+    private func decodeEach(from first: Int = 0, _ body: (ConnectionEvent) -> Void) throws {
+        guard let source, first < records.count else { return }
+        let decoder = StoreCoding.decoder()
+        var problem: SnapshotContentError?
+        try source.withBytes(of: records[first...]) { offset, bytes in
+            let index = first + offset
+            let data = Data(bytes)
+            do {
+                body(try decoder.decode(ConnectionEvent.self, from: data))
+                return true
+            } catch {
+                problem = SnapshotContentError(
+                    problem: "line \(records[index].line), events[\(index)]: \(StoreError.describe(error, data: data))")
+                return false
+            }
         }
+        if let problem { throw problem }
     }
 }

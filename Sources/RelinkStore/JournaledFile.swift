@@ -46,6 +46,8 @@ final class JournaledFile<State: JournaledState> {
     private(set) var sequence: UInt64 = 0
 
     private var snapshotIdentity: FileIdentity?
+    /// The snapshot file held open, when records are read from it on first use.
+    private var snapshotSource: SnapshotBytes?
     private var snapshotBytes = 0
     private var snapshotSequence: UInt64 = 0
     /// Bytes of the journal applied so far: at the end of a complete line, or of a last line
@@ -92,15 +94,16 @@ final class JournaledFile<State: JournaledState> {
         try StoreFile.requireRegularOrAbsent(snapshotURL)
         try StoreFile.requireRegularOrAbsent(journalURL)
         var deferredProblem: String?
-        if let data = try StoreFile.read(snapshotURL) {
-            let read = try State.decodeSnapshot(data, from: snapshotURL)
+        snapshotSource = nil
+        if let read = try State.readSnapshot(at: snapshotURL) {
             (state, sequence, deferredProblem) = (read.state, read.sequence, read.deferredProblem)
+            snapshotSource = read.source
             guard sequence <= Self.maximumSequence else {
                 throw .damaged(
                     file: snapshotURL.path,
                     problem: "\"sequence\" is \(sequence), out of range (at most \(Self.maximumSequence))")
             }
-            snapshotBytes = data.count
+            snapshotBytes = read.byteCount
             snapshotSequence = sequence
             snapshotIdentity = FileIdentity(of: snapshotURL)
         }
@@ -117,6 +120,9 @@ final class JournaledFile<State: JournaledState> {
     /// Applies what other processes committed since the last read; a new snapshot (another
     /// process compacted) means reading everything anew.
     func catchUp() throws(StoreError) {
+        // A program that rewrote the snapshot in place (not relink, which renames a new one over
+        // it) changed the records not read yet: read it anew, which checks it whole.
+        if snapshotSource?.changedInPlace == true { return try load() }
         guard FileIdentity(of: snapshotURL) == snapshotIdentity else { return try load() }
         guard let journal = FileIdentity(of: journalURL) else {
             if journalOffset > 0 { try load() }

@@ -4,24 +4,28 @@ import RelinkCore
 /// The undecoded records of one snapshot section, found by key without a dictionary.
 ///
 /// relink writes each section sorted by key, and a key is `[A-Z][A-Z0-9_]*` in ASCII, so the
-/// records' file order is their key order and a key is found by a binary search over the bytes
-/// of the keys in their lines. Opening a store then builds no dictionary and makes no string per
-/// record: it checks that the keys are valid and strictly increasing (`LineLayout.index`), which
-/// also proves them unique. Records decoded, replaced or deleted since are marked gone.
+/// records' file order is their key order and a key is found by a binary search over the keys'
+/// bytes, copied out of their lines while the open streamed the file (a few bytes a record).
+/// Opening a store then builds no dictionary and makes no string per record: it checks that the
+/// keys are valid and strictly increasing (`LineLayout`), which also proves them unique. Records
+/// decoded, replaced or deleted since are marked gone.
 struct RawIndex: Sendable {
-    /// In key order; `keyOffset`/`keyLength` locate each key in the record's bytes.
+    /// In key order; `keyOffset`/`keyLength` locate each key in `keyBytes`.
     private var records: [RawRecord]
+    private var keyBytes: [UInt8]
     private var gone = Set<Int>()
     let bytes: SnapshotBytes?
 
     init() {
         records = []
+        keyBytes = []
         bytes = nil
     }
 
-    /// `records` must be in strictly increasing key order (`LineLayout.index` checks it).
-    init(sortedRecords records: [RawRecord], bytes: SnapshotBytes) {
+    /// `records` must be in strictly increasing key order (`LineLayout` checks it).
+    init(sortedRecords records: [RawRecord], keyBytes: [UInt8], bytes: SnapshotBytes) {
         self.records = records
+        self.keyBytes = records.isEmpty ? [] : keyBytes
         self.bytes = records.isEmpty ? nil : bytes
     }
 
@@ -38,8 +42,8 @@ struct RawIndex: Sendable {
 
     /// The records not gone, in key order, each with its key.
     var entries: [(key: ProjectKey, record: RawRecord)] {
-        guard let bytes, !isEmpty else { return [] }
-        return bytes.data.withUnsafeBytes { buffer in
+        guard bytes != nil, !isEmpty else { return [] }
+        return keyBytes.withUnsafeBytes { buffer in
             records.indices.compactMap { position in
                 gone.contains(position) ? nil : (Self.key(of: records[position], in: buffer), records[position])
             }
@@ -49,7 +53,7 @@ struct RawIndex: Sendable {
     var keys: [ProjectKey] { entries.map(\.key) }
 
     private static func key(of record: RawRecord, in buffer: UnsafeRawBufferPointer) -> ProjectKey {
-        let start = record.start + Int(record.keyOffset)
+        let start = Int(record.keyOffset)
         let text = String(decoding: buffer[start..<(start + Int(record.keyLength))], as: UTF8.self)
         // Checked byte by byte when the store was opened.
         guard let key = ProjectKey(rawValue: text) else { preconditionFailure("\(text) was checked as a key") }
@@ -57,10 +61,10 @@ struct RawIndex: Sendable {
     }
 
     private func position(of key: ProjectKey) -> Int? {
-        guard let bytes, !records.isEmpty else { return nil }
+        guard !records.isEmpty else { return nil }
         var wanted = key.rawValue
         let found: Int? = wanted.withUTF8 { wantedBytes in
-            bytes.data.withUnsafeBytes { buffer -> Int? in
+            keyBytes.withUnsafeBytes { buffer -> Int? in
                 guard let base = buffer.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return nil }
                 var low = 0
                 var high = records.count
@@ -68,7 +72,7 @@ struct RawIndex: Sendable {
                     let middle = (low + high) / 2
                     let record = records[middle]
                     let key = UnsafeBufferPointer(
-                        start: base + record.start + Int(record.keyOffset), count: Int(record.keyLength))
+                        start: base + Int(record.keyOffset), count: Int(record.keyLength))
                     let order = compareKeys(key, wantedBytes)
                     if order == 0 { return middle }
                     if order < 0 { low = middle + 1 } else { high = middle }

@@ -1,33 +1,6 @@
 import Foundation
 import RelinkCore
 
-/// Where one record not yet decoded lies in a snapshot's bytes.
-struct RawRecord: Sendable {
-    var start: Int
-    var count: Int32
-    /// The record's line in the file (from 1), to name it when it cannot be read.
-    var line: Int32
-    /// Where the record's key lies in its bytes (set by `LineLayout.index`).
-    var keyOffset: Int32 = 0
-    var keyLength: UInt8 = 0
-}
-
-/// The bytes of a snapshot read in the line layout, shared by the records not yet decoded.
-final class SnapshotBytes: Sendable {
-    let data: Data
-    let url: URL
-
-    init(data: Data, url: URL) {
-        self.data = data
-        self.url = url
-    }
-
-    func bytes(of record: RawRecord) -> Data {
-        let start = data.startIndex + record.start
-        return data[start..<(start + Int(record.count))]
-    }
-}
-
 /// One section of the snapshot (projects or connections), keyed by project, each record decoded
 /// on first use.
 ///
@@ -154,7 +127,11 @@ struct RecordTable<Value: Codable & Sendable & Equatable>: Sendable, Equatable {
     func snapshotLines(_ encoder: JSONEncoder) throws -> [Data] {
         let (raw, decoded) = storage.lock.withLock { (storage.raw, storage.decoded) }
         var lines: [(key: ProjectKey, line: Data)] = try decoded.map { ($0.key, try encoder.encode($0.value)) }
-        if let bytes = raw.bytes { lines += raw.entries.map { ($0.key, bytes.bytes(of: $0.record)) } }
+        if let bytes = raw.bytes {
+            let entries = raw.entries
+            let read = try bytes.lines(of: entries.map(\.record))
+            lines += zip(entries, read).map { ($0.0.key, $0.1) }
+        }
         return lines.sorted { $0.key < $1.key }.map(\.line)
     }
 
@@ -168,7 +145,7 @@ struct RecordTable<Value: Codable & Sendable & Equatable>: Sendable, Equatable {
         _ raw: RawRecord, from bytes: SnapshotBytes, section: String, key: ProjectKey,
         _ keyOf: (Value) -> ProjectKey
     ) throws(StoreError) -> Value {
-        let data = bytes.bytes(of: raw)
+        let data = try bytes.bytes(of: raw)
         let value: Value
         do {
             value = try StoreCoding.decoder().decode(Value.self, from: data)
@@ -237,9 +214,15 @@ enum ParallelDecode {
             // fixed cost that thousands of one-line calls would pay thousands of times.
             var array = Data("[".utf8)
             array.reserveCapacity(range.reduce(2) { $0 + Int(records[$1].count) + 1 })
-            for index in range {
-                if index > range.lowerBound { array.append(0x2C) }
-                array.append(bytes.bytes(of: records[index]))
+            do throws(StoreError) {
+                try bytes.withBytes(of: records[range]) { index, line in
+                    if index > 0 { array.append(0x2C) }
+                    array.append(line)
+                    return true
+                }
+            } catch {
+                results.fail(chunk, error)
+                return
             }
             array.append(0x5D)
             if let decoded = try? decoder.decode([T].self, from: array) {
@@ -248,7 +231,13 @@ enum ParallelDecode {
             }
             // Something in this chunk is bad: find the record, to name its line.
             for index in range {
-                let data = bytes.bytes(of: records[index])
+                let data: Data
+                do throws(StoreError) {
+                    data = try bytes.bytes(of: records[index])
+                } catch {
+                    results.fail(chunk, error)
+                    return
+                }
                 do {
                     _ = try decoder.decode(T.self, from: data)
                 } catch {
@@ -262,7 +251,7 @@ enum ParallelDecode {
                 "lines \(records[range.lowerBound].line)–\(records[range.upperBound - 1].line) of \(section) cannot be read together"
             )
         }
-        if let problem = results.firstProblem { throw .damaged(file: bytes.url.path, problem: problem) }
+        try results.throwFirstProblem(in: bytes)
         let values = results.joined
         if let expectedKeys, let key {
             try requireKeys(of: values, records: records, expected: expectedKeys, key: key, section: section, in: bytes)
@@ -282,33 +271,38 @@ extension ParallelDecode {
         let chunkSize = (records.count + chunkCount - 1) / max(chunkCount, 1)
         let results = ChunkResults<T>(count: chunkCount)
         DispatchQueue.concurrentPerform(iterations: chunkCount) { chunk in
-            bytes.data.withUnsafeBytes { buffer in
-                let base = buffer.baseAddress!.assumingMemoryBound(to: UInt8.self)
-                let range = (chunk * chunkSize)..<min(records.count, (chunk + 1) * chunkSize)
-                guard !range.isEmpty else { return }
-                var values: [T] = []
-                values.reserveCapacity(range.count)
-                var decoder: JSONDecoder?
-                for index in range {
-                    let record = records[index]
-                    if let value = T.scan(UnsafeBufferPointer(start: base + record.start, count: Int(record.count))) {
+            let range = (chunk * chunkSize)..<min(records.count, (chunk + 1) * chunkSize)
+            guard !range.isEmpty else { return }
+            var values: [T] = []
+            values.reserveCapacity(range.count)
+            var decoder: JSONDecoder?
+            var problem: String?
+            do throws(StoreError) {
+                try bytes.withBytes(of: records[range]) { offset, line in
+                    if let value = T.scan(line) {
                         values.append(value)
-                        continue
+                        return true
                     }
-                    let data = bytes.bytes(of: record)
+                    let data = Data(line)
                     do {
                         if decoder == nil { decoder = StoreCoding.decoder() }
                         values.append(try decoder!.decode(T.self, from: data))
+                        return true
                     } catch {
-                        let problem = StoreError.describe(error, data: data)
-                        results.fail(chunk, "line \(record.line), \(section)[\(index)]: \(problem)")
-                        return
+                        let index = range.lowerBound + offset
+                        problem =
+                            "line \(records[index].line), \(section)[\(index)]: \(StoreError.describe(error, data: data))"
+                        return false
                     }
                 }
-                results.set(chunk, values)
+            } catch {
+                results.fail(chunk, error)
+                return
             }
+            if let problem { return results.fail(chunk, problem) }
+            results.set(chunk, values)
         }
-        if let problem = results.firstProblem { throw .damaged(file: bytes.url.path, problem: problem) }
+        try results.throwFirstProblem(in: bytes)
         let values = results.joined
         try requireKeys(of: values, records: records, expected: expectedKeys, key: key, section: section, in: bytes)
         return values
@@ -336,14 +330,25 @@ private final class ChunkResults<T>: @unchecked Sendable {
     private let lock = NSLock()
     private var values: [[T]]
     private var problems: [String?]
+    private var errors: [StoreError?]
 
     init(count: Int) {
         values = Array(repeating: [], count: count)
         problems = Array(repeating: nil, count: count)
+        errors = Array(repeating: nil, count: count)
     }
 
     func set(_ chunk: Int, _ decoded: [T]) { lock.withLock { values[chunk] = decoded } }
     func fail(_ chunk: Int, _ problem: String) { lock.withLock { problems[chunk] = problem } }
-    var firstProblem: String? { problems.compactMap { $0 }.first }
+    /// A record's bytes could not be read (they changed since the open, or a read failed).
+    func fail(_ chunk: Int, _ error: StoreError) { lock.withLock { errors[chunk] = error } }
+
+    /// The first chunk's failure, in file order.
+    func throwFirstProblem(in bytes: SnapshotBytes) throws(StoreError) {
+        for (problem, error) in zip(problems, errors) {
+            if let error { throw error }
+            if let problem { throw .damaged(file: bytes.url.path, problem: problem) }
+        }
+    }
     var joined: [T] { values.flatMap { $0 } }
 }

@@ -7,36 +7,29 @@ extension Store {
     /// settings, links, breakages or times, most of a record's decoding) and are not kept, so a
     /// listing leaves the store as lazy as it was.
     public var projectListings: [ProjectListing] {
+        do {
+            return try readProjectListings()
+        } catch {
+            preconditionFailure("\(error.description) (it passed its checksum: please report this)")
+        }
+    }
+
+    /// `projectListings`, reporting a record whose bytes changed in the file since the open (a
+    /// program rewrote it in place) or that cannot be read, rather than stopping the process.
+    ///
+    /// - Throws: `StoreError.damaged` naming the file and the line.
+    public func readProjectListings() throws(StoreError) -> [ProjectListing] {
         let (projects, connections) = lock.withLock { (publicFileState.projects, publicFileState.connections) }
-        let connectionRows = Self.keyedPartsOrStop(
-            connections, ListedConnection.self, key: \.project
-        ) { ListedConnection($0) }
-        let projectRows = Self.partsOrStop(projects, ListedProject.self, key: \.key) { ListedProject($0) }
+        let connectionParts = try connections.parts(ListedConnection.self, key: \.project) { ListedConnection($0) }
+        let connectionRows = Dictionary(
+            connectionParts.map { ($0.project, $0) }, uniquingKeysWith: { first, _ in first })
+        let projectRows = try projects.parts(ListedProject.self, key: \.key) { ListedProject($0) }
         return projectRows.map { project in
             let connection = connectionRows[project.key]
             return ProjectListing(
                 key: project.key, name: project.name, state: connection?.state ?? .notConnected,
                 workspace: connection?.authorization?.workspace, appUser: connection?.authorization?.appUser)
         }
-    }
-
-    private static func partsOrStop<Value, Part: ScannedPart>(
-        _ table: RecordTable<Value>, _ type: Part.Type, key: @escaping (Part) -> ProjectKey,
-        from value: (Value) -> Part
-    ) -> [Part] {
-        do {
-            return try table.parts(type, key: key, from: value)
-        } catch {
-            preconditionFailure("\(error.description) (it passed its checksum: please report this)")
-        }
-    }
-
-    private static func keyedPartsOrStop<Value, Part: ScannedPart>(
-        _ table: RecordTable<Value>, _ type: Part.Type, key: @escaping (Part) -> ProjectKey,
-        from value: (Value) -> Part
-    ) -> [ProjectKey: Part] {
-        let parts: [Part] = partsOrStop(table, type, key: key, from: value)
-        return Dictionary(parts.map { (key($0), $0) }, uniquingKeysWith: { first, _ in first })
     }
 }
 

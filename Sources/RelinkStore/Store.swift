@@ -178,13 +178,31 @@ public final class Store: @unchecked Sendable {
         lock.withLock { publicFile.state.connections[key] } ?? Connection(projectKey: key)
     }
 
+    /// The project, read from the snapshot on first use; what `project(_:)` gives, except that
+    /// bytes changed in the file since the open (a program rewrote it in place after `refresh()`)
+    /// are reported rather than stopping the process.
+    ///
+    /// - Throws: `StoreError.damaged` naming the file and the line.
+    public func readProject(_ key: ProjectKey) throws(StoreError) -> Project? {
+        let table = lock.withLock { publicFile.state.projects }
+        return try table.value(forKey: key)
+    }
+
+    /// The project's connection record, as `readProject(_:)` reads.
+    ///
+    /// - Throws: `StoreError.damaged` naming the file and the line.
+    public func readConnection(for key: ProjectKey) throws(StoreError) -> Connection {
+        let table = lock.withLock { publicFile.state.connections }
+        return try table.value(forKey: key) ?? Connection(projectKey: key)
+    }
+
     /// Recorded transitions, oldest first: of one project, or of all; the last `limit` of them.
     ///
     /// - Throws: `StoreError.damaged` when a recorded event cannot be read.
     public func events(for key: ProjectKey? = nil, limit: Int? = nil) throws -> [ConnectionEvent] {
         let log = lock.withLock { publicFile.state.events }
         let all: [ConnectionEvent]
-        do { all = try log.all() } catch {
+        do { all = try log.all() } catch let error as StoreError { throw error } catch {
             throw StoreError.damaged(
                 file: publicFile.snapshotURL.path, problem: StoreError.describe(error, data: Data()))
         }

@@ -56,6 +56,11 @@ enum StoreFile {
     static func read(_ url: URL, from offset: Int) throws(StoreError) -> Data? {
         guard let fd = try openRegular(url, O_RDONLY, mode: 0) else { return nil }
         defer { close(fd) }
+        return try read(descriptor: fd, url: url, from: offset)
+    }
+
+    /// The content of the open file `fd` (which is `url`) from byte `offset` on.
+    static func read(descriptor fd: Int32, url: URL, from offset: Int) throws(StoreError) -> Data? {
         var info = stat()
         // A buffer of the file's size and a byte (so that the read finding the end needs no
         // growth), grown should the file grow meanwhile. Not zero-filled: at 100,000 projects

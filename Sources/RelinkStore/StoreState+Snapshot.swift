@@ -25,9 +25,9 @@ import RelinkCore
 /// ```
 ///
 /// It is plain JSON, a diff shows one line per changed record, and it opens without decoding its
-/// records: the open finds the lines and each record's key, checks the file's CRC-32C (over every
-/// byte but the checksum's own field), and leaves each record to be decoded on first use
-/// (`RecordTable`). A flipped byte, a cut or an unmarked edit anywhere, in a record never read
+/// records: the open streams the file through a small buffer, finds the lines and each record's
+/// key, checks the file's CRC-32C (over every byte but the checksum's own field), and leaves each
+/// record in the file, to be read and decoded on first use (`SnapshotBytes`, `RecordTable`). A flipped byte, a cut or an unmarked edit anywhere, in a record never read
 /// included, fails the checksum and is refused at open. A snapshot without a checksum (written by
 /// a person, or pretty-printed; any JSON layout) is decoded whole and checked at open instead.
 extension StoreState {
@@ -47,12 +47,47 @@ extension StoreState {
         }
         section("projects", try projects.snapshotLines(encoder), last: false)
         section("connections", try connections.snapshotLines(encoder), last: false)
-        section("events", events.undecoded + (try events.appended.map { try encoder.encode($0) }), last: true)
+        section(
+            "events", try events.undecodedLines() + (try events.appended.map { try encoder.encode($0) }), last: true)
         let checksum = SnapshotChecksum.compute(prefix: Data(prefix.utf8), rest: body)
         var data = Data(prefix.utf8)
         data.append(contentsOf: Array("\"checksum\":\"\(SnapshotChecksum.format(checksum))\",".utf8))
         data.append(body)
         return data
+    }
+
+    /// Opens the snapshot by streaming it (`LineLayout.scan`): when it is in the line layout with
+    /// a checksum that matches and keys in order, nothing of it is kept but each record's place,
+    /// key and CRC-32C, and the open file, from which records are read on first use. Anything else
+    /// (no checksum, another layout, a mismatch, a truncation, another schema version) is read
+    /// whole from the same open file and decoded as `decodeSnapshot` does. nil when absent.
+    ///
+    /// - Throws: `StoreError` naming the file and what is wrong.
+    static func readSnapshot(at url: URL) throws(StoreError) -> SnapshotRead<StoreState>? {
+        try readSnapshot(at: url, chunkSize: LineLayout.defaultChunkSize)
+    }
+
+    static func readSnapshot(at url: URL, chunkSize: Int) throws(StoreError) -> SnapshotRead<StoreState>? {
+        guard let descriptor = try StoreFile.openRegular(url, O_RDONLY, mode: 0) else { return nil }
+        var kept = false
+        defer { if !kept { close(descriptor) } }
+        if case .layout(let layout) = try LineLayout.scan(descriptor: descriptor, url: url, chunkSize: chunkSize),
+            layout.schemaVersion == Snapshot<StoreState>.currentVersion, layout.problem == nil,
+            let recorded = layout.checksum, recorded == layout.computedChecksum, layout.keysInOrder
+        {
+            kept = true
+            let bytes = SnapshotBytes(descriptor: descriptor, url: url)
+            guard let index = layout.index(bytes) else { preconditionFailure("the keys were found in order") }
+            var state = StoreState()
+            state.projects = RecordTable(section: "projects", raw: index.projects) { $0.key }
+            state.connections = RecordTable(section: "connections", raw: index.connections) { $0.projectKey }
+            state.events = EventLog(records: layout.records[2], source: bytes)
+            return SnapshotRead(state: state, sequence: layout.sequence, byteCount: layout.byteCount, source: bytes)
+        }
+        guard let data = try StoreFile.read(descriptor: descriptor, url: url, from: 0) else { return nil }
+        var read = try decodeSnapshot(data, from: url)
+        read.byteCount = data.count
+        return read
     }
 
     static func decodeSnapshot(_ data: Data, from url: URL) throws(StoreError) -> SnapshotRead<StoreState> {
@@ -82,18 +117,13 @@ extension StoreState {
         let connectionRecords = layout.records[1]
         let eventRecords = layout.records[2]
         var state = StoreState()
-        // The events' lines, as slices of the file's bytes: not copied, since the records that
-        // no command decodes all at once (`projects` lists without decoding) keep the bytes anyway.
-        if !eventRecords.isEmpty {
-            let base = data.startIndex
-            state.events = EventLog(
-                undecoded: eventRecords.map { data[(base + $0.start)..<(base + $0.start + Int($0.count))] },
-                lines: eventRecords.map { Int($0.line) })
-        }
+        // Read whole (no checksum, a mismatch, keys out of order): the events stay slices of these
+        // bytes, which the snapshot's records keep until they are decoded anyway.
+        state.events = EventLog(records: eventRecords, source: bytes)
 
         var checksumProblem: String?
         if let recorded = layout.checksum {
-            let computed = layout.computeChecksum(data)
+            let computed = layout.computedChecksum
             if computed == recorded, let index = layout.index(bytes) {
                 state.projects = RecordTable(section: "projects", raw: index.projects) { $0.key }
                 state.connections = RecordTable(section: "connections", raw: index.connections) { $0.projectKey }
@@ -162,6 +192,10 @@ struct SnapshotRead<State> {
     var state: State
     var sequence: UInt64
     var deferredProblem: String?
+    /// The file's size, when read by `JournaledState.readSnapshot`.
+    var byteCount = 0
+    /// The open file records are read from on first use, when the snapshot was streamed.
+    var source: SnapshotBytes?
 }
 
 /// CRC-32C, through the CPU's instruction (SSE4.2) where there is one: about 10 GB/s on one core,
@@ -189,114 +223,347 @@ struct SnapshotRead<State> {
 }
 
 /// The lines of a snapshot in relink's one-record-per-line layout, found without decoding them.
+///
+/// Found by streaming: `scan(descriptor:…)` reads the file through one reused buffer (a line
+/// longer than the buffer grows it) and, line by line as the bytes go past, checks the layout,
+/// computes the file's CRC-32C, and keeps of each record its place, line, key and a CRC-32C of its
+/// own bytes, nothing more. `init?(_ data:)` does the same over bytes in memory.
 @_spi(Benchmarks) public struct LineLayout: Sendable {
     var schemaVersion: Int
     var sequence: UInt64
     /// The checksum the header records; nil when it records none.
     var checksum: UInt32?
+    /// The CRC-32C of every byte but the header's checksum field, as streamed.
+    var computedChecksum: UInt32 = 0
     /// Where the header's checksum field begins and the header ends (at its newline).
     private var checksumFieldStart = 0
     private var headerEnd = 0
     /// The records of each section (projects, connections, events), in file order.
     var records: [[RawRecord]] = [[], [], []]
+    /// The keys of the projects and of the connections, each `RawRecord.keyOffset` into its
+    /// section's bytes; valid only while `keysInOrder`.
+    var keys: [[UInt8]] = [[], []]
+    /// Every project and connection line has a key as relink writes one (upper case ASCII), each
+    /// section's keys strictly increase, and every connection's key is a project's: the records
+    /// can be found by key without decoding (`RawIndex`). Otherwise the caller decodes everything
+    /// and names the record.
+    var keysInOrder = true
     /// Set when the layout is relink's but the file does not hold it whole (a truncated file).
     var problem: String?
+    /// The file's size, as streamed.
+    var byteCount = 0
+    /// The largest buffer `scan` read through (its chunk size, unless a line was longer).
+    var largestBuffer = 0
+
+    /// What the layout keeps of the file: each record's place and CRC, and the keys.
+    var retainedByteCount: Int {
+        records.reduce(0) { $0 + $1.capacity * MemoryLayout<RawRecord>.stride } + keys.reduce(0) { $0 + $1.capacity }
+    }
 
     @_spi(Benchmarks) public var recordCount: Int { records.reduce(0) { $0 + $1.count } }
 
     /// nil when the data is not in this layout (the caller falls back to a general decode).
     @_spi(Benchmarks) public init?(_ data: Data) {
-        guard
-            let parsed = data.withUnsafeBytes({ buffer in
-                Self.parse(
-                    UnsafeBufferPointer(
-                        start: buffer.baseAddress?.assumingMemoryBound(to: UInt8.self), count: buffer.count))
-            })
-        else { return nil }
-        self = parsed
+        var scanner = Scanner()
+        let complete = data.withUnsafeBytes { buffer -> Bool in
+            guard let base = buffer.baseAddress?.assumingMemoryBound(to: UInt8.self), buffer.count > 0 else {
+                return false
+            }
+            return scanner.feed(UnsafeBufferPointer(start: base, count: buffer.count), at: 0, final: true)
+        }
+        guard complete || scanner.stopped, let layout = scanner.finish(byteCount: data.count) else { return nil }
+        self = layout
     }
 
-    private init(schemaVersion: Int, sequence: UInt64) {
+    fileprivate init(schemaVersion: Int, sequence: UInt64) {
         self.schemaVersion = schemaVersion
         self.sequence = sequence
     }
 
-    private static func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> LineLayout? {
-        guard let base = bytes.baseAddress, bytes.count > 0 else { return nil }
-        let count = bytes.count
-        /// The end of the line starting at `start` (the index of its newline, or `count`).
-        func lineEnd(_ start: Int) -> Int {
-            guard start < count, let found = memchr(base + start, 0x0A, count - start) else { return count }
-            return base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+    /// What streaming a snapshot found.
+    enum Scan {
+        /// Not relink's line layout: decode it whole.
+        case notLineLayout
+        /// The layout, read to its end or to the first problem (`problem`), or only its header
+        /// when it records no checksum.
+        case layout(LineLayout)
+    }
+
+    /// The buffer `scan` reads through: small enough to stay in the CPU's caches, large enough
+    /// that a read costs little. A test makes it tiny, so that records straddle reads.
+    static let defaultChunkSize = 1 << 20
+
+    /// Streams the file from its start through one buffer of `chunkSize` bytes (grown only for a
+    /// line longer than it). A snapshot recording no checksum is read no further than its header:
+    /// it is decoded whole.
+    ///
+    /// - Throws: `StoreError.io` when it cannot be read.
+    static func scan(descriptor: Int32, url: URL, chunkSize: Int = defaultChunkSize) throws(StoreError) -> Scan {
+        var capacity = max(chunkSize, 1)
+        var buffer = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 16)
+        defer { buffer.deallocate() }
+        var scanner = Scanner()
+        scanner.stopWithoutChecksum = true
+        /// Bytes of the buffer not yet given to the scanner (an incomplete last line), from its start.
+        var pending = 0
+        /// The file offset of the buffer's first byte.
+        var offset = 0
+        while true {
+            if pending == capacity {
+                // One line longer than the buffer: grow it (a record is rarely that long).
+                let grown = UnsafeMutableRawPointer.allocate(byteCount: capacity * 2, alignment: 16)
+                grown.copyMemory(from: buffer, byteCount: pending)
+                buffer.deallocate()
+                buffer = grown
+                capacity *= 2
+            }
+            let n = pread(descriptor, buffer + pending, capacity - pending, off_t(offset + pending))
+            if n < 0 {
+                if errno == EINTR || errno == EAGAIN { continue }
+                throw StoreError.io(url, "read", errno: errno)
+            }
+            let filled = pending + n
+            let bytes = UnsafeBufferPointer(start: buffer.assumingMemoryBound(to: UInt8.self), count: filled)
+            let consumed = scanner.consumeLines(bytes, at: offset, final: n == 0)
+            if scanner.stopped || n == 0 { break }
+            // Keep the incomplete last line for the next read.
+            pending = filled - consumed
+            if consumed > 0, pending > 0 { memmove(buffer, buffer + consumed, pending) }
+            offset += consumed
         }
-        func equals(_ start: Int, _ end: Int, _ literal: StaticString) -> Bool {
-            end - start == literal.utf8CodeUnitCount && memcmp(base + start, literal.utf8Start, end - start) == 0
+        guard var layout = scanner.finish(byteCount: scanner.byteCount) else { return .notLineLayout }
+        layout.largestBuffer = capacity
+        return .layout(layout)
+    }
+
+    /// The line-by-line reading behind `scan` and `init?(_ data:)`.
+    private struct Scanner {
+        enum Place {
+            case header
+            case opening(Int)
+            case records(Int)
+            case trailing
         }
 
-        let headerEnd = lineEnd(0)
-        guard headerEnd < 200 else { return nil }
-        let header = String(decoding: UnsafeBufferPointer(start: base, count: headerEnd), as: UTF8.self)
-        guard header.hasPrefix("{\"schemaVersion\":"), header.hasSuffix(",") else { return nil }
-        let fields = header.dropFirst().dropLast().split(separator: ",", omittingEmptySubsequences: false)
-        guard fields.count == 2 || fields.count == 3,
-            let version = Int(fields[0].dropFirst("\"schemaVersion\":".count)),
-            fields[1].hasPrefix("\"sequence\":"), let sequence = UInt64(fields[1].dropFirst("\"sequence\":".count))
-        else { return nil }
-        var layout = LineLayout(schemaVersion: version, sequence: sequence)
-        layout.headerEnd = headerEnd
-        if fields.count == 3 {
-            let field = fields[2]
-            guard field.hasPrefix("\"checksum\":\""), field.hasSuffix("\""),
-                let checksum = SnapshotChecksum.parse(field.dropFirst("\"checksum\":\"".count).dropLast())
-            else { return nil }
-            layout.checksum = checksum
-            layout.checksumFieldStart = header.utf8.count - field.utf8.count - 1
-        }
+        var place = Place.header
+        var layout: LineLayout?
+        var notLineLayout = false
+        /// Set when nothing more needs reading: not the layout, a problem, or no checksum.
+        var stopped = false
+        /// Stop after a header that records no checksum (`stoppedAtHeader`).
+        var stopWithoutChecksum = false
+        var stoppedAtHeader = false
+        var line = 1
+        var crc: UInt32 = 0
+        var byteCount = 0
 
-        var start = headerEnd + 1
-        var line = 2
-        for (position, name) in StoreState.sections.enumerated() {
-            guard start < count else {
-                layout.problem = "truncated: the file ends before the \"\(name)\" list (\(count) bytes)"
-                return layout
+        /// Feeds the lines of `bytes` (which starts at file offset `offset`) and returns how many
+        /// bytes were consumed: every complete line, and when `final` the last incomplete one.
+        mutating func consumeLines(_ bytes: UnsafeBufferPointer<UInt8>, at offset: Int, final: Bool) -> Int {
+            guard let base = bytes.baseAddress else {
+                if final { byteCount = offset }
+                return 0
             }
-            var end = lineEnd(start)
-            let opening = "\"\(name)\":["
-            guard end - start == opening.utf8.count, memcmp(base + start, opening, end - start) == 0 else {
-                layout.problem = "line \(line): expected the \"\(name)\" list"
-                return layout
-            }
-            start = end + 1
-            line += 1
-            var records: [RawRecord] = []
-            let last = position == StoreState.sections.count - 1
-            while start < count {
-                end = lineEnd(start)
-                if last ? equals(start, end, "]}") : equals(start, end, "],") { break }
-                let recordEnd = end > start && base[end - 1] == 0x2C ? end - 1 : end
-                records.append(RawRecord(start: start, count: Int32(recordEnd - start), line: Int32(line)))
+            var start = 0
+            while start < bytes.count, !stopped {
+                guard let found = memchr(base + start, 0x0A, bytes.count - start) else { break }
+                let end = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+                take(UnsafeBufferPointer(start: base + start, count: end - start), at: offset + start, newline: true)
                 start = end + 1
-                line += 1
             }
-            guard start < count else {
-                layout.problem = "truncated: the \"\(name)\" list is not closed (\(count) bytes)"
-                return layout
+            if final, !stopped {
+                if start < bytes.count {
+                    let rest = UnsafeBufferPointer(start: base + start, count: bytes.count - start)
+                    take(rest, at: offset + start, newline: false)
+                    start = bytes.count
+                }
+                byteCount = offset + bytes.count
             }
-            layout.records[position] = records
-            start = end + 1
-            line += 1
+            return start
         }
-        // Each line after the end on its own: a blank line first must not hide what follows it.
-        while start < count {
-            let end = lineEnd(start)
-            for index in start..<end where ![0x20, 0x0D, 0x09].contains(base[index]) {
-                layout.problem = "line \(line): unexpected content after the end of the snapshot"
-                return layout
-            }
-            start = end + 1
-            line += 1
+
+        /// The whole of `bytes` at once.
+        mutating func feed(_ bytes: UnsafeBufferPointer<UInt8>, at offset: Int, final: Bool) -> Bool {
+            let consumed = consumeLines(bytes, at: offset, final: final)
+            return consumed == bytes.count
         }
-        return layout
+
+        mutating func finish(byteCount: Int) -> LineLayout? {
+            guard !notLineLayout, var layout else { return nil }
+            layout.byteCount = byteCount
+            layout.computedChecksum = crc
+            if layout.problem == nil, !stoppedAtHeader {
+                switch place {
+                case .header: return nil
+                case .opening(let position):
+                    layout.problem =
+                        "truncated: the file ends before the \"\(StoreState.sections[position])\" list (\(byteCount) bytes)"
+                case .records(let position):
+                    layout.problem =
+                        "truncated: the \"\(StoreState.sections[position])\" list is not closed (\(byteCount) bytes)"
+                case .trailing: break
+                }
+            }
+            if layout.problem == nil, !stoppedAtHeader, layout.keysInOrder {
+                layout.keysInOrder = Self.connectionsHaveProjects(layout)
+            }
+            return layout
+        }
+
+        /// One line, without its newline; `newline` when one followed it.
+        private mutating func take(_ bytes: UnsafeBufferPointer<UInt8>, at offset: Int, newline: Bool) {
+            defer { line += 1 }
+            switch place {
+            case .header:
+                guard let parsed = Self.header(bytes) else {
+                    notLineLayout = true
+                    stopped = true
+                    return
+                }
+                var layout = parsed
+                layout.headerEnd = bytes.count
+                crc = relink_crc32c(0, bytes.baseAddress, layout.checksumFieldStart)
+                if newline { crc = relink_crc32c(crc, "\n", 1) }
+                self.layout = layout
+                place = .opening(0)
+                // Without a checksum the file is decoded whole anyway: nothing more to stream.
+                if layout.checksum == nil, stopWithoutChecksum { (stopped, stoppedAtHeader) = (true, true) }
+                return
+            default: break
+            }
+            crc = relink_crc32c(crc, bytes.baseAddress, bytes.count)
+            if newline { crc = relink_crc32c(crc, "\n", 1) }
+            switch place {
+            case .header: break
+            case .opening(let position):
+                let name = StoreState.sections[position]
+                let opening = "\"\(name)\":["
+                guard bytes.count == opening.utf8.count, memcmp(bytes.baseAddress!, opening, bytes.count) == 0 else {
+                    return fail("line \(line): expected the \"\(name)\" list")
+                }
+                place = .records(position)
+            case .records(let position):
+                let last = position == StoreState.sections.count - 1
+                if Self.equals(bytes, last ? "]}" : "],") {
+                    place = last ? .trailing : .opening(position + 1)
+                    return
+                }
+                let count = bytes.count > 0 && bytes[bytes.count - 1] == 0x2C ? bytes.count - 1 : bytes.count
+                let recordBytes = UnsafeBufferPointer(start: bytes.baseAddress, count: count)
+                var record = RawRecord(
+                    start: offset, count: Int32(count), line: Int32(line),
+                    crc: relink_crc32c(0, recordBytes.baseAddress, count))
+                if position < 2, layout!.keysInOrder {
+                    locateKey(&record, in: recordBytes, section: position)
+                }
+                layout!.records[position].append(record)
+            case .trailing:
+                // Each line after the end on its own: a blank line first must not hide what follows.
+                for byte in bytes where ![0x20, 0x0D, 0x09].contains(byte) {
+                    return fail("line \(line): unexpected content after the end of the snapshot")
+                }
+            }
+        }
+
+        private mutating func fail(_ problem: String) {
+            layout!.problem = problem
+            stopped = true
+        }
+
+        /// The record's key: the first `"key":"` of a project line and `"project":"` of a
+        /// connection line (the encoder writes fields sorted, and no field before these holds an
+        /// object), copied to the section's key bytes when it is a key as relink writes one and
+        /// follows the section's previous key.
+        private mutating func locateKey(_ record: inout RawRecord, in bytes: UnsafeBufferPointer<UInt8>, section: Int) {
+            let field: StaticString = section == 0 ? "\"key\":\"" : "\"project\":\""
+            guard let start = bytes.baseAddress,
+                let found = relink_find(start, bytes.count, field.utf8Start, field.utf8CodeUnitCount)
+            else { return layout!.keysInOrder = false }
+            let keyStart = found.assumingMemoryBound(to: UInt8.self) + field.utf8CodeUnitCount
+            let remaining = start + bytes.count - keyStart
+            guard remaining > 0, let close = memchr(keyStart, 0x22, remaining) else {
+                return layout!.keysInOrder = false
+            }
+            let length = keyStart.distance(to: close.assumingMemoryBound(to: UInt8.self))
+            let key = UnsafeBufferPointer(start: keyStart, count: length)
+            guard length > 0, length <= 32, Self.isStoredKey(key) else { return layout!.keysInOrder = false }
+            let inOrder = layout!.keys[section].withUnsafeBufferPointer { keys -> Bool in
+                guard let previous = layout!.records[section].last, let keysBase = keys.baseAddress else { return true }
+                let previousKey = UnsafeBufferPointer(
+                    start: keysBase + Int(previous.keyOffset), count: Int(previous.keyLength))
+                return compareKeys(previousKey, key) < 0
+            }
+            guard inOrder else { return layout!.keysInOrder = false }
+            record.keyOffset = Int32(layout!.keys[section].count)
+            record.keyLength = UInt8(length)
+            layout!.keys[section].append(contentsOf: key)
+        }
+
+        /// Both sections sorted: every connection's key is among the projects' in one merged walk.
+        private static func connectionsHaveProjects(_ layout: LineLayout) -> Bool {
+            layout.keys[0].withUnsafeBufferPointer { projectKeys in
+                layout.keys[1].withUnsafeBufferPointer { connectionKeys in
+                    func key(_ record: RawRecord, _ keys: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+                        UnsafeBufferPointer(
+                            start: keys.baseAddress! + Int(record.keyOffset), count: Int(record.keyLength))
+                    }
+                    let projects = layout.records[0]
+                    var projectIndex = 0
+                    for connection in layout.records[1] {
+                        let wanted = key(connection, connectionKeys)
+                        while projectIndex < projects.count,
+                            compareKeys(key(projects[projectIndex], projectKeys), wanted) < 0
+                        {
+                            projectIndex += 1
+                        }
+                        guard projectIndex < projects.count,
+                            compareKeys(key(projects[projectIndex], projectKeys), wanted) == 0
+                        else { return false }
+                    }
+                    return true
+                }
+            }
+        }
+
+        private static func equals(_ bytes: UnsafeBufferPointer<UInt8>, _ literal: StaticString) -> Bool {
+            bytes.count == literal.utf8CodeUnitCount
+                && memcmp(bytes.baseAddress!, literal.utf8Start, bytes.count) == 0
+        }
+
+        /// `{"schemaVersion":2,"sequence":41,"checksum":"crc32c:5e1f0a9c",` (the checksum optional).
+        private static func header(_ bytes: UnsafeBufferPointer<UInt8>) -> LineLayout? {
+            guard bytes.count < 200 else { return nil }
+            let header = String(decoding: bytes, as: UTF8.self)
+            guard header.hasPrefix("{\"schemaVersion\":"), header.hasSuffix(",") else { return nil }
+            let fields = header.dropFirst().dropLast().split(separator: ",", omittingEmptySubsequences: false)
+            guard fields.count == 2 || fields.count == 3,
+                let version = Int(fields[0].dropFirst("\"schemaVersion\":".count)),
+                fields[1].hasPrefix("\"sequence\":"),
+                let sequence = UInt64(fields[1].dropFirst("\"sequence\":".count))
+            else { return nil }
+            var layout = LineLayout(schemaVersion: version, sequence: sequence)
+            if fields.count == 3 {
+                let field = fields[2]
+                guard field.hasPrefix("\"checksum\":\""), field.hasSuffix("\""),
+                    let checksum = SnapshotChecksum.parse(field.dropFirst("\"checksum\":\"".count).dropLast())
+                else { return nil }
+                layout.checksum = checksum
+                layout.checksumFieldStart = header.utf8.count - field.utf8.count - 1
+            }
+            return layout
+        }
+
+        /// A key as relink writes one (`ProjectKey` in upper case): `[A-Z][A-Z0-9_]*`.
+        private static func isStoredKey(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+            for (position, byte) in bytes.enumerated() {
+                switch byte {
+                case UInt8(ascii: "A")...UInt8(ascii: "Z"): continue
+                case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "_"): if position == 0 { return false }
+                default: return false
+                }
+            }
+            return true
+        }
     }
 
     /// The CRC-32C of every byte but the header's checksum field.
@@ -306,74 +573,12 @@ struct SnapshotRead<State> {
             prefix: data[base..<(base + checksumFieldStart)], rest: data[(base + headerEnd)...])
     }
 
-    /// Each project's and connection's key, found in its line without decoding it: the first
-    /// `"key":"` of a project line and `"project":"` of a connection line (the encoder writes
-    /// fields sorted, and no field before these holds an object). A record decoded later is checked
-    /// to carry the key it was found under. nil when a key cannot be found or is not a key as
-    /// relink writes it (upper case ASCII), the keys of a section are not strictly increasing (a
-    /// duplicate, or lines out of order), or a connection has no project: the caller decodes
-    /// everything then, and names the record.
+    /// The projects' and connections' indexes over `bytes`; nil unless `keysInOrder`.
     func index(_ bytes: SnapshotBytes) -> (projects: RawIndex, connections: RawIndex)? {
-        bytes.data.withUnsafeBytes { buffer -> (projects: RawIndex, connections: RawIndex)? in
-            guard let base = buffer.baseAddress?.assumingMemoryBound(to: UInt8.self) else {
-                return records[0].isEmpty && records[1].isEmpty ? (RawIndex(), RawIndex()) : nil
-            }
-            func keyBytes(_ record: RawRecord) -> UnsafeBufferPointer<UInt8> {
-                UnsafeBufferPointer(start: base + record.start + Int(record.keyOffset), count: Int(record.keyLength))
-            }
-            func located(_ records: [RawRecord], field: StaticString) -> [RawRecord]? {
-                var located = records
-                var previous: RawRecord?
-                for index in located.indices {
-                    let record = located[index]
-                    let start = base + record.start
-                    guard let found = relink_find(start, Int(record.count), field.utf8Start, field.utf8CodeUnitCount)
-                    else { return nil }
-                    let keyStart = found.assumingMemoryBound(to: UInt8.self) + field.utf8CodeUnitCount
-                    let remaining = start + Int(record.count) - keyStart
-                    guard let close = memchr(keyStart, 0x22, remaining) else { return nil }
-                    let length = keyStart.distance(to: close.assumingMemoryBound(to: UInt8.self))
-                    guard length > 0, length <= 32,
-                        Self.isStoredKey(UnsafeBufferPointer(start: keyStart, count: length))
-                    else { return nil }
-                    located[index].keyOffset = Int32(start.distance(to: keyStart))
-                    located[index].keyLength = UInt8(length)
-                    if let previous {
-                        let key = keyBytes(located[index])
-                        guard compareKeys(keyBytes(previous), key) < 0 else {
-                            return nil
-                        }
-                    }
-                    previous = located[index]
-                }
-                return located
-            }
-            guard let projects = located(records[0], field: "\"key\":\""),
-                let connections = located(records[1], field: "\"project\":\"")
-            else { return nil }
-            // Both sorted: every connection's key is among the projects' in one merged walk.
-            var projectIndex = 0
-            for connection in connections {
-                let key = keyBytes(connection)
-                while projectIndex < projects.count, compareKeys(keyBytes(projects[projectIndex]), key) < 0 {
-                    projectIndex += 1
-                }
-                guard projectIndex < projects.count, compareKeys(keyBytes(projects[projectIndex]), key) == 0
-                else { return nil }
-            }
-            return (RawIndex(sortedRecords: projects, bytes: bytes), RawIndex(sortedRecords: connections, bytes: bytes))
-        }
-    }
-
-    /// A key as relink writes one (`ProjectKey` in upper case): `[A-Z][A-Z0-9_]*`.
-    private static func isStoredKey(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        for (position, byte) in bytes.enumerated() {
-            switch byte {
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"): continue
-            case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "_"): if position == 0 { return false }
-            default: return false
-            }
-        }
-        return true
+        guard keysInOrder else { return nil }
+        return (
+            RawIndex(sortedRecords: records[0], keyBytes: keys[0], bytes: bytes),
+            RawIndex(sortedRecords: records[1], keyBytes: keys[1], bytes: bytes)
+        )
     }
 }

@@ -10,6 +10,9 @@ protocol JournaledState: Codable, Sendable {
     func snapshotData(sequence: UInt64) throws -> Data
     /// Reads a snapshot file; by default decodes a `Snapshot`.
     static func decodeSnapshot(_ data: Data, from url: URL) throws(StoreError) -> SnapshotRead<Self>
+    /// Reads the snapshot file at `url`; nil when there is none. By default reads it whole and
+    /// decodes it with `decodeSnapshot`.
+    static func readSnapshot(at url: URL) throws(StoreError) -> SnapshotRead<Self>?
     /// What is contradictory once `changes` are applied (a record pointing at one that is not
     /// there), in words; nil when nothing is.
     func damage(after changes: [Change]) -> String?
@@ -28,6 +31,13 @@ extension JournaledState {
 
     func snapshotData(sequence: UInt64) throws -> Data {
         try StoreCoding.encoder(pretty: true).encode(Snapshot(sequence: sequence, state: self))
+    }
+
+    static func readSnapshot(at url: URL) throws(StoreError) -> SnapshotRead<Self>? {
+        guard let data = try StoreFile.read(url) else { return nil }
+        var read = try decodeSnapshot(data, from: url)
+        read.byteCount = data.count
+        return read
     }
 
     static func decodeSnapshot(_ data: Data, from url: URL) throws(StoreError) -> SnapshotRead<Self> {

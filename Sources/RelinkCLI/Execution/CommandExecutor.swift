@@ -66,11 +66,11 @@ public final class CommandExecutor: Sendable {
         switch command {
         case .projects:
             // The listed fields of every record, read on every core, rather than whole records.
-            return presenter.projects(store.projectListings)
+            return presenter.projects(try store.readProjectListings())
         case .show(let key):
             let project = try requireProject(key)
             return presenter.show(
-                SettingsView(project: project, connection: store.connection(for: key)), project: project)
+                SettingsView(project: project, connection: try store.readConnection(for: key)), project: project)
         case .log(let key, let limit):
             if let key { _ = try requireProject(key) }
             return presenter.events(try store.events(for: key, limit: limit))
@@ -188,7 +188,9 @@ public final class CommandExecutor: Sendable {
 
     /// The project, or a failure that names the closest key.
     func requireProject(_ key: ProjectKey) throws(CommandFailure) -> Project {
-        if let project = store.project(key) { return project }
+        let found: Project?
+        do { found = try store.readProject(key) } catch { throw CommandFailure(error.description) }
+        if let found { return found }
         let suggestion = Suggestion.closest(to: key.rawValue, in: store.projectKeys.map(\.rawValue))
         throw CommandFailure(
             "no project \(key)" + (suggestion.map { "; did you mean \($0)?" } ?? "") + " (projects lists them)")
