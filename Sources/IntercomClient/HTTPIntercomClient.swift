@@ -49,11 +49,7 @@ public struct HTTPIntercomClient: IntercomAPIClient {
     /// See ``IntercomAPIClient/me(token:observe:)``.
     public func me(token: String, observe: @Sendable (RateLimitStatus) -> Void) async -> Result<Admin, IntercomFailure>
     {
-        let answer = await send(.GET, endpoint.url("/me"), token: token)
-        if case .success(let response) = answer, let status = RateLimitHeaders(response.headers).status {
-            observe(status)
-        }
-        return answer.flatMap { decode(Admin.self, $0) }
+        await get("/me", as: Admin.self, token: token, observe: observe)
     }
 
     /// See ``IntercomAPIClient/meProbe(token:observe:)``: the admin's identity fields only, which
@@ -61,11 +57,7 @@ public struct HTTPIntercomClient: IntercomAPIClient {
     public func meProbe(token: String, observe: @Sendable (RateLimitStatus) -> Void) async
         -> Result<Void, IntercomFailure>
     {
-        let answer = await send(.GET, endpoint.url("/me"), token: token)
-        if case .success(let response) = answer, let status = RateLimitHeaders(response.headers).status {
-            observe(status)
-        }
-        return answer.flatMap { decode(AdminIdentity.self, $0) }.map { _ in () }
+        await get("/me", as: AdminIdentity.self, token: token, observe: observe).map { _ in () }
     }
 
     /// See ``IntercomAPIClient/admins(token:)``.
@@ -83,11 +75,18 @@ public struct HTTPIntercomClient: IntercomAPIClient {
     public func conversationsProbe(token: String, observe: @Sendable (RateLimitStatus) -> Void) async
         -> Result<Void, IntercomFailure>
     {
-        let answer = await send(.GET, endpoint.url("/conversations?per_page=1"), token: token)
+        await get("/conversations?per_page=1", as: ConversationList.self, token: token, observe: observe).map { _ in () }
+    }
+
+    /// `GET path`, telling `observe` what the answer's rate-limit headers say, decoded as `type`.
+    private func get<T: Decodable>(
+        _ path: String, as type: T.Type, token: String, observe: @Sendable (RateLimitStatus) -> Void
+    ) async -> Result<T, IntercomFailure> {
+        let answer = await send(.GET, endpoint.url(path), token: token)
         if case .success(let response) = answer, let status = RateLimitHeaders(response.headers).status {
             observe(status)
         }
-        return answer.flatMap { decode(ConversationList.self, $0) }.map { _ in () }
+        return answer.flatMap { decode(T.self, $0) }
     }
 
     /// See ``IntercomAPIClient/exchange(code:clientID:clientSecret:)``.
