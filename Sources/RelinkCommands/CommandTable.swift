@@ -369,7 +369,7 @@ public enum CommandTable {
             details: """
                 Opening the store checks each file's checksum and leaves records to be decoded when first \
                 used. verify decodes every project, connection and event now and names the first record \
-                that cannot be read by its file and line.
+                that cannot be read by its file and line; it also reads the mock's world and faults.
                 """,
             examples: ["verify"]
         ) { _ in .verify },

@@ -160,6 +160,13 @@ final class MockActivityFiles: MockActivityPersistence, @unchecked Sendable {
 
     // MARK: Faults
 
+    /// Reads the saved faults, for `verify`.
+    ///
+    /// - Throws: `StoreError.damaged` naming `mock-faults.json` when it is not the mock's faults.
+    func verifyFaults() throws(StoreError) {
+        _ = try loadFaults()
+    }
+
     private func loadFaults() throws(StoreError) -> FaultBook {
         guard let data = try StoreFile.read(faultsURL) else { return FaultBook() }
         do {

@@ -153,7 +153,7 @@ public final class Store: @unchecked Sendable {
     }
 
     /// Decodes every record of the store, to find damage a checksum cannot (a record written by
-    /// hand that does not read): `relink verify`.
+    /// hand that does not read), and reads the mock's world and faults: `relink verify`.
     ///
     /// - Throws: `StoreError.damaged` naming the file and line of the first record that cannot
     ///   be read.
@@ -162,6 +162,10 @@ public final class Store: @unchecked Sendable {
         let state = lock.withLock { publicFile.state }
         try state.verifyRecords(snapshot: publicFile.snapshotURL)
         let secrets = try lock.withLock { secretFile.state }.decoded()
+        // The mock's files too: a damaged world or faults file is otherwise named only when a
+        // command next needs the mock.
+        _ = try loadWorld()
+        try MockActivityFiles(directory: directory).verifyFaults()
         return StoreVerification(
             projects: state.projects.count, connections: state.connections.count, events: state.events.count,
             tokens: secrets.tokens.count)

@@ -24,4 +24,23 @@ struct VerifyTests {
         #expect(damaged.status != 0)
         #expect((damaged.stderr + damaged.stdout).contains("\(state.path): line \(index + 1)"), "\(damaged.stderr)")
     }
+
+    @Test func verifyReadsTheMocksWorldAndFaults() async throws {
+        let directory = try TemporaryDirectory()
+        let store = directory.file("store")
+        let added = try await runRelink([
+            "--fixture", "demo", "--store", store.path, "-c", "mock fault add /me status --status 503", "-c", "verify",
+        ])
+        #expect(added.status == 0, "\(added.stderr)")
+        for name in ["mock-faults.json", "world.json"] {
+            let file = store.appendingPathComponent(name)
+            let kept = try Data(contentsOf: file)
+            try Data(#"{"faults": [ {"#.utf8).write(to: file)
+            let damaged = try await runRelink(["--store", store.path, "-c", "verify"])
+            #expect(damaged.status == 1, "\(name): \(damaged.stdout)")
+            #expect(damaged.stderr.contains(file.path), "\(damaged.stderr)")
+            try kept.write(to: file)
+        }
+        #expect(try await runRelink(["--store", store.path, "-c", "verify"]).status == 0)
+    }
 }
