@@ -53,11 +53,16 @@ public struct OutboxItem: Codable, Equatable, Sendable {
         public var authors: [String]
         /// How many attempts were recorded.
         public var count: Int
+        /// True once the last attempt's post got an answer from Intercom, or was never sent:
+        /// nothing of it can still be in flight. `nil` while unknown (the delivery died, or the
+        /// answer was lost), and in records written before this field.
+        public var settled: Bool?
 
-        public init(at: Date, authors: [String], count: Int) {
+        public init(at: Date, authors: [String], count: Int, settled: Bool? = nil) {
             self.at = at
             self.authors = authors
             self.count = count
+            self.settled = settled
         }
     }
 
@@ -66,6 +71,7 @@ public struct OutboxItem: Codable, Equatable, Sendable {
         var next = attempt ?? Attempt(at: time, authors: [], count: 0)
         next.at = time
         next.count += 1
+        next.settled = nil
         if !next.authors.contains(adminID) { next.authors.append(adminID) }
         attempt = next
     }

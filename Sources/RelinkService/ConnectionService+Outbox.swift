@@ -123,9 +123,10 @@ extension ConnectionService {
         var blocked: Set<String> = []
         for item in items where item.workspaceID == authorization.workspace.id && !blocked.contains(item.conversationID)
         {
-            if let earlier = item.attempt {
-                // The delivery that made it may have died with its post still in flight: let that
-                // land before looking for it, or it would be posted twice.
+            if let earlier = item.attempt, earlier.settled != true {
+                // The delivery that made it may have died, or lost the answer, with its post still
+                // in flight: let that land before looking for it, or it would be posted twice. An
+                // attempt Intercom answered (a 503, say) has nothing in flight: no wait.
                 let age = configuration.now().timeIntervalSince(earlier.at)
                 let settle = configuration.postSettleTime
                 let left = settle - .milliseconds(Int64((max(age, 0) * 1000).rounded(.down)))
@@ -145,7 +146,9 @@ extension ConnectionService {
                 let subject = "conversation \(item.conversationID)"
                 if failure.failure.kind == .notFound || failure.failure.kind == .badRequest {
                     // About this conversation only: its later items wait behind it, the others go on.
-                    try settle(item.id, of: key, heldBecause: Self.shortReason(failure.failure) + " for \(subject)")
+                    try settle(
+                        item.id, of: key, heldBecause: Self.shortReason(failure.failure) + " for \(subject)",
+                        answered: failure.leavesNothingInFlight)
                     blocked.insert(item.conversationID)
                     continue
                 }
@@ -163,7 +166,7 @@ extension ConnectionService {
                 case .healthy:
                     reason = "no verdict"
                 }
-                try settle(item.id, of: key, heldBecause: reason)
+                try settle(item.id, of: key, heldBecause: reason, answered: failure.leavesNothingInFlight)
                 report.stopped = reason
                 report.held = try requireProject(key).outbox
                 return report
@@ -183,6 +186,12 @@ extension ConnectionService {
     struct FailedCall: Error {
         var failure: IntercomFailure
         var endpoint: String
+
+        /// Whether the note's post cannot still be in flight: Intercom answered it (any status),
+        /// or the call that failed came before it (the read, the reopen), so it was never sent.
+        var leavesNothingInFlight: Bool {
+            failure.status != nil || !endpoint.hasSuffix("/reply")
+        }
     }
 
     /// Reopens (and unassigns) when the item says so, then posts the note, unless an earlier
@@ -241,12 +250,21 @@ extension ConnectionService {
     }
 
     /// Removes a delivered item (`heldBecause` nil), or records why it stays.
-    private func settle(_ id: String, of key: ProjectKey, heldBecause reason: String?) throws(ServiceError) {
+    /// `answered`: the attempt's post got Intercom's answer or was never sent, so the next
+    /// delivery need not wait for it to land.
+    private func settle(
+        _ id: String, of key: ProjectKey, heldBecause reason: String?, answered: Bool = false
+    ) throws(ServiceError) {
         try update { transaction in
             guard var project = transaction.project(key),
                 let index = project.outbox.firstIndex(where: { $0.id == id })
             else { return }
-            if let reason { project.outbox[index].held = reason } else { project.outbox.remove(at: index) }
+            if let reason {
+                project.outbox[index].held = reason
+                if answered { project.outbox[index].attempt?.settled = true }
+            } else {
+                project.outbox.remove(at: index)
+            }
             transaction.put(project)
         }
     }
