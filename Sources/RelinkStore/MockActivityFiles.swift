@@ -344,6 +344,13 @@ enum JournalLineCoding {
     private static let markPrefix = Array(#"{"mark":"#.utf8)
 
     /// One encoder for every line (JSONEncoder is Sendable): a request pays only the encoding.
+    /// One decoder for every line read (up to 10,000 for `mock journal`), not one per line.
+    private static let decoder: JSONDecoder = {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        return decoder
+    }()
+
     private static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
@@ -467,8 +474,6 @@ enum JournalLineCoding {
     /// `nil` for a line that is neither (torn by a crash, or edited by hand).
     static func decode(_ bytes: some Collection<UInt8>) -> JournalLine? {
         let data = Data(bytes)
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .iso8601
         if data.starts(with: markPrefix) {
             return (try? decoder.decode(Mark.self, from: data)).map { .mark($0.mark) }
         }
