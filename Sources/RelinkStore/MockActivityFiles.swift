@@ -168,23 +168,11 @@ final class MockActivityFiles: MockActivityPersistence, @unchecked Sendable {
     }
 
     private func loadFaults() throws(StoreError) -> FaultBook {
-        guard let data = try StoreFile.read(faultsURL) else { return FaultBook() }
-        do {
-            return try JSONDecoder().decode(FaultBook.self, from: data)
-        } catch {
-            throw .damaged(file: faultsURL.path, problem: "not the mock's faults: " + StoreError.describe(error, data: data))
-        }
+        try ReadableJSONFile.load(FaultBook.self, from: faultsURL, what: "the mock's faults") ?? FaultBook()
     }
 
     private func saveFaults(_ book: FaultBook) throws(StoreError) {
-        try StoreFile.requireRegularOrAbsent(faultsURL)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        let data: Data
-        do { data = try encoder.encode(book) } catch {
-            throw .io(file: faultsURL.path, operation: "encode the faults", reason: "\(error)")
-        }
-        try AtomicFile.write(data, to: faultsURL, mode: 0o644, synced: false)
+        try ReadableJSONFile.save(book, to: faultsURL, what: "the faults", synced: false)
         faultsStamp = FileIdentity(of: faultsURL)
     }
 

@@ -25,26 +25,13 @@ struct SettingsFile {
     let url: URL
 
     func load() throws(StoreError) -> StoredSettings {
-        guard let data = try StoreFile.read(url) else { return StoredSettings() }
-        do {
-            return try JSONDecoder().decode(StoredSettings.self, from: data)
-        } catch {
-            throw .damaged(
-                file: url.path,
-                problem: "not valid real-API settings: " + StoreError.describe(error, data: data)
-                    + "; fix or remove it (config set writes a new one)")
-        }
+        try ReadableJSONFile.load(
+            StoredSettings.self, from: url, what: "valid real-API settings",
+            advice: "fix or remove it (config set writes a new one)") ?? StoredSettings()
     }
 
     func save(_ settings: StoredSettings) throws(StoreError) {
-        try StoreFile.requireRegularOrAbsent(url)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        let data: Data
-        do { data = try encoder.encode(settings) } catch {
-            throw .io(file: url.path, operation: "encode the settings", reason: "\(error)")
-        }
-        try AtomicFile.write(data, to: url, mode: 0o644)
+        try ReadableJSONFile.save(settings, to: url, what: "the settings")
     }
 }
 

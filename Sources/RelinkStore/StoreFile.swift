@@ -172,3 +172,45 @@ enum StoreFile {
         }
     }
 }
+
+/// A store file of readable JSON written whole (`world.json`, `settings.json`, `mock-faults.json`):
+/// pretty and key-sorted so a person can read and diff it, replaced atomically, and never
+/// overwritten when it is damaged (a load refuses it first).
+enum ReadableJSONFile {
+    static func encoder() -> JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }
+
+    /// The file's value; `nil` when there is none.
+    ///
+    /// - Throws: `StoreError.damaged` naming the file, `what` it should be and the problem (then
+    ///   `advice`, when given); `.notARegularFile` when something else is in its place.
+    static func load<T: Decodable>(
+        _ type: T.Type, from url: URL, decoder: JSONDecoder = JSONDecoder(), what: String, advice: String? = nil
+    ) throws(StoreError) -> T? {
+        guard let data = try StoreFile.read(url) else { return nil }
+        do {
+            return try decoder.decode(T.self, from: data)
+        } catch {
+            throw .damaged(
+                file: url.path,
+                problem: "not \(what): " + StoreError.describe(error, data: data) + (advice.map { "; " + $0 } ?? ""))
+        }
+    }
+
+    /// Writes `value` in place of the file; `synced: false` for files that are not records.
+    ///
+    /// - Throws: `StoreError.io` when it cannot be written (the old file is then unchanged).
+    static func save(
+        _ value: some Encodable, to url: URL, encoder: JSONEncoder = encoder(), what: String, synced: Bool = true
+    ) throws(StoreError) {
+        try StoreFile.requireRegularOrAbsent(url)
+        let data: Data
+        do { data = try encoder.encode(value) } catch {
+            throw .io(file: url.path, operation: "encode \(what)", reason: "\(error)")
+        }
+        try AtomicFile.write(data, to: url, mode: 0o644, synced: synced)
+    }
+}

@@ -20,24 +20,14 @@ struct WorldFile {
     /// - Throws: `StoreError.damaged` when the file exists but is not a valid world.
     func load() throws(StoreError) -> MockWorld? {
         // Only a regular file is the world: a link (dangling or not) or a device is refused.
-        guard let data = try StoreFile.read(url) else { return nil }
-        do {
-            return try MockWorld.decoder.decode(MockWorld.self, from: data)
-        } catch {
-            throw .damaged(file: url.path, problem: "not a valid mock world: " + StoreError.describe(error, data: data))
-        }
+        try ReadableJSONFile.load(MockWorld.self, from: url, decoder: MockWorld.decoder, what: "a valid mock world")
     }
 
     /// Writes `world` in place of the file.
     ///
     /// - Throws: `StoreError.io` when it cannot be written; the old file is then unchanged.
     func save(_ world: MockWorld) throws(StoreError) {
-        try StoreFile.requireRegularOrAbsent(url)
-        let data: Data
-        do { data = try MockWorld.encoder.encode(world) } catch {
-            throw .io(file: url.path, operation: "encode the mock world", reason: "\(error)")
-        }
-        try AtomicFile.write(data, to: url, mode: 0o644)
+        try ReadableJSONFile.save(world, to: url, encoder: MockWorld.encoder, what: "the mock world")
     }
 }
 
