@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import IntercomMockWorld
+import RelinkCore
 import RelinkStore
 import RelinkTestSupport
 import Testing
@@ -60,6 +61,24 @@ struct SharedActivityTests {
         #expect(try await pair.other.removeFault(id: "f1"))
         #expect(try await pair.fixture.intercom.faultList().isEmpty)
         #expect(try await pair.fixture.intercom.addFault(FaultSpec(path: "*", kind: .drop)).id == "f2")
+    }
+
+    @Test("the largest seed and generator state survive the file: another mock lists and draws the same")
+    func extremeSeedsSurviveTheFile() async throws {
+        let pair = try Pair()
+        let spec = FaultSpec(path: "/me", kind: .status, status: 500, probability: 0.5, seed: .max, times: .max)
+        try await pair.fixture.intercom.addFault(spec)
+        let listed = try await pair.other.faultList()
+        #expect(listed.map(\.spec.seed) == [.max] && listed.map(\.spec.times) == [.max])
+        // The generator's state passes UInt64's half on the first draw: it must read back whole.
+        try await pair.withClients { first, second in
+            for client in [first, second, first, second] { _ = try await client.get("/me", token: pair.fixture.botToken) }
+        }
+        let book = try JSONDecoder().decode(
+            FaultBook.self, from: Data(contentsOf: pair.temporary.url.appendingPathComponent("mock-faults.json")))
+        var expected = SplitMix64(seed: .max)
+        for _ in 0..<4 { _ = expected.nextUnitInterval() }
+        #expect(book.faults.first?.generatorState == expected.state)
     }
 
     @Test("a seeded fault draws the same sequence whichever mock serves each request")
