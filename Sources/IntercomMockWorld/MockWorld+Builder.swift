@@ -106,8 +106,7 @@ extension MockWorld {
 
     /// The index of the token whose plaintext is `plaintext`, or whose public id is `plaintext`.
     public func tokenIndex(plaintextOrID value: String) -> Int? {
-        if let index = tokens.firstIndex(where: { $0.id == value }) { return index }
-        let digest = Secret.sha256Hex(value)
-        return tokens.firstIndex { $0.digest == digest }
+        let positions = tokenPositions.positions(in: tokens)
+        return positions.byID[value] ?? positions.byDigest[Secret.sha256Hex(value)]
     }
 }

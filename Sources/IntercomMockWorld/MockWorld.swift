@@ -1,5 +1,6 @@
 import Foundation
 import RelinkCore
+import Synchronization
 
 /// Everything the mock Intercom knows: workspaces, teammates, OAuth apps, tokens, pending
 /// authorization codes, conversations and the rate-limit setting.
@@ -11,12 +12,23 @@ public struct MockWorld: Codable, Equatable, Sendable {
     public var workspaces: [Workspace] = []
     public var teammates: [Teammate] = []
     public var apps: [OAuthApp] = []
-    public var tokens: [Token] = []
+    public var tokens: [Token] = [] {
+        // Any change, even to one token's state, drops the positions; the next look-up rebuilds them.
+        didSet { tokenPositions = TokenPositions() }
+    }
     public var pendingCodes: [AuthorizationCode] = []
     public var conversations: [ConversationRecord] = []
     public var rateLimit: RateLimit = RateLimit()
     /// Feeds the short public ids of tokens (`tok-1`, `tok-2`, …) and of conversation parts.
     public var nextSerial: Int = 1
+    /// Where each token is in `tokens`, by id and by digest, for ``tokenIndex(plaintextOrID:)``:
+    /// every authenticated request looks its token up, and a scan of a large world's tokens was most
+    /// of the mock's time per request. Derived from `tokens`, so neither saved nor compared.
+    var tokenPositions = TokenPositions()
+
+    enum CodingKeys: String, CodingKey {
+        case workspaces, teammates, apps, tokens, pendingCodes, conversations, rateLimit, nextSerial
+    }
 
     public init() {}
 
@@ -332,4 +344,35 @@ public struct MockWorld: Codable, Equatable, Sendable {
                     ?? Self.intercomWindowSeconds)
         }
     }
+}
+
+/// Positions of a world's tokens by id and by digest, built on the first look-up after `tokens`
+/// changed. Copies of a world share it until one of them changes its tokens, which gives that copy
+/// a new, empty one; so what it holds always describes the tokens of every world that holds it.
+final class TokenPositions: Sendable, Equatable {
+    struct Positions {
+        var byID: [String: Int] = [:]
+        var byDigest: [String: Int] = [:]
+    }
+
+    private let built = Mutex<Positions?>(nil)
+
+    /// The positions in `tokens`, the first of each id and digest as a scan would find it.
+    func positions(in tokens: [MockWorld.Token]) -> Positions {
+        built.withLock { built in
+            if let built { return built }
+            var positions = Positions()
+            positions.byID.reserveCapacity(tokens.count)
+            positions.byDigest.reserveCapacity(tokens.count)
+            for (index, token) in tokens.enumerated().reversed() {
+                positions.byID[token.id] = index
+                positions.byDigest[token.digest] = index
+            }
+            built = positions
+            return positions
+        }
+    }
+
+    /// Derived data: two worlds are equal by their tokens, whatever their look-ups have built.
+    static func == (lhs: TokenPositions, rhs: TokenPositions) -> Bool { true }
 }
