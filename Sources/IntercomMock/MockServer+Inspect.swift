@@ -4,31 +4,49 @@ import IntercomMockWorld
 
 /// `POST /__mock/tokens/inspect {"token":"…"}`: whether the mock holds a token, and if it is dead,
 /// why. relink uses it to show a simulated cause as ground truth, which the real API never says.
+/// `{"tokens":["…", …]}` asks for several at once and answers `{"inspections":[…]}` in their order,
+/// `null` for a token the mock does not hold.
 extension MockServer {
 
     static func addInspectRoutes(to router: Router<MockRequestContext>, intercom: MockIntercom) {
         router.post("/__mock/tokens/inspect") { request, _ in
             var request = request
-            let body = try await request.collectBody(upTo: 1 << 16)
-            guard let inspect = try? JSONDecoder().decode(MockControlAPI.InspectRequest.self, from: Data(buffer: body))
-            else {
-                return controlJSON(["error": "expected {\"token\": \"…\"}"], status: .badRequest)
+            let body = Data(buffer: try await request.collectBody(upTo: 1 << 20))
+            let decoder = JSONDecoder()
+            let single = try? decoder.decode(MockControlAPI.InspectRequest.self, from: body)
+            let many = single == nil ? try? decoder.decode(MockControlAPI.InspectManyRequest.self, from: body) : nil
+            guard single != nil || many != nil else {
+                return controlJSON(["error": "expected {\"token\": \"…\"} or {\"tokens\": [\"…\"]}"], status: .badRequest)
+            }
+            if let many, many.tokens.count > MockControlAPI.InspectManyRequest.limit {
+                return controlJSON(
+                    ["error": "at most \(MockControlAPI.InspectManyRequest.limit) tokens at once; \(many.tokens.count) were asked for"],
+                    status: .badRequest)
             }
             let world: MockWorld
             do { world = try await intercom.currentWorld() } catch {
                 return controlJSON(["error": "\(error)"], status: .internalServerError)
             }
-            guard let index = world.tokenIndex(plaintextOrID: inspect.token) else {
+            if let many {
+                return controlJSON(
+                    MockControlAPI.InspectManyAnswer(inspections: many.tokens.map { inspection(of: $0, in: world) }))
+            }
+            guard let single, let found = inspection(of: single.token, in: world) else {
                 return controlJSON(["error": "no such token"], status: .notFound)
             }
-            let token = world.tokens[index]
-            return controlJSON(
-                MockControlAPI.TokenInspection(
-                    // A cause guessed on import is not the mock's to vouch for: no ground truth then.
-                    id: token.id, alive: token.isAlive, cause: token.death.flatMap { $0.guessed ? nil : $0.cause },
-                    diedAt: token.death?.at,
-                    permissionMissing: token.permissionMissing, teammateID: token.teammateID,
-                    workspaceID: token.workspaceID))
+            return controlJSON(found)
         }
+    }
+
+    /// What the mock knows of a token, named by its plaintext or public id; nil when it holds none.
+    private static func inspection(of token: String, in world: MockWorld) -> MockControlAPI.TokenInspection? {
+        guard let index = world.tokenIndex(plaintextOrID: token) else { return nil }
+        let token = world.tokens[index]
+        return MockControlAPI.TokenInspection(
+            // A cause guessed on import is not the mock's to vouch for: no ground truth then.
+            id: token.id, alive: token.isAlive, cause: token.death.flatMap { $0.guessed ? nil : $0.cause },
+            diedAt: token.death?.at,
+            permissionMissing: token.permissionMissing, teammateID: token.teammateID,
+            workspaceID: token.workspaceID)
     }
 }

@@ -45,6 +45,26 @@ public struct MockControlClient: WorldControl {
             as: MockControlAPI.TokenInspection.self)
     }
 
+    /// Several tokens in one `POST /__mock/tokens/inspect`, at most
+    /// ``MockControlAPI/InspectManyRequest/limit`` a call (more are asked for in several calls).
+    public func inspect(tokens: [String]) async throws(MockControlError) -> [MockControlAPI.TokenInspection?] {
+        var inspections: [MockControlAPI.TokenInspection?] = []
+        inspections.reserveCapacity(tokens.count)
+        for start in stride(from: 0, to: tokens.count, by: MockControlAPI.InspectManyRequest.limit) {
+            let part = Array(tokens[start..<min(tokens.count, start + MockControlAPI.InspectManyRequest.limit)])
+            let answer = try await call(
+                .POST, "/tokens/inspect", body: MockControlAPI.InspectManyRequest(tokens: part),
+                as: MockControlAPI.InspectManyAnswer.self)
+            guard answer.inspections.count == part.count else {
+                throw MockControlError(
+                    request: "POST /__mock/tokens/inspect", status: 200,
+                    message: "the mock answered \(answer.inspections.count) inspections for \(part.count) tokens")
+            }
+            inspections += answer.inspections
+        }
+        return inspections
+    }
+
     /// The simulated login and consent, through the mock's `/oauth` (see ``MockAuthorizer``).
     public func authorize(email: String, password: String, workspace: String?, clientID: String, state: String) async
         -> Result<String, IntercomFailure>

@@ -184,6 +184,29 @@ public enum MockControlAPI {
         }
     }
 
+    /// The body of `POST /__mock/tokens/inspect` for several tokens at once: a `check --all` asks
+    /// for the ground truth of a whole batch of rejected tokens in one call.
+    public struct InspectManyRequest: Codable, Sendable {
+        public var tokens: [String]
+
+        /// The most tokens one call may name.
+        public static var limit: Int { 1000 }
+
+        public init(tokens: [String]) {
+            self.tokens = tokens
+        }
+    }
+
+    /// The answer to ``InspectManyRequest``: one inspection per token asked for, in the same
+    /// order, `null` for a token the mock does not hold.
+    public struct InspectManyAnswer: Codable, Sendable {
+        public var inspections: [TokenInspection?]
+
+        public init(inspections: [TokenInspection?]) {
+            self.inspections = inspections
+        }
+    }
+
     /// The answer of `POST /__mock/tokens/inspect`: whether the mock holds a token, and if it is
     /// dead, why. relink shows a simulated cause as ground truth, which the real API never says.
     public struct TokenInspection: Codable, Equatable, Sendable {

@@ -24,4 +24,23 @@ public protocol WorldControl: Sendable {
 
     /// Whether the mock holds the token, and if it is dead, why.
     func inspect(token: String) async throws(MockControlError) -> MockControlAPI.TokenInspection
+
+    /// ``inspect(token:)`` for several tokens in one call, in their order; nil for a token the
+    /// mock does not hold.
+    func inspect(tokens: [String]) async throws(MockControlError) -> [MockControlAPI.TokenInspection?]
+}
+
+extension WorldControl {
+    /// One ``inspect(token:)`` per token, for a control that has no call for many.
+    public func inspect(tokens: [String]) async throws(MockControlError) -> [MockControlAPI.TokenInspection?] {
+        var inspections: [MockControlAPI.TokenInspection?] = []
+        for token in tokens {
+            do {
+                inspections.append(try await inspect(token: token))
+            } catch where error.status == 404 {
+                inspections.append(nil)
+            }
+        }
+        return inspections
+    }
 }

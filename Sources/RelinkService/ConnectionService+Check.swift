@@ -77,11 +77,14 @@ extension ConnectionService {
                 group.addTask { [self] in
                     let clock = ContinuousClock()
                     let started = clock.now
+                    // The mock's ground truth for a rejected token is asked for with its batch's
+                    // commit, one call for the batch instead of one request more per rejection.
                     let outcome = await probe(
-                        authorization, token: token, deep: probeDeeply, rateLimitWait: rateLimitWait)
+                        authorization, token: token, deep: probeDeeply, askGroundTruth: false,
+                        rateLimitWait: rateLimitWait)
                     // A probe cut short by cancellation found nothing about the token: not a result.
                     if Task.isCancelled { return .checked(nil) }
-                    return .checked((key, outcome, clock.now - started))
+                    return .checked(Checked(key: key, outcome: outcome, duration: clock.now - started, token: token))
                 }
             }
             for _ in 0..<configuration.checkConcurrency { startNext() }
@@ -89,7 +92,7 @@ extension ConnectionService {
             // without holding a finished result back longer than the batch takes to fill. A batch
             // commits in a task of the group while the checks go on (one commit at a time, in
             // order), and only the run's last commit may compact the journal.
-            var batch: [(ProjectKey, CheckOutcome, Duration)] = []
+            var batch: [Checked] = []
             var finished = 0
             var committing = false
             func commitIfDue(final: Bool) {
@@ -97,7 +100,9 @@ extension ConnectionService {
                 let committed = batch
                 batch.removeAll(keepingCapacity: true)
                 committing = true
-                group.addTask { [self] in .committed(record(committed, actor: actor, last: final)) }
+                group.addTask { [self] in
+                    .committed(record(await withGroundTruth(committed), actor: actor, last: final))
+                }
             }
             while let next = await group.next() {
                 switch next {
@@ -127,8 +132,11 @@ extension ConnectionService {
     }
 
     /// Asks Intercom whether the token still works, and turns the answer into an outcome.
+    ///
+    /// With `askGroundTruth` false a rejection carries the evidence alone, for the caller to ask
+    /// the mock for the cause later (``withGroundTruth(_:)``).
     func probe(
-        _ authorization: Authorization, token: String?, deep: Bool = false,
+        _ authorization: Authorization, token: String?, deep: Bool = false, askGroundTruth: Bool = true,
         rateLimitWait: @escaping @Sendable (RateLimitPacer.Wait) -> Void = { _ in }
     ) async -> CheckOutcome {
         guard let token else {
@@ -165,37 +173,67 @@ extension ConnectionService {
         case .success:
             return .healthy
         case .failure(let failure):
-            return await verdict(on: failure, token: token, endpoint: endpoint)
+            return await verdict(on: failure, token: token, endpoint: endpoint, askGroundTruth: askGroundTruth)
         }
     }
 
     /// The check's verdict on a failed call: 401/403 reject the token (with the ground truth of
     /// the mock), anything else is transient. The outbox's delivery judges its calls so too.
-    func verdict(on failure: IntercomFailure, token: String, endpoint: String?) async -> CheckOutcome {
+    func verdict(
+        on failure: IntercomFailure, token: String, endpoint: String?, askGroundTruth: Bool = true
+    ) async -> CheckOutcome {
         guard failure.breaksConnection else { return .transientFailure(reason: Self.shortReason(failure)) }
         let evidence = Evidence(
             status: failure.status ?? (failure.kind == .forbidden ? 403 : 401), code: failure.code,
             message: failure.message, requestID: failure.requestID, endpoint: endpoint)
-        if let truth = await groundTruth(token: token) {
+        if askGroundTruth, let truth = await groundTruth(token: token) {
             return .rejected(Diagnosis(evidence: evidence, causes: [truth], isGroundTruth: true))
         }
         return .rejected(Diagnosis(evidence: evidence))
+    }
+
+    /// The batch's rejections with the mock's ground truth in place of the causes their evidence
+    /// fits, asked for in one call; as they are against the real API, or when the mock cannot say.
+    private func withGroundTruth(_ batch: [Checked]) async -> [Checked] {
+        guard let worldControl else { return batch }
+        let asking = batch.indices.filter { index in
+            guard case .rejected(let diagnosis) = batch[index].outcome, !diagnosis.isGroundTruth else { return false }
+            return batch[index].token != nil
+        }
+        guard !asking.isEmpty,
+            let inspections = try? await worldControl.inspect(tokens: asking.map { batch[$0].token! }),
+            inspections.count == asking.count
+        else { return batch }
+        var batch = batch
+        for (index, inspection) in zip(asking, inspections) {
+            guard case .rejected(let diagnosis) = batch[index].outcome, let truth = inspection.flatMap(Self.cause)
+            else { continue }
+            batch[index].outcome = .rejected(Diagnosis(evidence: diagnosis.evidence, causes: [truth], isGroundTruth: true))
+        }
+        return batch
     }
 
     static var checkCommitBatch: Int { 64 }
 
     /// What one task of a check run's group did: a check (nil when cancelled), or a batch committed.
     private enum CheckTaskResult: Sendable {
-        case checked((ProjectKey, CheckOutcome, Duration)?)
+        case checked(Checked?)
         case committed([CheckResult])
     }
 
-    private func record(
-        _ batch: [(ProjectKey, CheckOutcome, Duration)], actor: String, last: Bool = true
-    ) -> [CheckResult] {
+    /// One project's check, not recorded yet; the token is kept only to ask the mock about it.
+    private struct Checked: Sendable {
+        var key: ProjectKey
+        var outcome: CheckOutcome
+        var duration: Duration
+        var token: String?
+    }
+
+    private func record(_ batch: [Checked], actor: String, last: Bool = true) -> [CheckResult] {
         do {
             return try store.update(deferringCompaction: !last) { transaction in
-                try batch.map { key, outcome, duration in
+                try batch.map { checked in
+                    let (key, outcome, duration) = (checked.key, checked.outcome, checked.duration)
                     var connection = transaction.connection(for: key)
                     guard connection.state.authorization != nil else {
                         // Revoked by someone else while the check ran: nothing to record.
@@ -212,11 +250,11 @@ extension ConnectionService {
             }
         } catch {
             configuration.logger.error("recording checks failed: \(error)")
-            return batch.map { key, _, duration in
+            return batch.map { checked in
                 CheckResult(
-                    key: key, outcome: .transientFailure(reason: "the result could not be recorded: \(error)"),
+                    key: checked.key, outcome: .transientFailure(reason: "the result could not be recorded: \(error)"),
                     event: nil,
-                    state: store.connection(for: key).state.name, duration: duration)
+                    state: store.connection(for: checked.key).state.name, duration: checked.duration)
             }
         }
     }
@@ -226,6 +264,11 @@ extension ConnectionService {
         guard let worldControl, let inspection = try? await worldControl.inspect(token: token) else {
             return nil  // the evidence alone still stands
         }
+        return Self.cause(inspection)
+    }
+
+    /// The cause the mock vouches for: a live token without its permission, or a death it simulated.
+    private static func cause(_ inspection: MockControlAPI.TokenInspection) -> BreakCause? {
         if inspection.permissionMissing && inspection.alive { return .permissionMissing }
         return inspection.cause
     }

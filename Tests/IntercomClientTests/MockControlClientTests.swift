@@ -98,3 +98,26 @@ struct MockControlClientTests {
         }
     }
 }
+
+@Suite("MockControlClient: ground truth for many tokens")
+struct InspectManyTests {
+    @Test("Answers in the order asked, nil for an unknown token, in several calls past the limit")
+    func inspectMany() async throws {
+        try await MockHarness.with { mock in
+            let alive = try await mock.botToken()
+            let revoked = try await mock.botToken()
+            _ = try await mock.control.applyCause(CauseRequest(cause: .tokenRevoked, token: revoked))
+            // Past the limit of one call: the client splits the question, and keeps the order.
+            let unknown = (0..<(MockControlAPI.InspectManyRequest.limit + 200)).map { "mock_tok_unknown_\($0)" }
+            let asked = [alive, revoked] + unknown + [TokenID.of(token: revoked)]
+            let inspections = try await mock.control.inspect(tokens: asked)
+            #expect(inspections.count == asked.count)
+            #expect(inspections[0]?.alive == true && inspections[0]?.cause == nil)
+            #expect(inspections[1]?.cause == .tokenRevoked && inspections[1]?.alive == false)
+            #expect(inspections[2..<(asked.count - 1)].allSatisfy { $0 == nil })
+            #expect(inspections.last == inspections[1], "by public id as by the token itself")
+            #expect(try await mock.control.inspect(token: revoked) == inspections[1])
+            #expect(try await mock.control.inspect(tokens: []).isEmpty)
+        }
+    }
+}

@@ -125,3 +125,54 @@ struct ControlAPITests {
         return try decoder.decode([JournalEntry].self, from: Data(text.utf8))
     }
 }
+
+@Suite("Control API: token inspection")
+struct InspectRouteTests {
+    private func inspect(_ client: some TestClientProtocol, _ json: String) async throws -> TestResponse {
+        try await client.execute(
+            uri: "/__mock/tokens/inspect", method: .post, headers: [.contentType: "application/json"],
+            body: ByteBuffer(string: json))
+    }
+
+    @Test("One token, or many in their order with null for one the mock does not hold")
+    func oneOrMany() async throws {
+        let fixture = try Fixture()
+        _ = try await fixture.intercom.revokeToken(fixture.bobToken)
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        try await fixture.withClient { client in
+            let one = try await inspect(client, #"{"token":"\#(fixture.bobToken)"}"#)
+            #expect(one.status == .ok)
+            let single = try decoder.decode(MockControlAPI.TokenInspection.self, from: Data(one.text.utf8))
+            #expect(single.cause == .tokenRevoked && !single.alive)
+
+            let many = try await inspect(
+                client, #"{"tokens":["\#(fixture.botToken)","not-a-token-ünïcødé","\#(fixture.bobToken)"]}"#)
+            #expect(many.status == .ok)
+            let answer = try decoder.decode(MockControlAPI.InspectManyAnswer.self, from: Data(many.text.utf8))
+            #expect(answer.inspections.count == 3)
+            #expect(answer.inspections[0]?.alive == true)
+            #expect(answer.inspections[1] == nil)
+            #expect(answer.inspections[2]?.cause == .tokenRevoked)
+            #expect(answer.inspections[2]?.id == fixture.world.tokens[3].id)
+            #expect(!many.text.contains(fixture.botToken) && !many.text.contains(fixture.bobToken))
+
+            #expect(try await inspect(client, #"{"tokens":[]}"#).text.contains(#""inspections""#))
+            #expect(try await inspect(client, #"{"token":"nope"}"#).status == .notFound)
+        }
+    }
+
+    @Test("A body that is neither shape, or more tokens than the limit, is refused with 400")
+    func refused() async throws {
+        let fixture = try Fixture()
+        try await fixture.withClient { client in
+            #expect(try await inspect(client, #"{"tokn":"x"}"#).status == .badRequest)
+            #expect(try await inspect(client, #"{"tokens":"x"}"#).status == .badRequest)
+            #expect(try await inspect(client, "not json").status == .badRequest)
+            let tooMany = (0...MockControlAPI.InspectManyRequest.limit).map { "\"t\($0)\"" }.joined(separator: ",")
+            let answer = try await inspect(client, #"{"tokens":[\#(tooMany)]}"#)
+            #expect(answer.status == .badRequest)
+            #expect(answer.text.contains("at most 1000 tokens"))
+        }
+    }
+}

@@ -1,5 +1,6 @@
 import Foundation
 import IntercomAPI
+import IntercomMockWorld
 import RelinkCore
 import RelinkFixtures
 import RelinkService
@@ -32,5 +33,41 @@ struct CheckAllBatchTests {
         #expect(try Data(contentsOf: directory.file("journal.jsonl")).isEmpty, "the last commit compacts")
         let reopened = try Store(directory: directory.url, options: .init(durable: false))
         #expect(reopened.connections.values.allSatisfy { $0.lastCheck?.result == .healthy })
+    }
+
+    /// A rejected token's simulated cause is asked for with its batch, in one call for the batch,
+    /// and every rejection still carries it as ground truth.
+    @Test func groundTruthIsAskedForOncePerBatch() async throws {
+        let directory = try TemporaryDirectory()
+        let store = try Store(directory: directory.url, options: .init(durable: false))
+        let world = try LargeStoreGenerator(projectCount: 300, includeWorld: true, connectedOnly: true)
+            .generate(into: store)
+        let intercom = InMemoryIntercom(world: world)
+        // Half the workspaces lose the app, so their tokens die of it; the others' tokens live.
+        let uninstalled = world.workspaces.enumerated().filter { $0.offset % 2 == 0 }.map(\.element.idCode)
+        for workspace in uninstalled {
+            _ = try await intercom.applyCause(CauseRequest(cause: .appUninstalled, workspace: workspace))
+        }
+        let service = ConnectionService(
+            store: store, intercom: intercom, worldControl: intercom,
+            configuration: ServiceConfiguration(
+                checkConcurrency: 16, retry: RetryPolicy(maxAttempts: 1, sleep: { _ in })))
+        let results = try await service.check(nil)
+
+        let rejected = results.filter { if case .rejected = $0.outcome { true } else { false } }
+        #expect(results.count == 300)
+        #expect(rejected.count > 64, "enough rejections for several batches")
+        for result in rejected {
+            guard case .rejected(let diagnosis) = result.outcome else { continue }
+            #expect(diagnosis.isGroundTruth && diagnosis.causes == [.appUninstalled], "\(result.key)")
+        }
+        let inspections = intercom.calls.filter { $0.hasPrefix("POST /__mock/tokens/inspect") }
+        #expect(!inspections.contains("POST /__mock/tokens/inspect"), "no call for one token")
+        #expect(inspections.count <= (300 + 63) / 64, "at most one call per batch: \(inspections)")
+        let asked = inspections.map { Int($0.split(separator: "×").last!)! }.reduce(0, +)
+        #expect(asked == rejected.count, "each rejected token asked for once")
+        let reopened = try Store(directory: directory.url, options: .init(durable: false))
+        let recorded = rejected.compactMap { reopened.connection(for: $0.key).breakage?.diagnosis }
+        #expect(recorded.count == rejected.count && recorded.allSatisfy(\.isGroundTruth))
     }
 }

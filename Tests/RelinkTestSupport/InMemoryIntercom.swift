@@ -219,15 +219,28 @@ public final class InMemoryIntercom: IntercomGateway, IntercomAPIClient, WorldCo
     public func inspect(token: String) async throws(MockControlError) -> MockControlAPI.TokenInspection {
         try state.withLock { state throws(MockControlError) in
             state.calls.append("POST /__mock/tokens/inspect")
-            guard let index = state.world.tokenIndex(plaintextOrID: token) else {
+            guard let inspection = Self.inspection(of: token, in: state.world) else {
                 throw MockControlError(request: "POST /__mock/tokens/inspect", status: 404, message: "no such token")
             }
-            let record = state.world.tokens[index]
-            return MockControlAPI.TokenInspection(
-                id: record.id, alive: record.isAlive, cause: record.death?.cause, diedAt: record.death?.at,
-                permissionMissing: record.permissionMissing, teammateID: record.teammateID,
-                workspaceID: record.workspaceID)
+            return inspection
         }
+    }
+
+    /// One call for every token, as the live mock's `{"tokens": […]}`; recorded with their count.
+    public func inspect(tokens: [String]) async throws(MockControlError) -> [MockControlAPI.TokenInspection?] {
+        state.withLock { state in
+            state.calls.append("POST /__mock/tokens/inspect ×\(tokens.count)")
+            return tokens.map { Self.inspection(of: $0, in: state.world) }
+        }
+    }
+
+    private static func inspection(of token: String, in world: MockWorld) -> MockControlAPI.TokenInspection? {
+        guard let index = world.tokenIndex(plaintextOrID: token) else { return nil }
+        let record = world.tokens[index]
+        return MockControlAPI.TokenInspection(
+            id: record.id, alive: record.isAlive, cause: record.death?.cause, diedAt: record.death?.at,
+            permissionMissing: record.permissionMissing, teammateID: record.teammateID,
+            workspaceID: record.workspaceID)
     }
 
     private static func unauthorized(_ code: String) -> IntercomFailure {
