@@ -81,7 +81,7 @@ extension StoreState {
             var state = StoreState()
             state.projects = RecordTable(section: "projects", raw: index.projects) { $0.key }
             state.connections = RecordTable(section: "connections", raw: index.connections) { $0.projectKey }
-            state.events = EventLog(records: layout.records[2], source: bytes)
+            state.events = EventLog(records: layout.records[2], source: bytes, vouchedFor: true)
             return SnapshotRead(state: state, sequence: layout.sequence, byteCount: layout.byteCount, source: bytes)
         }
         guard let data = try StoreFile.read(descriptor: descriptor, url: url, from: 0) else { return nil }
@@ -127,6 +127,7 @@ extension StoreState {
             if computed == recorded, let index = layout.index(bytes) {
                 state.projects = RecordTable(section: "projects", raw: index.projects) { $0.key }
                 state.connections = RecordTable(section: "connections", raw: index.connections) { $0.projectKey }
+                state.events.vouchedFor = true
                 return SnapshotRead(state: state, sequence: layout.sequence)
             }
             if computed != recorded {
@@ -175,9 +176,8 @@ extension StoreState {
     func verifyRecords(snapshot url: URL) throws(StoreError) {
         try projects.decodeAll()
         try connections.decodeAll()
-        var events = self.events
         do {
-            try events.validate()
+            try events.verify()
         } catch let error as SnapshotContentError {
             throw .damaged(file: url.path, problem: error.problem)
         } catch {

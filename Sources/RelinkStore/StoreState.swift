@@ -130,7 +130,8 @@ struct StoreState: JournaledState {
     }
 
     /// Events read from the old snapshot are copied as they are, so each must be sound: a
-    /// damaged one would otherwise pass into a file that looks whole.
+    /// damaged one would otherwise pass into a file that looks whole. Those of a snapshot whose
+    /// checksum matched are (`EventLog.vouchedFor`); the others were decoded at open.
     mutating func validateBeforeSnapshot() throws { try events.validate() }
 
     /// Puts hold when replaying them changes nothing; events when they are the snapshot's last.

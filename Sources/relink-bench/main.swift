@@ -5,12 +5,15 @@ import ArgumentParser
 import AsyncHTTPClient
 import Foundation
 import IntercomClient
+import IntercomAPI
 import IntercomMockControl
+import IntercomMockWorld
 import Logging
 import RelinkCore
 import RelinkFixtures
 import RelinkService
 import RelinkStore
+import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -156,10 +159,11 @@ func benchCheck(store storePath: String, endpoint: String, concurrency: Int) asy
         eventLoopGroupProvider: .singleton,
         configuration: HTTPIntercomClient.recommendedConfiguration(maxConnectionsPerHost: concurrency))
     let logger = Logger(label: "relink.bench")
+    let control = CountedControl(MockControlClient(baseURL: endpoint, httpClient: httpClient, logger: logger))
     let service = ConnectionService(
         store: store,
         intercom: HTTPIntercomGateway(target: .mock(baseURL: endpoint), httpClient: httpClient, logger: logger),
-        worldControl: MockControlClient(baseURL: endpoint, httpClient: httpClient, logger: logger),
+        worldControl: control,
         configuration: ServiceConfiguration(checkConcurrency: concurrency, logger: logger))
     let clock = ContinuousClock()
     let started = clock.now
@@ -179,8 +183,8 @@ func benchCheck(store storePath: String, endpoint: String, concurrency: Int) asy
         case .transientFailure: outcomes["transient", default: 0] += 1
         }
     }
-    // A rejected check also asks the mock for the simulated cause: one request more.
-    let requests = results.count + (outcomes["rejected"] ?? 0)
+    // Rejected checks also ask the mock for the simulated cause: one request per batch that had any.
+    let requests = results.count + control.requests
     let report: [String: Any] = [
         "checks": results.count, "seconds": seconds, "checks_per_second": Double(results.count) / seconds,
         "requests_per_second": Double(requests) / seconds,
@@ -188,6 +192,44 @@ func benchCheck(store storePath: String, endpoint: String, concurrency: Int) asy
         "outcomes": outcomes,
     ]
     print(String(decoding: try JSONSerialization.data(withJSONObject: report, options: [.sortedKeys]), as: UTF8.self))
+}
+
+/// The control a check run uses, counting the requests it makes (ground truth for rejected tokens).
+final class CountedControl: WorldControl {
+    private let control: MockControlClient
+    private let count = Mutex(0)
+
+    init(_ control: MockControlClient) { self.control = control }
+
+    var requests: Int { count.withLock { $0 } }
+
+    func authorize(email: String, password: String, workspace: String?, clientID: String, state: String) async
+        -> Result<String, IntercomFailure>
+    {
+        count.withLock { $0 += 1 }
+        return await control.authorize(
+            email: email, password: password, workspace: workspace, clientID: clientID, state: state)
+    }
+
+    func applyCause(_ request: CauseRequest) async throws(MockControlError) -> BreakReport {
+        count.withLock { $0 += 1 }
+        return try await control.applyCause(request)
+    }
+
+    func teammateEmails() async throws(MockControlError) -> [String] {
+        count.withLock { $0 += 1 }
+        return try await control.teammateEmails()
+    }
+
+    func inspect(token: String) async throws(MockControlError) -> MockControlAPI.TokenInspection {
+        count.withLock { $0 += 1 }
+        return try await control.inspect(token: token)
+    }
+
+    func inspect(tokens: [String]) async throws(MockControlError) -> [MockControlAPI.TokenInspection?] {
+        count.withLock { $0 += (tokens.count + MockControlAPI.InspectManyRequest.limit - 1) / MockControlAPI.InspectManyRequest.limit }
+        return try await control.inspect(tokens: tokens)
+    }
 }
 
 /// `relink-bench`: one subcommand a benchmark (see BENCHMARKS.md), plus the helpers they run as children.
