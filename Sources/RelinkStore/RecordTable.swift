@@ -1,5 +1,6 @@
 import Foundation
 import RelinkCore
+import Synchronization
 
 /// One section of the snapshot (projects or connections), keyed by project, each record decoded
 /// on first use.
@@ -123,10 +124,11 @@ struct RecordTable<Value: Codable & Sendable & Equatable>: Sendable, Equatable {
     }
 
     /// Each record as a line of the snapshot, sorted by key: a record never decoded is copied as
-    /// the bytes that were read (the snapshot's checksum vouched for them), others are encoded.
-    func snapshotLines(_ encoder: JSONEncoder) throws -> [Data] {
+    /// the bytes that were read (the snapshot's checksum vouched for them), others are encoded,
+    /// many of them on every core (`makeEncoder` gives each its own encoder).
+    func snapshotLines(_ makeEncoder: @Sendable () -> JSONEncoder) throws -> [Data] {
         let (raw, decoded) = storage.lock.withLock { (storage.raw, storage.decoded) }
-        var lines: [(key: ProjectKey, line: Data)] = try decoded.map { ($0.key, try encoder.encode($0.value)) }
+        var lines: [(key: ProjectKey, line: Data)] = try ParallelEncode.encode(Array(decoded), makeEncoder)
         if let bytes = raw.bytes {
             let entries = raw.entries
             let read = try bytes.lines(of: entries.map(\.record))
@@ -320,6 +322,35 @@ extension ParallelDecode {
                     "line \(records[index].line) of \(section): the record of \(key(value)) was found as \(expectedKeys[index])"
             )
         }
+    }
+}
+
+/// Encoding many records on every core: after a `check --all` a compaction encodes every
+/// connection it changed, and one core did that while the other waited.
+enum ParallelEncode {
+    static func encode<T: Encodable & Sendable>(
+        _ records: [(key: ProjectKey, value: T)], _ makeEncoder: @Sendable () -> JSONEncoder
+    ) throws -> [(key: ProjectKey, line: Data)] {
+        if records.count < 2000 {
+            let encoder = makeEncoder()
+            return try records.map { ($0.key, try encoder.encode($0.value)) }
+        }
+        let chunkCount = ProcessInfo.processInfo.activeProcessorCount * 4
+        let chunkSize = (records.count + chunkCount - 1) / chunkCount
+        let results = ChunkResults<(key: ProjectKey, line: Data)>(count: chunkCount)
+        let failure = Mutex<(any Error)?>(nil)
+        DispatchQueue.concurrentPerform(iterations: chunkCount) { chunk in
+            let range = (chunk * chunkSize)..<min(records.count, (chunk + 1) * chunkSize)
+            guard !range.isEmpty else { return }
+            let encoder = makeEncoder()
+            do {
+                results.set(chunk, try records[range].map { ($0.key, try encoder.encode($0.value)) })
+            } catch {
+                failure.withLock { $0 = $0 ?? error }
+            }
+        }
+        if let error = failure.withLock({ $0 }) { throw error }
+        return results.joined
     }
 }
 

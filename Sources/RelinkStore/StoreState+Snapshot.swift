@@ -45,8 +45,8 @@ extension StoreState {
             }
             body.append(contentsOf: Array((last ? "]}\n" : "],\n").utf8))
         }
-        section("projects", try projects.snapshotLines(encoder), last: false)
-        section("connections", try connections.snapshotLines(encoder), last: false)
+        section("projects", try projects.snapshotLines { StoreCoding.encoder(pretty: false) }, last: false)
+        section("connections", try connections.snapshotLines { StoreCoding.encoder(pretty: false) }, last: false)
         section(
             "events", try events.undecodedLines() + (try events.appended.map { try encoder.encode($0) }), last: true)
         let checksum = SnapshotChecksum.compute(prefix: Data(prefix.utf8), rest: body)

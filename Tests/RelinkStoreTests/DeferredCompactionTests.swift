@@ -3,7 +3,7 @@ import RelinkCore
 import RelinkTestSupport
 import Testing
 
-@testable import RelinkStore
+@_spi(Benchmarks) @testable import RelinkStore
 
 /// Issue 17: a run of commits (`check --all`'s batches) defers the journal's compaction to its
 /// last commit, so the snapshot is rewritten once per run rather than once per quarter of it.
@@ -35,5 +35,27 @@ struct DeferredCompactionTests {
         #expect(try Data(contentsOf: directory.file("journal.jsonl")).isEmpty)
         let reopened = try Store(directory: directory.url, options: .init(durable: false))
         #expect(reopened.project("SUP")?.name == "Renamed twice" && reopened.project("BUG")?.name == "Compacted")
+    }
+
+    /// Past 2,000 changed records a compaction encodes them on every core: the snapshot holds
+    /// each once, sorted by key, byte for byte what one encoder writes, and reads back the same.
+    @Test func aCompactionOfThousandsOfChangedRecordsEncodesEachOnceInKeyOrder() throws {
+        let directory = try TemporaryDirectory()
+        let store = try Store(directory: directory.url, options: .init(durable: false))
+        let projects = (0..<2_345).map { index in
+            Project(key: ProjectKey(rawValue: "P\(index)")!, name: "Projekt № \(index) — ünïcødé", jiraSite: "acme.atlassian.net")
+        }
+        try store.update { transaction in
+            for project in projects { transaction.put(project) }
+        }
+        try store.compact()
+        let encoder = StoreCoding.encoder(pretty: false)
+        let expected = try projects.sorted { $0.key < $1.key }.map { String(decoding: try encoder.encode($0), as: UTF8.self) }
+        let lines = try String(contentsOf: directory.file("state.json"), encoding: .utf8).split(separator: "\n")
+        let start = try #require(lines.firstIndex(of: #""projects":["#)) + 1
+        let written = lines[start..<(start + projects.count)].map { $0.hasSuffix(",") ? String($0.dropLast()) : String($0) }
+        #expect(written == expected)
+        let reopened = try Store(directory: directory.url, options: .init(durable: false))
+        #expect(reopened.projects == projects.sorted { $0.key < $1.key })
     }
 }
