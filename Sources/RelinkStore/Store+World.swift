@@ -31,6 +31,12 @@ extension Store: WorldPersistence {
     /// - Throws: `StoreError.missing` naming `world.json`, or what reading it throws (a link or
     ///   device in its place, damage).
     public func requireWorldIfConnected() throws {
+        // Whatever is at the path, the mock's load that follows reads it and names what is wrong
+        // with it (damage, a link, a device): only an absent world is this check's to refuse. The
+        // connections are looked at only then: decoding them all cost a large store's
+        // `relink -c "check KEY"` most of its time, and reading the world here decoded it twice.
+        var info = stat()
+        guard lstat(worldFile.url.path, &info) != 0, errno == ENOENT else { return }
         let connected = projectKeys.filter { connection(for: $0).state.authorization != nil }
         guard !connected.isEmpty, try loadWorld() == nil else { return }
         let named = connected.prefix(5).map(\.rawValue).joined(separator: ", ") + (connected.count > 5 ? ", …" : "")
