@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `check --all` with the rate limits lifted, beside wrk on the same GET /me of the same mock for as
 # long as the check took (issue 17: at least 10,000 checks or 5 s). Back to back, so both share the
-# machine's conditions: wrk, relink, wrk; the share is against the mean of the two wrk runs.
+# machine's conditions: wrk, relink, wrk; the share is against the mean of the two wrk runs. Then the
+# same GET /me through relink's HTTP client, AsyncHTTPClient alone and bare NIO, CPU per request.
 # Loopback only. See BENCHMARKS.md.
 #
 #   Scripts/bench-check.sh [CONNECTIONS] [CONCURRENCY] [MIX]    (SKIP_BUILD=1 to reuse the release build)
@@ -47,6 +48,13 @@ for run in 1 2; do
     "$bin"/relink-bench check --store "$work/store" --endpoint "$base" --concurrency "$concurrency" | tee "$work/check2.json"
   fi
 done
+# What the HTTP exchange alone costs, layer by layer (BENCHMARKS.md §7b): relink's client as a check
+# calls it, AsyncHTTPClient alone, and bare NIO codecs (the floor a hand-written client starts from).
+for layer in client ahc nio; do
+  echo "GET /me through $layer, 20,000 requests, $concurrency at once:"
+  "$bin"/relink-bench wire --endpoint "$base" --layer "$layer" --requests 20000 --concurrency "$concurrency" \
+    | tee "$work/wire-$layer.json"
+done
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
 python3 - "$work/wrk1.txt" "$work/wrk2.txt" "$work/check.json" "$work/check2.json" <<'PY'
 import json, re, sys
@@ -59,4 +67,10 @@ for name in sys.argv[3:5]:
           f"(ground-truth lookups included) vs wrk {wrk:.0f} req/s (runs {wrks[0]:.0f}, {wrks[1]:.0f}): "
           f"{100 * c['checks_per_second'] / wrk:.0f}% in checks, {100 * rps / wrk:.0f}% in requests; "
           f"p50 {c['p50_ms']:.2f} ms, p99 {c['p99_ms']:.2f} ms; outcomes {c['outcomes']}")
+PY
+python3 - "$work"/wire-client.json "$work"/wire-ahc.json "$work"/wire-nio.json <<'PY'
+import json, sys
+for name in sys.argv[1:]:
+    w = json.load(open(name))
+    print(f"GET /me through {w['layer']}: {w['requests_per_second']:.0f} req/s, {w['cpu_us_per_request']:.0f} µs of CPU per request")
 PY

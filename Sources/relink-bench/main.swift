@@ -237,7 +237,7 @@ struct RelinkBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "relink-bench", abstract: "relink's benchmarks and fixture generator (see BENCHMARKS.md).",
         subcommands: [
-            Generate.self, Fixtures.self, StoreBench.self, Check.self, Pacing.self, OpenProfileCommand.self,
+            Generate.self, Fixtures.self, StoreBench.self, Check.self, Wire.self, Pacing.self, OpenProfileCommand.self,
             TinyDBFile.self, StoreChild.self,
         ])
 }
@@ -353,6 +353,8 @@ do {
         try await check.measure()
     } else if let pacing = command as? Pacing {
         try await pacing.measure()
+    } else if let wire = command as? Wire {
+        try await wire.measure()
     } else {
         try command.run()
     }
