@@ -27,6 +27,10 @@ public actor MockIntercom {
     var faultsChanged = false
     /// Journal lines decided in the current activity call, written when it ends.
     var pendingLines: [JournalLine] = []
+    /// Inside an activity call (its lock held): a world saved now is reported with its writes.
+    private var deciding = false
+    /// The world file saved in the current activity call, if one was.
+    private var worldSavedInDecision: WorldFileStamp?
     /// The next journal entry's number: one past the last this process saw from any process.
     var nextSequence = 1
     /// Counted from this process's decisions and every other process's journal lines.
@@ -96,9 +100,18 @@ public actor MockIntercom {
             try absorb(changes)
             faultsChanged = false
             pendingLines = []
-            defer { pendingLines = [] }
+            deciding = true
+            worldSavedInDecision = nil
+            defer {
+                pendingLines = []
+                deciding = false
+            }
             let result = try body()
-            return (result, MockActivityWrites(faults: faultsChanged ? faultBook : nil, lines: pendingLines))
+            return (
+                result,
+                MockActivityWrites(
+                    faults: faultsChanged ? faultBook : nil, lines: pendingLines, worldSaved: worldSavedInDecision)
+            )
         }
     }
 
@@ -144,7 +157,12 @@ public actor MockIntercom {
     func commit<T>(_ change: (inout MockWorld) throws -> T) throws -> T {
         let result: T
         if let persistence {
-            (world, result) = try persistence.updateWorld(change)
+            let saved: WorldFileStamp?
+            (world, result, saved) = try persistence.updateWorldStamped(change)
+            // The world held is the file just saved: the activity need not have it read back.
+            if let saved {
+                if deciding { worldSavedInDecision = saved } else { activity.noteWorldSaved(saved) }
+            }
         } else {
             var copy = world
             result = try change(&copy)

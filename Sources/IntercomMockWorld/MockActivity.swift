@@ -77,10 +77,14 @@ public struct MockActivityWrites: Sendable {
     /// The faults to save; `nil` when they did not change.
     public var faults: FaultBook?
     public var lines: [JournalLine]
+    /// The world file this decision saved (``WorldPersistence/updateWorldStamped(_:)``): the world
+    /// the mock holds is that file, so the next look need not read it back.
+    public var worldSaved: WorldFileStamp?
 
-    public init(faults: FaultBook? = nil, lines: [JournalLine] = []) {
+    public init(faults: FaultBook? = nil, lines: [JournalLine] = [], worldSaved: WorldFileStamp? = nil) {
         self.faults = faults
         self.lines = lines
+        self.worldSaved = worldSaved
     }
 
     public var isEmpty: Bool { faults == nil && lines.isEmpty }
@@ -104,6 +108,13 @@ public protocol MockActivityPersistence: AnyObject, Sendable {
 
     /// The last `limit` journal entries since the last reset, oldest first (every kept one when `nil`).
     func journalEntries(limit: Int?) throws -> [JournalEntry]
+
+    /// The mock saved the world outside any decision: the world it holds is the file `stamp` names.
+    func noteWorldSaved(_ stamp: WorldFileStamp)
+}
+
+extension MockActivityPersistence {
+    public func noteWorldSaved(_ stamp: WorldFileStamp) {}
 }
 
 /// The activity of a mock without a store: kept in this process only, the journal as a ring of

@@ -15,6 +15,13 @@ public protocol WorldPersistence: Sendable {
     /// saved. Throws when the saved world is damaged (it is never overwritten) or cannot be written.
     func updateWorld<T>(_ change: (inout MockWorld) throws -> T) throws -> (world: MockWorld, result: T)
 
+    /// ``updateWorld(_:)``, also answering which file it saved, as taken before any other process
+    /// could save another: the mock's activity then knows the world it holds is the saved one, and
+    /// does not read it back. nil when the owner cannot tell.
+    func updateWorldStamped<T>(_ change: (inout MockWorld) throws -> T) throws -> (
+        world: MockWorld, result: T, saved: WorldFileStamp?
+    )
+
     /// Replaces the saved world with `world` (a reset, or the first world of a new store). Throws
     /// when the saved world is damaged (it is never overwritten) or cannot be written.
     func replaceWorld(with world: MockWorld) throws
@@ -31,5 +38,22 @@ public protocol WorldPersistence: Sendable {
 extension WorldPersistence {
     public func baselineWorld() throws -> MockWorld? { nil }
 
+    public func updateWorldStamped<T>(_ change: (inout MockWorld) throws -> T) throws -> (
+        world: MockWorld, result: T, saved: WorldFileStamp?
+    ) {
+        let (world, result) = try updateWorld(change)
+        return (world, result, nil)
+    }
+
     public func makeActivity() throws -> any MockActivityPersistence { InMemoryMockActivity() }
+}
+
+/// Which saved world file a process wrote, in the owner's terms (for the store: device, inode,
+/// size and modification time). Opaque to the mock, which only hands it to its activity.
+public struct WorldFileStamp: Sendable, Equatable {
+    public let fields: [Int64]
+
+    public init(fields: [Int64]) {
+        self.fields = fields
+    }
 }

@@ -102,10 +102,15 @@ final class MockActivityFiles: MockActivityPersistence, @unchecked Sendable {
             changes.worldChanged = world != worldStamp
             worldStamp = world
             let (result, writes) = try decide(changes)
+            if let saved = writes.worldSaved { worldStamp = FileIdentity(saved) }
             if let book = writes.faults { try saveFaults(book) }
             if !writes.lines.isEmpty { try append(writes.lines) }
             return result
         }
+    }
+
+    func noteWorldSaved(_ stamp: WorldFileStamp) {
+        mutex.withLock { worldStamp = FileIdentity(stamp) }
     }
 
     private func forgetJournalPosition() {

@@ -16,11 +16,20 @@ extension Store: WorldPersistence {
     /// - Throws: what `change` throws (nothing is saved then), or `StoreError` when the saved world
     ///   is damaged (it is left as it is) or cannot be written.
     public func updateWorld<T>(_ change: (inout MockWorld) throws -> T) throws -> (world: MockWorld, result: T) {
+        let (world, result, _) = try updateWorldStamped(change)
+        return (world, result)
+    }
+
+    /// `updateWorld`, with the saved file's identity taken under the store's lock, before another
+    /// process can replace it.
+    public func updateWorldStamped<T>(_ change: (inout MockWorld) throws -> T) throws -> (
+        world: MockWorld, result: T, saved: WorldFileStamp?
+    ) {
         try withFileLock(exclusive: true) {
             var world = try worldFile.load() ?? MockWorld()
             let result = try change(&world)
             try worldFile.save(world)
-            return (world, result)
+            return (world, result, FileIdentity(of: worldFile.url)?.stamp)
         }
     }
 

@@ -5,6 +5,7 @@ import IntercomMockWorld
 import RelinkCore
 import RelinkStore
 import RelinkTestSupport
+import Synchronization
 import Testing
 
 @testable import IntercomMock
@@ -268,5 +269,63 @@ extension Range where Bound == Int {
         var results: [T] = []
         for index in self { results.append(try await transform(index)) }
         return results
+    }
+}
+
+/// A mock reads the world back only when another process saved it: after its own save, the world
+/// it holds is the saved one.
+@Suite("The mock's own world saves")
+struct OwnWorldSaveTests {
+    /// The store, counting how often the mock reads the world from it.
+    final class CountingStore: WorldPersistence {
+        let store: Store
+        private let loads = Mutex(0)
+
+        init(_ store: Store) { self.store = store }
+
+        var worldLoads: Int { loads.withLock { $0 } }
+
+        func loadWorld() throws -> MockWorld? {
+            loads.withLock { $0 += 1 }
+            return try store.loadWorld()
+        }
+        func updateWorld<T>(_ change: (inout MockWorld) throws -> T) throws -> (world: MockWorld, result: T) {
+            try store.updateWorld(change)
+        }
+        func updateWorldStamped<T>(_ change: (inout MockWorld) throws -> T) throws -> (
+            world: MockWorld, result: T, saved: WorldFileStamp?
+        ) {
+            try store.updateWorldStamped(change)
+        }
+        func replaceWorld(with world: MockWorld) throws { try store.replaceWorld(with: world) }
+        func makeActivity() throws -> any MockActivityPersistence { try store.makeActivity() }
+    }
+
+    @Test("its own saves, inside a request or not, are not read back; another process's are")
+    func ownSavesAreNotReadBack() async throws {
+        let temporary = try TemporaryDirectory()
+        let counting = CountingStore(try Store(directory: temporary.url))
+        let fixture = try Fixture(persistence: counting)
+        try await fixture.withClient { client in
+            // The fixture's world was saved after the mock's activity looked: read once, as news.
+            #expect(try await client.get("/me", token: fixture.botToken).status == .ok)
+            let loadsAtStart = counting.worldLoads
+            // Saved inside a request's decision: a note on the conversation.
+            let reply = #"{"message_type":"note","type":"admin","admin_id":"1001","body":"ünïcødé"}"#
+            #expect(try await client.post("/conversations/c1/reply", token: fixture.botToken, json: reply).status == .ok)
+            #expect(try await client.get("/me", token: fixture.botToken).status == .ok)
+            // Saved outside one: a cause through the control side.
+            _ = try await fixture.intercom.revokeToken(fixture.aliceToken)
+            #expect(try await client.get("/me", token: fixture.aliceToken).status == .unauthorized)
+            #expect(counting.worldLoads == loadsAtStart, "the mock read back its own saves")
+
+            // Another process saves: the next request reads it, and answers from it.
+            _ = try await SharedActivityTests.Pair.mock(over: temporary.url, clock: fixture.clock)
+                .revokeToken(fixture.bobToken)
+            #expect(try await client.get("/me", token: fixture.bobToken).status == .unauthorized)
+            #expect(counting.worldLoads == loadsAtStart + 1)
+            #expect(try await client.get("/me", token: fixture.botToken).status == .ok)
+            #expect(counting.worldLoads == loadsAtStart + 1)
+        }
     }
 }
