@@ -29,24 +29,12 @@ extension MockServer {
             }
             if let many {
                 return controlJSON(
-                    MockControlAPI.InspectManyAnswer(inspections: many.tokens.map { inspection(of: $0, in: world) }))
+                    MockControlAPI.InspectManyAnswer(inspections: many.tokens.map { world.inspection(ofToken: $0) }))
             }
-            guard let single, let found = inspection(of: single.token, in: world) else {
+            guard let single, let found = world.inspection(ofToken: single.token) else {
                 return controlJSON(["error": "no such token"], status: .notFound)
             }
             return controlJSON(found)
         }
-    }
-
-    /// What the mock knows of a token, named by its plaintext or public id; nil when it holds none.
-    private static func inspection(of token: String, in world: MockWorld) -> MockControlAPI.TokenInspection? {
-        guard let index = world.tokenIndex(plaintextOrID: token) else { return nil }
-        let token = world.tokens[index]
-        return MockControlAPI.TokenInspection(
-            // A cause guessed on import is not the mock's to vouch for: no ground truth then.
-            id: token.id, alive: token.isAlive, cause: token.death.flatMap { $0.guessed ? nil : $0.cause },
-            diedAt: token.death?.at,
-            permissionMissing: token.permissionMissing, teammateID: token.teammateID,
-            workspaceID: token.workspaceID)
     }
 }

@@ -279,3 +279,17 @@ public struct CauseRequest: Codable, Equatable, Sendable {
         self.newPassword = newPassword
     }
 }
+
+extension MockWorld {
+    /// What the control API's `tokens/inspect` answers for a token named by its plaintext or
+    /// public id; nil when the world holds no such token.
+    public func inspection(ofToken value: String) -> MockControlAPI.TokenInspection? {
+        guard let index = tokenIndex(plaintextOrID: value) else { return nil }
+        let token = tokens[index]
+        return MockControlAPI.TokenInspection(
+            // A cause guessed on import is not the mock's to vouch for: no ground truth then.
+            id: token.id, alive: token.isAlive, cause: token.death.flatMap { $0.guessed ? nil : $0.cause },
+            diedAt: token.death?.at, permissionMissing: token.permissionMissing, teammateID: token.teammateID,
+            workspaceID: token.workspaceID)
+    }
+}

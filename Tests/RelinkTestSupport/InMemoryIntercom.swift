@@ -219,7 +219,7 @@ public final class InMemoryIntercom: IntercomGateway, IntercomAPIClient, WorldCo
     public func inspect(token: String) async throws(MockControlError) -> MockControlAPI.TokenInspection {
         try state.withLock { state throws(MockControlError) in
             state.calls.append("POST /__mock/tokens/inspect")
-            guard let inspection = Self.inspection(of: token, in: state.world) else {
+            guard let inspection = state.world.inspection(ofToken: token) else {
                 throw MockControlError(request: "POST /__mock/tokens/inspect", status: 404, message: "no such token")
             }
             return inspection
@@ -230,17 +230,8 @@ public final class InMemoryIntercom: IntercomGateway, IntercomAPIClient, WorldCo
     public func inspect(tokens: [String]) async throws(MockControlError) -> [MockControlAPI.TokenInspection?] {
         state.withLock { state in
             state.calls.append("POST /__mock/tokens/inspect ×\(tokens.count)")
-            return tokens.map { Self.inspection(of: $0, in: state.world) }
+            return tokens.map { state.world.inspection(ofToken: $0) }
         }
-    }
-
-    private static func inspection(of token: String, in world: MockWorld) -> MockControlAPI.TokenInspection? {
-        guard let index = world.tokenIndex(plaintextOrID: token) else { return nil }
-        let record = world.tokens[index]
-        return MockControlAPI.TokenInspection(
-            id: record.id, alive: record.isAlive, cause: record.death?.cause, diedAt: record.death?.at,
-            permissionMissing: record.permissionMissing, teammateID: record.teammateID,
-            workspaceID: record.workspaceID)
     }
 
     private static func unauthorized(_ code: String) -> IntercomFailure {
