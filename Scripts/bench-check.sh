@@ -66,7 +66,8 @@ for name in sys.argv[3:5]:
     print(f"{c['checks']} checks in {c['seconds']:.2f} s: {c['checks_per_second']:.0f} checks/s, {rps:.0f} requests/s "
           f"(ground-truth lookups included) vs wrk {wrk:.0f} req/s (runs {wrks[0]:.0f}, {wrks[1]:.0f}): "
           f"{100 * c['checks_per_second'] / wrk:.0f}% in checks, {100 * rps / wrk:.0f}% in requests; "
-          f"p50 {c['p50_ms']:.2f} ms, p99 {c['p99_ms']:.2f} ms; outcomes {c['outcomes']}")
+          f"p50 {c['p50_ms']:.2f} ms, p99 {c['p99_ms']:.2f} ms; {c['cpu_us_per_check']:.0f} µs of client CPU per check; "
+          f"outcomes {c['outcomes']}")
 PY
 python3 - "$work"/wire-client.json "$work"/wire-ahc.json "$work"/wire-nio.json <<'PY'
 import json, sys

@@ -9,10 +9,6 @@ import NIOHTTP1
 import NIOPosix
 import Synchronization
 
-#if canImport(Glibc)
-    import Glibc
-#endif
-
 /// `GET /me` in a loop with nothing of a check around it, three ways, to show what each layer of a
 /// check's HTTP exchange costs in CPU (BENCHMARKS.md §7b): relink's `HTTPIntercomClient.meProbe`
 /// (what a check calls), AsyncHTTPClient alone, and NIO's HTTP/1.1 codecs with one handler per
@@ -39,7 +35,7 @@ struct Wire: AsyncParsableCommand {
         guard requests > 0, concurrency > 0, requests >= concurrency else {
             throw ValidationError("--requests must be at least --concurrency, both positive")
         }
-        let before = Self.cpuSeconds()
+        let before = cpuSeconds()
         let clock = ContinuousClock()
         let started = clock.now
         let answered: Int
@@ -50,7 +46,7 @@ struct Wire: AsyncParsableCommand {
         }
         let elapsed = clock.now - started
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        let cpu = Self.cpuSeconds() - before
+        let cpu = cpuSeconds() - before
         let report: [String: Any] = [
             "layer": layer.rawValue, "requests": requests, "ok": answered, "seconds": seconds,
             "requests_per_second": Double(requests) / seconds, "cpu_seconds": cpu,
@@ -125,7 +121,7 @@ struct Wire: AsyncParsableCommand {
         var results: [EventLoopFuture<Int>] = []
         for share in shares() {
             let done = group.next().makePromise(of: Int.self)
-            let channel = try await ClientBootstrap(group: group)
+            _ = try await ClientBootstrap(group: group)
                 .channelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
                         try channel.pipeline.syncOperations.addHTTPClientHandlers()
@@ -134,19 +130,11 @@ struct Wire: AsyncParsableCommand {
                     }
                 }
                 .connect(host: host, port: port).get()
-            channel.closeFuture.whenComplete { _ in done.fail(ChannelError.ioOnClosedChannel) }
             results.append(done.futureResult)
         }
         var answered = 0
         for result in results { answered += try await result.get() }
         return answered
-    }
-
-    static func cpuSeconds() -> Double {
-        var usage = rusage()
-        getrusage(RUSAGE_SELF.rawValue, &usage)
-        func seconds(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1e6 }
-        return seconds(usage.ru_utime) + seconds(usage.ru_stime)
     }
 }
 
@@ -180,7 +168,7 @@ private final class RequestLoop: ChannelInboundHandler {
         case .end:
             remaining -= 1
             if remaining == 0 {
-                done.succeed(ok)
+                finish(.success(ok))
                 context.close(promise: nil)
             } else {
                 send(context)
@@ -189,8 +177,21 @@ private final class RequestLoop: ChannelInboundHandler {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        done.fail(error)
+        finish(.failure(error))
         context.close(promise: nil)
+    }
+
+    /// Closed before every answer came (the mock stopped, or dropped the connection).
+    func channelInactive(context: ChannelHandlerContext) {
+        finish(.failure(ChannelError.ioOnClosedChannel))
+    }
+
+    private var finished = false
+
+    private func finish(_ result: Result<Int, any Error>) {
+        guard !finished else { return }
+        finished = true
+        done.completeWith(result)
     }
 
     private func send(_ context: ChannelHandlerContext) {

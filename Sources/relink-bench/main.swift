@@ -30,6 +30,14 @@ func peakMemoryMB() -> Double {
     return Double(usage.ru_maxrss) / 1024  // ru_maxrss is in KiB on Linux
 }
 
+/// CPU seconds (user and system) this process has used so far.
+func cpuSeconds() -> Double {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    func seconds(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1e6 }
+    return seconds(usage.ru_utime) + seconds(usage.ru_stime)
+}
+
 func percentile(_ sorted: [Double], _ p: Double) -> Double {
     sorted[min(sorted.count - 1, Int((Double(sorted.count) * p).rounded(.up)) - 1)]
 }
@@ -167,8 +175,10 @@ func benchCheck(store storePath: String, endpoint: String, concurrency: Int) asy
         configuration: ServiceConfiguration(checkConcurrency: concurrency, logger: logger))
     let clock = ContinuousClock()
     let started = clock.now
+    let cpuBefore = cpuSeconds()
     let results = try await service.check(nil)
     let elapsed = clock.now - started
+    let cpu = cpuSeconds() - cpuBefore
     try await httpClient.shutdown()
     let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
     let latencies = results.map {
@@ -188,6 +198,8 @@ func benchCheck(store storePath: String, endpoint: String, concurrency: Int) asy
     let report: [String: Any] = [
         "checks": results.count, "seconds": seconds, "checks_per_second": Double(results.count) / seconds,
         "requests_per_second": Double(requests) / seconds,
+        // The client's own cost, which no ceiling moves (BENCHMARKS.md §7b).
+        "cpu_us_per_check": cpu / Double(max(results.count, 1)) * 1e6,
         "p50_ms": percentile(latencies, 0.5), "p99_ms": percentile(latencies, 0.99), "concurrency": concurrency,
         "outcomes": outcomes,
     ]
