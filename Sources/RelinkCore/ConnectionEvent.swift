@@ -29,11 +29,15 @@ public struct ConnectionEvent: Codable, Equatable, Sendable {
     public var actor: String
     /// Anything a reader of the history needs besides, e.g. a confirmed workspace change.
     public var detail: String?
+    /// On `project_removed`: the project's last outbox serial. A project added again under the
+    /// same key goes on from it, so no note's marker (`[relink SUP.7]`) can pass for a new item's.
+    public var outboxSerial: Int?
 
     public init(
         at: Date, project: ProjectKey, kind: Kind, from: ConnectionState.StateName, to: ConnectionState.StateName,
         cause: BreakCause? = nil, possibleCauses: [BreakCause]? = nil, evidence: Evidence? = nil,
-        workspace: Workspace? = nil, appUser: AppUser? = nil, actor: String, detail: String? = nil
+        workspace: Workspace? = nil, appUser: AppUser? = nil, actor: String, detail: String? = nil,
+        outboxSerial: Int? = nil
     ) {
         self.at = at
         self.project = project
@@ -47,5 +51,6 @@ public struct ConnectionEvent: Codable, Equatable, Sendable {
         self.appUser = appUser
         self.actor = actor
         self.detail = detail
+        self.outboxSerial = outboxSerial
     }
 }

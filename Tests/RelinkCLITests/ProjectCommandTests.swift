@@ -34,6 +34,36 @@ struct ProjectCommandTests {
         #expect(shown.stdout.contains("conversationLinking.notificationTriggers.issueCommented.filterEnabled"))
     }
 
+    /// A note's marker names its item (`[relink SUP.3]`) and stays in the conversation. A project
+    /// removed and added again must not hand out SUP.1 again: a delivery looking for an interrupted
+    /// attempt's note would take the old one for it and never post the new note.
+    @Test func aProjectAddedAgainGoesOnWithItsOutboxSerials() async throws {
+        let directory = try TemporaryDirectory()
+        let store = directory.file("store").path
+        let commented = try await runRelink([
+            "--fixture", "demo", "--store", store, "-c", "comment SUP-12 Première note ✓", "-c", "comment SUP-12 Second",
+        ])
+        #expect(commented.status == 0, "\(commented.stderr)")
+        let serial = try #require(try Store(directory: URL(fileURLWithPath: store)).project("SUP")?.outboxSerial)
+        #expect(serial >= 2)
+
+        let readded = try await runRelink([
+            "--store", store, "-c", "project remove SUP --force", "-c", #"project add SUP "Support, again""#,
+            "-c", "project remove SUP", "-c", "project add SUP Support",
+        ])
+        #expect(readded.status == 0, "\(readded.stderr)")
+        let opened = try Store(directory: URL(fileURLWithPath: store))
+        #expect(opened.project("SUP")?.outboxSerial == serial, "twice removed, twice added: the serials go on")
+        let removals = try opened.events(for: "SUP").filter { $0.kind == .projectRemoved }
+        #expect(removals.map(\.outboxSerial) == [serial, serial])
+        let additions = try opened.events(for: "SUP").filter { $0.kind == .projectAdded }
+        #expect(additions.last?.detail?.hasSuffix("; outbox serials go on after SUP.\(serial)") == true, "log says so")
+        // A key never removed starts at nothing, as before.
+        let fresh = try await runRelink(["--store", store, "-c", "project add NEW Newcomer"])
+        #expect(fresh.status == 0)
+        #expect(try Store(directory: URL(fileURLWithPath: store)).project("NEW")?.outboxSerial == 0)
+    }
+
     @Test func eachCommandPrintsOneFullDocumentWithJSON() async throws {
         let directory = try TemporaryDirectory()
         let store = directory.file("store").path

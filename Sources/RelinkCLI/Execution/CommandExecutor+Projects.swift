@@ -19,10 +19,17 @@ extension CommandExecutor {
                     "which Jira site? the store's projects \(sites.isEmpty ? "name none" : "are on several"); "
                         + "add --site SITE")
             }
-            let project = Project(key: key, name: name, jiraSite: site)
+            var project = Project(key: key, name: name, jiraSite: site)
+            // Added again after a removal: its outbox serials go on where the removed project's
+            // stopped, so a note posted before (its marker `[relink KEY.N]` still in the
+            // conversation) is never taken for a new item's by a delivery looking for its own.
+            let removed = try store.events(for: key).last { $0.kind == .projectRemoved }
+            project.outboxSerial = max(0, removed?.outboxSerial ?? 0)
             let event = ConnectionEvent(
                 at: now, project: key, kind: .projectAdded, from: .notConnected, to: .notConnected,
-                actor: actor, detail: "\"\(name)\" on \(site)")
+                actor: actor,
+                detail: "\"\(name)\" on \(site)"
+                    + (project.outboxSerial > 0 ? "; outbox serials go on after \(key).\(project.outboxSerial)" : ""))
             try store.update { transaction in
                 guard transaction.project(key) == nil else { throw CommandFailure("project \(key) exists already") }
                 transaction.put(project)
@@ -49,13 +56,15 @@ extension CommandExecutor {
             }
             let event = try store.update { transaction in
                 let current = transaction.connection(for: key)
+                let serial = transaction.project(key)?.outboxSerial ?? 0
                 if let tokenID = current.state.authorization?.tokenID { transaction.forgetToken(id: tokenID) }
                 transaction.deleteProject(key)
                 let event = ConnectionEvent(
                     at: now, project: key, kind: .projectRemoved, from: current.state.name, to: .notConnected,
                     workspace: current.state.authorization?.workspace,
                     appUser: current.state.authorization?.appUser,
-                    actor: actor, detail: current.state.authorization == nil ? nil : "its token forgotten")
+                    actor: actor, detail: current.state.authorization == nil ? nil : "its token forgotten",
+                    outboxSerial: serial == 0 ? nil : serial)
                 transaction.record(event)
                 return event
             }
