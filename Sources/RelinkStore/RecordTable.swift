@@ -205,13 +205,11 @@ enum ParallelDecode {
         _ records: [RawRecord], from bytes: SnapshotBytes, section: String, expectedKeys: [ProjectKey]? = nil,
         key: ((T) -> ProjectKey)? = nil
     ) throws(StoreError) -> [T] {
-        let chunkCount = records.count < 2000 ? 1 : ProcessInfo.processInfo.activeProcessorCount * 8
-        let chunkSize = (records.count + chunkCount - 1) / max(chunkCount, 1)
-        let results = ChunkResults<T>(count: chunkCount)
-        DispatchQueue.concurrentPerform(iterations: chunkCount) { chunk in
+        let ranges = chunkRanges(of: records.count, serialBelow: 2000, perCore: 8)
+        let results = ChunkResults<T>(count: ranges.count)
+        DispatchQueue.concurrentPerform(iterations: ranges.count) { chunk in
             let decoder = StoreCoding.decoder()
-            let range = (chunk * chunkSize)..<min(records.count, (chunk + 1) * chunkSize)
-            guard !range.isEmpty else { return }
+            let range = ranges[chunk]
             // One decode per chunk, of the chunk's lines as one JSON array: a decoder call has a
             // fixed cost that thousands of one-line calls would pay thousands of times.
             var array = Data("[".utf8)
@@ -269,12 +267,10 @@ extension ParallelDecode {
         _ records: [RawRecord], from bytes: SnapshotBytes, section: String, expectedKeys: [ProjectKey],
         key: (T) -> ProjectKey
     ) throws(StoreError) -> [T] {
-        let chunkCount = records.count < 4000 ? 1 : ProcessInfo.processInfo.activeProcessorCount * 4
-        let chunkSize = (records.count + chunkCount - 1) / max(chunkCount, 1)
-        let results = ChunkResults<T>(count: chunkCount)
-        DispatchQueue.concurrentPerform(iterations: chunkCount) { chunk in
-            let range = (chunk * chunkSize)..<min(records.count, (chunk + 1) * chunkSize)
-            guard !range.isEmpty else { return }
+        let ranges = chunkRanges(of: records.count, serialBelow: 4000, perCore: 4)
+        let results = ChunkResults<T>(count: ranges.count)
+        DispatchQueue.concurrentPerform(iterations: ranges.count) { chunk in
+            let range = ranges[chunk]
             var values: [T] = []
             values.reserveCapacity(range.count)
             var decoder: JSONDecoder?
@@ -331,17 +327,11 @@ enum ParallelEncode {
     static func encode<T: Encodable & Sendable>(
         _ records: [(key: ProjectKey, value: T)], _ makeEncoder: @Sendable () -> JSONEncoder
     ) throws -> [(key: ProjectKey, line: Data)] {
-        if records.count < 2000 {
-            let encoder = makeEncoder()
-            return try records.map { ($0.key, try encoder.encode($0.value)) }
-        }
-        let chunkCount = ProcessInfo.processInfo.activeProcessorCount * 4
-        let chunkSize = (records.count + chunkCount - 1) / chunkCount
-        let results = ChunkResults<(key: ProjectKey, line: Data)>(count: chunkCount)
+        let ranges = chunkRanges(of: records.count, serialBelow: 2000, perCore: 4)
+        let results = ChunkResults<(key: ProjectKey, line: Data)>(count: ranges.count)
         let failure = Mutex<(any Error)?>(nil)
-        DispatchQueue.concurrentPerform(iterations: chunkCount) { chunk in
-            let range = (chunk * chunkSize)..<min(records.count, (chunk + 1) * chunkSize)
-            guard !range.isEmpty else { return }
+        DispatchQueue.concurrentPerform(iterations: ranges.count) { chunk in
+            let range = ranges[chunk]
             let encoder = makeEncoder()
             do {
                 results.set(chunk, try records[range].map { ($0.key, try encoder.encode($0.value)) })
@@ -352,6 +342,16 @@ enum ParallelEncode {
         if let error = failure.withLock({ $0 }) { throw error }
         return results.joined
     }
+}
+
+/// `count` items cut into consecutive, non-empty ranges, one per task of `concurrentPerform`: a
+/// single range below `serialBelow` items (threads would cost more than they save), else `perCore`
+/// ranges per core, so that one slow range does not leave a core idle.
+func chunkRanges(of count: Int, serialBelow: Int, perCore: Int) -> [Range<Int>] {
+    guard count > 0 else { return [] }
+    let chunkCount = count < serialBelow ? 1 : max(1, ProcessInfo.processInfo.activeProcessorCount * perCore)
+    let size = (count + chunkCount - 1) / chunkCount
+    return stride(from: 0, to: count, by: size).map { $0..<min(count, $0 + size) }
 }
 
 /// Results of a parallel decode, one slot per chunk.
