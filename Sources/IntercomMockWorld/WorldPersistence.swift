@@ -48,12 +48,12 @@ extension WorldPersistence {
     public func makeActivity() throws -> any MockActivityPersistence { InMemoryMockActivity() }
 }
 
-/// Which saved world file a process wrote, in the owner's terms (for the store: device, inode,
-/// size and modification time). Opaque to the mock, which only hands it to its activity.
-public struct WorldFileStamp: Sendable, Equatable {
-    public let fields: [Int64]
+/// Which saved world file a process wrote, in the owner's terms (for the store: the file's
+/// identity). Opaque to the mock, which only hands it to the owner's activity view.
+public struct WorldFileStamp: Sendable {
+    public let value: any Sendable
 
-    public init(fields: [Int64]) {
-        self.fields = fields
+    public init(_ value: any Sendable) {
+        self.value = value
     }
 }

@@ -1,5 +1,4 @@
 import Foundation
-import IntercomMockWorld
 
 #if canImport(Glibc)
     import Glibc
@@ -421,24 +420,6 @@ struct FileIdentity: Equatable {
         inode = UInt64(info.st_ino)
         size = Int(info.st_size)
         modified = info.st_mtim
-    }
-
-    /// The identity as the mock's activity carries it (`WorldFileStamp`), and back.
-    var stamp: WorldFileStamp {
-        WorldFileStamp(fields: [
-            Int64(bitPattern: device), Int64(bitPattern: inode), Int64(size), Int64(modified.tv_sec),
-            Int64(modified.tv_nsec), isRegular ? 1 : 0,
-        ])
-    }
-
-    init?(_ stamp: WorldFileStamp) {
-        guard stamp.fields.count == 6 else { return nil }
-        let fields = stamp.fields
-        device = UInt64(bitPattern: fields[0])
-        inode = UInt64(bitPattern: fields[1])
-        size = Int(fields[2])
-        modified = timespec(tv_sec: Int(fields[3]), tv_nsec: Int(fields[4]))
-        isRegular = fields[5] == 1
     }
 
     static func == (lhs: FileIdentity, rhs: FileIdentity) -> Bool {

@@ -102,7 +102,7 @@ final class MockActivityFiles: MockActivityPersistence, @unchecked Sendable {
             changes.worldChanged = world != worldStamp
             worldStamp = world
             let (result, writes) = try decide(changes)
-            if let saved = writes.worldSaved { worldStamp = FileIdentity(saved) }
+            if let saved = writes.worldSaved?.value as? FileIdentity { worldStamp = saved }
             if let book = writes.faults { try saveFaults(book) }
             if !writes.lines.isEmpty { try append(writes.lines) }
             return result
@@ -110,7 +110,8 @@ final class MockActivityFiles: MockActivityPersistence, @unchecked Sendable {
     }
 
     func noteWorldSaved(_ stamp: WorldFileStamp) {
-        mutex.withLock { worldStamp = FileIdentity(stamp) }
+        guard let saved = stamp.value as? FileIdentity else { return }
+        mutex.withLock { worldStamp = saved }
     }
 
     private func forgetJournalPosition() {

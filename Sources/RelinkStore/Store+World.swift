@@ -29,7 +29,7 @@ extension Store: WorldPersistence {
             var world = try worldFile.load() ?? MockWorld()
             let result = try change(&world)
             try worldFile.save(world)
-            return (world, result, FileIdentity(of: worldFile.url)?.stamp)
+            return (world, result, FileIdentity(of: worldFile.url).map(WorldFileStamp.init))
         }
     }
 
