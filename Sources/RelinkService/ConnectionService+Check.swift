@@ -77,11 +77,8 @@ extension ConnectionService {
                 group.addTask { [self] in
                     let clock = ContinuousClock()
                     let started = clock.now
-                    // The mock's ground truth for a rejected token is asked for with its batch's
-                    // commit, one call for the batch instead of one request more per rejection.
                     let outcome = await probe(
-                        authorization, token: token, deep: probeDeeply, askGroundTruth: false,
-                        rateLimitWait: rateLimitWait)
+                        authorization, token: token, deep: probeDeeply, rateLimitWait: rateLimitWait)
                     // A probe cut short by cancellation found nothing about the token: not a result.
                     if Task.isCancelled { return .checked(nil) }
                     return .checked(Checked(key: key, outcome: outcome, duration: clock.now - started, token: token))
@@ -133,10 +130,11 @@ extension ConnectionService {
 
     /// Asks Intercom whether the token still works, and turns the answer into an outcome.
     ///
-    /// With `askGroundTruth` false a rejection carries the evidence alone, for the caller to ask
-    /// the mock for the cause later (``withGroundTruth(_:)``).
+    /// A rejection carries the evidence alone: the mock's ground truth is asked for with the
+    /// batch's commit (``withGroundTruth(_:)``), one call for the batch instead of one request more
+    /// per rejected token.
     func probe(
-        _ authorization: Authorization, token: String?, deep: Bool = false, askGroundTruth: Bool = true,
+        _ authorization: Authorization, token: String?, deep: Bool = false,
         rateLimitWait: @escaping @Sendable (RateLimitPacer.Wait) -> Void = { _ in }
     ) async -> CheckOutcome {
         guard let token else {
@@ -173,7 +171,7 @@ extension ConnectionService {
         case .success:
             return .healthy
         case .failure(let failure):
-            return await verdict(on: failure, token: token, endpoint: endpoint, askGroundTruth: askGroundTruth)
+            return await verdict(on: failure, token: token, endpoint: endpoint, askGroundTruth: false)
         }
     }
 
