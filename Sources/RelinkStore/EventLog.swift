@@ -1,3 +1,4 @@
+import CRelinkChecksum
 import Foundation
 import RelinkCore
 
@@ -58,6 +59,19 @@ struct EventLog: Sendable {
         return events + appended
     }
 
+    /// The last event of `kind` for `key`, decoding only the snapshot's lines that name the kind
+    /// (a byte search): `project add` asks it of a history of any length.
+    ///
+    /// - Throws: as `all()` does, for a line that names the kind and cannot be read.
+    func last(_ kind: ConnectionEvent.Kind, of key: ProjectKey) throws -> ConnectionEvent? {
+        if let event = appended.last(where: { $0.kind == kind && $0.project == key }) { return event }
+        var found: ConnectionEvent?
+        try decodeEach(naming: Array(kind.rawValue.utf8)) { event in
+            if event.kind == kind && event.project == key { found = event }
+        }
+        return found
+    }
+
     /// How many of the snapshot's events are known to decode.
     private var validatedCount = 0
 
@@ -77,11 +91,16 @@ struct EventLog: Sendable {
         try decodeEach { _ in }
     }
 
-    private func decodeEach(from first: Int = 0, _ body: (ConnectionEvent) -> Void) throws {
+    /// Decodes the snapshot's events from `first` on, in order; with `needle`, only the lines
+    /// that hold those bytes.
+    private func decodeEach(
+        from first: Int = 0, naming needle: [UInt8]? = nil, _ body: (ConnectionEvent) -> Void
+    ) throws {
         guard let source, first < records.count else { return }
         let decoder = StoreCoding.decoder()
         var problem: SnapshotContentError?
         try source.withBytes(of: records[first...]) { offset, bytes in
+            if let needle, !Self.contains(bytes, needle) { return true }
             let index = first + offset
             let data = Data(bytes)
             do {
@@ -94,5 +113,10 @@ struct EventLog: Sendable {
             }
         }
         if let problem { throw problem }
+    }
+
+    private static func contains(_ bytes: UnsafeBufferPointer<UInt8>, _ needle: [UInt8]) -> Bool {
+        guard let base = bytes.baseAddress, !needle.isEmpty else { return needle.isEmpty }
+        return needle.withUnsafeBytes { relink_find(base, bytes.count, $0.baseAddress, needle.count) != nil }
     }
 }

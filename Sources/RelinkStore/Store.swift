@@ -214,6 +214,17 @@ public final class Store: @unchecked Sendable {
         return limit.map { Array(matching.suffix($0)) } ?? matching
     }
 
+    /// The last recorded event of `kind` for `key`, found without decoding the rest of the history.
+    ///
+    /// - Throws: `StoreError.damaged` when an event of that kind cannot be read.
+    public func lastEvent(_ kind: ConnectionEvent.Kind, for key: ProjectKey) throws -> ConnectionEvent? {
+        let log = lock.withLock { publicFile.state.events }
+        do { return try log.last(kind, of: key) } catch let error as StoreError { throw error } catch {
+            throw StoreError.damaged(
+                file: publicFile.snapshotURL.path, problem: StoreError.describe(error, data: Data()))
+        }
+    }
+
     public var eventCount: Int { lock.withLock { publicFile.state.events.count } }
 
     /// The token an authorization names. Never print it.

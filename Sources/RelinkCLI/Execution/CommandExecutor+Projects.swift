@@ -13,7 +13,8 @@ extension CommandExecutor {
         let now = Timestamp.rounded(Date())
         switch command {
         case .projectAdd(let key, let name, let site):
-            let sites = Set(store.projects.map(\.jiraSite))
+            // Every project is read only when no site was given.
+            let sites = site == nil ? Set(store.projects.map(\.jiraSite)) : []
             guard let site = site ?? (sites.count == 1 ? sites.first : nil) else {
                 throw CommandFailure(
                     "which Jira site? the store's projects \(sites.isEmpty ? "name none" : "are on several"); "
@@ -23,7 +24,7 @@ extension CommandExecutor {
             // Added again after a removal: its outbox serials go on where the removed project's
             // stopped, so a note posted before (its marker `[relink KEY.N]` still in the
             // conversation) is never taken for a new item's by a delivery looking for its own.
-            let removed = try store.events(for: key).last { $0.kind == .projectRemoved }
+            let removed = try store.lastEvent(.projectRemoved, for: key)
             project.outboxSerial = max(0, removed?.outboxSerial ?? 0)
             let event = ConnectionEvent(
                 at: now, project: key, kind: .projectAdded, from: .notConnected, to: .notConnected,
