@@ -19,6 +19,10 @@ public struct Project: Codable, Equatable, Sendable, Identifiable {
     /// marker names one item only.
     public var outboxSerial: Int = 0
 
+    /// The largest serial a record may hold: past 2^53 other JSON readers lose precision, and
+    /// long before it a number means a damaged or hand-made record, whose next item would overflow.
+    public static var maximumOutboxSerial: Int { 1 << 53 }
+
     public var id: ProjectKey { key }
 
     enum CodingKeys: String, CodingKey { case key, name, jiraSite, settings, links, outbox, outboxSerial }
@@ -32,6 +36,11 @@ public struct Project: Codable, Equatable, Sendable, Identifiable {
         links = try c.decodeIfPresent([IssueLinks].self, forKey: .links) ?? []
         outbox = try c.decodeIfPresent([OutboxItem].self, forKey: .outbox) ?? []
         outboxSerial = try c.decodeIfPresent(Int.self, forKey: .outboxSerial) ?? 0
+        guard (0...Self.maximumOutboxSerial).contains(outboxSerial) else {
+            throw DecodingError.dataCorruptedError(
+                forKey: .outboxSerial, in: c,
+                debugDescription: "\(outboxSerial) is out of range (0 to \(Self.maximumOutboxSerial))")
+        }
     }
 
     /// Writes every field, except that a store (`CodingUserInfoKey.omitDefaults`) leaves out

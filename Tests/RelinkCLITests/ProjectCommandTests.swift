@@ -64,6 +64,24 @@ struct ProjectCommandTests {
         #expect(try Store(directory: URL(fileURLWithPath: store)).project("NEW")?.outboxSerial == 0)
     }
 
+    /// A removal whose recorded serial was edited past what a serial may be is refused, not
+    /// carried into a project whose next note would overflow it.
+    @Test func aRemovalRecordingAnImpossibleSerialIsRefused() async throws {
+        let directory = try TemporaryDirectory()
+        let store = directory.file("store").path
+        #expect(try await runRelink(["--fixture", "demo", "--store", store, "-c", "project remove OPS"]).status == 0)
+        try Store(directory: URL(fileURLWithPath: store)).update { transaction in
+            transaction.record(
+                ConnectionEvent(
+                    at: Date(), project: "OPS", kind: .projectRemoved, from: .notConnected, to: .notConnected,
+                    actor: "a hand", outboxSerial: .max))
+        }
+        let added = try await runRelink(["--store", store, "-c", "project add OPS Opérations"])
+        #expect(added.status == 1)
+        #expect(added.stderr.contains("records outbox serial \(Int.max), out of range"), "\(added.stderr)")
+        #expect(try Store(directory: URL(fileURLWithPath: store)).project("OPS") == nil, "nothing was added")
+    }
+
     @Test func eachCommandPrintsOneFullDocumentWithJSON() async throws {
         let directory = try TemporaryDirectory()
         let store = directory.file("store").path

@@ -25,7 +25,14 @@ extension CommandExecutor {
             // stopped, so a note posted before (its marker `[relink KEY.N]` still in the
             // conversation) is never taken for a new item's by a delivery looking for its own.
             let removed = try store.lastEvent(.projectRemoved, for: key)
-            project.outboxSerial = max(0, removed?.outboxSerial ?? 0)
+            if let serial = removed?.outboxSerial {
+                guard (0...Project.maximumOutboxSerial).contains(serial) else {
+                    throw CommandFailure(
+                        "the log's last removal of \(key) records outbox serial \(serial), out of range (0 to "
+                            + "\(Project.maximumOutboxSerial)); was the store edited by hand? nothing was added")
+                }
+                project.outboxSerial = serial
+            }
             let event = ConnectionEvent(
                 at: now, project: key, kind: .projectAdded, from: .notConnected, to: .notConnected,
                 actor: actor,
