@@ -1,4 +1,5 @@
 import Foundation
+import RelinkCore
 
 /// Why a call to Intercom did not give the answer asked for.
 ///
@@ -43,7 +44,9 @@ public struct IntercomFailure: Error, Codable, Equatable, Sendable, CustomString
     public var message: String?
     /// Intercom's request id, from the body or the `X-Request-Id` header.
     public var requestID: String?
-    /// For ``Kind/rateLimited``: when the window resets (`X-RateLimit-Reset`).
+    /// When Intercom said to ask again: `Retry-After` (seconds or an HTTP-date) when the answer
+    /// has one, else `X-RateLimit-Reset` on a 429. Set on 429s, and on 5xx answers that carry a
+    /// `Retry-After`.
     public var rateLimitReset: Date?
     /// For ``Kind/notJSON``: the start of the body, squeezed to one short line.
     public var bodySnippet: String?
@@ -63,9 +66,15 @@ public struct IntercomFailure: Error, Codable, Equatable, Sendable, CustomString
     }
 
     /// Whether Intercom said the token no longer works: the only failures that may mark a
-    /// connection broken.
+    /// connection broken. An IP-allowlist 403 refuses this machine, not the token: no verdict.
     public var breaksConnection: Bool {
-        kind == .authRejected || kind == .forbidden
+        kind == .authRejected || (kind == .forbidden && !isAddressRefusal)
+    }
+
+    /// Whether this is Intercom's 403 for a request from an address outside the workspace's IP
+    /// allowlist ("Your IP address is not on the allowlist for API access"), recognised by its message.
+    public var isAddressRefusal: Bool {
+        kind == .forbidden && Evidence.isAddressRefusal(message: message)
     }
 
     /// Whether this is a 403 `api_plan_restricted`: the workspace's plan lacks API access, which no
@@ -106,6 +115,10 @@ public struct IntercomFailure: Error, Codable, Equatable, Sendable, CustomString
         switch kind {
         case .authRejected:
             return "Intercom rejected the token\(facts)\(said). Reconnect to authorize again."
+        case .forbidden where isAddressRefusal:
+            return "Intercom refuses requests from this machine's IP address\(facts)\(said). The token was not judged and the "
+                + "connection is left as it was. An Intercom admin allows the address in the workspace's settings "
+                + "(Security, IP allowlist), or run relink from an allowed machine."
         case .forbidden where isPlanRestricted:
             return "Intercom refused the request: the workspace's plan does not include API access\(facts)\(said). "
                 + "Reconnecting cannot fix this; the workspace needs an active subscription that includes the API."

@@ -25,4 +25,7 @@ public enum RateLimitHeader {
     public static let remaining = "X-RateLimit-Remaining"
     /// When the window resets, in Unix seconds.
     public static let reset = "X-RateLimit-Reset"
+    /// How long to wait before asking again (RFC 9110 §10.2.3): delay-seconds or an HTTP-date.
+    /// When present it comes before `X-RateLimit-Reset`, as Intercom's official SDKs read it.
+    public static let retryAfter = "Retry-After"
 }

@@ -1,10 +1,12 @@
 import Foundation
 
-/// Retries transient Intercom failures with exponential backoff, honouring `X-RateLimit-Reset`.
+/// Retries transient Intercom failures with exponential backoff, honouring `Retry-After` and
+/// `X-RateLimit-Reset`.
 ///
 /// Only failures whose ``IntercomFailure/isTransient`` is true are retried: a 401, 403, 404 or 400
-/// is answered at once, since asking again cannot change Intercom's verdict. After a 429 the
-/// policy waits until the window resets (at most ``maxRateLimitWait``); after anything else it
+/// is answered at once, since asking again cannot change Intercom's verdict. After a 429 (or a 5xx
+/// with `Retry-After`) the policy waits as long as Intercom said (``IntercomFailure/rateLimitReset``:
+/// `Retry-After` first, then `X-RateLimit-Reset`; at most ``maxRateLimitWait``); after anything else it
 /// waits `baseDelay × 2^(attempt-1)`, at most ``maxDelay``. The sleep and the clock are injectable
 /// so tests record the waits instead of sleeping.
 public struct RetryPolicy: Sendable {
@@ -66,7 +68,7 @@ public struct RetryPolicy: Sendable {
 
     /// The wait before attempt `attempt + 1`, after `failure`.
     public func delay(after failure: IntercomFailure, attempt: Int) -> Duration {
-        if failure.kind == .rateLimited, let reset = failure.rateLimitReset {
+        if failure.isTransient, let reset = failure.rateLimitReset {
             // The header has whole seconds: waiting until the reset itself may land a hair early,
             // so the wait rounds up to the next whole second.
             let seconds = max(0, reset.timeIntervalSince(now()).rounded(.up))

@@ -32,13 +32,15 @@ extension HTTPIntercomClient {
     /// ``IntercomFailure/Kind/notJSON``. A 429 needs no body: its status and headers say it all.
     public static func failure(for answer: Answer) -> IntercomFailure {
         let headerRequestID = answer.headers.first(name: "X-Request-Id")
-        let reset = RateLimitHeaders(answer.headers).reset
+        // When to ask again: `Retry-After` first, then `X-RateLimit-Reset`; a 503 may say so too.
+        let headers = RateLimitHeaders(answer.headers)
+        let retryAt = answer.status == 429 ? headers.retryAt : answer.status >= 500 ? headers.retryAfter : nil
         let data = Data(buffer: answer.body)
         let list = try? JSONDecoder().decode(ErrorList.self, from: data)
         guard let list, list.type == "error.list" || !list.errors.isEmpty else {
             if answer.status == 429 {
                 return IntercomFailure(
-                    kind: .rateLimited, status: 429, requestID: headerRequestID, rateLimitReset: reset)
+                    kind: .rateLimited, status: 429, requestID: headerRequestID, rateLimitReset: retryAt)
             }
             if answer.status == 401, (try? JSONSerialization.jsonObject(with: data)) is [String: Any] {
                 // JSON, but not the usual envelope: still Intercom's refusal of the token.
@@ -53,13 +55,13 @@ extension HTTPIntercomClient {
                 kind: .notJSON, status: answer.status,
                 message: (answer.body.readableBytes == 0
                     ? "the answer has no body" : "the answer is not an Intercom error") + verdict,
-                requestID: headerRequestID, bodySnippet: Self.snippet(answer.body))
+                requestID: headerRequestID, rateLimitReset: retryAt, bodySnippet: Self.snippet(answer.body))
         }
         let first = list.errors.first
         return IntercomFailure(
             kind: Self.kind(forStatus: answer.status), status: answer.status, code: first?.code,
             message: first?.message, requestID: list.requestID ?? headerRequestID,
-            rateLimitReset: answer.status == 429 ? reset : nil)
+            rateLimitReset: retryAt)
     }
 
     static func kind(forStatus status: Int) -> IntercomFailure.Kind {

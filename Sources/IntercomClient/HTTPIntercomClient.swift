@@ -20,6 +20,11 @@ public struct HTTPIntercomClient: IntercomAPIClient {
     public let timeout: Duration
     /// The largest answer body read; a larger one is a ``IntercomFailure/Kind/tooLarge`` failure.
     public let maxBodyBytes: Int
+    /// The largest conversation read (`GET /conversations/{id}`, and the conversation a reply or a
+    /// part answers with). Intercom returns up to the 500 most recent parts with their HTML bodies,
+    /// which can be megabytes; the outbox must read one whole to find its marker, so this bound is
+    /// far above any such answer and only stops a body that never ends.
+    public let maxConversationBytes: Int
     let httpClient: HTTPClient
     let logger: Logger
     /// The `Intercom-Version` sent with every request.
@@ -31,9 +36,11 @@ public struct HTTPIntercomClient: IntercomAPIClient {
     /// leaves the origin, so a token never travels to another host.
     public init(
         endpoint: IntercomEndpoint, httpClient: HTTPClient = .shared, timeout: Duration = .seconds(10),
-        maxBodyBytes: Int = 1 << 20, intercomVersion: String = IntercomVersion.current, logger: Logger
+        maxBodyBytes: Int = 1 << 20, maxConversationBytes: Int = 64 << 20,
+        intercomVersion: String = IntercomVersion.current, logger: Logger
     ) {
         self.endpoint = endpoint
+        self.maxConversationBytes = max(maxConversationBytes, maxBodyBytes)
         self.intercomVersion = intercomVersion
         self.httpClient = httpClient
         self.timeout = timeout
@@ -122,13 +129,14 @@ public struct HTTPIntercomClient: IntercomAPIClient {
         }
         let answer = await send(
             .POST, endpoint.url("/conversations/\(Self.pathSegment(conversationID))/reply"), token: token,
-            body: (contentType: "application/json", data: payload))
+            body: (contentType: "application/json", data: payload), limit: maxConversationBytes)
         return answer.flatMap { decode(Conversation.self, $0) }
     }
 
     /// See ``IntercomAPIClient/conversation(id:token:)``.
     public func conversation(id: String, token: String) async -> Result<Conversation, IntercomFailure> {
-        let answer = await send(.GET, endpoint.url("/conversations/\(Self.pathSegment(id))"), token: token)
+        let answer = await send(
+            .GET, endpoint.url("/conversations/\(Self.pathSegment(id))"), token: token, limit: maxConversationBytes)
         return answer.flatMap { decode(Conversation.self, $0) }
     }
 
@@ -142,7 +150,7 @@ public struct HTTPIntercomClient: IntercomAPIClient {
         }
         let answer = await send(
             .POST, endpoint.url("/conversations/\(Self.pathSegment(id))/parts"), token: token,
-            body: (contentType: "application/json", data: payload))
+            body: (contentType: "application/json", data: payload), limit: maxConversationBytes)
         return answer.flatMap { decode(Conversation.self, $0) }
     }
 
@@ -161,10 +169,13 @@ public struct HTTPIntercomClient: IntercomAPIClient {
         public var body: ByteBuffer
     }
 
-    /// Sends one request and reads its bounded body; only transport problems fail here.
+    /// Sends one request and reads its body, at most `limit` bytes (``maxBodyBytes`` unless given);
+    /// only transport problems fail here.
     public func send(
-        _ method: HTTPMethod, _ url: String, token: String?, body: (contentType: String, data: Data)? = nil
+        _ method: HTTPMethod, _ url: String, token: String?, body: (contentType: String, data: Data)? = nil,
+        limit: Int? = nil
     ) async -> Result<Answer, IntercomFailure> {
+        let maxBodyBytes = limit ?? self.maxBodyBytes
         var request = HTTPClientRequest(url: url)
         request.method = method
         request.headers.add(name: "Accept", value: "application/json")
@@ -183,7 +194,7 @@ public struct HTTPIntercomClient: IntercomAPIClient {
         do {
             let response = try await httpClient.execute(request, deadline: .now() + TimeAmount(timeout))
             if let length = response.headers.first(name: "Content-Length").flatMap(Int.init), length > maxBodyBytes {
-                return .failure(tooLarge(status: Int(response.status.code), bytes: length))
+                return .failure(tooLarge(status: Int(response.status.code), bytes: length, limit: maxBodyBytes))
             }
             let buffer = try await response.body.collect(upTo: maxBodyBytes)
             let answer = Answer(status: Int(response.status.code), headers: response.headers, body: buffer)
@@ -204,10 +215,10 @@ public struct HTTPIntercomClient: IntercomAPIClient {
         }
     }
 
-    private func tooLarge(status: Int, bytes: Int?) -> IntercomFailure {
-        let size = bytes.map { "\($0) bytes" } ?? "more than \(maxBodyBytes) bytes"
+    private func tooLarge(status: Int, bytes: Int?, limit: Int) -> IntercomFailure {
+        let size = bytes.map { "\($0) bytes" } ?? "more than \(limit) bytes"
         return IntercomFailure(
-            kind: .tooLarge, status: status, message: "the answer has \(size); the limit is \(maxBodyBytes) bytes")
+            kind: .tooLarge, status: status, message: "the answer has \(size); the limit is \(limit) bytes")
     }
 
     /// `application/x-www-form-urlencoded`: only unreserved characters stay, space becomes `+`.

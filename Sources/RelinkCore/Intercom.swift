@@ -74,15 +74,67 @@ public struct Evidence: Codable, Equatable, Sendable {
         self.endpoint = endpoint
     }
 
-    /// The permission a 403 on ``endpoint`` points to, in Intercom's Developer Hub wording.
+    /// The permission a refusal on ``endpoint`` points to: the scope Intercom named ("You do not
+    /// have the required scope (read_conversations) to access this resource"), else the Developer
+    /// Hub permission the route needs. For a 403 that is neither the plan nor the allowlist, or a
+    /// 401 from a route other than `/me` (a live token without the scope is answered so; the
+    /// check confirms `/me` first).
     public var permission: String? {
-        guard status == 403, !isPlanRestriction else { return nil }
+        guard status == 403 || status == 401, !isPlanRestriction, !isAddressRefusal else { return nil }
+        if let scope = namedScope { return scope }
         switch endpoint {
         case let endpoint? where endpoint.contains("/conversations"):
-            return endpoint.hasPrefix("POST") ? "Write conversations" : "Read conversations"
+            return endpoint.hasPrefix("POST") || endpoint.hasPrefix("PUT") ? "Write conversations" : "Read conversations"
         case let endpoint? where endpoint.contains("/admins"): return "Read admins"
         default: return nil
         }
+    }
+
+    /// The OAuth scope a refusal's message names, as in Intercom's 403 "You do not have the
+    /// required scope (read_conversations) to access this resource".
+    public var namedScope: String? {
+        guard let message, let open = message.range(of: "required scope ("),
+            let close = message[open.upperBound...].firstIndex(of: ")")
+        else { return nil }
+        let scope = message[open.upperBound..<close]
+        guard !scope.isEmpty, scope.count <= 64, scope.allSatisfy({ $0.isLetter || $0 == "_" || $0.isNumber })
+        else { return nil }
+        return String(scope)
+    }
+
+    /// Intercom's refusal of the machine relink runs on, not of the token: a 403 "Your IP address
+    /// is not on the allowlist for API access" (workspace settings, Security, IP allowlist).
+    /// Recognised by its message, since its code (`forbidden`, or none) is shared with other 403s.
+    public var isAddressRefusal: Bool {
+        status == 403 && Self.isAddressRefusal(message: message)
+    }
+
+    /// Whether a 403's message is the IP-allowlist refusal ("Your IP address is not on the
+    /// allowlist for API access"; "whitelist" in older wording), in any case.
+    public static func isAddressRefusal(message: String?) -> Bool {
+        guard let message = message?.lowercased() else { return false }
+        return message.contains("ip address") && (message.contains("allowlist") || message.contains("whitelist"))
+    }
+
+    /// What a documented token code says about the token, for the evidence a person reads; nil for
+    /// a code without a documented meaning (``Diagnosis/causesFitting(_:)`` has the sources).
+    public var tokenMeaning: String? {
+        switch code {
+        case "token_revoked": "Intercom says the token has been revoked"
+        case "token_suspended": "Intercom says the token's app is suspended or deleted"
+        case "token_expired": "Intercom says the token is expired"
+        case "token_blocked": "Intercom says the app or the token has been blocked"
+        case "token_not_found": "Intercom says the token does not exist"
+        case "admin_not_found": "Intercom says the teammate does not exist"
+        case "missing_authorization": "Intercom found no authorization on the request"
+        default: nil
+        }
+    }
+
+    /// Whether the code says Intercom itself holds the app back (suspended, deleted or blocked):
+    /// a new authorization helps only once the app is active again.
+    public var isAppHeldByIntercom: Bool {
+        code == "token_suspended" || code == "token_blocked"
     }
 
     /// A 403 `api_plan_restricted`: the workspace's plan lacks API access; no reconnect fixes it.
@@ -121,20 +173,32 @@ public struct Diagnosis: Codable, Equatable, Sendable {
 
     /// The causes that an authentication or authorization answer is consistent with.
     ///
-    /// Intercom's documented codes (developer docs, "Error codes"; OpenAPI `error` examples):
-    /// `token_revoked` is a token revoked by hand or by its app's uninstall; `token_suspended` is
-    /// the token of an app that was suspended or deleted; `admin_not_found` names a teammate who is
-    /// gone. A 403 `api_plan_restricted` is the workspace's plan, no break cause: nothing fits.
+    /// Intercom's documented codes (developer docs, "Error codes"; OpenAPI `error` examples;
+    /// Docs/intercom.md has the sources): `token_revoked` is a token revoked by hand or by its
+    /// app's uninstall; `token_suspended` is the token of an app that was suspended or deleted;
+    /// `admin_not_found` names a teammate who is gone; `token_not_found` a token Intercom no longer
+    /// has (revoked, or its app uninstalled); `token_blocked` an app or token Intercom blocked,
+    /// which relink can only show as the app gone; `token_expired` a token that ended, as a password
+    /// change or a revocation ends one. A 403 `api_plan_restricted`
+    /// is the workspace's plan and an IP-allowlist 403 the machine's address: no break cause fits.
     /// Every other 401 (unknown codes and items without a code included) fits every token death.
     public static func causesFitting(_ evidence: Evidence) -> [BreakCause] {
-        if evidence.isPlanRestriction { return [] }
+        if evidence.isPlanRestriction || evidence.isAddressRefusal { return [] }
         if evidence.status == 403 { return [.permissionMissing] }
         switch evidence.code {
         case "token_revoked": return [.tokenRevoked, .appUninstalled]
         case "admin_not_found": return [.userRemoved]
-        case "token_suspended": return [.appUninstalled]
+        case "token_suspended", "token_blocked": return [.appUninstalled]
+        case "token_not_found": return [.tokenRevoked, .appUninstalled]
+        case "token_expired": return [.passwordChanged, .tokenRevoked]
         default: return [.passwordChanged, .tokenRevoked, .userRemoved, .appUninstalled]
         }
+    }
+
+    /// A live token that lacks a scope: a 401 or 403 on a route the app's work needs while `/me`
+    /// accepts the same token. No token death fits; the app's permissions and a reconnect do.
+    public init(missingPermission evidence: Evidence) {
+        self.init(evidence: evidence, causes: [.permissionMissing], isGroundTruth: false)
     }
 
     /// Whether an HTTP status means Intercom refused the token or its permissions (as opposed to

@@ -100,13 +100,20 @@ public struct SettingsView: Equatable, Sendable {
                 + "that includes the API (\(diagnosis.evidence.summary)). Reconnecting cannot fix this; once the "
                 + "workspace's plan allows it, check again, or revoke the connection."
         }
-        if diagnosis.evidence.status == 403 {
+        if diagnosis.evidence.status == 403 || diagnosis.causes == [.permissionMissing] {
             return permissionWarning(diagnosis.evidence, user: user)
         }
         guard diagnosis.isGroundTruth, diagnosis.causes.count == 1 else {
             let fits = diagnosis.causes.map(\.rawValue).joined(separator: ", ")
-            return "Intercom no longer accepts the app user's token (\(diagnosis.evidence.summary)). "
-                + "Intercom does not say why; the evidence fits: \(fits). \(repair)"
+            let refused = "Intercom no longer accepts the app user's token (\(diagnosis.evidence.summary))"
+            guard let meaning = diagnosis.evidence.tokenMeaning else {
+                return "\(refused). Intercom does not say why; the evidence fits: \(fits). \(repair)"
+            }
+            let repairs =
+                diagnosis.evidence.isAppHeldByIntercom
+                ? "Reconnecting helps only once the app is active again: its owner can ask Intercom's support."
+                : repair
+            return "\(refused): \(meaning), but not why; the evidence fits: \(fits). \(repairs)"
         }
         switch diagnosis.causes[0] {
         case .passwordChanged:

@@ -82,3 +82,35 @@ struct VerdictTests {
         }
     }
 }
+
+/// The refusals that are not about the token (issue 26).
+@Suite("Verdicts: the machine's address and missing scopes")
+struct AddressAndScopeVerdictTests {
+    @Test(
+        "Intercom's IP-allowlist 403 refuses this machine, not the token: no verdict, not retried, the allowlist named",
+        arguments: [
+            #"{"type":"error.list","request_id":"r1","errors":[{"code":"forbidden","message":"Your IP address is not on the allowlist for API access"}]}"#,
+            #"{"type":"error.list","request_id":"r1","errors":[{"message":"Your IP address is not on the allowlist for API access"}]}"#,
+            #"{"type":"error.list","errors":[{"code":"unauthorized","message":"your ip address is not on the whitelist"}]}"#,
+        ])
+    func allowlist(body: String) {
+        let failure = VerdictTests.answer(403, body)
+        #expect(failure.kind == .forbidden)
+        #expect(failure.isAddressRefusal)
+        #expect(!failure.breaksConnection)
+        #expect(!failure.isTransient)
+        #expect(failure.description.contains("refuses requests from this machine's IP address"))
+        #expect(failure.description.contains("IP allowlist"))
+        #expect(!failure.description.contains("Reconnect"))
+    }
+
+    @Test("Any other 403 still breaks the connection as before")
+    func otherForbidden() {
+        let failure = VerdictTests.answer(
+            403,
+            #"{"type":"error.list","errors":[{"code":"forbidden","message":"You do not have the required scope (read_conversations) to access this resource"}]}"#
+        )
+        #expect(!failure.isAddressRefusal)
+        #expect(failure.breaksConnection)
+    }
+}

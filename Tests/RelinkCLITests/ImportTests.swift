@@ -158,7 +158,7 @@ struct ImportTests {
         let views = try await projectViews(store: support, keys: ["SUP", "BUG", "WEB", "OPS"])
         #expect(views["SUP"] == recorded["SUP"] && views["BUG"] == recorded["BUG"] && views["OPS"] == recorded["OPS"])
         #expect(views["WEB"]?.hasPrefix("yellow broken app user jira-bot@acme.test") == true, "\(views)")
-        #expect(views["WEB"]?.contains("Intercom does not say why") == true, "no ground truth: \(views)")
+        #expect(views["WEB"]?.contains("but not why; the evidence fits: token-revoked") == true, "no ground truth: \(views)")
         let world = try await runRelink(["--store", support, "-c", "world"])
         #expect(
             world.stdout.contains("(guessed on import)") && !world.stdout.contains("(simulated)"), "\(world.stdout)")

@@ -67,6 +67,9 @@ struct SettingsViewTests {
         arguments: [
             ("token_revoked", [BreakCause.tokenRevoked, .appUninstalled]),
             ("token_suspended", [.appUninstalled]),
+            ("token_blocked", [.appUninstalled]),
+            ("token_not_found", [.tokenRevoked, .appUninstalled]),
+            ("token_expired", [.passwordChanged, .tokenRevoked]),
             ("admin_not_found", [.userRemoved]),
             ("unauthorized", [.passwordChanged, .tokenRevoked, .userRemoved, .appUninstalled]),
             ("some_future_code", [.passwordChanged, .tokenRevoked, .userRemoved, .appUninstalled]),
@@ -82,5 +85,73 @@ struct SettingsViewTests {
         let view = SettingsView(project: project, connection: connection)
         #expect(view.indicator == .green)
         #expect(view.notice?.contains("Intercom answered 503") == true)
+    }
+
+    func warning(_ evidence: Evidence, _ diagnosis: Diagnosis? = nil) throws -> String {
+        var connection = try Sample.connected()
+        _ = try connection.recordCheck(.rejected(diagnosis ?? Diagnosis(evidence: evidence)), at: Sample.t0, by: "check")
+        return try #require(SettingsView(project: project, connection: connection).warning)
+    }
+
+    @Test(
+        "Each documented token code has its own evidence in the warning",
+        arguments: [
+            ("token_revoked", "Intercom says the token has been revoked, but not why"),
+            ("token_suspended", "the token's app is suspended or deleted"),
+            ("token_blocked", "the app or the token has been blocked"),
+            ("token_expired", "Intercom says the token is expired"),
+            ("token_not_found", "Intercom says the token does not exist"),
+            ("admin_not_found", "Intercom says the teammate does not exist"),
+        ])
+    func tokenCodeEvidence(code: String, words: String) throws {
+        let text = try warning(Evidence(status: 401, code: code, requestID: "r1"))
+        #expect(text.contains(words), "\(text)")
+        #expect(text.contains("401 \(code) (request r1)"))
+        // The codes read differently: no two share their sentence.
+        #expect(!text.contains("Intercom does not say why"))
+    }
+
+    @Test("An app held back by Intercom is not promised a repair by Reconnect", arguments: ["token_suspended", "token_blocked"])
+    func heldApp(code: String) throws {
+        let text = try warning(Evidence(status: 401, code: code))
+        #expect(text.contains("Reconnecting helps only once the app is active again"))
+        #expect(!text.contains("Reconnect to repair it"))
+    }
+
+    @Test("A live token without a scope is a missing permission: the route and scope, no dead-token causes")
+    func missingScope() throws {
+        let evidence = Evidence(
+            status: 401, code: "token_unauthorized", message: "Not authorized to access resource", requestID: "r2",
+            endpoint: "GET /conversations")
+        let text = try warning(evidence, Diagnosis(missingPermission: evidence))
+        #expect(text.contains("lacks the permission \"Read conversations\""), "\(text)")
+        #expect(text.contains("on GET /conversations"))
+        #expect(text.contains("Developer Hub"))
+        for cause in ["password-changed", "token-revoked", "user-removed", "app-uninstalled"] {
+            #expect(!text.contains(cause))
+        }
+    }
+
+    @Test("A scope the answer names is the permission the warning names")
+    func namedScope() throws {
+        let evidence = Evidence(
+            status: 403, code: "forbidden",
+            message: "You do not have the required scope (write_conversations) to access this resource",
+            endpoint: "POST /conversations/c-1/reply")
+        #expect(evidence.namedScope == "write_conversations")
+        let text = try warning(evidence)
+        #expect(text.contains("lacks the permission \"write_conversations\""), "\(text)")
+        // A hostile message names no scope it cannot be.
+        #expect(Evidence(status: 403, message: "required scope (a b); rm -rf)").namedScope == nil)
+        #expect(Evidence(status: 403, message: "required scope (").namedScope == nil)
+    }
+
+    @Test("The allowlist 403 fits no break cause")
+    func allowlistFitsNothing() {
+        let evidence = Evidence(status: 403, message: "Your IP address is not on the allowlist for API access")
+        #expect(evidence.isAddressRefusal)
+        #expect(Diagnosis.causesFitting(evidence).isEmpty)
+        #expect(evidence.permission == nil)
+        #expect(!Evidence(status: 401, message: "Your IP address is not on the allowlist for API access").isAddressRefusal)
     }
 }
