@@ -33,6 +33,9 @@ public struct IntercomFailure: Error, Codable, Equatable, Sendable, CustomString
         case notJSON
         /// A body larger than the client accepts.
         case tooLarge
+        /// TLS refused the server's certificate (an unknown CA, another host's name): the message
+        /// names the host and the reason. Never retried, never a verdict on the token.
+        case untrustedCertificate
     }
 
     public var kind: Kind
@@ -100,7 +103,7 @@ public struct IntercomFailure: Error, Codable, Equatable, Sendable, CustomString
         switch kind {
         case .rateLimited, .serverError, .timeout, .unreachable: true
         case .notJSON: status.map { $0 >= 500 } ?? true
-        case .authRejected, .forbidden, .notFound, .badRequest, .tooLarge: false
+        case .authRejected, .forbidden, .notFound, .badRequest, .tooLarge, .untrustedCertificate: false
         }
     }
 
@@ -149,6 +152,10 @@ public struct IntercomFailure: Error, Codable, Equatable, Sendable, CustomString
                 + "A proxy or an outage page is likely: try again later."
         case .tooLarge:
             return "Intercom's answer was larger than relink accepts\(facts)\(said)."
+        case .untrustedCertificate:
+            return "relink did not trust the server's TLS certificate\(said). Nothing was sent and the connection is "
+                + "left as it was. If a proxy or gateway with its own CA is in the way, add that CA: "
+                + "SSL_CERT_FILE=/path/to/ca.pem (a PEM bundle, added to the system's CAs)."
         }
     }
 

@@ -4,6 +4,7 @@ import IntercomAPI
 import NIOCore
 import NIOFoundationCompat
 import NIOHTTP1
+import NIOSSL
 
 /// Turning answers and transport errors into typed outcomes.
 extension HTTPIntercomClient {
@@ -76,12 +77,29 @@ extension HTTPIntercomClient {
         }
     }
 
-    /// A transport error (no HTTP answer, or one cut short) as a failure.
-    static func failure(forTransportError error: any Error, timeout: Duration, maxBodyBytes: Int) -> IntercomFailure {
+    /// A transport error (no HTTP answer, or one cut short) as a failure. `host` is the server
+    /// asked and `proxy` the proxy the request went through, if any, for the message.
+    static func failure(
+        forTransportError error: any Error, timeout: Duration, maxBodyBytes: Int, host: String = "the server",
+        proxy: ProxyAddress? = nil
+    ) -> IntercomFailure {
         if error is NIOTooManyBytesError {
             return IntercomFailure(kind: .tooLarge, message: "the answer is larger than \(maxBodyBytes) bytes")
         }
+        if let reason = certificateProblem(error) {
+            return IntercomFailure(kind: .untrustedCertificate, message: "\(host): \(reason)")
+        }
         if let error = error as? HTTPClientError {
+            let via = proxy.map { "the proxy \($0)" } ?? "the proxy"
+            switch error {
+            case .proxyAuthenticationRequired:
+                return IntercomFailure(kind: .unreachable, message: "\(via) asks for credentials (407)")
+            case .invalidProxyResponse:
+                return IntercomFailure(kind: .unreachable, message: "\(via) refused the tunnel to \(host)")
+            case .httpProxyHandshakeTimeout:
+                return IntercomFailure(kind: .unreachable, message: "\(via) did not open the tunnel to \(host) in time")
+            default: break
+            }
             switch error {
             case .deadlineExceeded, .readTimeout, .writeTimeout, .getConnectionFromPoolTimeout,
                 .tlsHandshakeTimeout:
@@ -104,6 +122,21 @@ extension HTTPIntercomClient {
         }
         // Connection refused or reset, DNS failures: NIO's errors name the address, never a header.
         return IntercomFailure(kind: .unreachable, message: "\(error)")
+    }
+
+    /// Why TLS refused the server's certificate, in a person's words, or nil when `error` is not
+    /// about the certificate. BoringSSL reports an unverifiable chain as CERTIFICATE_VERIFY_FAILED
+    /// in its error stack; a certificate for another name is NIOSSL's own error.
+    static func certificateProblem(_ error: any Error) -> String? {
+        if let extra = error as? NIOSSLExtraError, extra == .failedToValidateHostname {
+            return "its certificate is for another host name"
+        }
+        guard let error = error as? NIOSSLError, case .handshakeFailed(let boring) = error else { return nil }
+        let text = "\(boring)"
+        if text.contains("CERTIFICATE_VERIFY_FAILED") {
+            return "its certificate does not verify against the trusted CAs (CERTIFICATE_VERIFY_FAILED)"
+        }
+        return "the TLS handshake failed (\(text.prefix(160)))"
     }
 
     /// The start of a body, on one line, for a person to recognise (an nginx page, a Cloudflare page).

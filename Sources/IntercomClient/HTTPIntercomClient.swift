@@ -3,6 +3,7 @@ import Foundation
 import IntercomAPI
 import Logging
 import NIOCore
+import NIOFoundationCompat
 import NIOHTTP1
 
 /// ``IntercomAPIClient`` over HTTP with AsyncHTTPClient, against the real API or the mock.
@@ -25,12 +26,13 @@ public struct HTTPIntercomClient: IntercomAPIClient {
     /// which can be megabytes; the outbox must read one whole to find its marker, so this bound is
     /// far above any such answer and only stops a body that never ends.
     public let maxConversationBytes: Int
-    let httpClient: HTTPClient
+    let transport: HTTPTransport
     let logger: Logger
     /// The `Intercom-Version` sent with every request.
     public let intercomVersion: String
 
-    /// A client for `endpoint`. `httpClient` stays owned by the caller (the shared one needs no shutdown).
+    /// A client for `endpoint` over one HTTP client, which stays owned by the caller (the shared
+    /// one needs no shutdown).
     ///
     /// Should the client follow a redirect, AsyncHTTPClient drops `Authorization` when the redirect
     /// leaves the origin, so a token never travels to another host.
@@ -39,10 +41,23 @@ public struct HTTPIntercomClient: IntercomAPIClient {
         maxBodyBytes: Int = 1 << 20, maxConversationBytes: Int = 64 << 20,
         intercomVersion: String = IntercomVersion.current, logger: Logger
     ) {
+        self.init(
+            endpoint: endpoint, transport: HTTPTransport(client: httpClient), timeout: timeout,
+            maxBodyBytes: maxBodyBytes, maxConversationBytes: maxConversationBytes, intercomVersion: intercomVersion,
+            logger: logger)
+    }
+
+    /// A client for `endpoint` whose requests go through `transport` (directly or through the
+    /// HTTPS proxy, as `NO_PROXY` decides per host); the caller owns the transport.
+    public init(
+        endpoint: IntercomEndpoint, transport: HTTPTransport, timeout: Duration = .seconds(10),
+        maxBodyBytes: Int = 1 << 20, maxConversationBytes: Int = 64 << 20,
+        intercomVersion: String = IntercomVersion.current, logger: Logger
+    ) {
         self.endpoint = endpoint
         self.maxConversationBytes = max(maxConversationBytes, maxBodyBytes)
         self.intercomVersion = intercomVersion
-        self.httpClient = httpClient
+        self.transport = transport
         self.timeout = timeout
         self.maxBodyBytes = maxBodyBytes
         self.logger = logger
@@ -104,8 +119,19 @@ public struct HTTPIntercomClient: IntercomAPIClient {
         let answer = await send(
             .POST, endpoint.tokenURL, token: nil,
             body: (contentType: "application/x-www-form-urlencoded", data: Data(form.utf8)))
-        // A garbled token answer may hold the token itself: never quote its body.
-        return answer.flatMap { decode(TokenResponse.self, $0, quoteBody: false) }
+        return answer.flatMap(tokenAnswer)
+    }
+
+    /// The token exchange's answer decoded. A garbled one may hold the token itself: its body is
+    /// never quoted, only the names of its fields.
+    func tokenAnswer(_ response: Answer) -> Result<TokenResponse, IntercomFailure> {
+        decode(TokenResponse.self, response, quoteBody: false).mapError { failure in
+            guard (200..<300).contains(response.status), failure.kind == .notJSON else { return failure }
+            var failure = failure
+            failure.message =
+                "the token answer carries neither access_token nor token (its fields: \(Self.fieldNames(response.body)))"
+            return failure
+        }
     }
 
     /// See ``IntercomAPIClient/uninstall(token:)``.
@@ -154,6 +180,19 @@ public struct HTTPIntercomClient: IntercomAPIClient {
         return answer.flatMap { decode(Conversation.self, $0) }
     }
 
+    /// The top-level field names of a JSON object body, never their values: what a person may be
+    /// shown of an answer that may hold a secret.
+    static func fieldNames(_ body: ByteBuffer) -> String {
+        guard let object = (try? JSONSerialization.jsonObject(with: Data(buffer: body))) as? [String: Any] else {
+            return "none: the body is not a JSON object"
+        }
+        let names = object.keys.sorted().map { name in
+            name.count > 40 || !name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") })
+                ? "…" : name
+        }
+        return names.isEmpty ? "none" : names.joined(separator: ", ")
+    }
+
     /// An id as one path segment: a `/` or `?` in it cannot reach another route.
     static func pathSegment(_ id: String) -> String {
         id.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(["/", "?", "#", "%"])) ?? id
@@ -192,7 +231,7 @@ public struct HTTPIntercomClient: IntercomAPIClient {
         let path = logger.logLevel <= .debug ? URL(string: url)?.path ?? url : url
         let started = ContinuousClock.now
         do {
-            let response = try await httpClient.execute(request, deadline: .now() + TimeAmount(timeout))
+            let response = try await transport.client(for: url).execute(request, deadline: .now() + TimeAmount(timeout))
             if let length = response.headers.first(name: "Content-Length").flatMap(Int.init), length > maxBodyBytes {
                 return .failure(tooLarge(status: Int(response.status.code), bytes: length, limit: maxBodyBytes))
             }
@@ -207,7 +246,9 @@ public struct HTTPIntercomClient: IntercomAPIClient {
                 ])
             return .success(answer)
         } catch {
-            let failure = Self.failure(forTransportError: error, timeout: timeout, maxBodyBytes: maxBodyBytes)
+            let failure = Self.failure(
+                forTransportError: error, timeout: timeout, maxBodyBytes: maxBodyBytes,
+                host: URL(string: url)?.host ?? url, proxy: transport.proxy(for: url))
             logger.debug(
                 "intercom request failed",
                 metadata: ["method": "\(method.rawValue)", "path": "\(path)", "failure": "\(failure.kind.rawValue)"])

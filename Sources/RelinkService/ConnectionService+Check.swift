@@ -281,6 +281,12 @@ extension ConnectionService {
             "Intercom's answer was not JSON (HTTP \(failure.status ?? 0)), so it is no verdict on the token"
         case .notJSON: "Intercom's answer was not JSON" + (failure.status.map { " (HTTP \($0))" } ?? "")
         case .tooLarge: "Intercom's answer was too large"
+        case .untrustedCertificate:
+            "the server's TLS certificate was not trusted" + (failure.message.map { " (\($0))" } ?? "")
+                + "; SSL_CERT_FILE adds a CA"
+        case .forbidden where failure.isAddressRefusal:
+            "Intercom refuses requests from this machine's IP address (HTTP 403, IP allowlist); "
+                + "an Intercom admin allows it in the workspace's security settings"
         case .notFound, .badRequest, .authRejected, .forbidden:
             "Intercom answered \(failure.status.map(String.init) ?? "an error")" + (failure.code.map { " \($0)" } ?? "")
         }

@@ -174,7 +174,7 @@ struct HTTPIntercomClientTests {
             let token = try await mock.botToken()
             let base = mock.client()
             let client = HTTPIntercomClient(
-                endpoint: base.endpoint, httpClient: base.httpClient, intercomVersion: "9.99", logger: base.logger)
+                endpoint: base.endpoint, transport: base.transport, intercomVersion: "9.99", logger: base.logger)
             let failure = try #require(await client.me(token: token).failure)
             #expect(failure.kind == .badRequest)
             #expect(failure.status == 400)
