@@ -1,7 +1,7 @@
 import RelinkCore
 
 extension CommandTable {
-    /// The real-API settings.
+    /// The real-API settings: show them, keep one in the store (a secret only at a prompt), forget one.
     static let config: [CommandSpec] = [
         CommandSpec(
             "config", summary: "real-API settings (secrets redacted)",

@@ -70,8 +70,12 @@ public enum CommandTable {
         let nexts = candidates.filter { $0.words.starts(with: prefix) }.map { $0.words[prefix.count] }
         var expected: [String] = []
         for word in nexts where !expected.contains(word) { expected.append(word) }
-        let list =
-            expected.count > 1 ? expected.dropLast().joined(separator: ", ") + " or " + expected.last! : expected[0]
+        let list: String
+        if let last = expected.last, expected.count > 1 {
+            list = expected.dropLast().joined(separator: ", ") + " or " + last
+        } else {
+            list = expected.joined()
+        }
         let got = given.dropFirst(prefix.count).first.map { quoting ? ", not \"\($0)\"" : "" } ?? ""
         throw UsageError(
             "\(prefix.joined(separator: " ")): expected \(list)\(got)",
