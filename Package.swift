@@ -26,11 +26,16 @@ let package = Package(
         .target(name: "RelinkCore"),
         // Intercom's wire shapes and the contract of a client: what the real API and the mock share.
         .target(name: "IntercomAPI", dependencies: ["RelinkCore"]),
+        // The mock's fault as a value (FaultSpec): one type for `mock fault add`, the control API and
+        // mock-faults.json. Depends on nothing, so the command language can name it and stay cheap.
+        .target(name: "IntercomMockFaults"),
         // The mock Intercom's world as values: workspaces, teammates, tokens, break causes, faults and
         // the control API's bodies. No server, no HTTP.
         .target(
             name: "IntercomMockWorld",
-            dependencies: ["RelinkCore", "IntercomAPI", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: [
+                "RelinkCore", "IntercomAPI", "IntercomMockFaults", .product(name: "Crypto", package: "swift-crypto"),
+            ]
         ),
         // The durable JSON store that owns one directory, the mock's world.json and the history included.
         .target(name: "RelinkStore", dependencies: ["RelinkCore", "IntercomMockWorld", "CRelinkChecksum"]),
@@ -84,8 +89,9 @@ let package = Package(
             ]
         ),
         // The REPL's command language as one table: the command type, the words splitter, the parser,
-        // help and completion. Only the domain beneath it: cheap to test and to fuzz.
-        .target(name: "RelinkCommands", dependencies: ["RelinkCore"]),
+        // help and completion. Only the domain and the mock's fault value beneath it: cheap to test and
+        // to fuzz.
+        .target(name: "RelinkCommands", dependencies: ["RelinkCore", "IntercomMockFaults"]),
         // libedit, wrapped by LineEditor in RelinkCLI.
         .systemLibrary(
             name: "CLibEdit",
@@ -158,7 +164,9 @@ let package = Package(
 
         .testTarget(name: "RelinkCoreTests", dependencies: ["RelinkCore"]),
         // Golden/ holds help as a person reads it, compared by path (#filePath), not as a resource.
-        .testTarget(name: "RelinkCommandsTests", dependencies: ["RelinkCommands", "RelinkCore"], exclude: ["Golden"]),
+        .testTarget(
+            name: "RelinkCommandsTests", dependencies: ["RelinkCommands", "RelinkCore", "IntercomMockFaults"],
+            exclude: ["Golden"]),
         .testTarget(
             name: "RelinkStoreTests",
             dependencies: ["RelinkCore", "RelinkStore", "IntercomMockWorld", "RelinkTestSupport"]

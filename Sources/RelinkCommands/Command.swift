@@ -1,3 +1,4 @@
+import IntercomMockFaults
 import RelinkCore
 
 /// One command of relink's language (DESIGN.md §5), parsed, checked for usage, and with every
@@ -61,59 +62,9 @@ public enum Command: Equatable, Sendable {
     }
 
     public enum MockFaultCommand: Equatable, Sendable {
-        case add(FaultRequest)
+        /// `mock fault add`, with every option checked against the fault's kind: the mock's own type.
+        case add(FaultSpec)
         case list
         case clear(id: String?)
-    }
-}
-
-/// `mock fault add`, with every option checked against the fault's kind.
-public struct FaultRequest: Equatable, Sendable {
-    /// The fault kinds, spelled as the mock's control API spells them.
-    public enum Kind: String, Equatable, Sendable, CaseIterable {
-        case latency
-        case status
-        case rateLimit = "rate_limit"
-        case drop
-    }
-
-    /// How long a latency fault delays an answer.
-    public enum Latency: Equatable, Sendable {
-        case fixed(milliseconds: Int)
-        /// A time drawn from the range, inclusive.
-        case between(milliseconds: ClosedRange<Int>)
-    }
-
-    /// What a status fault answers with.
-    public enum Body: String, Equatable, Sendable, CaseIterable {
-        case json, html
-    }
-
-    public var path: String
-    public var kind: Kind
-    /// Only this HTTP method; every method when `nil`.
-    public var method: String?
-    public var latency: Latency?
-    public var status: Int?
-    public var body: Body?
-    /// The chance (0…1) that a matching request is hit; every one when `nil`.
-    public var probability: Double?
-    public var seed: UInt64?
-    /// Hit at most this many requests.
-    public var times: Int?
-
-    public init(
-        path: String, kind: Kind, method: String? = nil, latency: Latency? = nil, status: Int? = nil, body: Body? = nil,
-        probability: Double? = nil, seed: UInt64? = nil, times: Int? = nil
-    ) {
-        self.path = path
-        self.kind = kind
-        self.method = method
-        self.latency = latency
-        self.status = status
-        self.body = body
-        self.probability = probability
-        self.seed = seed
-        self.times = times
     }
 }

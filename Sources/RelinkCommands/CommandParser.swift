@@ -1,3 +1,4 @@
+import IntercomMockFaults
 import RelinkCore
 
 /// Turns a line, or its words, into a ``Command`` by the table (``CommandTable``), or a
@@ -65,7 +66,8 @@ public enum CommandParser {
             parsed.values[name] = try value(raw, of: kind, named: name, in: parsed)
         }
         var remaining = positionalWords[...]
-        for positional in spec.positionals {
+        let build = try spec.bind(&remaining, parsed)
+        for positional in spec.positionals.dropFirst(spec.requiredCount) {
             if positional.repeats {
                 while let word = remaining.popFirst() {
                     parsed.positionals.append(try value(word, of: positional.kind, named: nil, in: parsed))
@@ -84,19 +86,19 @@ public enum CommandParser {
                     ? "unexpected extra word; a value with spaces needs quotes" : "unexpected \"\(extra)\"")
         }
         for option in spec.options where option.required && parsed.values[option.name] == nil {
-            throw parsed.usage("\(option.name) \(option.placeholder ?? "") is required")
+            throw parsed.usage(option.missing)
         }
-        return try spec.build(parsed)
+        return try build(parsed)
     }
 
-    private static func missing(_ positional: PositionalSpec) -> String {
+    static func missing(_ positional: PositionalSpec) -> String {
         switch positional.kind {
         case .projectKey: "which project? give its key"
         case .issueKey: "which issue? give its key, like SUP-12"
         case .cause: "which cause? \(CommandTable.causeList)"
         case .path: "where to? give a directory path"
         case .apiPath: "which API path? /me, a prefix such as /admins/*, or * for every path"
-        case .faultKind: "which fault kind? \(FaultRequest.Kind.allCases.map(\.rawValue).joined(separator: ", "))"
+        case .faultKind: "which fault kind? \(FaultSpec.Kind.allCases.map(\.rawValue).joined(separator: ", "))"
         default: "\(positional.placeholder) is missing"
         }
     }
@@ -109,31 +111,11 @@ public enum CommandParser {
         let subject = name ?? parsed.quoted(word)
         let shown = parsed.quoted(word)
         switch kind {
-        case .projectKey:
-            guard let key = ProjectKey(rawValue: word) else {
-                throw parsed.usage(
-                    "\(shown) is not a project key (letters and digits, starting with a letter, like SUP)")
-            }
-            return .key(key)
-        case .cause:
-            guard let cause = BreakCause(rawValue: word) else {
-                let suggestion = Suggestion.closest(to: word, in: BreakCause.allCases.map(\.rawValue))
-                throw parsed.usage(
-                    "unknown cause \(shown)" + (suggestion.map { ": did you mean \"\($0)\"?" } ?? "")
-                        + " Causes: \(CommandTable.causeList).")
-            }
-            return .cause(cause)
-        case .faultKind:
-            guard let faultKind = FaultRequest.Kind(rawValue: word) else {
-                let kinds = FaultRequest.Kind.allCases.map(\.rawValue)
-                let suggestion = Suggestion.closest(to: word, in: kinds)
-                throw parsed.usage(
-                    "unknown fault kind \(shown)" + (suggestion.map { ": did you mean \"\($0)\"?" } ?? "")
-                        + " Kinds: \(kinds.joined(separator: ", ")).")
-            }
-            return .faultKind(faultKind)
+        case .projectKey: return .key(try projectKey(word, in: parsed))
+        case .cause: return .cause(try cause(word, in: parsed))
+        case .faultKind: return .faultKind(try faultKind(word, in: parsed))
         case .faultBody:
-            guard let body = FaultRequest.Body(rawValue: word) else {
+            guard let body = FaultSpec.Body(rawValue: word) else {
                 throw parsed.usage("\(subject) is json or html, not \(shown)")
             }
             return .faultBody(body)
@@ -152,59 +134,105 @@ public enum CommandParser {
                 throw parsed.usage("\(subject) needs a whole number from 0 to \(UInt64.max), not \(shown)")
             }
             return .seed(number)
-        case .setting:
-            guard let setting = RealAPISetting(rawValue: word.lowercased()) else {
-                let names = RealAPISetting.allCases.map(\.rawValue)
-                let suggestion = Suggestion.closest(to: word, in: names)
-                throw parsed.usage(
-                    "no setting \(shown)" + (suggestion.map { ": did you mean \"\($0)\"?" } ?? "")
-                        + " Settings: \(names.joined(separator: ", ")).")
-            }
-            return .setting(setting)
+        case .setting: return .setting(try setting(word, in: parsed))
         case .settingPath:
-            guard ConnectionConfiguration.settingField(word) != nil else {
+            guard let field = ConnectionConfiguration.settingField(word) else {
                 let paths = ConnectionConfiguration.settingFields.map(\.path)
                 let suggestion = Suggestion.closest(to: word, in: paths)
                 throw parsed.usage(
                     "no setting \(shown)" + (suggestion.map { "; did you mean \"\($0)\"?" } ?? "")
                         + " (settings KEY lists them)")
             }
-            return .text(word)
+            return .settingField(field)
         case .httpMethod:
             guard !word.isEmpty, word.allSatisfy({ $0.isASCII && $0.isLetter }) else {
                 throw parsed.usage("\(subject) needs an HTTP method such as GET or POST, not \(shown)")
             }
             return .text(word.uppercased())
-        case .issueKey:
-            guard let issue = IssueKey(rawValue: word) else {
-                throw parsed.usage(
-                    "\(shown) is not a Jira issue key (a project key, a hyphen and a number, like SUP-12)")
-            }
-            return .issue(issue)
+        case .issueKey: return .issue(try issueKey(word, in: parsed))
         case .issueOrProject:
             if let issue = IssueKey(rawValue: word) { return .issue(issue) }
             guard let key = ProjectKey(rawValue: word) else {
                 throw parsed.usage("\(shown) is neither an issue key (SUP-12) nor a project key (SUP)")
             }
             return .key(key)
-        case .conversationID:
-            // Intercom's ids are digits; the mock's may be any word a URL path can carry as one segment.
-            guard !word.isEmpty, word.count <= 64, !word.contains("/"), word.allSatisfy({ !$0.isWhitespace }) else {
-                throw parsed.usage("\(shown) is not a conversation id")
-            }
-            return .text(word)
+        case .conversationID: return .text(try conversationID(word, in: parsed))
         case .outboxTarget:
-            if let key = ProjectKey(rawValue: word) { return .key(key) }
-            guard let dot = word.lastIndex(of: "."), ProjectKey(rawValue: String(word[..<dot])) != nil,
-                Int(word[word.index(after: dot)...]).map({ $0 > 0 }) == true
-            else {
-                throw parsed.usage("\(shown) is neither an outbox item (SUP.7) nor a project key (SUP)")
+            switch try outboxTarget(word, in: parsed) {
+            case .project(let key): return .key(key)
+            case .item(let item): return .text(item)
             }
-            return .text(word.uppercased())
         case .secret, .email, .workspace, .path, .apiPath, .commandName, .word:
-            guard !word.isEmpty else { throw parsed.usage("\(name ?? "a word") is empty") }
-            return .text(word)
+            return .text(try text(word, named: name, in: parsed))
         }
+    }
+
+    // The kinds a required positional may have, each parsed to its own type (see ``Required``).
+
+    static func projectKey(_ word: String, in parsed: ParsedWords) throws(UsageError) -> ProjectKey {
+        guard let key = ProjectKey(rawValue: word) else {
+            throw parsed.usage(
+                "\(parsed.quoted(word)) is not a project key (letters and digits, starting with a letter, like SUP)")
+        }
+        return key
+    }
+
+    static func issueKey(_ word: String, in parsed: ParsedWords) throws(UsageError) -> IssueKey {
+        guard let issue = IssueKey(rawValue: word) else {
+            throw parsed.usage(
+                "\(parsed.quoted(word)) is not a Jira issue key (a project key, a hyphen and a number, like SUP-12)")
+        }
+        return issue
+    }
+
+    static func cause(_ word: String, in parsed: ParsedWords) throws(UsageError) -> BreakCause {
+        try oneOf(word, in: parsed, refusal: "unknown cause", listing: "Causes")
+    }
+
+    static func faultKind(_ word: String, in parsed: ParsedWords) throws(UsageError) -> FaultSpec.Kind {
+        try oneOf(word, in: parsed, refusal: "unknown fault kind", listing: "Kinds")
+    }
+
+    static func setting(_ word: String, in parsed: ParsedWords) throws(UsageError) -> RealAPISetting {
+        try oneOf(word, lookup: word.lowercased(), in: parsed, refusal: "no setting", listing: "Settings")
+    }
+
+    /// One of a closed set of names, or a usage error that suggests the closest and lists them all.
+    private static func oneOf<Value: RawRepresentable & CaseIterable>(
+        _ word: String, lookup: String? = nil, in parsed: ParsedWords, refusal: String, listing: String
+    ) throws(UsageError) -> Value where Value.RawValue == String {
+        guard let value = Value(rawValue: lookup ?? word) else {
+            let names = Value.allCases.map(\.rawValue)
+            let suggestion = Suggestion.closest(to: word, in: names)
+            throw parsed.usage(
+                "\(refusal) \(parsed.quoted(word))" + (suggestion.map { ": did you mean \"\($0)\"?" } ?? "")
+                    + " \(listing): \(names.joined(separator: ", ")).")
+        }
+        return value
+    }
+
+    static func conversationID(_ word: String, in parsed: ParsedWords) throws(UsageError) -> String {
+        // Intercom's ids are digits; the mock's may be any word a URL path can carry as one segment.
+        guard !word.isEmpty, word.count <= 64, !word.contains("/"), word.allSatisfy({ !$0.isWhitespace }) else {
+            throw parsed.usage("\(parsed.quoted(word)) is not a conversation id")
+        }
+        return word
+    }
+
+    static func outboxTarget(_ word: String, in parsed: ParsedWords) throws(UsageError) -> Command.DiscardTarget {
+        if let key = ProjectKey(rawValue: word) { return .project(key) }
+        guard let dot = word.lastIndex(of: "."), ProjectKey(rawValue: String(word[..<dot])) != nil,
+            Int(word[word.index(after: dot)...]).map({ $0 > 0 }) == true
+        else {
+            throw parsed.usage("\(parsed.quoted(word)) is neither an outbox item (SUP.7) nor a project key (SUP)")
+        }
+        return .item(word.uppercased())
+    }
+
+    /// A word taken as it is (a path, an email, a name), only not empty.
+    static func text(_ word: String, named name: String?, in parsed: ParsedWords) throws(UsageError) -> String {
+        guard !word.isEmpty else { throw parsed.usage("\(name ?? "a word") is empty") }
+        return word
     }
 
     private static func describe(_ range: ClosedRange<Int>) -> String {

@@ -56,6 +56,9 @@ public struct OptionSpec: Equatable, Sendable {
 
     public var isFlag: Bool { kind == nil }
 
+    /// What a usage error says when a required option is not given.
+    var missing: String { "\(name) \(placeholder ?? "") is required" }
+
     public static func flag(_ name: String, _ help: String) -> OptionSpec {
         OptionSpec(name: name, placeholder: nil, kind: nil, required: false, help: help)
     }
@@ -67,7 +70,7 @@ public struct OptionSpec: Equatable, Sendable {
     }
 }
 
-/// A positional word of a command.
+/// A positional word of a command, as usage lines, help and completion show it.
 public struct PositionalSpec: Equatable, Sendable {
     /// Its placeholder in usage lines (`KEY`).
     public var placeholder: String
@@ -93,31 +96,76 @@ public struct PositionalSpec: Equatable, Sendable {
 /// ``Command``. The table of them (``CommandTable``) drives parsing, `help`, usage lines and
 /// completion, so none of these can disagree with another.
 public struct CommandSpec: Sendable {
+    /// Builds the command from its parsed words once the required positionals are bound.
+    typealias Builder = (ParsedWords) throws(UsageError) -> Command
+
     /// One word (`show`) or several (`mock fault add`).
     public var name: String
     public var summary: String
     /// More for `help COMMAND`; empty when the summary says it all.
     public var details: String
-    public var positionals: [PositionalSpec]
+    /// Every positional in order: the required ones first (``requiredCount``), then the optional and
+    /// repeating ones.
+    public let positionals: [PositionalSpec]
     public var options: [OptionSpec]
     /// Lines that use the command, shown by `help COMMAND`; together they use every option (tested).
     public var examples: [String]
-    /// Typed words to the command; throws a usage error for what the table cannot say (one of
-    /// two options, an option that needs another).
-    let build: @Sendable (ParsedWords) throws(UsageError) -> Command
+    /// How many of ``positionals``, from the first, the command cannot do without.
+    let requiredCount: Int
+    /// Takes the required positionals' words in order, each as its type (or throws the usage error
+    /// that names the missing or bad one), and returns the builder that holds them typed. The builder
+    /// throws a usage error for what the table cannot say (one of two options, an option that needs
+    /// another).
+    let bind: @Sendable (inout ArraySlice<String>, ParsedWords) throws(UsageError) -> Builder
 
+    /// A command without required positionals; `positionals` are optional or repeating.
     init(
         _ name: String, summary: String, details: String = "", positionals: [PositionalSpec] = [],
         options: [OptionSpec] = [], examples: [String] = [],
         build: @escaping @Sendable (ParsedWords) throws(UsageError) -> Command
     ) {
-        self.examples = examples
+        self.init(name, summary, details, required: [], positionals, options, examples) { _, _ in build }
+    }
+
+    /// A command with one required positional, which its builder receives typed.
+    init<First>(
+        _ name: String, summary: String, details: String = "", required first: Required<First>,
+        positionals: [PositionalSpec] = [], options: [OptionSpec] = [], examples: [String] = [],
+        build: @escaping @Sendable (First, ParsedWords) throws(UsageError) -> Command
+    ) {
+        self.init(name, summary, details, required: [first.spec], positionals, options, examples) {
+            words, parsed throws(UsageError) in
+            let value = try first.take(from: &words, parsed)
+            return { parsed throws(UsageError) in try build(value, parsed) }
+        }
+    }
+
+    /// A command with two required positionals, which its builder receives typed, in order.
+    init<First, Second>(
+        _ name: String, summary: String, details: String = "", required first: Required<First>,
+        _ second: Required<Second>, positionals: [PositionalSpec] = [], options: [OptionSpec] = [],
+        examples: [String] = [], build: @escaping @Sendable (First, Second, ParsedWords) throws(UsageError) -> Command
+    ) {
+        self.init(name, summary, details, required: [first.spec, second.spec], positionals, options, examples) {
+            words, parsed throws(UsageError) in
+            let (one, two) = (try first.take(from: &words, parsed), try second.take(from: &words, parsed))
+            return { parsed throws(UsageError) in try build(one, two, parsed) }
+        }
+    }
+
+    private init(
+        _ name: String, _ summary: String, _ details: String, required: [PositionalSpec],
+        _ positionals: [PositionalSpec], _ options: [OptionSpec], _ examples: [String],
+        bind: @escaping @Sendable (inout ArraySlice<String>, ParsedWords) throws(UsageError) -> Builder
+    ) {
         self.name = name
         self.summary = summary
         self.details = details
-        self.positionals = positionals
+        self.positionals = required + positionals
+        self.requiredCount = required.count
         self.options = options
-        self.build = build
+        self.examples = examples
+        self.bind = bind
     }
 
     /// The name's words.

@@ -1,3 +1,4 @@
+import IntercomMockFaults
 import RelinkCore
 
 /// What Tab offers in the REPL, read from the table: command names, then, word by word, the
@@ -58,8 +59,8 @@ public struct Completion: Sendable {
     private func values(for kind: ValueKind) -> [String] {
         switch kind {
         case .cause: BreakCause.allCases.map(\.rawValue)
-        case .faultKind: FaultRequest.Kind.allCases.map(\.rawValue)
-        case .faultBody: FaultRequest.Body.allCases.map(\.rawValue)
+        case .faultKind: FaultSpec.Kind.allCases.map(\.rawValue)
+        case .faultBody: FaultSpec.Body.allCases.map(\.rawValue)
         case .httpMethod: ["GET", "POST", "PUT", "DELETE"]
         case .commandName: CommandTable.topLevelNames
         case .setting: RealAPISetting.allCases.map(\.rawValue)

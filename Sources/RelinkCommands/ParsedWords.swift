@@ -1,24 +1,29 @@
+import IntercomMockFaults
 import RelinkCore
 
 /// A value of a command's word, of the type its ``ValueKind`` says.
-public enum ParsedValue: Equatable, Sendable {
+public enum ParsedValue: Sendable {
     case text(String)
     case key(ProjectKey)
     case issue(IssueKey)
     case cause(BreakCause)
-    case faultKind(FaultRequest.Kind)
-    case faultBody(FaultRequest.Body)
+    case faultKind(FaultSpec.Kind)
+    case faultBody(FaultSpec.Body)
     case integer(Int)
     case probability(Double)
     case seed(UInt64)
     case setting(RealAPISetting)
+    /// A field of `intercom.connection.configuration`, found by its path.
+    case settingField(ConnectionConfiguration.SettingField)
 }
 
-/// The words of one command after parsing: positionals and options, each checked against the
-/// table and turned into its type. A ``CommandSpec`` builds its ``Command`` from it.
+/// The words of one command after parsing: optional positionals and options, each checked against
+/// the table and turned into its type. A ``CommandSpec`` builds its ``Command`` from it and from its
+/// required positionals, which its builder receives typed (``Required``).
 public struct ParsedWords: Sendable {
     let spec: CommandSpec
-    /// Positional values in the table's order; a repeating positional's values at the end.
+    /// The optional and repeating positionals' values in the table's order, after the required ones
+    /// (index 0 is the first positional that may be left out); a repeating positional's at the end.
     var positionals: [ParsedValue] = []
     var values: [String: ParsedValue] = [:]
     var flags: Set<String> = []
@@ -56,11 +61,17 @@ public struct ParsedWords: Sendable {
         if case .seed(let value)? = values[name] { value } else { nil }
     }
 
-    func setting(_ index: Int) -> RealAPISetting? {
-        if case .setting(let value)? = positional(index) { value } else { nil }
+    /// A required option's text (the parser checks that it is given, with the same message).
+    func required(_ name: String) throws(UsageError) -> String {
+        guard let value = text(name) else { throw usage(spec.option(named: name)?.missing ?? "\(name) is required") }
+        return value
     }
 
-    func faultBody(_ name: String) -> FaultRequest.Body? {
+    func settingField(_ index: Int) -> ConnectionConfiguration.SettingField? {
+        if case .settingField(let field)? = positional(index) { field } else { nil }
+    }
+
+    func faultBody(_ name: String) -> FaultSpec.Body? {
         if case .faultBody(let value)? = values[name] { value } else { nil }
     }
 
@@ -71,10 +82,6 @@ public struct ParsedWords: Sendable {
 
     func key(_ index: Int) -> ProjectKey? {
         if case .key(let key)? = positional(index) { key } else { nil }
-    }
-
-    func issue(_ index: Int) -> IssueKey? {
-        if case .issue(let issue)? = positional(index) { issue } else { nil }
     }
 
     /// Every positional from `index` on, as text.

@@ -1,3 +1,5 @@
+import Foundation
+import IntercomMockFaults
 import RelinkCore
 import Testing
 
@@ -53,7 +55,7 @@ struct CommandParserTests {
             (
                 "mock fault add /me status --status 503 --probability 0.5 --seed 7",
                 .mockFault(
-                    .add(FaultRequest(path: "/me", kind: .status, status: 503, probability: 0.5, seed: 7)))
+                    .add(FaultSpec(path: "/me", kind: .status, status: 503, probability: 0.5, seed: 7)))
             ),
             ("mock fault list", .mockFault(.list)),
             ("mock fault clear", .mockFault(.clear(id: nil))),
@@ -72,6 +74,37 @@ struct CommandParserTests {
         #expect(try CommandParser.parse("   # a comment") == nil)
         #expect(
             try CommandParser.parse(#"# the customer said: "it broke"#) == nil, "quotes in a comment need not balance")
+    }
+
+    /// `mock fault add` parses straight into the mock's own ``FaultSpec``: each form of latency, and
+    /// the bytes the control API and mock-faults.json carry (sorted keys, as both encode them).
+    @Test(arguments: [
+        (
+            "mock fault add /admins/* latency --latency-min-ms 100 --latency-max-ms 900 --times 3",
+            FaultSpec(path: "/admins/*", kind: .latency, latencyMinMs: 100, latencyMaxMs: 900, times: 3),
+            #"{"kind":"latency","latency_max_ms":900,"latency_min_ms":100,"path":"/admins/*","times":3}"#
+        ),
+        (
+            "mock fault add * latency --latency-ms 2000 --method get",
+            FaultSpec(path: "*", method: "GET", kind: .latency, latencyMs: 2000),
+            #"{"kind":"latency","latency_ms":2000,"method":"GET","path":"*"}"#
+        ),
+        (
+            "mock fault add /me status --status 502 --body html --seed 18446744073709551615",
+            FaultSpec(path: "/me", kind: .status, status: 502, body: .html, seed: .max),
+            #"{"body":"html","kind":"status","path":"/me","seed":18446744073709551615,"status":502}"#
+        ),
+        (
+            "mock fault add /me rate_limit --probability 0.25",
+            FaultSpec(path: "/me", kind: .rateLimit, probability: 0.25),
+            #"{"kind":"rate_limit","path":"/me","probability":0.25}"#
+        ),
+    ])
+    func faultsParseIntoTheMocksType(line: String, spec: FaultSpec, json: String) throws {
+        #expect(try CommandParser.parse(line) == .mockFault(.add(spec)))
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        #expect(String(decoding: try encoder.encode(spec), as: UTF8.self) == json)
     }
 
     @Test(arguments: [

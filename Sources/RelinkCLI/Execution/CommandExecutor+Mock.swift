@@ -28,40 +28,13 @@ extension CommandExecutor {
                 if let id { try await control.removeFault(id: id) } else { try await control.removeAllFaults() }
                 return presenter.message(
                     id.map { "Fault \($0) removed." } ?? "All faults removed.", summary: "faults cleared")
-            case .mockFault(.add(let request)):
-                return presenter.faultAdded(try await control.addFault(Self.faultSpec(request)))
+            case .mockFault(.add(let spec)):
+                return presenter.faultAdded(try await control.addFault(spec))
             default:
                 throw CommandFailure("not a mock command")
             }
         } catch let error as MockControlError {
             throw CommandFailure("the mock refused: \(error)")
-        }
-    }
-
-    /// The control API's spelling of a parsed fault.
-    static func faultSpec(_ request: FaultRequest) -> FaultSpec {
-        var spec = FaultSpec(
-            path: request.path, method: request.method, kind: FaultSpec.Kind(request.kind), status: request.status,
-            body: request.body.map { $0 == .html ? .html : .json }, probability: request.probability,
-            seed: request.seed, times: request.times)
-        switch request.latency {
-        case .fixed(let milliseconds)?: spec.latencyMs = milliseconds
-        case .between(let range)?:
-            spec.latencyMinMs = range.lowerBound
-            spec.latencyMaxMs = range.upperBound
-        case nil: break
-        }
-        return spec
-    }
-}
-
-extension FaultSpec.Kind {
-    init(_ kind: FaultRequest.Kind) {
-        switch kind {
-        case .latency: self = .latency
-        case .status: self = .status
-        case .rateLimit: self = .rateLimit
-        case .drop: self = .drop
         }
     }
 }
