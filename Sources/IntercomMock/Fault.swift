@@ -62,7 +62,8 @@ extension FaultBook.Entry {
             }
             return (.latency(milliseconds: milliseconds, label: "\(label) \(milliseconds)ms"), true)
         case .status:
-            return (.status(spec.status ?? 500, spec.body ?? .json, label: "\(label) \(spec.status ?? 500)"), true)
+            let status = spec.status ?? spec.body?.naturalStatus ?? 500
+            return (.status(status, spec.body ?? .json, label: "\(label) \(status)"), true)
         case .rateLimit:
             return (.rateLimit(label: label), true)
         case .drop:

@@ -294,6 +294,11 @@ extension MockIntercom {
 
     private func faultOutcome(status: Int, body: FaultSpec.Body) -> APIOutcome {
         let requestID = newRequestID()
+        func answer(_ code: String?, _ message: String) -> APIOutcome {
+            APIOutcome(
+                status: status,
+                payload: .errors(ErrorList(requestID: requestID, errors: [.init(code: code, message: message)])))
+        }
         switch body {
         case .html:
             let page =
@@ -311,6 +316,24 @@ extension MockIntercom {
                 default: .serverError
                 }
             return .error(status, code, "Injected fault: HTTP \(status)", requestID: requestID)
+        // The real answers, each as its source in Docs/intercom.md shows it; where no wire sample
+        // exists, the message is the docs' sentence for the code.
+        case .scope: return answer("token_unauthorized", "Not authorized to access resource")
+        case .scopeNamed:
+            return answer(
+                "forbidden", "You do not have the required scope (read_conversations) to access this resource")
+        case .allowlist: return answer("forbidden", "Your IP address is not on the allowlist for API access")
+        case .plan: return answer("api_plan_restricted", "Active subscription needed.")
+        case .nocode: return answer(nil, "Not authorized to access resource")
+        case .unauthorized: return answer("unauthorized", "Access Token Invalid")
+        case .tokenRevoked: return answer("token_revoked", "The token or API Key has been revoked")
+        case .tokenSuspended: return answer("token_suspended", "Unauthorized token, suspended application")
+        case .tokenBlocked: return answer("token_blocked", "The API Key or App has been blocked")
+        case .tokenExpired: return answer("token_expired", "The token is expired")
+        case .tokenNotFound: return answer("token_not_found", "Unauthorized")
+        case .adminNotFound: return answer("admin_not_found", "Admin not found")
+        case .notFound: return answer("not_found", "Resource Not Found")
+        case .conversationForbidden: return answer("forbidden", "Admin does not have access to this conversation")
         }
     }
 

@@ -18,9 +18,46 @@ public struct FaultSpec: Codable, Equatable, Sendable {
         case drop
     }
 
-    /// What a status fault answers with.
+    /// What a status fault answers with: a generic `error.list` (`json`), an HTML page (`html`), or
+    /// one of the real answers Intercom is documented or seen to send, shaped exactly as its source
+    /// shows it (Docs/intercom.md, "What each answer says about the connection"), so support staff
+    /// can reproduce a customer's answer word for word.
     public enum Body: String, Codable, Sendable, CaseIterable {
         case json, html
+        /// 401 `token_unauthorized` "Not authorized to access resource": a live token without a scope.
+        case scope
+        /// 403 `forbidden` "You do not have the required scope (read_conversations) to access this resource".
+        case scopeNamed = "scope_named"
+        /// 403 "Your IP address is not on the allowlist for API access".
+        case allowlist
+        /// 403 `api_plan_restricted` "Active subscription needed.".
+        case plan
+        /// 401 with an item that has no `code`: "Not authorized to access resource".
+        case nocode
+        /// 401 `unauthorized` "Access Token Invalid".
+        case unauthorized
+        case tokenRevoked = "token_revoked"
+        case tokenSuspended = "token_suspended"
+        case tokenBlocked = "token_blocked"
+        case tokenExpired = "token_expired"
+        case tokenNotFound = "token_not_found"
+        case adminNotFound = "admin_not_found"
+        /// 404 `not_found` "Resource Not Found".
+        case notFound = "not_found"
+        /// 403 `forbidden` "Admin does not have access to this conversation".
+        case conversationForbidden = "conversation_forbidden"
+
+        /// The status the real answer comes with, used when a fault names no `--status`.
+        public var naturalStatus: Int? {
+            switch self {
+            case .json, .html: nil
+            case .scope, .nocode, .unauthorized, .tokenRevoked, .tokenSuspended, .tokenBlocked, .tokenExpired,
+                .tokenNotFound:
+                401
+            case .scopeNamed, .allowlist, .plan, .conversationForbidden: 403
+            case .adminNotFound, .notFound: 404
+            }
+        }
     }
 
     /// An exact path, `*` for every path, or a prefix ending in `*` (`/admins/*`).

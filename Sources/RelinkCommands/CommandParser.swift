@@ -116,7 +116,7 @@ public enum CommandParser {
         case .faultKind: return .faultKind(try faultKind(word, in: parsed))
         case .faultBody:
             guard let body = FaultSpec.Body(rawValue: word) else {
-                throw parsed.usage("\(subject) is json or html, not \(shown)")
+                throw parsed.usage("\(subject) is json, html or a real answer's name (help mock fault add), not \(shown)")
             }
             return .faultBody(body)
         case .integer(let range):

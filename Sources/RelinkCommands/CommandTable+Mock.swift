@@ -16,12 +16,18 @@ extension CommandTable {
                 answers an error (--status 400…599, --body json or html); rate_limit answers 429 with \
                 rate-limit headers; drop closes the connection without an answer. PATH is an API path such \
                 as /me, a prefix such as /admins/*, or * for every path. --probability, --seed, --times and \
-                --method apply to every kind.
+                --method apply to every kind. --body can also name a real answer of Intercom's, sent word for word with its own status \
+                unless --status says otherwise: scope (401 token_unauthorized), scope_named (403, the \
+                scope in the message), allowlist (403, the IP allowlist), plan (403 \
+                api_plan_restricted), nocode (401 without a code), unauthorized, token_revoked, \
+                token_suspended, token_blocked, token_expired, token_not_found (401 each), \
+                admin_not_found, not_found (404), conversation_forbidden (403). Docs/intercom.md has \
+                each one's source.
                 """,
             required: .text("PATH", .apiPath), .faultKind("KIND"),
             options: [
                 .value("--status", "N", .integer(400...599), "status: the status to answer"),
-                .value("--body", "json|html", .faultBody, "status: an error.list (json) or an HTML page"),
+                .value("--body", "NAME", .faultBody, "status: json, html or a real answer (above)"),
                 .value("--latency-ms", "N", delay, "latency: the delay"),
                 .value("--latency-min-ms", "N", delay, "latency: the shortest random delay"),
                 .value("--latency-max-ms", "N", delay, "latency: the longest random delay"),
@@ -34,7 +40,7 @@ extension CommandTable {
                 "mock fault add /me status --status 503 --body html --probability 0.5 --seed 7",
                 "mock fault add /admins/* latency --latency-min-ms 100 --latency-max-ms 900 --times 3",
                 "mock fault add * latency --latency-ms 2000 --method GET", "mock fault add /me rate_limit",
-                "mock fault add /me drop --times 1",
+                "mock fault add /me drop --times 1", "mock fault add /conversations status --body scope",
             ],
             build: faultSpec
         ),
@@ -99,11 +105,12 @@ extension CommandTable {
                 throw words.usage("a latency fault needs --latency-ms N, or --latency-min-ms N and --latency-max-ms N")
             }
         case .status:
-            guard let status = words.integer("--status") else {
-                throw words.usage("a status fault needs --status N (400 to 599)")
+            spec.body = words.faultBody("--body")
+            // A real answer comes with its own status; json and html need one said.
+            guard let status = words.integer("--status") ?? spec.body?.naturalStatus else {
+                throw words.usage("a status fault needs --status N (400 to 599), or --body naming a real answer")
             }
             spec.status = status
-            spec.body = words.faultBody("--body")
         case .rateLimit, .drop:
             break
         }
