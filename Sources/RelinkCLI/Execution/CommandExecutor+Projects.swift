@@ -1,6 +1,7 @@
 import Foundation
 import RelinkCommands
 import RelinkCore
+import RelinkService
 import RelinkStore
 
 #if canImport(Glibc)
@@ -16,9 +17,7 @@ extension CommandExecutor {
             // Every project is read only when no site was given.
             let sites = site == nil ? Set(store.projects.map(\.jiraSite)) : []
             guard let site = site ?? (sites.count == 1 ? sites.first : nil) else {
-                throw CommandFailure(
-                    "which Jira site? the store's projects \(sites.isEmpty ? "name none" : "are on several"); "
-                        + "add --site SITE")
+                throw CommandFailure.siteNeeded(sitesKnown: !sites.isEmpty)
             }
             var project = Project(key: key, name: name, jiraSite: site)
             // Added again after a removal: its outbox serials go on where the removed project's
@@ -27,9 +26,7 @@ extension CommandExecutor {
             let removed = try store.lastEvent(.projectRemoved, for: key)
             if let serial = removed?.outboxSerial {
                 guard (0...Project.maximumOutboxSerial).contains(serial) else {
-                    throw CommandFailure(
-                        "the log's last removal of \(key) records outbox serial \(serial), out of range (0 to "
-                            + "\(Project.maximumOutboxSerial)); was the store edited by hand? nothing was added")
+                    throw CommandFailure.outboxSerialOutOfRange(key, serial: serial)
                 }
                 project.outboxSerial = serial
             }
@@ -39,7 +36,7 @@ extension CommandExecutor {
                 detail: "\"\(name)\" on \(site)"
                     + (project.outboxSerial > 0 ? "; outbox serials go on after \(key).\(project.outboxSerial)" : ""))
             try store.update { transaction in
-                guard transaction.project(key) == nil else { throw CommandFailure("project \(key) exists already") }
+                guard transaction.project(key) == nil else { throw CommandFailure.projectExists(key) }
                 transaction.put(project)
                 transaction.record(event)
             }
@@ -48,7 +45,7 @@ extension CommandExecutor {
                 "Added \(key) (\(name)) on \(site), not connected.",
                 document: Documents.ProjectChange(event: event, project: Documents.Show(view: view, project: project)))
         case .projectRemove(let key, let force):
-            _ = try requireProject(key)
+            _ = try store.requireProject(key)
             let connection = store.connection(for: key)
             var force = force
             if connection.state.authorization != nil, !force {
@@ -56,10 +53,9 @@ extension CommandExecutor {
                     "\(key) is \(connection.state.name == .broken ? "broken" : "connected"); remove it and forget its "
                     + "token (the app stays installed)?"
                 guard interactive, isatty(STDIN_FILENO) == 1 else {
-                    throw CommandFailure(
-                        "\(key) holds a connection; revoke \(key) first, or add --force to remove it anyway")
+                    throw CommandFailure.holdsConnection(key)
                 }
-                guard TerminalInteraction().confirm(question) else { throw CommandFailure("\(key) kept") }
+                guard TerminalInteraction().confirm(question) else { throw CommandFailure.kept(key) }
                 force = true
             }
             let event = try store.update { transaction in
@@ -79,7 +75,7 @@ extension CommandExecutor {
             return presenter.report(
                 "Removed \(key); its events stay in log.", document: Documents.ProjectChange(event: event, project: nil))
         case .settings(let key, let path, let value):
-            let project = try requireProject(key)
+            let project = try store.requireProject(key)
             guard let path else {
                 let fields = ConnectionConfiguration.settingFields
                 let width = fields.map(\.path.count).max() ?? 0
@@ -100,7 +96,7 @@ extension CommandExecutor {
                 at: now, project: key, kind: .settingsChanged, from: state, to: state, actor: actor,
                 detail: "\(path): \(before) → \(value)")
             try store.update { transaction in
-                guard var current = transaction.project(key) else { throw CommandFailure("no project \(key)") }
+                guard var current = transaction.project(key) else { throw ServiceError.unknownProject(key, suggestion: nil) }
                 current.settings.set(field, to: value)
                 transaction.put(current)
                 transaction.record(event)
@@ -111,7 +107,7 @@ extension CommandExecutor {
                 document: Documents.SettingChange(
                     event: event, path: path, before: Documents.Value(before), after: Documents.Value(value)))
         default:
-            throw CommandFailure("not a project command")
+            preconditionFailure("projectCommand runs only the project commands")
         }
     }
 }
