@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import IntercomAPI
+import IntercomClient
 import IntercomMockWorld
 import Logging
 import NIOCore

@@ -101,7 +101,7 @@ struct Authorizer: ServiceUseCase {
     }
 
     private func authorizeAgainstRealAPI(_ request: AuthorizationRequest) async throws(ServiceError) -> String {
-        guard let interaction else {
+        guard let interaction = context.interaction else {
             throw .authorization(.needsTerminal)
         }
         if request.method == .accessToken {
