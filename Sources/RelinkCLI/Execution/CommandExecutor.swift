@@ -92,12 +92,13 @@ public final class CommandExecutor: Sendable {
             return present(try await services.connectionService().lifecycle.revoke(key, actor: actor))
         case .check(let keys, let all, let deep):
             // Every key given is checked or said why not; a key given twice is checked once.
-            let service = try await services.connectionService()
-            let (checkable, skipped) = service.health.sortOut(keys)
+            let (checkable, skipped) = HealthCheck.sortOut(keys, in: store)
             let notChecked = skipped.map { (key: $0.key, reason: $0.description) }
             var results: [CheckResult] = []
+            var deliveries: [DeliveryReport] = []
             if all || !checkable.isEmpty {
                 let progress = ProgressBar(enabled: !json && interactive && isatty(STDERR_FILENO) == 1)
+                let service = try await services.connectionService()
                 do {
                     results = try await service.health.check(
                         all ? nil : checkable, deep: deep, actor: actor, progress: { progress.update($0) },
@@ -110,11 +111,10 @@ public final class CommandExecutor: Sendable {
                         output: done.isEmpty ? "" : presenter.check(done, notChecked: notChecked),
                         message: error.description)
                 }
+                // The held work of each project the check found connected is delivered (the service's rule).
+                deliveries = try await service.outbox.deliver(after: results, actor: actor)
             }
-            // The held work of each project the check found connected is delivered (the service's rule).
-            let report = presenter.appending(
-                try await service.outbox.deliver(after: results, actor: actor),
-                to: presenter.check(results, notChecked: notChecked))
+            let report = presenter.appending(deliveries, to: presenter.check(results, notChecked: notChecked))
             guard notChecked.isEmpty else { throw CommandFailure.notChecked(notChecked.map(\.key), output: report) }
             return report
         case .breakConnection(let key, let cause):

@@ -153,13 +153,19 @@ public struct HealthCheck: ServiceUseCase {
     }
 
     /// The keys `check KEY…` names, each once and in order: those that can be checked, and why each
-    /// of the others cannot (it does not exist, or is not connected). Nothing is checked.
-    public func sortOut(_ keys: [ProjectKey]) -> (checkable: [ProjectKey], notChecked: [NotChecked]) {
+    /// of the others cannot (it does not exist, or is not connected). Nothing is checked, and
+    /// nothing needs Intercom: a command asks before it starts what talks to Intercom.
+    public static func sortOut(_ keys: [ProjectKey], in store: Store) -> (
+        checkable: [ProjectKey], notChecked: [NotChecked]
+    ) {
         var checkable: [ProjectKey] = []
         var notChecked: [NotChecked] = []
         for key in keys where !checkable.contains(key) && !notChecked.contains(where: { $0.key == key }) {
-            do {
-                if try requireConnection(key).connection.state.authorization == nil {
+            do throws(ServiceError) {
+                _ = try store.requireProject(key)
+                let connection: Connection
+                do { connection = try store.readConnection(for: key) } catch { throw .store(error) }
+                if connection.state.authorization == nil {
                     notChecked.append(NotChecked(key: key, reason: .notConnected))
                 } else {
                     checkable.append(key)
