@@ -25,7 +25,8 @@ public struct MockControlClient: MockControl {
     let logger: Logger
 
     public init(
-        baseURL: String, httpClient: HTTPClient = HTTPIntercomClient.sharedHTTPClient, logger: Logger = Logger(label: "relink.mock-control")
+        baseURL: String, httpClient: HTTPClient = HTTPIntercomClient.sharedHTTPClient,
+        logger: Logger = Logger(label: "relink.mock-control")
     ) {
         self.logger = logger
         var base = baseURL

@@ -143,7 +143,9 @@ struct AppWorkTests {
         let unlinked = try service.work.unlink(Self.web3, ["1005"])
         #expect(unlinked.changed == ["1005"] && unlinked.links.isEmpty)
         #expect(store.project("WEB")?.links.isEmpty == true)
-        #expect(throws: ServiceError.work(.notLinked(Self.web3, ["1005"]))) { try service.work.unlink(Self.web3, ["1005"]) }
+        #expect(throws: ServiceError.work(.notLinked(Self.web3, ["1005"]))) {
+            try service.work.unlink(Self.web3, ["1005"])
+        }
     }
 
     @Test("A 401 while linking breaks the connection as a check would, and links nothing")
@@ -160,7 +162,8 @@ struct AppWorkTests {
 
     @Test("A comment while connected is a note on every linked conversation, with its marker")
     func commentDelivered() async throws {
-        let outcome = try await service.work.notify(.commented(Self.sup12, text: "Fixed <b>in</b> 2.3 — ✓"), actor: "test")
+        let outcome = try await service.work.notify(
+            .commented(Self.sup12, text: "Fixed <b>in</b> 2.3 — ✓"), actor: "test")
         #expect(outcome.queued.map(\.conversationID) == ["1001", "1002"])
         #expect(outcome.delivery?.delivered.count == 2 && outcome.delivery?.held.isEmpty == true)
         #expect(store.project("SUP")?.outbox.isEmpty == true)
@@ -232,7 +235,8 @@ struct AppWorkTests {
         #expect(refused.delivered.isEmpty && refused.held.count == 3 && refused.stopped == "the connection is broken")
 
         // The reconnect delivers what the outbox held, as its last step.
-        let reconnected = try await service.lifecycle.reconnect("WEB", as: AuthorizationRequest(teammate: nil), actor: "test")
+        let reconnected = try await service.lifecycle.reconnect(
+            "WEB", as: AuthorizationRequest(teammate: nil), actor: "test")
         let report = try #require(reconnected.delivery)
         #expect(report.delivered.map(\.item.id) == ["WEB.1", "WEB.2", "WEB.3"])
         #expect(
@@ -297,7 +301,8 @@ struct AppWorkTests {
         let plan = IntercomFailure(
             kind: .forbidden, status: 403, code: "api_plan_restricted", message: "Active subscription needed.")
         faulty.fail("POST /conversations/1004/reply", with: plan)
-        let bug = try await service.work.notify(.commented(IssueKey(rawValue: "BUG-7")!, text: "#intercom x"), actor: "test")
+        let bug = try await service.work.notify(
+            .commented(IssueKey(rawValue: "BUG-7")!, text: "#intercom x"), actor: "test")
         #expect(bug.delivery?.stopped?.contains("plan") == true)
         #expect(store.project("BUG")?.outbox.count == 1)
     }

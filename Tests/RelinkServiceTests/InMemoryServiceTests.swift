@@ -43,7 +43,8 @@ struct InMemoryServiceTests {
         // BUG shares the workspace and the app user, but not the token: it stays healthy.
         #expect(try await service.health.check(["BUG"]).first?.outcome == .healthy)
 
-        let event = try await service.lifecycle.reconnect("SUP", as: AuthorizationRequest(teammate: nil), actor: "test").event
+        let event = try await service.lifecycle.reconnect("SUP", as: AuthorizationRequest(teammate: nil), actor: "test")
+            .event
         #expect(event.kind == .reconnected && event.to == .connected)
         #expect(try await service.health.check(["SUP"]).first?.outcome == .healthy)
         #expect(intercom.calls.filter { $0 == "POST /auth/eagle/token" }.count == 1)
@@ -52,7 +53,8 @@ struct InMemoryServiceTests {
     @Test("Connect authorizes through the world control and confirms the token with /me")
     func connect() async throws {
         let event = try await service.lifecycle.connect(
-            "OPS", as: AuthorizationRequest(teammate: DemoFixture.alice.email), actor: "test").event
+            "OPS", as: AuthorizationRequest(teammate: DemoFixture.alice.email), actor: "test"
+        ).event
         #expect(event.to == .connected)
         let authorization = try #require(store.connection(for: "OPS").state.authorization)
         #expect(authorization.appUser.email == DemoFixture.alice.email)

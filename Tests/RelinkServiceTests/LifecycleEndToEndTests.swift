@@ -43,10 +43,12 @@ struct LifecycleEndToEndTests {
             let teammate: String? = cause == .userRemoved ? DemoFixture.alice.email : nil
             if cause == .userRemoved {
                 await #expect(throws: ServiceError.self) {
-                    try await mock.service.lifecycle.reconnect("SUP", as: AuthorizationRequest(teammate: nil), actor: "test")
+                    try await mock.service.lifecycle.reconnect(
+                        "SUP", as: AuthorizationRequest(teammate: nil), actor: "test")
                 }
                 do {
-                    try await mock.service.lifecycle.reconnect("SUP", as: AuthorizationRequest(teammate: nil), actor: "test")
+                    try await mock.service.lifecycle.reconnect(
+                        "SUP", as: AuthorizationRequest(teammate: nil), actor: "test")
                 } catch {
                     #expect("\(error)".contains("new app user"))
                 }
@@ -58,7 +60,8 @@ struct LifecycleEndToEndTests {
                 #expect(try await mock.service.health.check(["SUP"]).first?.state == .broken)
                 // Reconnecting before the permission is back fails, as it would in Intercom.
                 await #expect(throws: ServiceError.self) {
-                    try await mock.service.lifecycle.reconnect("SUP", as: AuthorizationRequest(teammate: nil), actor: "test")
+                    try await mock.service.lifecycle.reconnect(
+                        "SUP", as: AuthorizationRequest(teammate: nil), actor: "test")
                 }
                 #expect(mock.view("SUP").state == .broken)
                 _ = try await mock.control.applyCause(
@@ -67,7 +70,8 @@ struct LifecycleEndToEndTests {
                         restore: true))
             }
             let event = try await mock.service.lifecycle.reconnect(
-                "SUP", as: AuthorizationRequest(teammate: teammate), actor: "test").event
+                "SUP", as: AuthorizationRequest(teammate: teammate), actor: "test"
+            ).event
             #expect(event.kind == .reconnected && event.from == .broken && event.to == .connected)
             #expect(mock.view("SUP").indicator == .green)
             #expect(try await mock.service.health.check(["SUP"], deep: true).first?.outcome == .healthy)
@@ -110,7 +114,8 @@ struct LifecycleEndToEndTests {
         try await withLiveMock { mock in
             let before = try #require(mock.store.project("SUP"))
             let event = try await mock.service.lifecycle.changeAppUser(
-                "SUP", as: AuthorizationRequest(teammate: DemoFixture.alice.email), actor: "test").event
+                "SUP", as: AuthorizationRequest(teammate: DemoFixture.alice.email), actor: "test"
+            ).event
             #expect(event.kind == .appUserChanged)
             #expect(mock.view("SUP").appUser?.email == DemoFixture.alice.email)
             #expect(mock.store.project("SUP") == before)
@@ -127,7 +132,9 @@ struct LifecycleEndToEndTests {
                 try await mock.service.lifecycle.reconnect("SUP", as: europe, actor: "test")
             }
             #expect(mock.view("SUP").workspace == DemoFixture.support)
-            let event = try await mock.service.lifecycle.reconnect("SUP", as: europe, allowWorkspaceChange: true, actor: "test").event
+            let event = try await mock.service.lifecycle.reconnect(
+                "SUP", as: europe, allowWorkspaceChange: true, actor: "test"
+            ).event
             #expect(event.detail?.contains("workspace changed") == true)
             #expect(mock.view("SUP").workspace == DemoFixture.europe)
         }
@@ -154,7 +161,9 @@ struct LifecycleEndToEndTests {
         try await withLiveMock { mock in
             let real = ConnectionService(
                 store: mock.store, intercom: InMemoryIntercom(world: MockWorld()), worldControl: nil)
-            await #expect(throws: ServiceError.self) { try await real.breaks.breakConnection("SUP", cause: .tokenRevoked) }
+            await #expect(throws: ServiceError.self) {
+                try await real.breaks.breakConnection("SUP", cause: .tokenRevoked)
+            }
             do { _ = try await real.breaks.breakConnection("SUP", cause: .tokenRevoked) } catch {
                 #expect("\(error)".contains("refused"))
             }

@@ -36,7 +36,8 @@ struct PlanRestrictedEndToEndTests {
 
             // A new token meets the same plan: reconnecting fails and the record stays as it was.
             await #expect(throws: ServiceError.self) {
-                try await mock.service.lifecycle.reconnect("SUP", as: AuthorizationRequest(teammate: nil), actor: "test")
+                try await mock.service.lifecycle.reconnect(
+                    "SUP", as: AuthorizationRequest(teammate: nil), actor: "test")
             }
             #expect(mock.view("SUP").state == .broken)
             // Another workspace is not touched by this one's plan.

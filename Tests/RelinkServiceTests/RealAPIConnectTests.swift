@@ -67,7 +67,8 @@ struct RealAPIConnectTests {
             return components.string!
         }
         _ = directory
-        let event = try await service.lifecycle.connect("OPS", as: AuthorizationRequest(teammate: nil), actor: "test").event
+        let event = try await service.lifecycle.connect("OPS", as: AuthorizationRequest(teammate: nil), actor: "test")
+            .event
         #expect(event.to == .connected)
         #expect(store.connection(for: "OPS").state.authorization?.appUser.email == DemoFixture.alice.email)
         let shown = try #require(person.shown.withLock { $0.first })
@@ -105,7 +106,8 @@ struct RealAPIConnectTests {
         let (service, _, _, directory) = try Self.service { code, _ in code }
         _ = directory
         let event = try await service.lifecycle.connect(
-            "OPS", as: AuthorizationRequest(teammate: nil, method: .pasteCode), actor: "test").event
+            "OPS", as: AuthorizationRequest(teammate: nil, method: .pasteCode), actor: "test"
+        ).event
         #expect(event.to == .connected)
     }
 }

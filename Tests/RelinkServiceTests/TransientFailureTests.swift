@@ -36,7 +36,8 @@ struct TransientFailureTests {
             // only to provoke the latency fault's timeout; on a loaded machine it could time out
             // a healthy answer too, so recovery is checked with a patient service.
             try await mock.control.removeAllFaults()
-            let recovered = try await mock.makeService(requestTimeout: .seconds(30)).health.check(["SUP"]).first?.outcome
+            let recovered = try await mock.makeService(requestTimeout: .seconds(30)).health.check(["SUP"]).first?
+                .outcome
             #expect(recovered == .healthy)
         }
     }

@@ -1,13 +1,14 @@
 import Foundation
-import RelinkCommands
 import IntercomMockWorld
+import RelinkCommands
 
 extension CommandExecutor {
     /// `world`, `mock fault …`, `mock journal`, `mock reset`: the mock's control API.
     func mockCommand(_ command: Command) async throws -> String {
         switch command {
         case .world:
-            let world = try await withMockControl { control async throws(MockControlError) in try await control.world() }
+            let world = try await withMockControl { control async throws(MockControlError) in try await control.world()
+            }
             return presenter.world(world, holders: store.tokenHolders())
         case .mockJournal(let limit):
             return presenter.journal(
@@ -17,9 +18,9 @@ extension CommandExecutor {
         case .mockReset:
             try await withMockControl { control async throws(MockControlError) in try await control.reset() }
             return presenter.message(
-                    "The mock's world is back to its baseline (as the fixture or the import left it); no faults, an "
-                        + "empty journal. Project records are unchanged until a check: check --all records what the "
-                        + "mock now answers.",
+                "The mock's world is back to its baseline (as the fixture or the import left it); no faults, an "
+                    + "empty journal. Project records are unchanged until a check: check --all records what the "
+                    + "mock now answers.",
                 summary: "mock reset")
         case .mockFault(.list):
             return presenter.faults(

@@ -73,7 +73,8 @@ extension CommandExecutor {
                 return event
             }
             return presenter.report(
-                "Removed \(key); its events stay in log.", document: Documents.ProjectChange(event: event, project: nil))
+                "Removed \(key); its events stay in log.", document: Documents.ProjectChange(event: event, project: nil)
+            )
         case .settings(let key, let path, let value):
             let project = try store.requireProject(key)
             guard let path else {
@@ -96,7 +97,9 @@ extension CommandExecutor {
                 at: now, project: key, kind: .settingsChanged, from: state, to: state, actor: actor,
                 detail: "\(path): \(before) → \(value)")
             try store.update { transaction in
-                guard var current = transaction.project(key) else { throw ServiceError.unknownProject(key, suggestion: nil) }
+                guard var current = transaction.project(key) else {
+                    throw ServiceError.unknownProject(key, suggestion: nil)
+                }
                 current.settings.set(field, to: value)
                 transaction.put(current)
                 transaction.record(event)

@@ -25,11 +25,13 @@ extension CommandExecutor {
         case .transition(let issue, let status):
             return try await notify(.transitioned(issue, status: status), actor: actor)
         case .outbox(let key):
-            let projects = try key.map { [try store.requireProject($0)] } ?? store.projects.filter { !$0.outbox.isEmpty }
+            let projects =
+                try key.map { [try store.requireProject($0)] } ?? store.projects.filter { !$0.outbox.isEmpty }
             return presenter.work(.outbox(projects.map { ($0, store.connection(for: $0.key)) }))
         case .outboxDeliver(let key):
             let keys =
-                try key.map { [try store.requireProject($0).key] } ?? store.projects.filter { !$0.outbox.isEmpty }.map(\.key)
+                try key.map { [try store.requireProject($0).key] }
+                ?? store.projects.filter { !$0.outbox.isEmpty }.map(\.key)
             let service = try await services.connectionService()
             var reports: [DeliveryReport] = []
             for key in keys { reports.append(try await service.outbox.deliver(key, actor: actor)) }
@@ -46,7 +48,8 @@ extension CommandExecutor {
             return presenter.work(
                 .discarded(try await services.connectionService().outbox.discard(serviceTarget, actor: actor)))
         case .mockConversation(let id):
-            let world = try await withMockControl { control async throws(MockControlError) in try await control.world() }
+            let world = try await withMockControl { control async throws(MockControlError) in try await control.world()
+            }
             guard let record = world.conversations.first(where: { $0.id == id }) else {
                 throw CommandFailure.unknownConversation(id)
             }

@@ -26,7 +26,8 @@ public final class CommandExecutor: Sendable {
     ///   - json: one JSON document per command instead of text.
     ///   - style: colours for text (ignored with `json`).
     public init(
-        store: Store, services: any ServiceProvider, json: Bool, settingOverrides: SettingOverrides = SettingOverrides(),
+        store: Store, services: any ServiceProvider, json: Bool,
+        settingOverrides: SettingOverrides = SettingOverrides(),
         style: Style, interactive: Bool, feedback: WaitFeedback = WaitFeedback(enabled: false),
         readSecret: @escaping @Sendable (_ prompt: String) async throws -> String = TerminalInteraction.readHidden
     ) {
@@ -118,7 +119,8 @@ public final class CommandExecutor: Sendable {
             guard notChecked.isEmpty else { throw CommandFailure.notChecked(notChecked.map(\.key), output: report) }
             return report
         case .breakConnection(let key, let cause):
-            return presenter.breakOutcome(try await services.connectionService().breaks.breakConnection(key, cause: cause))
+            return presenter.breakOutcome(
+                try await services.connectionService().breaks.breakConnection(key, cause: cause))
         case .world, .mockFault, .mockJournal, .mockReset:
             return try await mockCommand(command)
         case .links, .link, .unlink, .comment, .assign, .transition, .outbox, .outboxDeliver, .outboxDiscard,

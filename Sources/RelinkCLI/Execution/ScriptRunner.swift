@@ -46,7 +46,8 @@ public struct ScriptRunner: Sendable {
             if !output.isEmpty { print(output) }
             if Task.isCancelled {
                 report(
-                    CommandInterrupted(output: "", message: "interrupted: the command had finished; its result above stands"),
+                    CommandInterrupted(
+                        output: "", message: "interrupted: the command had finished; its result above stands"),
                     status: 130, line: line)
                 return (130, false)
             }

@@ -255,7 +255,8 @@ public struct HealthCheck: ServiceUseCase {
         for (index, inspection) in zip(asking, inspections) {
             guard case .rejected(let diagnosis) = batch[index].outcome, let truth = inspection.flatMap(Self.cause)
             else { continue }
-            batch[index].outcome = .rejected(Diagnosis(evidence: diagnosis.evidence, causes: [truth], isGroundTruth: true))
+            batch[index].outcome = .rejected(
+                Diagnosis(evidence: diagnosis.evidence, causes: [truth], isGroundTruth: true))
         }
         return batch
     }
@@ -334,7 +335,8 @@ public struct HealthCheck: ServiceUseCase {
 
     /// Against the mock, the simulated cause is known: ask the mock which one killed the token.
     private func groundTruth(token: String) async -> BreakCause? {
-        guard let worldControl = context.worldControl, let inspection = try? await worldControl.inspect(token: token) else {
+        guard let worldControl = context.worldControl, let inspection = try? await worldControl.inspect(token: token)
+        else {
             return nil  // the evidence alone still stands
         }
         return Self.cause(inspection)

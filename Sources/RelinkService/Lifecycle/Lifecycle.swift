@@ -52,7 +52,8 @@ public struct Lifecycle: ServiceUseCase {
     public func changeAppUser(
         _ key: ProjectKey, as request: AuthorizationRequest, allowWorkspaceChange: Bool = false, actor: String
     ) async throws(ServiceError) -> TransitionOutcome {
-        try await reauthorize(.changeAppUser, key, as: request, allowWorkspaceChange: allowWorkspaceChange, actor: actor)
+        try await reauthorize(
+            .changeAppUser, key, as: request, allowWorkspaceChange: allowWorkspaceChange, actor: actor)
     }
 
     /// Disconnects the project and forgets its token. Never uninstalls the app: other projects
@@ -131,7 +132,9 @@ public struct Lifecycle: ServiceUseCase {
         _ transition: (inout Connection, Authorization) throws -> ConnectionEvent
     ) throws(ServiceError) -> TransitionOutcome {
         try update { transaction in
-            guard let project = transaction.project(key) else { throw ServiceError.unknownProject(key, suggestion: nil) }
+            guard let project = transaction.project(key) else {
+                throw ServiceError.unknownProject(key, suggestion: nil)
+            }
             var connection = transaction.connection(for: key)
             let previousTokenID = connection.state.authorization?.tokenID
             // The mock's world names the token the same way (`TokenID`): one id everywhere.

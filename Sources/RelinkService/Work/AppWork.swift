@@ -58,7 +58,8 @@ public struct AppWork: ServiceUseCase {
             case .failure(let failure) where failure.kind == .notFound:
                 throw .work(.conversationNotFound(id, workspace: authorization.workspace))
             case .failure(let failure):
-                _ = try await health.judge(failure, key: key, token: token, endpoint: "GET /conversations/\(id)", actor: actor)
+                _ = try await health.judge(
+                    failure, key: key, token: token, endpoint: "GET /conversations/\(id)", actor: actor)
                 throw .intercom(failure, during: "asking Intercom for conversation \(id)")
             }
         }
