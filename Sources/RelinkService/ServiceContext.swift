@@ -61,29 +61,33 @@ extension ServiceUseCase {
     /// Runs one store transaction; a refused transition stays a refusal and a store failure a
     /// store error.
     func update<T>(_ body: (inout StoreTransaction) throws -> T) throws(ServiceError) -> T {
-        do {
-            return try store.update(body)
-        } catch let error as ServiceError {
-            throw error
-        } catch let error as LifecycleError {
-            throw .refused(error)
-        } catch let error as StoreError {
-            throw .store(error)
-        } catch {
-            // Store.update throws only what its body throws, or a StoreError.
-            throw .store(.io(file: store.directory.path, operation: "commit a change", reason: "\(error)"))
-        }
+        try store.commit(body)
     }
 
     /// Brings in what other processes committed.
     func refresh() throws(ServiceError) {
-        do { try store.refresh() } catch let error as StoreError { throw .store(error) } catch {
-            throw .store(.io(file: store.directory.path, operation: "read", reason: "\(error)"))
-        }
+        do { try store.refresh() } catch { throw store.serviceError(error, operation: "read") }
     }
 }
 
 extension Store {
+    /// Runs one store transaction; a refused transition stays a refusal and a store failure a
+    /// store error.
+    func commit<T>(_ body: (inout StoreTransaction) throws -> T) throws(ServiceError) -> T {
+        do { return try update(body) } catch { throw serviceError(error, operation: "commit a change") }
+    }
+
+    /// What a store call (or the body of its transaction) threw, as a service error.
+    func serviceError(_ error: any Error, operation: String) -> ServiceError {
+        switch error {
+        case let error as ServiceError: error
+        case let error as LifecycleError: .refused(error)
+        case let error as StoreError: .store(error)
+        // The store throws only StoreErrors, and a transaction's body only the above.
+        default: .store(.io(file: directory.path, operation: operation, reason: "\(error)"))
+        }
+    }
+
     /// The project, or `unknownProject` naming the closest key; a record that cannot be read is a
     /// store error. The one check that a project exists, for the service and for the commands
     /// that only read.

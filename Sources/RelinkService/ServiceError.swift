@@ -26,6 +26,8 @@ public enum ServiceError: Error, Equatable, Sendable, CustomStringConvertible {
     case checkInterrupted(done: [CheckResult], notChecked: [ProjectKey])
     /// The app's work (links, notes, the outbox) was refused.
     case work(WorkRefusal)
+    /// Shaping a case by hand (`project add`, `project remove`) was refused.
+    case catalog(CatalogRefusal)
 
     public var description: String {
         switch self {
@@ -46,6 +48,8 @@ public enum ServiceError: Error, Equatable, Sendable, CustomStringConvertible {
         case .mock(let error, let doing):
             "\(doing): \(error)"
         case .work(let refusal):
+            refusal.description
+        case .catalog(let refusal):
             refusal.description
         case .checkInterrupted(let done, let notChecked):
             "interrupted: checked \(done.count) of \(done.count + notChecked.count); not checked (left as they were): "

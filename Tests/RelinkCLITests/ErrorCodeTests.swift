@@ -52,9 +52,10 @@ struct ErrorCodeTests {
         CommandFailure.noMock,
         CommandFailure.mockRefused(MockControlError(request: "GET /", status: nil, message: "m")),
         CommandFailure.unknownConversation("1"), CommandFailure.secretNotGiven(.clientSecret),
-        CommandFailure.noCodeGiven, CommandFailure.endOfInput, CommandFailure.siteNeeded(sitesKnown: false),
-        CommandFailure.outboxSerialOutOfRange(key, serial: -1), CommandFailure.projectExists(key),
-        CommandFailure.holdsConnection(key), CommandFailure.kept(key), CommandFailure.importNeedsMock,
+        CommandFailure.noCodeGiven, CommandFailure.endOfInput, ServiceError.catalog(.siteNeeded(sitesKnown: false)),
+        ServiceError.catalog(.outboxSerialOutOfRange(key, serial: -1)), ServiceError.catalog(.projectExists(key)),
+        ServiceError.catalog(.holdsConnection(key, .connected)), CommandFailure.kept(key),
+        CommandFailure.importNeedsMock,
         CommandFailure.importNeedsBuiltInMock(intercom: "the mock at x", store: "s"), CommandFailure.importCancelled,
         CommandFailure.workStillHeld([key], output: "{}"), CommandFailure.notChecked([key], output: "{}"),
     ]

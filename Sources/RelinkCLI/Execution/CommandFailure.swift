@@ -17,12 +17,6 @@ enum CommandFailure: Error, Equatable, CustomStringConvertible {
     case noCodeGiven
     /// The end of input at a hidden prompt.
     case endOfInput
-    /// `project add` without `--site`, when the store's projects name no site or several.
-    case siteNeeded(sitesKnown: Bool)
-    case outboxSerialOutOfRange(ProjectKey, serial: Int)
-    case projectExists(ProjectKey)
-    /// `project remove` of a connected or broken project without `--force`, off a terminal.
-    case holdsConnection(ProjectKey)
     /// The person said no to removing the project.
     case kept(ProjectKey)
     /// `import` against the real Intercom API.
@@ -59,15 +53,6 @@ enum CommandFailure: Error, Equatable, CustomStringConvertible {
             "no code given"
         case .endOfInput:
             "nothing given at the prompt (end of input)"
-        case .siteNeeded(let sitesKnown):
-            "which Jira site? the store's projects \(sitesKnown ? "are on several" : "name none"); add --site SITE"
-        case .outboxSerialOutOfRange(let key, let serial):
-            "the log's last removal of \(key) records outbox serial \(serial), out of range (0 to "
-                + "\(Project.maximumOutboxSerial)); was the store edited by hand? nothing was added"
-        case .projectExists(let key):
-            "project \(key) exists already"
-        case .holdsConnection(let key):
-            "\(key) holds a connection; revoke \(key) first, or add --force to remove it anyway"
         case .kept(let key):
             "\(key) kept"
         case .importNeedsMock:

@@ -110,6 +110,10 @@ enum ErrorCode: String, CaseIterable, Sendable {
         case .work(.notLinked): self = .notLinked
         case .work(.unknownOutboxItem): self = .outboxItemNotFound
         case .work(.noWorkspace): self = .neverConnected
+        case .catalog(.siteNeeded): self = .siteNeeded
+        case .catalog(.outboxSerialOutOfRange): self = .outboxSerialOutOfRange
+        case .catalog(.projectExists): self = .projectExists
+        case .catalog(.holdsConnection): self = .holdsConnection
         }
     }
 
@@ -152,10 +156,6 @@ enum ErrorCode: String, CaseIterable, Sendable {
         case .secretNotGiven: self = .secretNotGiven
         case .noCodeGiven: self = .noCodeGiven
         case .endOfInput: self = .endOfInput
-        case .siteNeeded: self = .siteNeeded
-        case .outboxSerialOutOfRange: self = .outboxSerialOutOfRange
-        case .projectExists: self = .projectExists
-        case .holdsConnection: self = .holdsConnection
         case .kept: self = .projectKept
         case .importNeedsMock: self = .importNeedsMock
         case .importNeedsBuiltInMock: self = .importNeedsBuiltInMock

@@ -109,14 +109,8 @@ public struct Outbox: ServiceUseCase {
     }
 
     private func holdingDeliveryLock<T>(_ body: () async throws(ServiceError) -> T) async throws(ServiceError) -> T {
-        do {
-            return try await store.withDeliveryLock { try await body() }
-        } catch let error as ServiceError {
-            throw error
-        } catch let error as StoreError {
-            throw .store(error)
-        } catch {
-            throw .store(.io(file: store.directory.path, operation: "deliver the outbox", reason: "\(error)"))
+        do { return try await store.withDeliveryLock { try await body() } } catch {
+            throw store.serviceError(error, operation: "deliver the outbox")
         }
     }
 
