@@ -15,7 +15,8 @@ public enum ServiceError: Error, Equatable, Sendable, CustomStringConvertible {
     case authorization(AuthorizationFailure)
     /// Something relink needs to be set up is missing (the OAuth app's credentials).
     case configuration(String)
-    case notOnRealAPI(String)
+    /// `break` against the real API, where nothing may be broken on purpose.
+    case notOnRealAPI
     case missingToken(ProjectKey)
     /// The store could not be read or changed.
     case store(StoreError)
@@ -39,8 +40,11 @@ public enum ServiceError: Error, Equatable, Sendable, CustomStringConvertible {
             "\(during): \(failure)"
         case .authorization(let failure):
             failure.description
-        case .configuration(let message), .notOnRealAPI(let message):
+        case .configuration(let message):
             message
+        case .notOnRealAPI:
+            "break simulates a cause on the mock's world; against the real Intercom it is refused "
+                + "(nothing there may be broken on purpose). Run relink with --endpoint mock."
         case .missingToken(let key):
             "the store has no token for \(key)'s connection (was secrets.json replaced?); reconnect \(key) to authorize again"
         case .store(let error):

@@ -37,7 +37,7 @@ struct ErrorCodeTests {
         ServiceError.authorization(.nothingGiven("code")), ServiceError.authorization(.readFailed("code", reason: "r")),
         ServiceError.authorization(.redirect(.stateMismatch)),
         ServiceError.authorization(.listenNeedsLoopback(configured: "https://x")),
-        ServiceError.configuration("x"), ServiceError.notOnRealAPI("x"), ServiceError.missingToken(key),
+        ServiceError.configuration("x"), ServiceError.notOnRealAPI, ServiceError.missingToken(key),
         ServiceError.mock(MockControlError(request: "GET /", status: 500, message: "m"), doing: "d"),
         ServiceError.checkInterrupted(done: [], notChecked: [key]),
         ServiceError.work(.notConnected(key)), ServiceError.work(.broken(key, warning: "w")),

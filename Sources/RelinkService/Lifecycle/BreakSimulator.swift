@@ -25,9 +25,7 @@ public struct BreakSimulator: ServiceUseCase {
     ///   for a project without a connection; the mock's refusal.
     public func breakConnection(_ key: ProjectKey, cause: BreakCause) async throws(ServiceError) -> BreakOutcome {
         guard let control = context.worldControl else {
-            throw .notOnRealAPI(
-                "break simulates a cause on the mock's world; against the real Intercom it is refused "
-                    + "(nothing there may be broken on purpose). Run relink with --endpoint mock.")
+            throw .notOnRealAPI
         }
         guard let authorization = try requireConnection(key).connection.state.authorization else {
             throw .refused(.notConnected(key))
