@@ -58,12 +58,6 @@ extension ServiceUseCase {
         return token
     }
 
-    /// Runs one store transaction; a refused transition stays a refusal and a store failure a
-    /// store error.
-    func update<T>(_ body: (inout StoreTransaction) throws -> T) throws(ServiceError) -> T {
-        try store.commit(body)
-    }
-
     /// Brings in what other processes committed.
     func refresh() throws(ServiceError) {
         do { try store.refresh() } catch { throw store.serviceError(error, operation: "read") }

@@ -277,7 +277,7 @@ public struct HealthCheck: ServiceUseCase {
         -> ConnectionEvent?
     {
         let time = Timestamp.rounded(configuration.now())
-        return try update { transaction in
+        return try store.commit { transaction in
             var connection = transaction.connection(for: key)
             guard connection.state.authorization != nil else { return nil }
             let event = try connection.recordCheck(outcome, at: time, by: actor)

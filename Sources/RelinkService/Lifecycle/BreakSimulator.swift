@@ -63,7 +63,7 @@ public struct BreakSimulator: ServiceUseCase {
         }
         if let newPassword {
             // The teammate knows their new password; relink remembers it for a reconnect as them.
-            try update { $0.rememberMockPassword(newPassword, for: email) }
+            try store.commit { $0.rememberMockPassword(newPassword, for: email) }
         }
         return BreakOutcome(
             key: key, cause: cause, killedTokens: report.killed.map(\.id),

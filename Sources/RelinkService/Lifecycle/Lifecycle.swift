@@ -61,7 +61,7 @@ public struct Lifecycle: ServiceUseCase {
     @discardableResult
     public func revoke(_ key: ProjectKey, actor: String) throws(ServiceError) -> TransitionOutcome {
         let project = try store.requireProject(key)
-        return try update { transaction in
+        return try store.commit { transaction in
             var connection = transaction.connection(for: key)
             let tokenID = connection.state.authorization?.tokenID
             let event = try connection.revoke(at: configuration.now(), by: actor)
@@ -131,7 +131,7 @@ public struct Lifecycle: ServiceUseCase {
         _ grant: Grant, for key: ProjectKey, request: AuthorizationRequest,
         _ transition: (inout Connection, Authorization) throws -> ConnectionEvent
     ) throws(ServiceError) -> TransitionOutcome {
-        try update { transaction in
+        try store.commit { transaction in
             guard let project = transaction.project(key) else {
                 throw ServiceError.unknownProject(key, suggestion: nil)
             }

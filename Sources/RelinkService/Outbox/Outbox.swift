@@ -81,7 +81,7 @@ public struct Outbox: ServiceUseCase {
         _ = try store.requireProject(key)
         let time = Timestamp.rounded(configuration.now())
         return try await holdingDeliveryLock { () async throws(ServiceError) -> [OutboxItem] in
-            try update { transaction in
+            try store.commit { transaction in
                 guard var project = transaction.project(key) else {
                     throw ServiceError.unknownProject(key, suggestion: nil)
                 }
@@ -250,7 +250,7 @@ public struct Outbox: ServiceUseCase {
         -> OutboxItem?
     {
         let time = Timestamp.rounded(configuration.now())
-        return try update { transaction in
+        return try store.commit { transaction in
             guard var project = transaction.project(key),
                 let index = project.outbox.firstIndex(where: { $0.id == id })
             else { return nil }
@@ -266,7 +266,7 @@ public struct Outbox: ServiceUseCase {
     private func settle(
         _ id: String, of key: ProjectKey, heldBecause reason: String?, answered: Bool = false
     ) throws(ServiceError) {
-        try update { transaction in
+        try store.commit { transaction in
             guard var project = transaction.project(key),
                 let index = project.outbox.firstIndex(where: { $0.id == id })
             else { return }

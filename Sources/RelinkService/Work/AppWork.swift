@@ -63,7 +63,7 @@ public struct AppWork: ServiceUseCase {
                 throw .intercom(failure, during: "asking Intercom for conversation \(id)")
             }
         }
-        return try update { transaction in
+        return try store.commit { transaction in
             guard var project = transaction.project(key) else {
                 throw ServiceError.unknownProject(key, suggestion: nil)
             }
@@ -79,7 +79,7 @@ public struct AppWork: ServiceUseCase {
     public func unlink(_ issue: IssueKey, _ conversations: [String]) throws(ServiceError) -> LinkOutcome {
         try refresh()
         _ = try store.requireProject(issue.project)
-        return try update { transaction in
+        return try store.commit { transaction in
             guard var project = transaction.project(issue.project) else {
                 throw ServiceError.unknownProject(issue.project, suggestion: nil)
             }
@@ -111,7 +111,7 @@ public struct AppWork: ServiceUseCase {
             throw .work(.noWorkspace(key))
         }
         let time = Timestamp.rounded(configuration.now())
-        let queued = try update { transaction in
+        let queued = try store.commit { transaction in
             guard var project = transaction.project(key) else {
                 throw ServiceError.unknownProject(key, suggestion: nil)
             }
