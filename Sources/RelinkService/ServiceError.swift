@@ -14,7 +14,7 @@ public enum ServiceError: Error, Equatable, Sendable, CustomStringConvertible {
     /// Authorizing failed before Intercom confirmed a token.
     case authorization(AuthorizationFailure)
     /// Something relink needs to be set up is missing (the OAuth app's credentials).
-    case configuration(String)
+    case configuration(ConfigurationProblem)
     /// `break` against the real API, where nothing may be broken on purpose.
     case notOnRealAPI
     case missingToken(ProjectKey)
@@ -40,8 +40,8 @@ public enum ServiceError: Error, Equatable, Sendable, CustomStringConvertible {
             "\(during): \(failure)"
         case .authorization(let failure):
             failure.description
-        case .configuration(let message):
-            message
+        case .configuration(let problem):
+            problem.description
         case .notOnRealAPI:
             "break simulates a cause on the mock's world; against the real Intercom it is refused "
                 + "(nothing there may be broken on purpose). Run relink with --endpoint mock."

@@ -36,7 +36,15 @@ enum ErrorCode: String, CaseIterable, Sendable {
     case readFailed = "read_failed"
     case oauthRedirectFailed = "oauth_redirect_failed"
     case listenNeedsLoopback = "listen_needs_loopback"
-    case configuration
+    case oauthClientMissing = "oauth_client_missing"
+    case settingEmpty = "setting_empty"
+    case settingNotPrintable = "setting_not_printable"
+    case unknownRegion = "unknown_region"
+    case unknownIntercomVersion = "unknown_intercom_version"
+    case redirectURLInvalid = "redirect_url_invalid"
+    case redirectURLHasFragment = "redirect_url_has_fragment"
+    case redirectURLInsecure = "redirect_url_insecure"
+    case settingsUnreadable = "settings_unreadable"
     // The mock
     case mockOnly = "mock_only"
     case mockRefused = "mock_refused"
@@ -98,7 +106,15 @@ enum ErrorCode: String, CaseIterable, Sendable {
         case .intercom(let failure, _):
             self = failure.kind == .timeout || failure.kind == .unreachable ? .intercomUnreachable : .intercomRefused
         case .authorization(let failure): self.init(failure)
-        case .configuration: self = .configuration
+        case .configuration(.oauthClientMissing): self = .oauthClientMissing
+        case .configuration(.empty): self = .settingEmpty
+        case .configuration(.notPrintableASCII): self = .settingNotPrintable
+        case .configuration(.unknownRegion): self = .unknownRegion
+        case .configuration(.unknownIntercomVersion): self = .unknownIntercomVersion
+        case .configuration(.redirectNotAURL): self = .redirectURLInvalid
+        case .configuration(.redirectHasFragment): self = .redirectURLHasFragment
+        case .configuration(.redirectInsecure): self = .redirectURLInsecure
+        case .configuration(.unreadable): self = .settingsUnreadable
         case .notOnRealAPI: self = .mockOnly
         case .missingToken: self = .tokenMissing
         case .store(let error): self.init(error)
