@@ -104,7 +104,7 @@ let package = Package(
         .target(
             name: "RelinkCLI",
             dependencies: [
-                "RelinkCommands", "RelinkCore", "RelinkStore", "RelinkService", "IntercomAPI", "IntercomMockWorld", "IntercomMockControl",
+                "RelinkCommands", "RelinkCore", "RelinkStore", "RelinkService", "IntercomAPI", "IntercomMockWorld",
                 "CLibEdit", "CInterrupts",
                 .product(name: "Logging", package: "swift-log"),
             ]

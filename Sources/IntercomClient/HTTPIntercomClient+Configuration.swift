@@ -28,3 +28,11 @@ extension HTTPIntercomClient {
         return configuration
     }
 }
+
+extension HTTPIntercomClient {
+    /// One process-wide client with ``recommendedConfiguration(maxConnectionsPerHost:)``, for callers
+    /// that are given none (tests, tools). relink itself passes the client its composition root
+    /// builds. Never shut down, like `HTTPClient.shared`, but it does not follow redirects.
+    public static let sharedHTTPClient = HTTPClient(
+        eventLoopGroupProvider: .singleton, configuration: recommendedConfiguration())
+}

@@ -11,10 +11,16 @@ import Logging
 /// and checks the state, exactly as the redirect listener would for the real API.
 public struct MockAuthorizer: Sendable {
     public let timeout: Duration
+    /// The run's one HTTP client (the composition root's), which must not follow redirects: the
+    /// redirect goes to relink's own redirect URI, which need not listen.
+    let httpClient: HTTPClient
     let logger: Logger
 
-    /// An authorizer whose login request gives up after `timeout`.
-    public init(timeout: Duration = .seconds(10), logger: Logger) {
+    /// An authorizer whose login request, over `httpClient`, gives up after `timeout`.
+    public init(
+        httpClient: HTTPClient = HTTPIntercomClient.sharedHTTPClient, timeout: Duration = .seconds(10), logger: Logger
+    ) {
+        self.httpClient = httpClient
         self.timeout = timeout
         self.logger = logger
     }
@@ -48,13 +54,8 @@ public struct MockAuthorizer: Sendable {
             return .failure(IntercomFailure(kind: .badRequest, message: "the authorize URL could not be built"))
         }
 
-        // The redirect goes to relink's own redirect URI, which need not listen: never follow it.
-        let httpClient = HTTPClient(
-            eventLoopGroupProvider: .singleton,
-            configuration: HTTPIntercomClient.recommendedConfiguration(maxConnectionsPerHost: 1))
         let client = HTTPIntercomClient(endpoint: endpoint, httpClient: httpClient, timeout: timeout, logger: logger)
         let answer = await client.send(.GET, url, token: nil)
-        try? await httpClient.shutdown()
 
         return answer.flatMap { answer in
             interpret(answer, email: email, workspace: workspace, state: state)

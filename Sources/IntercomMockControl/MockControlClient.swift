@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import IntercomAPI
+import IntercomClient
 import IntercomMockWorld
 import Logging
 import NIOCore
@@ -13,7 +14,7 @@ import RelinkCore
 ///
 /// Every call throws ``MockControlError`` carrying the control API's `{"error":"…"}` message when
 /// the mock refuses it, or the transport error when the mock cannot be reached.
-public struct MockControlClient: WorldControl {
+public struct MockControlClient: MockControl {
     /// The mock's base URL, e.g. `http://127.0.0.1:8080`.
     public let baseURL: String
     let httpClient: HTTPClient
@@ -24,7 +25,8 @@ public struct MockControlClient: WorldControl {
     let logger: Logger
 
     public init(
-        baseURL: String, httpClient: HTTPClient = .shared, logger: Logger = Logger(label: "relink.mock-control")
+        baseURL: String, httpClient: HTTPClient = HTTPIntercomClient.sharedHTTPClient,
+        logger: Logger = Logger(label: "relink.mock-control")
     ) {
         self.logger = logger
         var base = baseURL
@@ -69,7 +71,7 @@ public struct MockControlClient: WorldControl {
     public func authorize(email: String, password: String, workspace: String?, clientID: String, state: String) async
         -> Result<String, IntercomFailure>
     {
-        await MockAuthorizer(timeout: .seconds(10), logger: logger).authorize(
+        await MockAuthorizer(httpClient: httpClient, timeout: .seconds(10), logger: logger).authorize(
             endpoint: .custom(baseURL: baseURL), clientID: clientID, email: email, password: password,
             workspace: workspace,
             state: state, redirectURI: nil)

@@ -156,16 +156,7 @@ public struct RealAPIConfiguration: Sendable {
         let id = overrides.clientID ?? stored.clientID
         let secret = overrides.clientSecret ?? store.clientSecret
         if let id, let secret { return OAuthClientCredentials(clientID: id, clientSecret: secret) }
-        var missing: [String] = []
-        if id == nil { missing.append("the client id (config set client-id ID, or INTERCOM_CLIENT_ID)") }
-        if secret == nil {
-            missing.append(
-                "the client secret (config set client-secret, typed at a hidden prompt, or INTERCOM_CLIENT_SECRET)")
-        }
-        throw .configuration(
-            "authorizing needs your Intercom app's OAuth credentials; set "
-                + missing.joined(separator: " and ") + ". No app yet? " + Self.developerHub
-                + ". (connect KEY --token needs neither: it takes an access token.)")
+        throw .configuration(.oauthClientMissing(clientID: id == nil, clientSecret: secret == nil))
     }
 
     /// The redirect URL the authorize URL names; `nil`: the app's registered default.
@@ -206,32 +197,28 @@ public struct RealAPIConfiguration: Sendable {
 
     private static func storeError(_ error: any Error) -> ServiceError {
         if let error = error as? StoreError { return .store(error) }
-        return .configuration("\(error)")
+        return .configuration(.unreadable("\(error)"))
     }
 
     /// `value` as it is kept, or why Intercom would not take it.
     static func check(_ setting: RealAPISetting, _ value: String) throws(ServiceError) -> String {
         let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !trimmed.isEmpty else { throw .configuration("\(setting.rawValue) is empty") }
+        guard !trimmed.isEmpty else { throw .configuration(.empty(setting)) }
         switch setting {
         case .clientID, .clientSecret:
             guard trimmed.unicodeScalars.allSatisfy({ $0.isASCII && $0.value > 0x20 && $0.value < 0x7F }) else {
                 // Never quotes the value: it may be the secret.
-                throw .configuration(
-                    "\(setting.rawValue) is printable ASCII without spaces, as Intercom issues it; check what was pasted"
-                )
+                throw .configuration(.notPrintableASCII(setting))
             }
             return trimmed
         case .region:
             guard let region = Region(loose: trimmed) else {
-                throw .configuration("region is us, eu or au, not \"\(trimmed)\"")
+                throw .configuration(.unknownRegion(trimmed))
             }
             return region.rawValue.lowercased()
         case .intercomVersion:
             guard IntercomVersion.isValid(trimmed) else {
-                throw .configuration(
-                    "intercom-version \"\(trimmed)\" is not one Intercom publishes; use one of "
-                        + IntercomVersion.valid.joined(separator: ", "))
+                throw .configuration(.unknownIntercomVersion(trimmed))
             }
             return trimmed
         case .redirectURL:
@@ -239,16 +226,62 @@ public struct RealAPIConfiguration: Sendable {
             case .https, .loopbackHTTP:
                 return trimmed
             case .notAURL:
-                throw .configuration(
-                    "redirect-url \"\(trimmed)\" is not a URL; give the one registered for your app, like "
-                        + "https://relink.example.com/intercom/callback")
+                throw .configuration(.redirectNotAURL(trimmed))
             case .hasFragment:
-                throw .configuration("redirect-url must not have a #fragment: Intercom appends ?code=…&state=… to it")
+                throw .configuration(.redirectHasFragment)
             case .insecure:
-                throw .configuration(
-                    "redirect-url must be HTTPS: Intercom accepts only registered HTTPS redirect URLs "
-                        + "(http only for a loopback 127.0.0.1, localhost or [::1] URL of a development app)")
+                throw .configuration(.redirectInsecure)
             }
+        }
+    }
+}
+
+/// Why a real-API setting is missing or would not be accepted by Intercom, with what to do next.
+/// Never quotes a secret.
+public enum ConfigurationProblem: Error, Equatable, Sendable, CustomStringConvertible {
+    /// Authorizing needs the OAuth app's credentials: which are missing.
+    case oauthClientMissing(clientID: Bool, clientSecret: Bool)
+    case empty(RealAPISetting)
+    /// A client id or secret that is not printable ASCII without spaces.
+    case notPrintableASCII(RealAPISetting)
+    case unknownRegion(String)
+    case unknownIntercomVersion(String)
+    case redirectNotAURL(String)
+    case redirectHasFragment
+    case redirectInsecure
+    /// `settings.json` could not be read for another reason than a store error.
+    case unreadable(String)
+
+    public var description: String {
+        switch self {
+        case .oauthClientMissing(let clientID, let clientSecret):
+            "authorizing needs your Intercom app's OAuth credentials; set "
+                + [
+                    clientID ? "the client id (config set client-id ID, or INTERCOM_CLIENT_ID)" : nil,
+                    clientSecret
+                        ? "the client secret (config set client-secret, typed at a hidden prompt, or INTERCOM_CLIENT_SECRET)"
+                        : nil,
+                ].compactMap { $0 }.joined(separator: " and ") + ". No app yet? " + RealAPIConfiguration.developerHub
+                + ". (connect KEY --token needs neither: it takes an access token.)"
+        case .empty(let setting):
+            "\(setting.rawValue) is empty"
+        case .notPrintableASCII(let setting):
+            "\(setting.rawValue) is printable ASCII without spaces, as Intercom issues it; check what was pasted"
+        case .unknownRegion(let value):
+            "region is us, eu or au, not \"\(value)\""
+        case .unknownIntercomVersion(let value):
+            "intercom-version \"\(value)\" is not one Intercom publishes; use one of "
+                + IntercomVersion.valid.joined(separator: ", ")
+        case .redirectNotAURL(let value):
+            "redirect-url \"\(value)\" is not a URL; give the one registered for your app, like "
+                + "https://relink.example.com/intercom/callback"
+        case .redirectHasFragment:
+            "redirect-url must not have a #fragment: Intercom appends ?code=…&state=… to it"
+        case .redirectInsecure:
+            "redirect-url must be HTTPS: Intercom accepts only registered HTTPS redirect URLs "
+                + "(http only for a loopback 127.0.0.1, localhost or [::1] URL of a development app)"
+        case .unreadable(let reason):
+            reason
         }
     }
 }

@@ -47,7 +47,7 @@ struct Pacing: AsyncParsableCommand {
         let startedAt = Date()
         let clock = ContinuousClock()
         let started = clock.now
-        let results = try await service.check(nil) { progress in
+        let results = try await service.health.check(nil) { progress in
             if progress.done % 1000 == 0 {
                 FileHandle.standardError.write(Data("  \(progress.done)/\(progress.total) checked\n".utf8))
             }

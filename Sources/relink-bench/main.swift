@@ -176,7 +176,7 @@ func benchCheck(store storePath: String, endpoint: String, concurrency: Int) asy
     let clock = ContinuousClock()
     let started = clock.now
     let cpuBefore = cpuSeconds()
-    let results = try await service.check(nil)
+    let results = try await service.health.check(nil)
     let elapsed = clock.now - started
     let cpu = cpuSeconds() - cpuBefore
     try await httpClient.shutdown()

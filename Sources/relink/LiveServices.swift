@@ -3,6 +3,7 @@ import IntercomAPI
 import IntercomClient
 import IntercomMock
 import IntercomMockControl
+import IntercomMockWorld
 import Logging
 import RelinkCLI
 import RelinkCore
@@ -67,7 +68,7 @@ actor LiveServices: ServiceProvider {
             gateway = HTTPIntercomGateway(
                 target: .mock(baseURL: baseURL), httpClient: client, intercomVersion: version,
                 logger: configuration.logger)
-            worldControl = try await mockControl()
+            worldControl = try await mockControlClient()
         }
         let created = ConnectionService(
             store: store, intercom: gateway, worldControl: worldControl, configuration: configuration,
@@ -77,7 +78,11 @@ actor LiveServices: ServiceProvider {
         return created
     }
 
-    func mockControl() async throws -> MockControlClient? {
+    func mockControl() async throws -> (any MockControl)? {
+        try await mockControlClient()
+    }
+
+    private func mockControlClient() async throws -> MockControlClient? {
         if isRealAPI { return nil }
         if let control { return control }
         let created = MockControlClient(

@@ -113,14 +113,14 @@ struct AppWorkTests {
 
     @Test("link asks Intercom that each conversation exists, then links all or none")
     func linkChecksThroughTheConnection() async throws {
-        let outcome = try await service.link(Self.sup12, ["1004", "1001", "1004"], actor: "test")
+        let outcome = try await service.work.link(Self.sup12, ["1004", "1001", "1004"], actor: "test")
         #expect(outcome.changed == ["1004"] && outcome.unchanged == ["1001"])
         #expect(store.project("SUP")?.conversations(of: Self.sup12) == ["1001", "1002", "1004"])
         #expect(intercom.calls.contains("GET /conversations/1004"))
 
         // 2001 lives in the EU workspace: Intercom answers 404 for SUP's, and nothing is linked.
         await #expect {
-            try await service.link(Self.sup12, ["1005", "2001"], actor: "test")
+            try await service.work.link(Self.sup12, ["1005", "2001"], actor: "test")
         } throws: { error in
             guard case ServiceError.work(.conversationNotFound("2001", let workspace)) = error else { return false }
             return workspace == DemoFixture.support
@@ -131,25 +131,27 @@ struct AppWorkTests {
     @Test("link is refused while the connection is broken, with the warning; unlink needs no connection")
     func linkRefusedWhileBroken() async throws {
         await #expect {
-            try await service.link(Self.web3, ["1001"], actor: "test")
+            try await service.work.link(Self.web3, ["1001"], actor: "test")
         } throws: { error in
             guard case ServiceError.work(.broken("WEB", let warning)) = error else { return false }
             return warning.contains("revoked")
         }
         #expect(!intercom.calls.contains { $0.hasPrefix("GET /conversations") })
         await #expect(throws: ServiceError.work(.notConnected("OPS"))) {
-            try await service.link(IssueKey(rawValue: "OPS-1")!, ["1001"], actor: "test")
+            try await service.work.link(IssueKey(rawValue: "OPS-1")!, ["1001"], actor: "test")
         }
-        let unlinked = try service.unlink(Self.web3, ["1005"])
+        let unlinked = try service.work.unlink(Self.web3, ["1005"])
         #expect(unlinked.changed == ["1005"] && unlinked.links.isEmpty)
         #expect(store.project("WEB")?.links.isEmpty == true)
-        #expect(throws: ServiceError.work(.notLinked(Self.web3, ["1005"]))) { try service.unlink(Self.web3, ["1005"]) }
+        #expect(throws: ServiceError.work(.notLinked(Self.web3, ["1005"]))) {
+            try service.work.unlink(Self.web3, ["1005"])
+        }
     }
 
     @Test("A 401 while linking breaks the connection as a check would, and links nothing")
     func linkFindsTheBreak() async throws {
-        _ = try await service.breakConnection("SUP", cause: .passwordChanged)
-        await #expect(throws: ServiceError.self) { try await service.link(Self.sup12, ["1003"], actor: "test") }
+        _ = try await service.breaks.breakConnection("SUP", cause: .passwordChanged)
+        await #expect(throws: ServiceError.self) { try await service.work.link(Self.sup12, ["1003"], actor: "test") }
         let connection = store.connection(for: "SUP")
         #expect(connection.state.name == .broken)
         #expect(connection.breakage?.diagnosis.causes == [.passwordChanged])
@@ -160,7 +162,8 @@ struct AppWorkTests {
 
     @Test("A comment while connected is a note on every linked conversation, with its marker")
     func commentDelivered() async throws {
-        let outcome = try await service.notify(.commented(Self.sup12, text: "Fixed <b>in</b> 2.3 — ✓"), actor: "test")
+        let outcome = try await service.work.notify(
+            .commented(Self.sup12, text: "Fixed <b>in</b> 2.3 — ✓"), actor: "test")
         #expect(outcome.queued.map(\.conversationID) == ["1001", "1002"])
         #expect(outcome.delivery?.delivered.count == 2 && outcome.delivery?.held.isEmpty == true)
         #expect(store.project("SUP")?.outbox.isEmpty == true)
@@ -172,22 +175,22 @@ struct AppWorkTests {
 
     @Test("A trigger that is off, a transition it does not name, a comment without the tag: nothing is sent")
     func triggersDecide() async throws {
-        let transition = try await service.notify(.transitioned(Self.sup12, status: "In Progress"), actor: "test")
+        let transition = try await service.work.notify(.transitioned(Self.sup12, status: "In Progress"), actor: "test")
         #expect(
             transition.decision
                 == .skip(reason: #"the issueTransitioned trigger names only Done: no note for "In Progress""#))
         // BUG filters comments: only one carrying #intercom is sent, without the tag.
         let bug7 = IssueKey(rawValue: "BUG-7")!
-        let untagged = try await service.notify(.commented(bug7, text: "internal only"), actor: "test")
+        let untagged = try await service.work.notify(.commented(bug7, text: "internal only"), actor: "test")
         guard case .skip = untagged.decision else { Issue.record("sent \(untagged)"); return }
-        let tagged = try await service.notify(.commented(bug7, text: "Shipped #Intercom today"), actor: "test")
+        let tagged = try await service.work.notify(.commented(bug7, text: "Shipped #Intercom today"), actor: "test")
         #expect(tagged.queued.first?.note == "BUG-7 has a new comment: Shipped today")
         try store.update { transaction in
             var project = transaction.project("SUP")!
             project.settings.conversationLinking.notificationTriggers.issueAssignmentChanged.enabled = false
             transaction.put(project)
         }
-        let assign = try await service.notify(.assigned(Self.sup12, assignee: "alice@acme.test"), actor: "test")
+        let assign = try await service.work.notify(.assigned(Self.sup12, assignee: "alice@acme.test"), actor: "test")
         #expect(assign.decision == .skip(reason: "the issueAssignmentChanged trigger is off"))
         #expect(notes("1001").isEmpty && notes("1004").count == 1)
     }
@@ -206,7 +209,7 @@ struct AppWorkTests {
             transaction.put(project)
         }
         let sup40 = IssueKey(rawValue: "SUP-40")!
-        _ = try await service.notify(.transitioned(sup40, status: "done"), actor: "test")
+        _ = try await service.work.notify(.transitioned(sup40, status: "done"), actor: "test")
         let record = try #require(intercom.world.conversations.first { $0.id == "1003" })
         #expect(record.parts.map(\.partType) == ["assignment", "close", "open", "assignment", "note"])
         #expect(record.state == .open && record.assigneeID == nil)
@@ -216,9 +219,9 @@ struct AppWorkTests {
 
     @Test("While broken, notes wait in the outbox; reconnect to the same workspace delivers them in order, once")
     func heldWhileBrokenDeliveredAfterReconnect() async throws {
-        _ = try await service.notify(.commented(Self.web3, text: "one"), actor: "test")
-        _ = try await service.notify(.assigned(Self.web3, assignee: nil), actor: "test")
-        _ = try await service.notify(.transitioned(Self.web3, status: "Done"), actor: "test")
+        _ = try await service.work.notify(.commented(Self.web3, text: "one"), actor: "test")
+        _ = try await service.work.notify(.assigned(Self.web3, assignee: nil), actor: "test")
+        _ = try await service.work.notify(.transitioned(Self.web3, status: "Done"), actor: "test")
         let project = try #require(store.project("WEB"))
         #expect(project.outbox.map(\.id) == ["WEB.1", "WEB.2", "WEB.3"])
         let view = SettingsView(project: project, connection: store.connection(for: "WEB"))
@@ -228,18 +231,20 @@ struct AppWorkTests {
         // Reopening the store (another process, after a crash) finds them.
         #expect(try Store(directory: directory.url).project("WEB")?.outbox.count == 3)
         // Still broken: an explicit delivery holds them and says why.
-        let refused = try await service.deliverOutbox("WEB", actor: "test")
+        let refused = try await service.outbox.deliver("WEB", actor: "test")
         #expect(refused.delivered.isEmpty && refused.held.count == 3 && refused.stopped == "the connection is broken")
 
-        _ = try await service.reconnect("WEB", as: AuthorizationRequest(teammate: nil), actor: "test")
-        let report = try await service.deliverOutbox("WEB", actor: "test")
+        // The reconnect delivers what the outbox held, as its last step.
+        let reconnected = try await service.lifecycle.reconnect(
+            "WEB", as: AuthorizationRequest(teammate: nil), actor: "test")
+        let report = try #require(reconnected.delivery)
         #expect(report.delivered.map(\.item.id) == ["WEB.1", "WEB.2", "WEB.3"])
         #expect(
             notes("1005").map { $0.body ?? "" } == [
                 "WEB-3 has a new comment: one [relink WEB.1]", "WEB-3 was unassigned [relink WEB.2]",
                 "WEB-3 moved to Done [relink WEB.3]",
             ])
-        #expect(try await service.deliverOutbox("WEB", actor: "test").delivered.isEmpty)
+        #expect(try await service.outbox.deliver("WEB", actor: "test").delivered.isEmpty)
         #expect(notes("1005").count == 3)
     }
 
@@ -247,13 +252,13 @@ struct AppWorkTests {
     func interruptedPostIsNotRepeated() async throws {
         let dropped = IntercomFailure(kind: .unreachable, message: "the server closed the connection without answering")
         faulty.fail("POST /conversations/1001/reply", with: dropped, afterApplying: true)
-        let first = try await service.notify(.commented(Self.sup12, text: "once"), actor: "test")
+        let first = try await service.work.notify(.commented(Self.sup12, text: "once"), actor: "test")
         #expect(first.delivery?.stopped?.contains("could not be reached") == true)
         #expect(store.project("SUP")?.outbox.map(\.id) == ["SUP.1", "SUP.2"])
         #expect(store.project("SUP")?.outbox.first?.attempt?.count == 1)
         #expect(notes("1001").count == 1 && notes("1002").isEmpty)
 
-        let again = try await service.deliverOutbox("SUP", actor: "test")
+        let again = try await service.outbox.deliver("SUP", actor: "test")
         #expect(again.delivered.map(\.foundPosted) == [true, false])
         // The interrupted post might still have been in flight: it was given until the request
         // timeout after its attempt to land before being looked for (SUP.2 had no attempt).
@@ -274,11 +279,11 @@ struct AppWorkTests {
         ])
     func transientFailuresKeepTheNote(_ failure: IntercomFailure) async throws {
         faulty.fail("POST /conversations/1002/reply", with: failure)
-        let first = try await service.notify(.commented(Self.sup12, text: "retry me"), actor: "test")
+        let first = try await service.work.notify(.commented(Self.sup12, text: "retry me"), actor: "test")
         #expect(first.delivery?.delivered.map(\.item.id) == ["SUP.1"])
         #expect(store.project("SUP")?.outbox.first?.held == first.delivery?.stopped)
         #expect(store.connection(for: "SUP").state.name == .connected, "a transient failure breaks nothing")
-        let retried = try await service.deliverOutbox("SUP", actor: "test")
+        let retried = try await service.outbox.deliver("SUP", actor: "test")
         #expect(retried.delivered.map(\.item.id) == ["SUP.2"])
         // An answered post has nothing in flight: no wait before the retry. A timeout's may land yet.
         #expect(settleWaits.value.isEmpty == (failure.status != nil), "\(settleWaits.value)")
@@ -289,32 +294,33 @@ struct AppWorkTests {
     func refusalBreaksAndKeeps() async throws {
         try await intercom.applyCause(
             CauseRequest(cause: .permissionMissing, token: #require(store.token(id: "tok-demo-sup"))))
-        let outcome = try await service.notify(.commented(Self.sup12, text: "blocked"), actor: "test")
+        let outcome = try await service.work.notify(.commented(Self.sup12, text: "blocked"), actor: "test")
         #expect(outcome.delivery?.event?.kind == .broken)
         #expect(store.connection(for: "SUP").breakage?.diagnosis.causes == [.permissionMissing])
         #expect(store.project("SUP")?.outbox.count == 2)
         let plan = IntercomFailure(
             kind: .forbidden, status: 403, code: "api_plan_restricted", message: "Active subscription needed.")
         faulty.fail("POST /conversations/1004/reply", with: plan)
-        let bug = try await service.notify(.commented(IssueKey(rawValue: "BUG-7")!, text: "#intercom x"), actor: "test")
+        let bug = try await service.work.notify(
+            .commented(IssueKey(rawValue: "BUG-7")!, text: "#intercom x"), actor: "test")
         #expect(bug.delivery?.stopped?.contains("plan") == true)
         #expect(store.project("BUG")?.outbox.count == 1)
     }
 
     @Test("After a reconnect to another workspace the items stay, said why, until discarded (an event)")
     func workspaceChangeHoldsItems() async throws {
-        _ = try await service.notify(.commented(Self.web3, text: "for the old workspace"), actor: "test")
-        _ = try await service.reconnect(
+        _ = try await service.work.notify(.commented(Self.web3, text: "for the old workspace"), actor: "test")
+        let reconnected = try await service.lifecycle.reconnect(
             "WEB", as: AuthorizationRequest(teammate: DemoFixture.bob.email, workspace: DemoFixture.europe.id),
             allowWorkspaceChange: true, actor: "test")
-        let report = try await service.deliverOutbox("WEB", actor: "test")
+        let report = try #require(reconnected.delivery)
         #expect(report.delivered.isEmpty && report.held.count == 1)
         let item = try #require(store.project("WEB")?.outbox.first)
         #expect(item.waitingReason(connection: store.connection(for: "WEB")).contains("belongs to workspace acme4sup"))
         await #expect(throws: ServiceError.work(.unknownOutboxItem("WEB.9"))) {
-            try await service.discard(.item("WEB.9"), actor: "test")
+            try await service.outbox.discard(.item("WEB.9"), actor: "test")
         }
-        let discarded = try await service.discard(.item("web.1"), actor: "test")
+        let discarded = try await service.outbox.discard(.item("web.1"), actor: "test")
         #expect(discarded.map(\.id) == ["WEB.1"])
         #expect(store.project("WEB")?.outbox.isEmpty == true)
         let event = try #require(try store.events(for: "WEB").last)
@@ -324,7 +330,7 @@ struct AppWorkTests {
 
     @Test("The outbox holds no secret: no token appears in the store's shareable files")
     func noSecretsInTheOutbox() async throws {
-        _ = try await service.notify(.commented(Self.web3, text: "held"), actor: "test")
+        _ = try await service.work.notify(.commented(Self.web3, text: "held"), actor: "test")
         try store.compact()
         let shared = try String(contentsOf: store.stateFile, encoding: .utf8)
         #expect(shared.contains("WEB.1"))

@@ -24,7 +24,7 @@ struct CheckAllBatchTests {
             configuration: ServiceConfiguration(
                 checkConcurrency: 16, retry: RetryPolicy(maxAttempts: 1, sleep: { _ in })))
         let progress = ProgressLog()
-        let results = try await service.check(nil) { progress.append($0.done, $0.total) }
+        let results = try await service.health.check(nil) { progress.append($0.done, $0.total) }
 
         #expect(results.count == 400 && results.allSatisfy { $0.outcome == .healthy })
         // Several batches of 64, reported in the order they were committed, each result once.
@@ -52,7 +52,7 @@ struct CheckAllBatchTests {
             store: store, intercom: intercom, worldControl: intercom,
             configuration: ServiceConfiguration(
                 checkConcurrency: 16, retry: RetryPolicy(maxAttempts: 1, sleep: { _ in })))
-        let results = try await service.check(nil)
+        let results = try await service.health.check(nil)
 
         let rejected = results.filter { if case .rejected = $0.outcome { true } else { false } }
         #expect(results.count == 300)

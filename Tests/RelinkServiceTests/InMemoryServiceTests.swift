@@ -29,11 +29,11 @@ struct InMemoryServiceTests {
 
     @Test("Break, check, reconnect: the check finds the simulated cause and reconnect repairs it")
     func breakCheckReconnect() async throws {
-        let outcome = try await service.breakConnection("SUP", cause: .tokenRevoked)
+        let outcome = try await service.breaks.breakConnection("SUP", cause: .tokenRevoked)
         #expect(outcome.killedTokens.count == 1)
         #expect(store.connection(for: "SUP").state.name == .connected, "a break changes the world, not the record")
 
-        let result = try #require(try await service.check(["SUP"]).first)
+        let result = try #require(try await service.health.check(["SUP"]).first)
         guard case .rejected(let diagnosis) = result.outcome else {
             Issue.record("expected a rejected check, got \(result.outcome)")
             return
@@ -41,18 +41,20 @@ struct InMemoryServiceTests {
         #expect(diagnosis.isGroundTruth && diagnosis.causes == [.tokenRevoked])
         #expect(store.connection(for: "SUP").state.name == .broken)
         // BUG shares the workspace and the app user, but not the token: it stays healthy.
-        #expect(try await service.check(["BUG"]).first?.outcome == .healthy)
+        #expect(try await service.health.check(["BUG"]).first?.outcome == .healthy)
 
-        let event = try await service.reconnect("SUP", as: AuthorizationRequest(teammate: nil), actor: "test")
+        let event = try await service.lifecycle.reconnect("SUP", as: AuthorizationRequest(teammate: nil), actor: "test")
+            .event
         #expect(event.kind == .reconnected && event.to == .connected)
-        #expect(try await service.check(["SUP"]).first?.outcome == .healthy)
+        #expect(try await service.health.check(["SUP"]).first?.outcome == .healthy)
         #expect(intercom.calls.filter { $0 == "POST /auth/eagle/token" }.count == 1)
     }
 
     @Test("Connect authorizes through the world control and confirms the token with /me")
     func connect() async throws {
-        let event = try await service.connect(
-            "OPS", as: AuthorizationRequest(teammate: DemoFixture.alice.email), actor: "test")
+        let event = try await service.lifecycle.connect(
+            "OPS", as: AuthorizationRequest(teammate: DemoFixture.alice.email), actor: "test"
+        ).event
         #expect(event.to == .connected)
         let authorization = try #require(store.connection(for: "OPS").state.authorization)
         #expect(authorization.appUser.email == DemoFixture.alice.email)
@@ -66,7 +68,7 @@ struct InMemoryServiceTests {
         let empty = InMemoryIntercom(world: MockWorld())
         let service = ConnectionService(store: store, intercom: empty, worldControl: empty)
         await #expect {
-            try await service.breakConnection("SUP", cause: .passwordChanged)
+            try await service.breaks.breakConnection("SUP", cause: .passwordChanged)
         } throws: { error in
             guard case ServiceError.mock(let refusal, _) = error else { return false }
             return refusal.message.contains(DemoFixture.bot.email)
@@ -79,7 +81,7 @@ struct InMemoryServiceTests {
         try FileManager.default.createDirectory(
             at: directory.url.appendingPathComponent("journal.jsonl"), withIntermediateDirectories: false)
         #expect {
-            try service.revoke("SUP", actor: "test")
+            try service.lifecycle.revoke("SUP", actor: "test")
         } throws: { error in
             if case ServiceError.store = error { return true }
             return false

@@ -17,15 +17,15 @@ struct LifecycleEndToEndTests {
             let before = try #require(mock.store.project("SUP"))
             #expect(mock.view("SUP").indicator == .green)
 
-            let outcome = try await mock.service.breakConnection("SUP", cause: cause)
+            let outcome = try await mock.service.breaks.breakConnection("SUP", cause: cause)
             #expect(outcome.cause == cause)
             #expect(mock.view("SUP").indicator == .green, "break changes the world, not the record")
 
             if cause == .permissionMissing {
                 // /me never answers 403: a plain check (one request) finds nothing wrong.
-                #expect(try await mock.service.check(["SUP"]).first?.outcome == .healthy)
+                #expect(try await mock.service.health.check(["SUP"]).first?.outcome == .healthy)
             }
-            let results = try await mock.service.check(["SUP"], deep: cause == .permissionMissing)
+            let results = try await mock.service.health.check(["SUP"], deep: cause == .permissionMissing)
             let result = try #require(results.first)
             guard case .rejected(let diagnosis) = result.outcome else {
                 Issue.record("check after \(cause) found \(result.outcome)")
@@ -43,10 +43,12 @@ struct LifecycleEndToEndTests {
             let teammate: String? = cause == .userRemoved ? DemoFixture.alice.email : nil
             if cause == .userRemoved {
                 await #expect(throws: ServiceError.self) {
-                    try await mock.service.reconnect("SUP", as: AuthorizationRequest(teammate: nil), actor: "test")
+                    try await mock.service.lifecycle.reconnect(
+                        "SUP", as: AuthorizationRequest(teammate: nil), actor: "test")
                 }
                 do {
-                    try await mock.service.reconnect("SUP", as: AuthorizationRequest(teammate: nil), actor: "test")
+                    try await mock.service.lifecycle.reconnect(
+                        "SUP", as: AuthorizationRequest(teammate: nil), actor: "test")
                 } catch {
                     #expect("\(error)".contains("new app user"))
                 }
@@ -55,10 +57,11 @@ struct LifecycleEndToEndTests {
                 #expect(broken.warning?.contains("Read conversations") == true)
                 #expect(broken.warning?.contains("only after the permission is granted") == true)
                 // A plain check still reads conversations while the break is a 403: it stays broken.
-                #expect(try await mock.service.check(["SUP"]).first?.state == .broken)
+                #expect(try await mock.service.health.check(["SUP"]).first?.state == .broken)
                 // Reconnecting before the permission is back fails, as it would in Intercom.
                 await #expect(throws: ServiceError.self) {
-                    try await mock.service.reconnect("SUP", as: AuthorizationRequest(teammate: nil), actor: "test")
+                    try await mock.service.lifecycle.reconnect(
+                        "SUP", as: AuthorizationRequest(teammate: nil), actor: "test")
                 }
                 #expect(mock.view("SUP").state == .broken)
                 _ = try await mock.control.applyCause(
@@ -66,11 +69,12 @@ struct LifecycleEndToEndTests {
                         cause: .permissionMissing, teammate: DemoFixture.bot.email, workspace: DemoFixture.support.id,
                         restore: true))
             }
-            let event = try await mock.service.reconnect(
-                "SUP", as: AuthorizationRequest(teammate: teammate), actor: "test")
+            let event = try await mock.service.lifecycle.reconnect(
+                "SUP", as: AuthorizationRequest(teammate: teammate), actor: "test"
+            ).event
             #expect(event.kind == .reconnected && event.from == .broken && event.to == .connected)
             #expect(mock.view("SUP").indicator == .green)
-            #expect(try await mock.service.check(["SUP"], deep: true).first?.outcome == .healthy)
+            #expect(try await mock.service.health.check(["SUP"], deep: true).first?.outcome == .healthy)
             let after = try #require(mock.store.project("SUP"))
             #expect(after.settings == before.settings)
             #expect(after.links == before.links)
@@ -80,26 +84,26 @@ struct LifecycleEndToEndTests {
 
     @Test func aPasswordChangeBreaksEveryProjectOfThatAppUserAndOnlyThose() async throws {
         try await withLiveMock { mock in
-            _ = try await mock.service.breakConnection("SUP", cause: .passwordChanged)
-            let results = try await mock.service.check(nil)
+            _ = try await mock.service.breaks.breakConnection("SUP", cause: .passwordChanged)
+            let results = try await mock.service.health.check(nil)
             #expect(results.map(\.key) == ["BUG", "SUP", "WEB"])
             #expect(results.allSatisfy { $0.state == .broken })
             // The teammate knows the new password; relink remembered it, so reconnecting as them works.
-            try await mock.service.reconnect("BUG", as: AuthorizationRequest(teammate: nil), actor: "test")
+            try await mock.service.lifecycle.reconnect("BUG", as: AuthorizationRequest(teammate: nil), actor: "test")
             #expect(mock.view("BUG").indicator == .green)
         }
     }
 
     @Test func revokingOneProjectNeverDisturbsAnotherOnTheSameWorkspace() async throws {
         try await withLiveMock { mock in
-            let event = try mock.service.revoke("SUP", actor: "test")
+            let event = try mock.service.lifecycle.revoke("SUP", actor: "test").event
             #expect(event.kind == .revoked && mock.view("SUP").indicator == .grey)
             #expect(mock.store.project("SUP")?.links.count == 2, "links are kept")
-            #expect(try await mock.service.check(["BUG"]).first?.outcome == .healthy)
+            #expect(try await mock.service.health.check(["BUG"]).first?.outcome == .healthy)
             let journal = try await mock.control.journal(limit: 100)
             #expect(!journal.contains { $0.path.contains("uninstall") }, "revoke never uninstalls the app")
             // Connecting again to the same workspace restores everything without confirmation.
-            try await mock.service.connect(
+            try await mock.service.lifecycle.connect(
                 "SUP", as: AuthorizationRequest(teammate: DemoFixture.bot.email), actor: "test")
             #expect(mock.view("SUP").indicator == .green)
             #expect(mock.store.project("SUP")?.links.count == 2)
@@ -109,8 +113,9 @@ struct LifecycleEndToEndTests {
     @Test func changingTheAppUserKeepsLinksAndSettings() async throws {
         try await withLiveMock { mock in
             let before = try #require(mock.store.project("SUP"))
-            let event = try await mock.service.changeAppUser(
-                "SUP", as: AuthorizationRequest(teammate: DemoFixture.alice.email), actor: "test")
+            let event = try await mock.service.lifecycle.changeAppUser(
+                "SUP", as: AuthorizationRequest(teammate: DemoFixture.alice.email), actor: "test"
+            ).event
             #expect(event.kind == .appUserChanged)
             #expect(mock.view("SUP").appUser?.email == DemoFixture.alice.email)
             #expect(mock.store.project("SUP") == before)
@@ -124,10 +129,12 @@ struct LifecycleEndToEndTests {
                 throws: ServiceError.refused(
                     .workspaceChangeNeedsConfirmation("SUP", from: DemoFixture.support, to: DemoFixture.europe))
             ) {
-                try await mock.service.reconnect("SUP", as: europe, actor: "test")
+                try await mock.service.lifecycle.reconnect("SUP", as: europe, actor: "test")
             }
             #expect(mock.view("SUP").workspace == DemoFixture.support)
-            let event = try await mock.service.reconnect("SUP", as: europe, allowWorkspaceChange: true, actor: "test")
+            let event = try await mock.service.lifecycle.reconnect(
+                "SUP", as: europe, allowWorkspaceChange: true, actor: "test"
+            ).event
             #expect(event.detail?.contains("workspace changed") == true)
             #expect(mock.view("SUP").workspace == DemoFixture.europe)
         }
@@ -136,14 +143,14 @@ struct LifecycleEndToEndTests {
     @Test func connectingAConnectedProjectOrCheckingANotConnectedOneIsRefused() async throws {
         try await withLiveMock { mock in
             await #expect(throws: ServiceError.refused(.alreadyConnected("SUP", .connected))) {
-                try await mock.service.connect(
+                try await mock.service.lifecycle.connect(
                     "SUP", as: AuthorizationRequest(teammate: DemoFixture.bot.email), actor: "test")
             }
             await #expect(throws: ServiceError.refused(.notConnected("OPS"))) {
-                try await mock.service.check(["OPS"])
+                try await mock.service.health.check(["OPS"])
             }
             await #expect(throws: ServiceError.self) {
-                try await mock.service.connect(
+                try await mock.service.lifecycle.connect(
                     "OPS", as: AuthorizationRequest(teammate: DemoFixture.bot.email, password: "wrong"), actor: "test")
             }
             #expect(mock.view("OPS").indicator == .grey)
@@ -154,8 +161,10 @@ struct LifecycleEndToEndTests {
         try await withLiveMock { mock in
             let real = ConnectionService(
                 store: mock.store, intercom: InMemoryIntercom(world: MockWorld()), worldControl: nil)
-            await #expect(throws: ServiceError.self) { try await real.breakConnection("SUP", cause: .tokenRevoked) }
-            do { _ = try await real.breakConnection("SUP", cause: .tokenRevoked) } catch {
+            await #expect(throws: ServiceError.self) {
+                try await real.breaks.breakConnection("SUP", cause: .tokenRevoked)
+            }
+            do { _ = try await real.breaks.breakConnection("SUP", cause: .tokenRevoked) } catch {
                 #expect("\(error)".contains("refused"))
             }
         }

@@ -142,10 +142,10 @@ struct OutboxDeliveryProcessTests {
                     FaultSpec(path: "/conversations/*", method: "POST", kind: .status, status: Int(fault)!, times: 1)
                 }
             _ = try await mock.control.addFault(spec)
-            let first = try await mock.service.deliverOutbox("SUP", actor: "test")
+            let first = try await mock.service.outbox.deliver("SUP", actor: "test")
             #expect(first.held.count == ids.count && first.stopped != nil, "\(fault): \(first.stopped ?? "-")")
             #expect(mock.store.connection(for: "SUP").state.name == .connected)
-            let second = try await mock.service.deliverOutbox("SUP", actor: "test")
+            let second = try await mock.service.outbox.deliver("SUP", actor: "test")
             #expect(second.delivered.count == ids.count && second.held.isEmpty, "\(second.stopped ?? "-")")
             let counts = Self.markerCounts(await mock.intercom.world, ids: ids)
             #expect(counts.values.allSatisfy { $0 == 1 }, "\(fault): \(counts)")
@@ -160,7 +160,7 @@ struct OutboxDeliveryProcessTests {
             let ids = try Self.queue(1, in: mock.store)
             _ = try await mock.control.addFault(
                 FaultSpec(path: "/conversations/*", method: "POST", kind: .latency, latencyMs: 2500, times: 1))
-            let first = try await mock.service.deliverOutbox("SUP", actor: "test")
+            let first = try await mock.service.outbox.deliver("SUP", actor: "test")
             #expect(first.delivered.isEmpty && first.held.count == 2)
             // The mock takes the post once its latency is over, whoever waits for the answer.
             var waited = 0
@@ -170,7 +170,7 @@ struct OutboxDeliveryProcessTests {
             }
             var delivered: [(item: OutboxItem, foundPosted: Bool)] = []
             for _ in 0..<3 where !(mock.store.project("SUP")?.outbox.isEmpty ?? true) {
-                delivered += try await mock.service.deliverOutbox("SUP", actor: "test").delivered
+                delivered += try await mock.service.outbox.deliver("SUP", actor: "test").delivered
             }
             #expect(delivered.first { $0.item.id == ids[0] }?.foundPosted == true)
             #expect(Self.markerCounts(await mock.intercom.world, ids: ids).values.allSatisfy { $0 == 1 })

@@ -15,7 +15,7 @@ struct PlanRestrictedEndToEndTests {
             _ = try await mock.control.setPlanRestricted(true, workspace: support)
             #expect(try await mock.control.world().workspaces.first { $0.idCode == support }?.planRestricted == true)
 
-            let result = try #require(try await mock.service.check(["SUP"]).first)
+            let result = try #require(try await mock.service.health.check(["SUP"]).first)
             guard case .rejected(let diagnosis) = result.outcome else {
                 Issue.record("a plan-restricted workspace's check found \(result.outcome)")
                 return
@@ -36,14 +36,15 @@ struct PlanRestrictedEndToEndTests {
 
             // A new token meets the same plan: reconnecting fails and the record stays as it was.
             await #expect(throws: ServiceError.self) {
-                try await mock.service.reconnect("SUP", as: AuthorizationRequest(teammate: nil), actor: "test")
+                try await mock.service.lifecycle.reconnect(
+                    "SUP", as: AuthorizationRequest(teammate: nil), actor: "test")
             }
             #expect(mock.view("SUP").state == .broken)
             // Another workspace is not touched by this one's plan.
             #expect(mock.view("OPS").state == .notConnected)
 
             // Revoke, the one action offered, works.
-            _ = try await mock.service.revoke("SUP", actor: "test")
+            _ = try await mock.service.lifecycle.revoke("SUP", actor: "test")
             #expect(mock.view("SUP").indicator == .grey)
         }
     }
@@ -53,11 +54,11 @@ struct PlanRestrictedEndToEndTests {
         try await withLiveMock { mock in
             let support = DemoFixture.support.id
             _ = try await mock.control.setPlanRestricted(true, workspace: support)
-            _ = try await mock.service.check(["BUG"])
+            _ = try await mock.service.health.check(["BUG"])
             #expect(mock.view("BUG").state == .broken)
             _ = try await mock.control.setPlanRestricted(false, workspace: support)
             #expect(try await mock.control.world().workspaces.first { $0.idCode == support }?.planRestricted == nil)
-            _ = try await mock.service.check(["BUG"])
+            _ = try await mock.service.health.check(["BUG"])
             #expect(mock.view("BUG").indicator == .green)
         }
     }

@@ -143,7 +143,7 @@ struct LivePacingTests {
         let configuration = ServiceConfiguration(checkConcurrency: 16, logger: quietLogger)
         try await GeneratedLiveMock.with(projects: 24, limits: Self.limits, configuration: configuration) { mock in
             let waits = WaitLog()
-            let results = try await mock.service.check(nil, rateLimitWait: { waits.append($0) })
+            let results = try await mock.service.health.check(nil, rateLimitWait: { waits.append($0) })
             // 24 projects: 18 connected, 3 broken (their tokens unknown to the mock), 3 not connected.
             #expect(results.count == 21)
             #expect(results.filter { $0.outcome == .healthy }.count == 18)
@@ -168,7 +168,7 @@ struct LivePacingTests {
         let configuration = ServiceConfiguration(checkConcurrency: 4, logger: quietLogger)
         try await GeneratedLiveMock.with(projects: 1, limits: Self.limits, configuration: configuration) { mock in
             _ = try await mock.intercom.addFault(FaultSpec(path: "/me", kind: .rateLimit, times: 1))
-            let result = try #require(try await mock.service.check(nil).first)
+            let result = try #require(try await mock.service.health.check(nil).first)
             #expect(result.outcome == .healthy)
             #expect(result.state == .connected && result.event == nil)
             #expect(try await mock.intercom.journalEntries().compactMap(\.status) == [429, 200])

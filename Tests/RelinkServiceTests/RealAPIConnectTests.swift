@@ -67,7 +67,8 @@ struct RealAPIConnectTests {
             return components.string!
         }
         _ = directory
-        let event = try await service.connect("OPS", as: AuthorizationRequest(teammate: nil), actor: "test")
+        let event = try await service.lifecycle.connect("OPS", as: AuthorizationRequest(teammate: nil), actor: "test")
+            .event
         #expect(event.to == .connected)
         #expect(store.connection(for: "OPS").state.authorization?.appUser.email == DemoFixture.alice.email)
         let shown = try #require(person.shown.withLock { $0.first })
@@ -79,7 +80,7 @@ struct RealAPIConnectTests {
         let (service, _, store, directory) = try Self.service { _, _ in "" }
         _ = directory
         do {
-            _ = try await service.connect(
+            _ = try await service.lifecycle.connect(
                 "OPS", as: AuthorizationRequest(teammate: nil, method: .listen), actor: "test")
             Issue.record("--listen went ahead with an HTTPS redirect URL")
         } catch {
@@ -95,7 +96,7 @@ struct RealAPIConnectTests {
         }
         _ = directory
         await #expect(throws: ServiceError.self) {
-            try await service.connect("OPS", as: AuthorizationRequest(teammate: nil), actor: "test")
+            try await service.lifecycle.connect("OPS", as: AuthorizationRequest(teammate: nil), actor: "test")
         }
         #expect(store.connection(for: "OPS").state.name == .notConnected)
     }
@@ -104,8 +105,9 @@ struct RealAPIConnectTests {
     func bareCode() async throws {
         let (service, _, _, directory) = try Self.service { code, _ in code }
         _ = directory
-        let event = try await service.connect(
-            "OPS", as: AuthorizationRequest(teammate: nil, method: .pasteCode), actor: "test")
+        let event = try await service.lifecycle.connect(
+            "OPS", as: AuthorizationRequest(teammate: nil, method: .pasteCode), actor: "test"
+        ).event
         #expect(event.to == .connected)
     }
 }

@@ -20,7 +20,7 @@ struct TransientFailureTests {
     func aFailedCheckKeepsTheStateAndRecordsWhy(fault: FaultSpec) async throws {
         try await withLiveMock(requestTimeout: .milliseconds(300)) { mock in
             _ = try await mock.control.addFault(fault)
-            let result = try #require(try await mock.service.check(["SUP"]).first)
+            let result = try #require(try await mock.service.health.check(["SUP"]).first)
             guard case .transientFailure(let reason) = result.outcome else {
                 Issue.record("\(fault.kind) gave \(result.outcome)")
                 return
@@ -36,7 +36,8 @@ struct TransientFailureTests {
             // only to provoke the latency fault's timeout; on a loaded machine it could time out
             // a healthy answer too, so recovery is checked with a patient service.
             try await mock.control.removeAllFaults()
-            let recovered = try await mock.makeService(requestTimeout: .seconds(30)).check(["SUP"]).first?.outcome
+            let recovered = try await mock.makeService(requestTimeout: .seconds(30)).health.check(["SUP"]).first?
+                .outcome
             #expect(recovered == .healthy)
         }
     }
@@ -44,7 +45,7 @@ struct TransientFailureTests {
     @Test func checkAllReportsProgressForEachProject() async throws {
         try await withLiveMock { mock in
             let seen = ProgressLog()
-            let results = try await mock.service.check(nil) { seen.append($0.done, $0.total) }
+            let results = try await mock.service.health.check(nil) { seen.append($0.done, $0.total) }
             #expect(results.count == 3)
             #expect(seen.entries.map(\.0).sorted() == [1, 2, 3])
             #expect(seen.entries.allSatisfy { $0.1 == 3 })

@@ -12,15 +12,11 @@ extension CommandExecutor {
     /// at the REPL's question).
     func importBundle(from path: String, replace: Bool) async throws -> String {
         if services.isRealAPI {
-            throw CommandFailure(
-                "import rebuilds a case on the mock, with fake secrets; run it without --endpoint (the real API "
-                    + "would refuse every imported token)")
+            throw CommandFailure.importNeedsMock
         }
         if !services.isBuiltInMock {
-            throw CommandFailure(
-                "import writes the case into this store's mock world, which \(services.intercomDescription) does not "
-                    + "read (it serves a store of its own); run import without --endpoint, then serve the case with "
-                    + "relink mock serve --store \(store.directory.path)")
+            throw CommandFailure.importNeedsBuiltInMock(
+                intercom: services.intercomDescription, store: store.directory.path)
         }
         let contents = try SupportBundle.read(URL(fileURLWithPath: path, isDirectory: true))
         var replace = replace
@@ -30,7 +26,7 @@ extension CommandExecutor {
                 TerminalInteraction().confirm(
                     "\(store.directory.path) holds \(held) project(s). Replace everything in it with the bundle "
                         + "(the old files are kept in backups/)?")
-            else { throw CommandFailure("import cancelled; the store is as it was") }
+            else { throw CommandFailure.importCancelled }
             replace = true
         }
         let summary = try store.importBundle(contents, replace: replace)

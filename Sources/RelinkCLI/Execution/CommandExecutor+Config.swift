@@ -17,10 +17,7 @@ extension CommandExecutor {
             do {
                 secret = try await readSecret("\(setting.rawValue) (not shown): ")
             } catch {
-                throw CommandFailure(
-                    "no \(setting.rawValue) given: type it at the prompt, or in a script pipe it to "
-                        + "relink -c \"config set \(setting.rawValue)\" (or set \(setting.environmentVariable ?? "it"))"
-                )
+                throw CommandFailure.secretNotGiven(setting)
             }
             _ = try configuration.set(setting, to: secret)
             return presenter.config(try configuration.entries(), changed: setting)

@@ -1,40 +1,48 @@
 import Foundation
-import RelinkCommands
-import IntercomMockControl
 import IntercomMockWorld
+import RelinkCommands
 
 extension CommandExecutor {
     /// `world`, `mock fault …`, `mock journal`, `mock reset`: the mock's control API.
     func mockCommand(_ command: Command) async throws -> String {
-        guard let control = try await services.mockControl() else {
-            throw CommandFailure("there is no mock in use (--endpoint points at the real Intercom API)")
-        }
-        do {
-            switch command {
-            case .world:
-                return presenter.world(try await control.world(), holders: store.tokenHolders())
-            case .mockJournal(let limit):
-                return presenter.journal(try await control.journal(limit: limit ?? 20))
-            case .mockReset:
-                try await control.reset()
-                return presenter.message(
-                    "The mock's world is back to its baseline (as the fixture or the import left it); no faults, an "
-                        + "empty journal. Project records are unchanged until a check: check --all records what the "
-                        + "mock now answers.",
-                    summary: "mock reset")
-            case .mockFault(.list):
-                return presenter.faults(try await control.faults())
-            case .mockFault(.clear(let id)):
-                if let id { try await control.removeFault(id: id) } else { try await control.removeAllFaults() }
-                return presenter.message(
-                    id.map { "Fault \($0) removed." } ?? "All faults removed.", summary: "faults cleared")
-            case .mockFault(.add(let spec)):
-                return presenter.faultAdded(try await control.addFault(spec))
-            default:
-                throw CommandFailure("not a mock command")
+        switch command {
+        case .world:
+            let world = try await withMockControl { control async throws(MockControlError) in try await control.world()
             }
-        } catch let error as MockControlError {
-            throw CommandFailure("the mock refused: \(error)")
+            return presenter.world(world, holders: store.tokenHolders())
+        case .mockJournal(let limit):
+            return presenter.journal(
+                try await withMockControl { control async throws(MockControlError) in
+                    try await control.journal(limit: limit ?? 20)
+                })
+        case .mockReset:
+            try await withMockControl { control async throws(MockControlError) in try await control.reset() }
+            return presenter.message(
+                "The mock's world is back to its baseline (as the fixture or the import left it); no faults, an "
+                    + "empty journal. Project records are unchanged until a check: check --all records what the "
+                    + "mock now answers.",
+                summary: "mock reset")
+        case .mockFault(.list):
+            return presenter.faults(
+                try await withMockControl { control async throws(MockControlError) in try await control.faults() })
+        case .mockFault(.clear(let id)):
+            try await withMockControl { control async throws(MockControlError) in
+                if let id { try await control.removeFault(id: id) } else { try await control.removeAllFaults() }
+            }
+            return presenter.message(
+                id.map { "Fault \($0) removed." } ?? "All faults removed.", summary: "faults cleared")
+        case .mockFault(.add(let spec)):
+            return presenter.faultAdded(
+                try await withMockControl { control async throws(MockControlError) in try await control.addFault(spec) })
+        default:
+            preconditionFailure("mockCommand runs only the mock's commands")
         }
+    }
+
+    /// Runs `body` against the mock's control: `noMock` against the real API, and the control's
+    /// refusal as `mockRefused`.
+    func withMockControl<T>(_ body: (any MockControl) async throws(MockControlError) -> T) async throws -> T {
+        guard let control = try await services.mockControl() else { throw CommandFailure.noMock }
+        do { return try await body(control) } catch { throw CommandFailure.mockRefused(error) }
     }
 }

@@ -26,7 +26,8 @@ public final class CommandExecutor: Sendable {
     ///   - json: one JSON document per command instead of text.
     ///   - style: colours for text (ignored with `json`).
     public init(
-        store: Store, services: any ServiceProvider, json: Bool, settingOverrides: SettingOverrides = SettingOverrides(),
+        store: Store, services: any ServiceProvider, json: Bool,
+        settingOverrides: SettingOverrides = SettingOverrides(),
         style: Style, interactive: Bool, feedback: WaitFeedback = WaitFeedback(enabled: false),
         readSecret: @escaping @Sendable (_ prompt: String) async throws -> String = TerminalInteraction.readHidden
     ) {
@@ -44,21 +45,12 @@ public final class CommandExecutor: Sendable {
 
     /// Runs one command and returns what to print.
     ///
-    /// - Throws: `UsageError` (exit 2) or `CommandFailure` (exit 1).
+    /// - Throws: the command's failure as its own type (`ServiceError`, `StoreError`,
+    ///   `CommandFailure`, a bundle's error), which the presenter words with its code (exit 1).
     func execute(_ command: Command) async throws -> String {
-        do {
-            try store.refresh()
-            guard Self.waitsForIntercom(command) else { return try await run(command) }
-            return try await feedback.whileWaiting { try await run(command) }
-        } catch let error as ServiceError {
-            throw CommandFailure(error.description)
-        } catch let error as StoreError {
-            throw CommandFailure(error.description)
-        } catch let error as SupportBundle.ExportError {
-            throw CommandFailure(error.description)
-        } catch let error as SupportBundle.ImportError {
-            throw CommandFailure(error.description)
-        }
+        try store.refresh()
+        guard Self.waitsForIntercom(command) else { return try await run(command) }
+        return try await feedback.whileWaiting { try await run(command) }
     }
 
     private func run(_ command: Command) async throws -> String {
@@ -68,61 +60,48 @@ public final class CommandExecutor: Sendable {
             // The listed fields of every record, read on every core, rather than whole records.
             return presenter.projects(try store.readProjectListings())
         case .show(let key):
-            let project = try requireProject(key)
+            let project = try store.requireProject(key)
             return presenter.show(
                 SettingsView(project: project, connection: try store.readConnection(for: key)), project: project)
         case .log(let key, let limit):
-            if let key { _ = try requireProject(key) }
+            if let key { _ = try store.requireProject(key) }
             return presenter.events(try store.events(for: key, limit: limit))
         case .help(let topic):
             return presenter.help(topic)
         case .quit:
             return ""
         case .connect(let key, let teammate, let workspace, let password, let method):
-            _ = try requireProject(key)
-            let event = try await services.connectionService().connect(
-                key,
-                as: AuthorizationRequest(teammate: teammate, password: password, workspace: workspace, method: method),
-                actor: actor)
-            return try await transitionDelivering(event, actor: actor)
+            return present(
+                try await services.connectionService().lifecycle.connect(
+                    key,
+                    as: AuthorizationRequest(
+                        teammate: teammate, password: password, workspace: workspace, method: method),
+                    actor: actor))
         case .reconnect(let key, let teammate, let workspace, let allow, let password, let method):
-            _ = try requireProject(key)
-            let event = try await services.connectionService().reconnect(
-                key,
-                as: AuthorizationRequest(teammate: teammate, password: password, workspace: workspace, method: method),
-                allowWorkspaceChange: allow, actor: actor)
-            return try await transitionDelivering(event, actor: actor)
+            return present(
+                try await services.connectionService().lifecycle.reconnect(
+                    key,
+                    as: AuthorizationRequest(
+                        teammate: teammate, password: password, workspace: workspace, method: method),
+                    allowWorkspaceChange: allow, actor: actor))
         case .appUser(let key, let teammate, let allow, let password):
-            _ = try requireProject(key)
-            let event = try await services.connectionService().changeAppUser(
-                key, as: AuthorizationRequest(teammate: teammate, password: password), allowWorkspaceChange: allow,
-                actor: actor)
-            return try await transitionDelivering(event, actor: actor)
+            return present(
+                try await services.connectionService().lifecycle.changeAppUser(
+                    key, as: AuthorizationRequest(teammate: teammate, password: password),
+                    allowWorkspaceChange: allow, actor: actor))
         case .revoke(let key):
-            _ = try requireProject(key)
-            return try transition(try await services.connectionService().revoke(key, actor: actor))
+            return present(try await services.connectionService().lifecycle.revoke(key, actor: actor))
         case .check(let keys, let all, let deep):
             // Every key given is checked or said why not; a key given twice is checked once.
-            var checkable: [ProjectKey] = []
-            var notChecked: [(key: ProjectKey, reason: String)] = []
-            for key in keys where !checkable.contains(key) && !notChecked.contains(where: { $0.key == key }) {
-                do {
-                    _ = try requireProject(key)
-                    if store.connection(for: key).state.authorization == nil {
-                        notChecked.append((key, "\(key) is not connected; connect \(key) --as EMAIL first"))
-                    } else {
-                        checkable.append(key)
-                    }
-                } catch {
-                    notChecked.append((key, error.message))
-                }
-            }
+            let (checkable, skipped) = HealthCheck.sortOut(keys, in: store)
+            let notChecked = skipped.map { (key: $0.key, reason: $0.description) }
             var results: [CheckResult] = []
+            var deliveries: [DeliveryReport] = []
             if all || !checkable.isEmpty {
                 let progress = ProgressBar(enabled: !json && interactive && isatty(STDERR_FILENO) == 1)
                 let service = try await services.connectionService()
                 do {
-                    results = try await service.check(
+                    results = try await service.health.check(
                         all ? nil : checkable, deep: deep, actor: actor, progress: { progress.update($0) },
                         rateLimitWait: { progress.waiting($0) })
                     progress.finish()
@@ -133,17 +112,15 @@ public final class CommandExecutor: Sendable {
                         output: done.isEmpty ? "" : presenter.check(done, notChecked: notChecked),
                         message: error.description)
                 }
+                // The held work of each project the check found connected is delivered (the service's rule).
+                deliveries = try await service.outbox.deliver(after: results, actor: actor)
             }
-            let report = try await deliveringAfterCheck(
-                results, presenter.check(results, notChecked: notChecked), actor: actor)
-            guard notChecked.isEmpty else {
-                let keys = notChecked.map(\.key.rawValue).joined(separator: ", ")
-                throw CommandFailure("not checked: \(keys)", output: report)
-            }
+            let report = presenter.appending(deliveries, to: presenter.check(results, notChecked: notChecked))
+            guard notChecked.isEmpty else { throw CommandFailure.notChecked(notChecked.map(\.key), output: report) }
             return report
         case .breakConnection(let key, let cause):
-            _ = try requireProject(key)
-            return presenter.breakOutcome(try await services.connectionService().breakConnection(key, cause: cause))
+            return presenter.breakOutcome(
+                try await services.connectionService().breaks.breakConnection(key, cause: cause))
         case .world, .mockFault, .mockJournal, .mockReset:
             return try await mockCommand(command)
         case .links, .link, .unlink, .comment, .assign, .transition, .outbox, .outboxDeliver, .outboxDiscard,
@@ -178,22 +155,14 @@ public final class CommandExecutor: Sendable {
         }
     }
 
-    /// A transition's event, then the settings view as it is now.
-    func transition(_ event: ConnectionEvent) throws -> String {
-        let project = try requireProject(event.project)
-        return presenter.transition(
-            event, view: SettingsView(project: project, connection: store.connection(for: event.project)),
-            project: project)
-    }
-
-    /// The project, or a failure that names the closest key.
-    func requireProject(_ key: ProjectKey) throws(CommandFailure) -> Project {
-        let found: Project?
-        do { found = try store.readProject(key) } catch { throw CommandFailure(error.description) }
-        if let found { return found }
-        let suggestion = Suggestion.closest(to: key.rawValue, in: store.projectKeys.map(\.rawValue))
-        throw CommandFailure(
-            "no project \(key)" + (suggestion.map { "; did you mean \($0)?" } ?? "") + " (projects lists them)")
+    /// A transition's event, then the settings view as it is now, then the outbox's delivery that
+    /// followed it, if any.
+    func present(_ outcome: TransitionOutcome) -> String {
+        let output = presenter.transition(
+            outcome.event, view: SettingsView(project: outcome.project, connection: outcome.connection),
+            project: outcome.project)
+        guard let delivery = outcome.delivery else { return output }
+        return presenter.appending([delivery], to: output)
     }
 
     /// Commands that call Intercom and may wait for it. A check of several projects shows its

@@ -1,17 +1,75 @@
-/// A command that was well formed but failed: a refused action, an unknown project, an Intercom
-/// error. relink prints the message and exits 1.
-struct CommandFailure: Error, Equatable, CustomStringConvertible {
-    var message: String
-    /// What the command did before it failed in part (the keys `check` could check): printed
-    /// first; in JSON it is the command's one document and carries the failure itself.
-    var output: String?
+import IntercomMockWorld
+import RelinkCore
+import RelinkStore
 
-    init(_ message: String, output: String? = nil) {
-        self.message = message
-        self.output = output
+/// A command that was well formed but failed in the command line itself (the service's failures
+/// are ``RelinkService/ServiceError``s, the store's ``RelinkStore/StoreError``s): relink prints
+/// the message and exits 1. Each case carries what a caller needs; the presenter words it.
+enum CommandFailure: Error, Equatable, CustomStringConvertible {
+    /// A mock command against the real Intercom API.
+    case noMock
+    /// The mock's control API refused, or could not be reached.
+    case mockRefused(MockControlError)
+    case unknownConversation(String)
+    /// `config set` of a secret whose prompt got nothing.
+    case secretNotGiven(RealAPISetting)
+    /// The end of input at a prompt for a pasted code.
+    case noCodeGiven
+    /// The end of input at a hidden prompt.
+    case endOfInput
+    /// The person said no to removing the project.
+    case kept(ProjectKey)
+    /// `import` against the real Intercom API.
+    case importNeedsMock
+    /// `import` with a mock at `--endpoint URL`, which serves a store of its own.
+    case importNeedsBuiltInMock(intercom: String, store: String)
+    case importCancelled
+    /// Done in part: `output` is what was done (printed first; in JSON the command's one document).
+    case workStillHeld([ProjectKey], output: String)
+    case notChecked([ProjectKey], output: String)
+
+    /// What the command did before it failed in part.
+    var output: String? {
+        switch self {
+        case .workStillHeld(_, let output), .notChecked(_, let output): output
+        default: nil
+        }
     }
 
-    var description: String { message }
+    var message: String { description }
+
+    var description: String {
+        switch self {
+        case .noMock:
+            "there is no mock in use (--endpoint points at the real Intercom API)"
+        case .mockRefused(let error):
+            "the mock refused: \(error)"
+        case .unknownConversation(let id):
+            "the mock has no conversation \(id) (world lists the workspaces)"
+        case .secretNotGiven(let setting):
+            "no \(setting.rawValue) given: type it at the prompt, or in a script pipe it to "
+                + "relink -c \"config set \(setting.rawValue)\" (or set \(setting.environmentVariable ?? "it"))"
+        case .noCodeGiven:
+            "no code given"
+        case .endOfInput:
+            "nothing given at the prompt (end of input)"
+        case .kept(let key):
+            "\(key) kept"
+        case .importNeedsMock:
+            "import rebuilds a case on the mock, with fake secrets; run it without --endpoint (the real API "
+                + "would refuse every imported token)"
+        case .importNeedsBuiltInMock(let intercom, let store):
+            "import writes the case into this store's mock world, which \(intercom) does not "
+                + "read (it serves a store of its own); run import without --endpoint, then serve the case with "
+                + "relink mock serve --store \(store)"
+        case .importCancelled:
+            "import cancelled; the store is as it was"
+        case .workStillHeld(let keys, _):
+            "work is still held: \(keys.map(\.rawValue).joined(separator: ", "))"
+        case .notChecked(let keys, _):
+            "not checked: \(keys.map(\.rawValue).joined(separator: ", "))"
+        }
+    }
 }
 
 /// A command stopped by Ctrl-C (its task cancelled) after doing part of its work: `output` is

@@ -45,29 +45,32 @@ public struct ScriptRunner: Sendable {
             let output = try await executor.execute(command)
             if !output.isEmpty { print(output) }
             if Task.isCancelled {
-                report("interrupted: the command had finished; its result above stands", status: 130, line: line)
+                report(
+                    CommandInterrupted(
+                        output: "", message: "interrupted: the command had finished; its result above stands"),
+                    status: 130, line: line)
                 return (130, false)
             }
             return (0, false)
         } catch let interrupted as CommandInterrupted {
             if !interrupted.output.isEmpty { print(interrupted.output) }
-            report(interrupted.message, status: 130, line: line)
+            report(interrupted, status: 130, line: line)
             return (130, false)
         } catch let error as UsageError {
-            report(error.description, status: 2, line: line)
+            report(error, status: 2, line: line)
             return (2, false)
         } catch let error where Task.isCancelled {
             // Ctrl-C cut the command short: say so, with what it was doing.
-            report("interrupted: \(error)", status: 130, line: line)
+            report(CommandInterrupted(output: "", message: "interrupted: \(error)"), status: 130, line: line)
             return (130, false)
         } catch let error as CommandFailure where error.output != nil {
             // Done in part: what was done, then why the rest was not. In JSON the command's one
             // document says both.
             print(error.output ?? "")
-            if !(executor.presenter is JSONPresenter) { report(error.message, status: 1, line: line) }
+            if !(executor.presenter is JSONPresenter) { report(error, status: 1, line: line) }
             return (1, false)
         } catch {
-            report("\(error)", status: 1, line: line)
+            report(error, status: 1, line: line)
             return (1, false)
         }
     }
@@ -75,9 +78,9 @@ public struct ScriptRunner: Sendable {
     /// Prints a failure. The parser and the services never put a secret in a message; this is the
     /// net under them: a value the line gave to a secret option, or a secret the store keeps,
     /// never reaches the screen.
-    private func report(_ message: String, status: Int32, line: String) {
+    private func report(_ error: any Error, status: Int32, line: String) {
         let secrets = SecretLines.secretValues(in: line) + executor.store.allSecrets
-        let failure = executor.presenter.failure(SecretLines.redact(message, secrets: secrets), exitCode: status)
+        let failure = executor.presenter.failure(error, exitCode: status, redacting: secrets)
         if failure.toStandardError { printError(failure.text) } else { print(failure.text) }
     }
 }

@@ -1,4 +1,4 @@
-import IntercomMockControl
+import IntercomMockWorld
 import RelinkService
 
 /// Where commands get the services they run against. The composition root builds them; the
@@ -11,7 +11,7 @@ public protocol ServiceProvider: Sendable {
     func connectionService() async throws -> ConnectionService
 
     /// The mock's control API; `nil` against the real Intercom API.
-    func mockControl() async throws -> MockControlClient?
+    func mockControl() async throws -> (any MockControl)?
 
     /// Where Intercom calls go, for a person: "the mock", "the real API (US)".
     var intercomDescription: String { get }

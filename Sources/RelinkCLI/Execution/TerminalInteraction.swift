@@ -28,7 +28,7 @@ public struct TerminalInteraction: AuthorizationInteraction {
 
     public func readPastedCode() async throws -> String {
         FileHandle.standardError.write(Data("Code or redirect URL: ".utf8))
-        guard let line = Swift.readLine() else { throw CommandFailure("no code given") }
+        guard let line = Swift.readLine() else { throw CommandFailure.noCodeGiven }
         return line
     }
 
@@ -57,7 +57,7 @@ public struct TerminalInteraction: AuthorizationInteraction {
                 FileHandle.standardError.write(Data("\n".utf8))
             }
         }
-        guard let line = Swift.readLine() else { throw CommandFailure("nothing given at the prompt (end of input)") }
+        guard let line = Swift.readLine() else { throw CommandFailure.endOfInput }
         return line
     }
 }

@@ -115,8 +115,10 @@ enum Documents {
         var events: [ConnectionEvent]
     }
 
+    /// A failed command: the message, its stable code (``ErrorCode``) and the exit status.
     struct Failure: Encodable {
         var error: String
+        var code: String
         var exitCode: Int32
     }
 

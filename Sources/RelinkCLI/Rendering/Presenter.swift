@@ -33,7 +33,11 @@ protocol Presenter: Sendable {
     /// `output` (a transition's or a check's) followed by what the outbox deliveries after it did.
     func appending(_ deliveries: [DeliveryReport], to output: String) -> String
     /// A failed command: what to print, and whether it goes to standard error.
-    func failure(_ message: String, exitCode: Int32) -> (text: String, toStandardError: Bool)
+    /// A command's failure, worded for a person (every secret in `secrets` redacted), with its
+    /// code in JSON.
+    func failure(_ error: any Error, exitCode: Int32, redacting secrets: [String]) -> (
+        text: String, toStandardError: Bool
+    )
 }
 
 /// Text for a person at a terminal or reading a log.
@@ -67,8 +71,10 @@ struct TextPresenter: Presenter {
     func appending(_ deliveries: [DeliveryReport], to output: String) -> String {
         deliveries.isEmpty ? output : output + "\n" + renderer.work(.delivered(deliveries))
     }
-    func failure(_ message: String, exitCode: Int32) -> (text: String, toStandardError: Bool) {
-        (style.error("error: ") + message, true)
+    func failure(_ error: any Error, exitCode: Int32, redacting secrets: [String]) -> (
+        text: String, toStandardError: Bool
+    ) {
+        (style.error("error: ") + SecretLines.redact("\(error)", secrets: secrets), true)
     }
 }
 
@@ -111,7 +117,13 @@ struct JSONPresenter: Presenter {
     func appending(_ deliveries: [DeliveryReport], to output: String) -> String {
         Documents.merging(["outboxDelivery": deliveries.map(Documents.Delivery.init)], into: output)
     }
-    func failure(_ message: String, exitCode: Int32) -> (text: String, toStandardError: Bool) {
-        (Documents.render(Documents.Failure(error: message, exitCode: exitCode)), false)
+    func failure(_ error: any Error, exitCode: Int32, redacting secrets: [String]) -> (
+        text: String, toStandardError: Bool
+    ) {
+        let message = SecretLines.redact("\(error)", secrets: secrets)
+        return (
+            Documents.render(Documents.Failure(error: message, code: ErrorCode(error).rawValue, exitCode: exitCode)),
+            false
+        )
     }
 }

@@ -25,7 +25,13 @@ public struct WorkOutcome: Sendable, Equatable {
     public var heldBecause: String?
 }
 
-extension ConnectionService {
+/// The app's work (Docs/app-work.md): links between Jira issues and Intercom conversations, and the
+/// notes a Jira event sends to them through the ``Outbox``.
+public struct AppWork: ServiceUseCase {
+    let context: ServiceContext
+    let health: HealthCheck
+    let outbox: Outbox
+
     // MARK: Links
 
     /// Links conversations to a Jira issue, after Intercom confirmed through the connection that
@@ -39,8 +45,8 @@ extension ConnectionService {
     {
         try refresh()
         let key = issue.project
-        let project = try requireProject(key)
-        let authorization = try workingAuthorization(key, project: project)
+        let (project, connection) = try requireConnection(key)
+        let authorization = try workingAuthorization(key, connection)
         let token = try requireToken(key, authorization)
         let client = intercom.client(for: authorization.workspace.region)
         let wanted = conversations.reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
@@ -52,11 +58,12 @@ extension ConnectionService {
             case .failure(let failure) where failure.kind == .notFound:
                 throw .work(.conversationNotFound(id, workspace: authorization.workspace))
             case .failure(let failure):
-                _ = try await judge(failure, key: key, token: token, endpoint: "GET /conversations/\(id)", actor: actor)
+                _ = try await health.judge(
+                    failure, key: key, token: token, endpoint: "GET /conversations/\(id)", actor: actor)
                 throw .intercom(failure, during: "asking Intercom for conversation \(id)")
             }
         }
-        return try update { transaction in
+        return try store.commit { transaction in
             guard var project = transaction.project(key) else {
                 throw ServiceError.unknownProject(key, suggestion: nil)
             }
@@ -71,8 +78,8 @@ extension ConnectionService {
     /// Removes links; needs no connection. Refuses when a conversation is not linked to the issue.
     public func unlink(_ issue: IssueKey, _ conversations: [String]) throws(ServiceError) -> LinkOutcome {
         try refresh()
-        _ = try requireProject(issue.project)
-        return try update { transaction in
+        _ = try store.requireProject(issue.project)
+        return try store.commit { transaction in
             guard var project = transaction.project(issue.project) else {
                 throw ServiceError.unknownProject(issue.project, suggestion: nil)
             }
@@ -95,17 +102,16 @@ extension ConnectionService {
     public func notify(_ event: JiraEvent, actor: String) async throws(ServiceError) -> WorkOutcome {
         try refresh()
         let key = event.issue.project
-        let project = try requireProject(key)
+        let (project, connection) = try requireConnection(key)
         let decision = project.settings.decide(event, conversations: project.conversations(of: event.issue))
         guard case .notify = decision else {
             return WorkOutcome(event: event, decision: decision, queued: [], delivery: nil, heldBecause: nil)
         }
-        let connection = store.connection(for: key)
         guard let workspace = connection.state.authorization?.workspace ?? connection.lastWorkspace else {
             throw .work(.noWorkspace(key))
         }
         let time = Timestamp.rounded(configuration.now())
-        let queued = try update { transaction in
+        let queued = try store.commit { transaction in
             guard var project = transaction.project(key) else {
                 throw ServiceError.unknownProject(key, suggestion: nil)
             }
@@ -115,7 +121,7 @@ extension ConnectionService {
         }
         switch connection.state {
         case .connected:
-            let delivery = try await deliverOutbox(key, actor: actor)
+            let delivery = try await outbox.deliver(key, actor: actor)
             return WorkOutcome(event: event, decision: decision, queued: queued, delivery: delivery, heldBecause: nil)
         case .broken:
             return WorkOutcome(
@@ -130,8 +136,7 @@ extension ConnectionService {
     // MARK: Shared
 
     /// The authorization of a connected project, or the refusal that says why there is none.
-    func workingAuthorization(_ key: ProjectKey, project: Project) throws(ServiceError) -> Authorization {
-        let connection = store.connection(for: key)
+    func workingAuthorization(_ key: ProjectKey, _ connection: Connection) throws(ServiceError) -> Authorization {
         switch connection.state {
         case .connected(let authorization):
             return authorization
@@ -141,21 +146,5 @@ extension ConnectionService {
         case .notConnected:
             throw .work(.notConnected(key))
         }
-    }
-
-    func requireToken(_ key: ProjectKey, _ authorization: Authorization) throws(ServiceError) -> String {
-        guard let token = store.token(id: authorization.tokenID) else { throw .missingToken(key) }
-        return token
-    }
-
-    /// Judges a failed call as a check would and records a rejection: the connection turns
-    /// broken with the evidence. Answers the event of that transition, if any.
-    func judge(_ failure: IntercomFailure, key: ProjectKey, token: String, endpoint: String, actor: String)
-        async
-        throws(ServiceError) -> ConnectionEvent?
-    {
-        let outcome = await verdict(on: failure, token: token, endpoint: endpoint)
-        guard case .rejected = outcome else { return nil }
-        return try recordRejection(outcome, of: key, actor: actor)
     }
 }

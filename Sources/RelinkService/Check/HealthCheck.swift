@@ -15,6 +15,26 @@ public struct CheckResult: Sendable, Equatable {
     public var duration: Duration = .zero
 }
 
+/// A project `check KEY…` named that is not checked, and why.
+public struct NotChecked: Sendable, Equatable, CustomStringConvertible {
+    public enum Reason: Sendable, Equatable {
+        /// The project has no connection to check.
+        case notConnected
+        /// The project does not exist, or its record cannot be read.
+        case failed(ServiceError)
+    }
+
+    public var key: ProjectKey
+    public var reason: Reason
+
+    public var description: String {
+        switch reason {
+        case .notConnected: "\(key) is not connected; connect \(key) --as EMAIL first"
+        case .failed(let error): error.description
+        }
+    }
+}
+
 /// Reported after each project's check.
 public struct CheckProgress: Sendable {
     public var done: Int
@@ -22,7 +42,12 @@ public struct CheckProgress: Sendable {
     public var latest: CheckResult
 }
 
-extension ConnectionService {
+/// The health check (`check`): `GET /me` for each connection, paced per workspace by the
+/// ``RateLimitPacer``, judged by the verdicts of DESIGN.md §2, recorded in batches. The outbox's
+/// delivery and the app's work judge their failed calls with the same verdicts.
+public struct HealthCheck: ServiceUseCase {
+    let context: ServiceContext
+
     /// Health-checks connections with `GET /me` and records what each found.
     ///
     /// 401 or 403 marks a connection broken, with the evidence and the causes that fit (against
@@ -51,8 +76,7 @@ extension ConnectionService {
         let targets: [(ProjectKey, Authorization)]
         if let keys {
             targets = try keys.map { key throws(ServiceError) in
-                _ = try requireProject(key)
-                guard let authorization = store.connection(for: key).state.authorization else {
+                guard let authorization = try requireConnection(key).connection.state.authorization else {
                     throw .refused(.notConnected(key))
                 }
                 return (key, authorization)
@@ -128,6 +152,31 @@ extension ConnectionService {
         return results.sorted { $0.key < $1.key }
     }
 
+    /// The keys `check KEY…` names, each once and in order: those that can be checked, and why each
+    /// of the others cannot (it does not exist, or is not connected). Nothing is checked, and
+    /// nothing needs Intercom: a command asks before it starts what talks to Intercom.
+    public static func sortOut(_ keys: [ProjectKey], in store: Store) -> (
+        checkable: [ProjectKey], notChecked: [NotChecked]
+    ) {
+        var checkable: [ProjectKey] = []
+        var notChecked: [NotChecked] = []
+        for key in keys where !checkable.contains(key) && !notChecked.contains(where: { $0.key == key }) {
+            do throws(ServiceError) {
+                _ = try store.requireProject(key)
+                let connection: Connection
+                do { connection = try store.readConnection(for: key) } catch { throw .store(error) }
+                if connection.state.authorization == nil {
+                    notChecked.append(NotChecked(key: key, reason: .notConnected))
+                } else {
+                    checkable.append(key)
+                }
+            } catch {
+                notChecked.append(NotChecked(key: key, reason: .failed(error)))
+            }
+        }
+        return (checkable, notChecked)
+    }
+
     /// Asks Intercom whether the token still works, and turns the answer into an outcome.
     ///
     /// A rejection carries the evidence alone: the mock's ground truth is asked for with the
@@ -193,7 +242,7 @@ extension ConnectionService {
     /// The batch's rejections with the mock's ground truth in place of the causes their evidence
     /// fits, asked for in one call; as they are against the real API, or when the mock cannot say.
     private func withGroundTruth(_ batch: [Checked]) async -> [Checked] {
-        guard let worldControl else { return batch }
+        guard let worldControl = context.worldControl else { return batch }
         let asking = batch.indices.filter { index in
             guard case .rejected(let diagnosis) = batch[index].outcome, !diagnosis.isGroundTruth else { return false }
             return batch[index].token != nil
@@ -206,9 +255,36 @@ extension ConnectionService {
         for (index, inspection) in zip(asking, inspections) {
             guard case .rejected(let diagnosis) = batch[index].outcome, let truth = inspection.flatMap(Self.cause)
             else { continue }
-            batch[index].outcome = .rejected(Diagnosis(evidence: diagnosis.evidence, causes: [truth], isGroundTruth: true))
+            batch[index].outcome = .rejected(
+                Diagnosis(evidence: diagnosis.evidence, causes: [truth], isGroundTruth: true))
         }
         return batch
+    }
+
+    /// Judges a failed call as a check would and records a rejection: the connection turns
+    /// broken with the evidence. Answers the event of that transition, if any.
+    func judge(_ failure: IntercomFailure, key: ProjectKey, token: String, endpoint: String, actor: String)
+        async
+        throws(ServiceError) -> ConnectionEvent?
+    {
+        let outcome = await verdict(on: failure, token: token, endpoint: endpoint)
+        guard case .rejected = outcome else { return nil }
+        return try recordRejection(outcome, of: key, actor: actor)
+    }
+
+    /// Records a rejection as a check would: the connection turns broken with the evidence.
+    func recordRejection(_ outcome: CheckOutcome, of key: ProjectKey, actor: String) throws(ServiceError)
+        -> ConnectionEvent?
+    {
+        let time = Timestamp.rounded(configuration.now())
+        return try store.commit { transaction in
+            var connection = transaction.connection(for: key)
+            guard connection.state.authorization != nil else { return nil }
+            let event = try connection.recordCheck(outcome, at: time, by: actor)
+            transaction.put(connection)
+            if let event { transaction.record(event) }
+            return event
+        }
     }
 
     static var checkCommitBatch: Int { 64 }
@@ -259,7 +335,8 @@ extension ConnectionService {
 
     /// Against the mock, the simulated cause is known: ask the mock which one killed the token.
     private func groundTruth(token: String) async -> BreakCause? {
-        guard let worldControl, let inspection = try? await worldControl.inspect(token: token) else {
+        guard let worldControl = context.worldControl, let inspection = try? await worldControl.inspect(token: token)
+        else {
             return nil  // the evidence alone still stands
         }
         return Self.cause(inspection)

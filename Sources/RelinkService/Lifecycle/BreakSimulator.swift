@@ -14,20 +14,20 @@ public struct BreakOutcome: Sendable, Equatable {
     public var target: String
 }
 
-extension ConnectionService {
+/// `break`: a cause simulated on the mock's world (DESIGN.md §3), never on relink's record.
+public struct BreakSimulator: ServiceUseCase {
+    let context: ServiceContext
+
     /// Simulates a break cause on the mock world, aimed at the project's app user, token or
     /// workspace. The project's record does not change: a check discovers the break.
     ///
     /// - Throws: `ServiceError.notOnRealAPI` against the real API; `.refused(.notConnected)`
     ///   for a project without a connection; the mock's refusal.
     public func breakConnection(_ key: ProjectKey, cause: BreakCause) async throws(ServiceError) -> BreakOutcome {
-        guard let control = worldControl else {
-            throw .notOnRealAPI(
-                "break simulates a cause on the mock's world; against the real Intercom it is refused "
-                    + "(nothing there may be broken on purpose). Run relink with --endpoint mock.")
+        guard let control = context.worldControl else {
+            throw .notOnRealAPI
         }
-        _ = try requireProject(key)
-        guard let authorization = store.connection(for: key).state.authorization else {
+        guard let authorization = try requireConnection(key).connection.state.authorization else {
             throw .refused(.notConnected(key))
         }
         let email = authorization.appUser.email
@@ -63,7 +63,7 @@ extension ConnectionService {
         }
         if let newPassword {
             // The teammate knows their new password; relink remembers it for a reconnect as them.
-            try update { $0.rememberMockPassword(newPassword, for: email) }
+            try store.commit { $0.rememberMockPassword(newPassword, for: email) }
         }
         return BreakOutcome(
             key: key, cause: cause, killedTokens: report.killed.map(\.id),

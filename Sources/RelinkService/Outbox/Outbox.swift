@@ -29,7 +29,12 @@ public enum OutboxTarget: Sendable, Equatable {
     case project(ProjectKey)
 }
 
-extension ConnectionService {
+/// The outbox (DESIGN.md §1, Docs/app-work.md): work held while a connection could not take it,
+/// delivered in order, each item once, and dropped only by an explicit discard.
+public struct Outbox: ServiceUseCase {
+    let context: ServiceContext
+    let health: HealthCheck
+
     /// Delivers the project's outbox, oldest first, while no other relink process delivers on this
     /// store. Each item's attempt is committed before anything is sent for it; an item with an
     /// earlier attempt is first looked for among the conversation's parts (its note's marker, by
@@ -41,11 +46,23 @@ extension ConnectionService {
     /// Nothing is dropped. Items of another workspace than the connection's wait.
     ///
     /// - Throws: `ServiceError.store` when a commit fails (the item stays, its attempt recorded or not).
-    public func deliverOutbox(_ key: ProjectKey, actor: String) async throws(ServiceError) -> DeliveryReport {
-        _ = try requireProject(key)
-        return try await holdingDeliveryLock { () async throws(ServiceError) -> DeliveryReport in
+    public func deliver(_ key: ProjectKey, actor: String) async throws(ServiceError) -> DeliveryReport {
+        // The project is read (and required) under the lock, after taking in other processes' commits.
+        try await holdingDeliveryLock { () async throws(ServiceError) -> DeliveryReport in
             try await deliverHoldingLock(key, actor: actor)
         }
+    }
+
+    /// After a check: the held work of each checked project that is connected now is delivered.
+    public func deliver(after results: [CheckResult], actor: String) async throws(ServiceError) -> [DeliveryReport] {
+        var reports: [DeliveryReport] = []
+        for result in results where result.state == .connected {
+            let project: Project?
+            do { project = try store.readProject(result.key) } catch { throw .store(error) }
+            guard let project, !project.outbox.isEmpty else { continue }
+            reports.append(try await deliver(result.key, actor: actor))
+        }
+        return reports
     }
 
     /// Drops held work on purpose, recording an event per project.
@@ -61,10 +78,10 @@ extension ConnectionService {
             }
             key = project
         }
-        _ = try requireProject(key)
+        _ = try store.requireProject(key)
         let time = Timestamp.rounded(configuration.now())
         return try await holdingDeliveryLock { () async throws(ServiceError) -> [OutboxItem] in
-            try update { transaction in
+            try store.commit { transaction in
                 guard var project = transaction.project(key) else {
                     throw ServiceError.unknownProject(key, suggestion: nil)
                 }
@@ -92,21 +109,15 @@ extension ConnectionService {
     }
 
     private func holdingDeliveryLock<T>(_ body: () async throws(ServiceError) -> T) async throws(ServiceError) -> T {
-        do {
-            return try await store.withDeliveryLock { try await body() }
-        } catch let error as ServiceError {
-            throw error
-        } catch let error as StoreError {
-            throw .store(error)
-        } catch {
-            throw .store(.io(file: store.directory.path, operation: "deliver the outbox", reason: "\(error)"))
+        do { return try await store.withDeliveryLock { try await body() } } catch {
+            throw store.serviceError(error, operation: "deliver the outbox")
         }
     }
 
     private func deliverHoldingLock(_ key: ProjectKey, actor: String) async throws(ServiceError) -> DeliveryReport {
         // Another process may have delivered while this one waited for the lock.
         try refresh()
-        let items = try requireProject(key).outbox
+        let items = try store.requireProject(key).outbox
         var report = DeliveryReport(key: key, delivered: [], held: items, stopped: nil, event: nil)
         guard !items.isEmpty else { return report }
         let connection = store.connection(for: key)
@@ -147,16 +158,16 @@ extension ConnectionService {
                 if failure.failure.kind == .notFound || failure.failure.kind == .badRequest {
                     // About this conversation only: its later items wait behind it, the others go on.
                     try settle(
-                        item.id, of: key, heldBecause: Self.shortReason(failure.failure) + " for \(subject)",
+                        item.id, of: key, heldBecause: HealthCheck.shortReason(failure.failure) + " for \(subject)",
                         answered: failure.leavesNothingInFlight)
                     blocked.insert(item.conversationID)
                     continue
                 }
-                let verdict = await verdict(on: failure.failure, token: token, endpoint: failure.endpoint)
+                let verdict = await health.verdict(on: failure.failure, token: token, endpoint: failure.endpoint)
                 let reason: String
                 switch verdict {
                 case .rejected(let diagnosis):
-                    report.event = try recordRejection(verdict, of: key, actor: actor)
+                    report.event = try health.recordRejection(verdict, of: key, actor: actor)
                     reason =
                         diagnosis.evidence.isPlanRestriction
                         ? "Intercom refuses API access on this workspace's plan (\(diagnosis.evidence.summary))"
@@ -168,11 +179,11 @@ extension ConnectionService {
                 }
                 try settle(item.id, of: key, heldBecause: reason, answered: failure.leavesNothingInFlight)
                 report.stopped = reason
-                report.held = try requireProject(key).outbox
+                report.held = try store.requireProject(key).outbox
                 return report
             }
         }
-        report.held = try requireProject(key).outbox
+        report.held = try store.requireProject(key).outbox
         let elsewhere = Set(report.held.map(\.workspaceID)).subtracting([authorization.workspace.id]).sorted()
         if report.stopped == nil, !elsewhere.isEmpty {
             report.stopped =
@@ -239,7 +250,7 @@ extension ConnectionService {
         -> OutboxItem?
     {
         let time = Timestamp.rounded(configuration.now())
-        return try update { transaction in
+        return try store.commit { transaction in
             guard var project = transaction.project(key),
                 let index = project.outbox.firstIndex(where: { $0.id == id })
             else { return nil }
@@ -255,7 +266,7 @@ extension ConnectionService {
     private func settle(
         _ id: String, of key: ProjectKey, heldBecause reason: String?, answered: Bool = false
     ) throws(ServiceError) {
-        try update { transaction in
+        try store.commit { transaction in
             guard var project = transaction.project(key),
                 let index = project.outbox.firstIndex(where: { $0.id == id })
             else { return }
@@ -266,21 +277,6 @@ extension ConnectionService {
                 project.outbox.remove(at: index)
             }
             transaction.put(project)
-        }
-    }
-
-    /// Records a rejection as a check would: the connection turns broken with the evidence.
-    func recordRejection(_ outcome: CheckOutcome, of key: ProjectKey, actor: String) throws(ServiceError)
-        -> ConnectionEvent?
-    {
-        let time = Timestamp.rounded(configuration.now())
-        return try update { transaction in
-            var connection = transaction.connection(for: key)
-            guard connection.state.authorization != nil else { return nil }
-            let event = try connection.recordCheck(outcome, at: time, by: actor)
-            transaction.put(connection)
-            if let event { transaction.record(event) }
-            return event
         }
     }
 }

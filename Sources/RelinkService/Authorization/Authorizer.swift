@@ -4,14 +4,19 @@ import IntercomMockWorld
 import RelinkCore
 import RelinkStore
 
-extension ConnectionService {
+/// Obtains a token for a teammate, as the person chose: the mock's simulated login, or against the
+/// real API a pasted redirect URL or code (`--paste`), an access token at a hidden prompt
+/// (`--token`), or the loopback listener (`--listen`); then confirms it with `GET /me`.
+struct Authorizer: ServiceUseCase {
+    let context: ServiceContext
+
     /// Obtains a token for the teammate and confirms it with `GET /me`, which names the
     /// workspace, its region and the app user.
     func authorize(
         _ request: AuthorizationRequest, lastWorkspace: Workspace?, reconnecting previous: Authorization? = nil
     ) async throws(ServiceError) -> Grant {
         let token: String
-        if let worldControl {
+        if let worldControl = context.worldControl {
             token = try await authorizeAgainstMock(request, previous: previous, worldControl: worldControl)
         } else {
             token = try await authorizeAgainstRealAPI(request)
@@ -40,21 +45,16 @@ extension ConnectionService {
 
     private func grant(from admin: Admin, token: String, request: AuthorizationRequest) throws(ServiceError) -> Grant {
         guard let app = admin.app else {
-            throw .authorization("Intercom's /me answer names no workspace (app); cannot connect")
+            throw .authorization(.meNamesNoWorkspace)
         }
         let region = app.region.flatMap(Region.init(loose:)) ?? intercom.defaultRegion ?? .us
         let workspace = Workspace(id: app.idCode, name: app.name, region: region)
         if let wanted = request.workspace, wanted != workspace.id {
-            throw .authorization(
-                "the authorization is for workspace \(workspace.name) (\(workspace.id)), not \(wanted); "
-                    + "log in to \(wanted) or leave out --workspace")
+            throw .authorization(.otherWorkspace(workspace, wanted: wanted))
         }
         return Grant(
             token: token, workspace: workspace, appUser: AppUser(id: admin.id, email: admin.email, name: admin.name))
     }
-
-    /// The real-API settings: overrides from outside, then the store, then defaults.
-    var realAPI: RealAPIConfiguration { RealAPIConfiguration(store: store, overrides: configuration.overrides) }
 
     /// The OAuth app relink authorizes as, or one message naming what to set.
     func oauthClient() throws(ServiceError) -> OAuthClientCredentials {
@@ -65,19 +65,16 @@ extension ConnectionService {
         _ request: AuthorizationRequest, previous: Authorization?, worldControl: any WorldControl
     ) async throws(ServiceError) -> String {
         guard let email = request.teammate else {
-            throw .authorization("against the mock, say which teammate logs in: --as EMAIL (world lists them)")
+            throw .authorization(.mockTeammateNeeded)
         }
         guard let password = request.password ?? store.mockPassword(for: email) else {
             // Someone the world does not know is not a teammate at all: a password would not help.
             if let known = try? await worldControl.teammateEmails(),
                 !known.contains(where: { $0.lowercased() == email.lowercased() })
             {
-                throw .authorization(
-                    "\(email) is not a teammate in the mock's world; world lists the teammates"
-                        + (known.isEmpty ? "" : " (\(known.sorted().prefix(5).joined(separator: ", ")))"))
+                throw .authorization(.notATeammate(email, known: known))
             }
-            throw .authorization(
-                "relink knows no mock password for \(email): add --password PW once (the store then remembers it)")
+            throw .authorization(.noMockPassword(email))
         }
         let client = try oauthClient()
         let state = OAuthRequest.randomState()
@@ -91,14 +88,12 @@ extension ConnectionService {
         case .failure(let failure) where failure.kind == .forbidden:
             let workspace = request.workspace ?? previous?.workspace.name ?? "the workspace"
             if previous?.appUser.email.lowercased() == email.lowercased() {
-                throw .authorization(
-                    "\(email) can no longer authorize \(workspace) (removed from it?): a new app user is needed. "
-                        + "Reconnect as another teammate: --as EMAIL")
+                throw .authorization(.appUserRemoved(email, workspace: workspace))
             }
             // The login's own message names the teammate, the workspace and what to do.
-            throw .authorization(failure.message ?? "\(email) cannot authorize \(workspace)")
+            throw .authorization(.loginForbidden(email, workspace: workspace, message: failure.message))
         case .failure(let failure) where failure.kind == .authRejected:
-            throw .authorization("the mock refused the login of \(email): wrong password or unknown teammate")
+            throw .authorization(.loginRefused(email))
         case .failure(let failure):
             throw .intercom(failure, during: "logging in to the mock as \(email)")
         }
@@ -106,18 +101,18 @@ extension ConnectionService {
     }
 
     private func authorizeAgainstRealAPI(_ request: AuthorizationRequest) async throws(ServiceError) -> String {
-        guard let interaction else {
-            throw .authorization("authorizing against the real API needs a person at a terminal")
+        guard let interaction = context.interaction else {
+            throw .authorization(.needsTerminal)
         }
         if request.method == .accessToken {
             do {
                 let token = try await interaction.readHiddenToken().trimmingCharacters(in: .whitespacesAndNewlines)
-                guard !token.isEmpty else { throw ServiceError.authorization("no access token given") }
+                guard !token.isEmpty else { throw ServiceError.authorization(.nothingGiven("access token")) }
                 return token
             } catch let error as ServiceError {
                 throw error
             } catch {
-                throw .authorization("reading the access token failed: \(error)")
+                throw .authorization(.readFailed("the access token", reason: "\(error)"))
             }
         }
         let client = try oauthClient()
@@ -131,36 +126,33 @@ extension ConnectionService {
             let pasted: String
             do { pasted = try await interaction.readPastedCode().trimmingCharacters(in: .whitespacesAndNewlines) } catch
             {
-                throw .authorization("reading the pasted code failed: \(error)")
+                throw .authorization(.readFailed("the pasted code", reason: "\(error)"))
             }
             if let redirect = URL(string: pasted), redirect.query != nil {
                 do { code = try OAuthRequest.code(fromRedirect: redirect, expectedState: state) } catch {
-                    throw .authorization(error.description)
+                    throw .authorization(.redirect(error))
                 }
             } else {
-                guard !pasted.isEmpty else { throw .authorization("no code given") }
+                guard !pasted.isEmpty else { throw .authorization(.nothingGiven("code")) }
                 code = pasted  // a bare code carries no state to check; the exchange still proves it
             }
         } else {
             // A registered loopback URL is where Intercom will redirect: listen exactly there.
             let configured = try realAPI.redirectURL()
             if let configured, RedirectURL.kind(of: configured) != .loopbackHTTP {
-                throw .authorization(
-                    "--listen receives Intercom's redirect on this machine, which needs a loopback redirect URL "
-                        + "registered for a development app (config set redirect-url http://127.0.0.1:PORT/callback); "
-                        + "\(configured) is not one: connect with --paste instead")
+                throw .authorization(.listenNeedsLoopback(configured: configured))
             }
             let listener: any RedirectReceiver
             do {
                 listener = try await intercom.listenForRedirect(
                     expectedState: state, timeout: configuration.authorizationTimeout, registeredURI: configured)
             } catch {
-                throw .authorization(error.description)
+                throw .authorization(.redirect(error))
             }
             let url = OAuthRequest(clientID: client.clientID, state: state, redirectURI: listener.redirectURI)
                 .authorizeURL(endpoint: endpoint)
             await interaction.present(authorizeURL: url, waitingForRedirect: true)
-            do { code = try await listener.waitForCode() } catch { throw .authorization(error.description) }
+            do { code = try await listener.waitForCode() } catch { throw .authorization(.redirect(error)) }
         }
         return try await exchange(code: code, client: client)
     }
@@ -175,4 +167,11 @@ extension ConnectionService {
             throw .intercom(failure, during: "exchanging the authorization code for a token")
         }
     }
+}
+
+/// What an authorization yields: the token and whom and where it acts for.
+struct Grant: Sendable {
+    var token: String
+    var workspace: Workspace
+    var appUser: AppUser
 }
