@@ -21,8 +21,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
     ],
     targets: [
-        // The domain: projects, connections, the lifecycle state machine. No I/O.
-        .target(name: "RelinkCore"),
+        // The domain: projects, connections, the lifecycle state machine, token ids (a SHA-256 of the
+        // token, hence Crypto). No I/O.
+        .target(name: "RelinkCore", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         // Intercom's wire shapes and the contract of a client: what the real API and the mock share.
         .target(name: "IntercomAPI", dependencies: ["RelinkCore"]),
         // The mock Intercom's world as values: workspaces, teammates, tokens, break causes, faults and
@@ -31,8 +32,17 @@ let package = Package(
             name: "IntercomMockWorld",
             dependencies: ["RelinkCore", "IntercomAPI", .product(name: "Crypto", package: "swift-crypto")]
         ),
-        // The durable JSON store that owns one directory, the mock's world.json and the history included.
-        .target(name: "RelinkStore", dependencies: ["RelinkCore", "IntercomMockWorld", "CRelinkChecksum"]),
+        // The durable JSON store that owns one directory: relink's records, secrets, settings and history.
+        .target(name: "RelinkStore", dependencies: ["RelinkCore", "CRelinkChecksum"]),
+        // The mock's persistence in relink's store directory: world.json, world-baseline.json, its faults
+        // and request journal (WorldPersistence, MockActivityPersistence), under the store's locks.
+        .target(name: "IntercomMockStore", dependencies: ["RelinkCore", "RelinkStore", "IntercomMockWorld"]),
+        // Support bundles: relink's records and the mock's world, redacted for export and rebuilt with
+        // fresh fake secrets on import. They model the mock on purpose.
+        .target(
+            name: "SupportBundles",
+            dependencies: ["RelinkCore", "RelinkStore", "IntercomMockStore", "IntercomMockWorld"]
+        ),
         // CRC-32C over the store's files (SSE4.2 when the CPU has it): damage found at open
         // without decoding every record.
         .target(name: "CRelinkChecksum"),
@@ -97,7 +107,7 @@ let package = Package(
             name: "RelinkCLI",
             dependencies: [
                 "RelinkCommands", "RelinkCore", "RelinkStore", "RelinkService", "IntercomAPI", "IntercomMockWorld", "IntercomMockControl",
-                "CLibEdit", "CInterrupts",
+                "IntercomMockStore", "SupportBundles", "CLibEdit", "CInterrupts",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -106,20 +116,22 @@ let package = Package(
             name: "relink",
             dependencies: [
                 "RelinkCLI", "RelinkCommands", "RelinkCore", "RelinkStore", "RelinkService", "IntercomAPI",
-                "IntercomClient", "IntercomMock", "IntercomMockWorld", "IntercomMockControl",
+                "IntercomClient", "IntercomMock", "IntercomMockWorld", "IntercomMockControl", "IntercomMockStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // Fixture generators: the demo fixture and large stores (shared by Fixtures/large and the benchmarks).
-        .target(name: "RelinkFixtures", dependencies: ["RelinkCore", "RelinkStore", "IntercomMockWorld"]),
+        .target(
+            name: "RelinkFixtures", dependencies: ["RelinkCore", "RelinkStore", "IntercomMockStore", "IntercomMockWorld"]
+        ),
         // Benchmarks: store open/commit at scale, and the load drivers for the mock and `check --all`.
         .executableTarget(
             name: "relink-bench",
             dependencies: [
                 "RelinkCore", "RelinkStore", "RelinkFixtures", "RelinkService", "IntercomAPI", "IntercomClient",
-                "IntercomMock", "IntercomMockWorld", "IntercomMockControl",
+                "IntercomMock", "IntercomMockWorld", "IntercomMockControl", "IntercomMockStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -129,7 +141,10 @@ let package = Package(
             ]
         ),
         // A child process for the crash and concurrency tests of the store: commits in a loop.
-        .executableTarget(name: "store-torture", dependencies: ["RelinkCore", "RelinkStore", "IntercomMockWorld"]),
+        .executableTarget(
+            name: "store-torture",
+            dependencies: ["RelinkCore", "RelinkStore", "IntercomMockStore", "IntercomMockWorld", "SupportBundles"]
+        ),
 
         // Test support, light: temporary directories, built executables, test worlds, in-memory fakes.
         .target(
@@ -145,7 +160,7 @@ let package = Package(
             name: "LiveMockSupport",
             dependencies: [
                 "RelinkTestSupport", "RelinkCore", "RelinkStore", "RelinkService", "RelinkFixtures", "IntercomAPI",
-                "IntercomClient", "IntercomMock", "IntercomMockWorld", "IntercomMockControl",
+                "IntercomClient", "IntercomMock", "IntercomMockWorld", "IntercomMockControl", "IntercomMockStore",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -159,13 +174,13 @@ let package = Package(
         .testTarget(name: "RelinkCommandsTests", dependencies: ["RelinkCommands", "RelinkCore"], exclude: ["Golden"]),
         .testTarget(
             name: "RelinkStoreTests",
-            dependencies: ["RelinkCore", "RelinkStore", "IntercomMockWorld", "RelinkTestSupport"]
+            dependencies: ["RelinkCore", "RelinkStore", "IntercomMockStore", "IntercomMockWorld", "RelinkTestSupport"]
         ),
         .testTarget(
             name: "IntercomMockTests",
             dependencies: [
-                "IntercomMock", "IntercomMockWorld", "IntercomAPI", "RelinkCore", "RelinkStore", "RelinkTestSupport",
-                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                "IntercomMock", "IntercomMockWorld", "IntercomMockStore", "IntercomAPI", "RelinkCore", "RelinkStore",
+                "RelinkTestSupport", .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -184,7 +199,7 @@ let package = Package(
             name: "RelinkServiceTests",
             dependencies: [
                 "RelinkService", "RelinkCore", "RelinkStore", "RelinkFixtures", "IntercomAPI", "IntercomMockWorld",
-                "IntercomMockControl", "RelinkTestSupport", "LiveMockSupport",
+                "IntercomMockControl", "IntercomMockStore", "RelinkTestSupport", "LiveMockSupport",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -192,7 +207,7 @@ let package = Package(
             name: "RelinkCLITests",
             dependencies: [
                 "RelinkCLI", "RelinkCommands", "RelinkCore", "RelinkStore", "RelinkFixtures", "RelinkTestSupport",
-                "CPseudoTerminal", "IntercomMockWorld", "IntercomMockControl",
+                "CPseudoTerminal", "IntercomMockWorld", "IntercomMockControl", "IntercomMockStore", "SupportBundles",
             ]
         ),
     ]

@@ -27,12 +27,12 @@ extension ConnectionService {
                     + "(nothing there may be broken on purpose). Run relink with --endpoint mock.")
         }
         _ = try requireProject(key)
-        guard let authorization = store.connection(for: key).state.authorization else {
+        guard let authorization = try ServiceError.reading(try store.connection(for: key)).state.authorization else {
             throw .refused(.notConnected(key))
         }
         let email = authorization.appUser.email
         let workspace = authorization.workspace
-        let token = store.token(id: authorization.tokenID)
+        let token = try ServiceError.reading(try store.token(id: authorization.tokenID))
         var request = CauseRequest(cause: cause)
         var newPassword: String?
         let target: String

@@ -52,7 +52,7 @@ extension ConnectionService {
         if let keys {
             targets = try keys.map { key throws(ServiceError) in
                 _ = try requireProject(key)
-                guard let authorization = store.connection(for: key).state.authorization else {
+                guard let authorization = try ServiceError.reading(try store.connection(for: key)).state.authorization else {
                     throw .refused(.notConnected(key))
                 }
                 return (key, authorization)
@@ -60,10 +60,19 @@ extension ConnectionService {
         } else {
             // Every connection record, decoded on every core; those without an authorization are
             // not checked. Sorted by key, as before.
-            let connections = store.connections
+            let connections = try ServiceError.reading(try store.connections)
             targets = connections.keys.sorted().compactMap { key in
                 connections[key]!.state.authorization.map { (key, $0) }
             }
+        }
+        // What each probe needs of the store, read before any starts: its token, and whether the
+        // last check was refused for a missing permission (then the probe goes deeper).
+        var reads: [ProjectKey: (token: String?, lastStatus: Int?)] = [:]
+        for (key, authorization) in targets {
+            reads[key] = (
+                try ServiceError.reading(try store.token(id: authorization.tokenID)),
+                try ServiceError.reading(try store.connection(for: key)).breakage?.diagnosis.evidence.status
+            )
         }
         var results: [CheckResult] = []
         results.reserveCapacity(targets.count)
@@ -72,8 +81,8 @@ extension ConnectionService {
             func startNext() {
                 // Cancelled (Ctrl-C): start nothing more.
                 guard !Task.isCancelled, let (key, authorization) = pending.next() else { return }
-                let token = store.token(id: authorization.tokenID)
-                let probeDeeply = deep || store.connection(for: key).breakage?.diagnosis.evidence.status == 403
+                let token = reads[key]?.token
+                let probeDeeply = deep || reads[key]?.lastStatus == 403
                 group.addTask { [self] in
                     let clock = ContinuousClock()
                     let started = clock.now
@@ -232,7 +241,7 @@ extension ConnectionService {
             return try store.update(deferringCompaction: !last) { transaction in
                 try batch.map { checked in
                     let (key, outcome, duration) = (checked.key, checked.outcome, checked.duration)
-                    var connection = transaction.connection(for: key)
+                    var connection = try transaction.connection(for: key)
                     guard connection.state.authorization != nil else {
                         // Revoked by someone else while the check ran: nothing to record.
                         return CheckResult(
@@ -252,7 +261,9 @@ extension ConnectionService {
                 CheckResult(
                     key: checked.key, outcome: .transientFailure(reason: "the result could not be recorded: \(error)"),
                     event: nil,
-                    state: store.connection(for: checked.key).state.name, duration: checked.duration)
+                    // The state as recorded; a record that no longer reads is not connected as far as is known.
+                    state: (try? store.connection(for: checked.key))?.state.name ?? .notConnected,
+                    duration: checked.duration)
             }
         }
     }

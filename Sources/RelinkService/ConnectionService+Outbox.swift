@@ -65,7 +65,7 @@ extension ConnectionService {
         let time = Timestamp.rounded(configuration.now())
         return try await holdingDeliveryLock { () async throws(ServiceError) -> [OutboxItem] in
             try update { transaction in
-                guard var project = transaction.project(key) else {
+                guard var project = try transaction.project(key) else {
                     throw ServiceError.unknownProject(key, suggestion: nil)
                 }
                 let dropped: [OutboxItem]
@@ -77,7 +77,7 @@ extension ConnectionService {
                 guard !dropped.isEmpty else { return [] }
                 project.outbox.removeAll { item in dropped.contains { $0.id == item.id } }
                 transaction.put(project)
-                let connection = transaction.connection(for: key)
+                let connection = try transaction.connection(for: key)
                 let list = dropped.map { "\($0.id) (\($0.issueKey) → conversation \($0.conversationID))" }
                 transaction.record(
                     ConnectionEvent(
@@ -109,13 +109,13 @@ extension ConnectionService {
         let items = try requireProject(key).outbox
         var report = DeliveryReport(key: key, delivered: [], held: items, stopped: nil, event: nil)
         guard !items.isEmpty else { return report }
-        let connection = store.connection(for: key)
+        let connection = try ServiceError.reading(try store.connection(for: key))
         guard case .connected(let authorization) = connection.state else {
             report.stopped =
                 connection.state.name == .broken ? "the connection is broken" : "the project is not connected"
             return report
         }
-        guard let token = store.token(id: authorization.tokenID) else {
+        guard let token = try ServiceError.reading(try store.token(id: authorization.tokenID)) else {
             report.stopped = "the store holds no token for the connection; reconnect \(key)"
             return report
         }
@@ -240,7 +240,7 @@ extension ConnectionService {
     {
         let time = Timestamp.rounded(configuration.now())
         return try update { transaction in
-            guard var project = transaction.project(key),
+            guard var project = try transaction.project(key),
                 let index = project.outbox.firstIndex(where: { $0.id == id })
             else { return nil }
             project.outbox[index].recordAttempt(at: time, as: adminID)
@@ -256,7 +256,7 @@ extension ConnectionService {
         _ id: String, of key: ProjectKey, heldBecause reason: String?, answered: Bool = false
     ) throws(ServiceError) {
         try update { transaction in
-            guard var project = transaction.project(key),
+            guard var project = try transaction.project(key),
                 let index = project.outbox.firstIndex(where: { $0.id == id })
             else { return }
             if let reason {
@@ -275,7 +275,7 @@ extension ConnectionService {
     {
         let time = Timestamp.rounded(configuration.now())
         return try update { transaction in
-            var connection = transaction.connection(for: key)
+            var connection = try transaction.connection(for: key)
             guard connection.state.authorization != nil else { return nil }
             let event = try connection.recordCheck(outcome, at: time, by: actor)
             transaction.put(connection)

@@ -57,7 +57,7 @@ extension ConnectionService {
             }
         }
         return try update { transaction in
-            guard var project = transaction.project(key) else {
+            guard var project = try transaction.project(key) else {
                 throw ServiceError.unknownProject(key, suggestion: nil)
             }
             let added = project.link(issue, wanted)
@@ -73,7 +73,7 @@ extension ConnectionService {
         try refresh()
         _ = try requireProject(issue.project)
         return try update { transaction in
-            guard var project = transaction.project(issue.project) else {
+            guard var project = try transaction.project(issue.project) else {
                 throw ServiceError.unknownProject(issue.project, suggestion: nil)
             }
             let linked = project.conversations(of: issue)
@@ -100,13 +100,13 @@ extension ConnectionService {
         guard case .notify = decision else {
             return WorkOutcome(event: event, decision: decision, queued: [], delivery: nil, heldBecause: nil)
         }
-        let connection = store.connection(for: key)
+        let connection = try ServiceError.reading(try store.connection(for: key))
         guard let workspace = connection.state.authorization?.workspace ?? connection.lastWorkspace else {
             throw .work(.noWorkspace(key))
         }
         let time = Timestamp.rounded(configuration.now())
         let queued = try update { transaction in
-            guard var project = transaction.project(key) else {
+            guard var project = try transaction.project(key) else {
                 throw ServiceError.unknownProject(key, suggestion: nil)
             }
             let items = project.enqueue(decision, for: event, workspaceID: workspace.id, at: time)
@@ -131,7 +131,7 @@ extension ConnectionService {
 
     /// The authorization of a connected project, or the refusal that says why there is none.
     func workingAuthorization(_ key: ProjectKey, project: Project) throws(ServiceError) -> Authorization {
-        let connection = store.connection(for: key)
+        let connection = try ServiceError.reading(try store.connection(for: key))
         switch connection.state {
         case .connected(let authorization):
             return authorization
@@ -144,7 +144,7 @@ extension ConnectionService {
     }
 
     func requireToken(_ key: ProjectKey, _ authorization: Authorization) throws(ServiceError) -> String {
-        guard let token = store.token(id: authorization.tokenID) else { throw .missingToken(key) }
+        guard let token = try ServiceError.reading(try store.token(id: authorization.tokenID)) else { throw .missingToken(key) }
         return token
     }
 

@@ -40,7 +40,7 @@ public final class ConnectionService: Sendable {
     public var isMock: Bool { worldControl != nil }
 
     func requireProject(_ key: ProjectKey) throws(ServiceError) -> Project {
-        if let project = store.project(key) { return project }
+        if let project = try ServiceError.reading(try store.project(key)) { return project }
         let suggestion = Suggestion.closest(to: key.rawValue, in: store.projectKeys.map(\.rawValue))
         throw .unknownProject(key, suggestion: suggestion)
     }
@@ -56,7 +56,7 @@ public final class ConnectionService: Sendable {
         _ key: ProjectKey, as request: AuthorizationRequest, allowWorkspaceChange: Bool = false, actor: String
     ) async throws(ServiceError) -> ConnectionEvent {
         _ = try requireProject(key)
-        let current = store.connection(for: key)
+        let current = try ServiceError.reading(try store.connection(for: key))
         guard case .notConnected = current.state else { throw .refused(.alreadyConnected(key, current.state.name)) }
         let grant = try await authorize(request, lastWorkspace: current.lastWorkspace)
         return try commit(grant, for: key, request: request) { connection, authorization in
@@ -74,7 +74,7 @@ public final class ConnectionService: Sendable {
         _ key: ProjectKey, as request: AuthorizationRequest, allowWorkspaceChange: Bool = false, actor: String
     ) async throws(ServiceError) -> ConnectionEvent {
         _ = try requireProject(key)
-        let current = store.connection(for: key)
+        let current = try ServiceError.reading(try store.connection(for: key))
         guard let authorization = current.state.authorization else { throw .refused(.notConnected(key)) }
         var request = request
         request.teammate = request.teammate ?? authorization.appUser.email
@@ -90,7 +90,7 @@ public final class ConnectionService: Sendable {
         _ key: ProjectKey, as request: AuthorizationRequest, allowWorkspaceChange: Bool = false, actor: String
     ) async throws(ServiceError) -> ConnectionEvent {
         _ = try requireProject(key)
-        let current = store.connection(for: key)
+        let current = try ServiceError.reading(try store.connection(for: key))
         guard let authorization = current.state.authorization else { throw .refused(.notConnected(key)) }
         guard let teammate = request.teammate else {
             throw .authorization("app-user needs the new teammate: --as EMAIL")
@@ -113,7 +113,7 @@ public final class ConnectionService: Sendable {
     public func revoke(_ key: ProjectKey, actor: String) throws(ServiceError) -> ConnectionEvent {
         _ = try requireProject(key)
         return try update { transaction in
-            var connection = transaction.connection(for: key)
+            var connection = try transaction.connection(for: key)
             let tokenID = connection.state.authorization?.tokenID
             let event = try connection.revoke(at: configuration.now(), by: actor)
             transaction.put(connection)
@@ -130,7 +130,7 @@ public final class ConnectionService: Sendable {
         _ transition: (inout Connection, Authorization) throws -> ConnectionEvent
     ) throws(ServiceError) -> ConnectionEvent {
         return try update { transaction in
-            var connection = transaction.connection(for: key)
+            var connection = try transaction.connection(for: key)
             let previousTokenID = connection.state.authorization?.tokenID
             // The mock's world names the token the same way (`TokenID`): one id everywhere.
             let authorization = Authorization(

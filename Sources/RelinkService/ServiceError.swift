@@ -50,3 +50,11 @@ public enum ServiceError: Error, Equatable, Sendable, CustomStringConvertible {
         }
     }
 }
+
+extension ServiceError {
+    /// What `read` gives from the store, a record that cannot be read (`StoreError`) becoming
+    /// `.store`: for reads inside functions that throw `ServiceError`.
+    static func reading<T>(_ read: @autoclosure () throws(StoreError) -> T) throws(ServiceError) -> T {
+        do { return try read() } catch { throw .store(error) }
+    }
+}

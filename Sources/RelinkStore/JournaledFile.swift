@@ -404,15 +404,15 @@ func writeAll(_ fd: Int32, _ buffer: UnsafeRawBufferPointer, at offset: off_t) -
 }
 
 /// Which file a path names now, to notice that another process replaced it.
-struct FileIdentity: Equatable {
-    var device: UInt64
-    var inode: UInt64
-    var size: Int
-    var modified: timespec
-    var isRegular: Bool
+package struct FileIdentity: Equatable {
+    package var device: UInt64
+    package var inode: UInt64
+    package var size: Int
+    package var modified: timespec
+    package var isRegular: Bool
 
     /// Of the path itself: a link put in a file's place is a change, never followed.
-    init?(of url: URL) {
+    package init?(of url: URL) {
         var info = stat()
         guard lstat(url.path, &info) == 0 else { return nil }
         isRegular = info.st_mode & S_IFMT == S_IFREG
@@ -422,7 +422,7 @@ struct FileIdentity: Equatable {
         modified = info.st_mtim
     }
 
-    static func == (lhs: FileIdentity, rhs: FileIdentity) -> Bool {
+    package static func == (lhs: FileIdentity, rhs: FileIdentity) -> Bool {
         lhs.device == rhs.device && lhs.inode == rhs.inode && lhs.size == rhs.size
             && lhs.modified.tv_sec == rhs.modified.tv_sec && lhs.modified.tv_nsec == rhs.modified.tv_nsec
     }

@@ -3,6 +3,7 @@ import IntercomAPI
 import IntercomClient
 import IntercomMock
 import IntercomMockControl
+import IntercomMockStore
 import Logging
 import RelinkCLI
 import RelinkCore

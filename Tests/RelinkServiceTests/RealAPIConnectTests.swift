@@ -1,5 +1,6 @@
 import Foundation
 import IntercomAPI
+import IntercomMockStore
 import IntercomMockWorld
 import RelinkCore
 import RelinkFixtures
@@ -69,7 +70,7 @@ struct RealAPIConnectTests {
         _ = directory
         let event = try await service.connect("OPS", as: AuthorizationRequest(teammate: nil), actor: "test")
         #expect(event.to == .connected)
-        #expect(store.connection(for: "OPS").state.authorization?.appUser.email == DemoFixture.alice.email)
+        #expect(try store.connection(for: "OPS").state.authorization?.appUser.email == DemoFixture.alice.email)
         let shown = try #require(person.shown.withLock { $0.first })
         #expect(shown.absoluteString.contains("redirect_uri=https"))
     }
@@ -85,7 +86,7 @@ struct RealAPIConnectTests {
         } catch {
             #expect(error.description.contains("--paste") && error.description.contains("loopback"))
         }
-        #expect(store.connection(for: "OPS").state.authorization == nil)
+        #expect(try store.connection(for: "OPS").state.authorization == nil)
     }
 
     @Test("A pasted redirect with another state is refused before any exchange")
@@ -97,7 +98,7 @@ struct RealAPIConnectTests {
         await #expect(throws: ServiceError.self) {
             try await service.connect("OPS", as: AuthorizationRequest(teammate: nil), actor: "test")
         }
-        #expect(store.connection(for: "OPS").state.name == .notConnected)
+        #expect(try store.connection(for: "OPS").state.name == .notConnected)
     }
 
     @Test("A bare pasted code is accepted too")

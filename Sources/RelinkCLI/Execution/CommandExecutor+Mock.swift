@@ -12,7 +12,7 @@ extension CommandExecutor {
         do {
             switch command {
             case .world:
-                return presenter.world(try await control.world(), holders: store.tokenHolders())
+                return presenter.world(try await control.world(), holders: try store.tokenHolders())
             case .mockJournal(let limit):
                 return presenter.journal(try await control.journal(limit: limit ?? 20))
             case .mockReset:

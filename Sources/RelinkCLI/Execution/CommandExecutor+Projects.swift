@@ -14,7 +14,7 @@ extension CommandExecutor {
         switch command {
         case .projectAdd(let key, let name, let site):
             // Every project is read only when no site was given.
-            let sites = site == nil ? Set(store.projects.map(\.jiraSite)) : []
+            let sites = site == nil ? Set(try store.projects.map(\.jiraSite)) : []
             guard let site = site ?? (sites.count == 1 ? sites.first : nil) else {
                 throw CommandFailure(
                     "which Jira site? the store's projects \(sites.isEmpty ? "name none" : "are on several"); "
@@ -39,17 +39,17 @@ extension CommandExecutor {
                 detail: "\"\(name)\" on \(site)"
                     + (project.outboxSerial > 0 ? "; outbox serials go on after \(key).\(project.outboxSerial)" : ""))
             try store.update { transaction in
-                guard transaction.project(key) == nil else { throw CommandFailure("project \(key) exists already") }
+                guard try transaction.project(key) == nil else { throw CommandFailure("project \(key) exists already") }
                 transaction.put(project)
                 transaction.record(event)
             }
-            let view = SettingsView(project: project, connection: store.connection(for: key))
+            let view = SettingsView(project: project, connection: try store.connection(for: key))
             return presenter.report(
                 "Added \(key) (\(name)) on \(site), not connected.",
                 document: Documents.ProjectChange(event: event, project: Documents.Show(view: view, project: project)))
         case .projectRemove(let key, let force):
             _ = try requireProject(key)
-            let connection = store.connection(for: key)
+            let connection = try store.connection(for: key)
             var force = force
             if connection.state.authorization != nil, !force {
                 let question =
@@ -63,8 +63,8 @@ extension CommandExecutor {
                 force = true
             }
             let event = try store.update { transaction in
-                let current = transaction.connection(for: key)
-                let serial = transaction.project(key)?.outboxSerial ?? 0
+                let current = try transaction.connection(for: key)
+                let serial = try transaction.project(key)?.outboxSerial ?? 0
                 if let tokenID = current.state.authorization?.tokenID { transaction.forgetToken(id: tokenID) }
                 transaction.deleteProject(key)
                 let event = ConnectionEvent(
@@ -95,12 +95,12 @@ extension CommandExecutor {
                 return presenter.report(text, document: Documents.Settings(project: project, fields: [field]))
             }
             let before = project.settings.value(of: field)
-            let state = store.connection(for: key).state.name
+            let state = try store.connection(for: key).state.name
             let event = ConnectionEvent(
                 at: now, project: key, kind: .settingsChanged, from: state, to: state, actor: actor,
                 detail: "\(path): \(before) → \(value)")
             try store.update { transaction in
-                guard var current = transaction.project(key) else { throw CommandFailure("no project \(key)") }
+                guard var current = try transaction.project(key) else { throw CommandFailure("no project \(key)") }
                 current.settings.set(field, to: value)
                 transaction.put(current)
                 transaction.record(event)

@@ -13,7 +13,7 @@ extension CommandExecutor {
             if let key = issue?.project ?? project {
                 return presenter.work(.links([try requireProject(key)], issue: issue))
             }
-            return presenter.work(.links(store.projects, issue: nil))
+            return presenter.work(.links(try store.projects, issue: nil))
         case .link(let issue, let conversations):
             _ = try requireProject(issue.project)
             let outcome = try await services.connectionService().link(issue, conversations, actor: actor)
@@ -29,7 +29,7 @@ extension CommandExecutor {
             return try await notify(.transitioned(issue, status: status), actor: actor)
         case .outbox(let key):
             let projects = try key.map { [try requireProject($0)] } ?? store.projects.filter { !$0.outbox.isEmpty }
-            return presenter.work(.outbox(projects.map { ($0, store.connection(for: $0.key)) }))
+            return presenter.work(.outbox(try projects.map { ($0, try store.connection(for: $0.key)) }))
         case .outboxDeliver(let key):
             let keys =
                 try key.map { [try requireProject($0).key] } ?? store.projects.filter { !$0.outbox.isEmpty }.map(\.key)
@@ -85,8 +85,8 @@ extension CommandExecutor {
     /// last step (the view shows the outbox as the delivery left it).
     func transitionDelivering(_ event: ConnectionEvent, actor: String) async throws -> String {
         let key = event.project
-        guard let project = store.project(key), !project.outbox.isEmpty,
-            case .connected = store.connection(for: key).state
+        guard let project = try store.project(key), !project.outbox.isEmpty,
+            case .connected = try store.connection(for: key).state
         else { return try transition(event) }
         let report = try await services.connectionService().deliverOutbox(key, actor: actor)
         return presenter.appending([report], to: try transition(event))
@@ -96,7 +96,7 @@ extension CommandExecutor {
     func deliveringAfterCheck(_ results: [CheckResult], _ output: String, actor: String) async throws -> String {
         var reports: [DeliveryReport] = []
         for result in results where result.state == .connected {
-            guard let project = store.project(result.key), !project.outbox.isEmpty else { continue }
+            guard let project = try store.project(result.key), !project.outbox.isEmpty else { continue }
             reports.append(try await services.connectionService().deliverOutbox(result.key, actor: actor))
         }
         return presenter.appending(reports, to: output)

@@ -1,8 +1,10 @@
 import Foundation
+import IntercomMockStore
 import RelinkCommands
 import RelinkCore
 import RelinkService
 import RelinkStore
+import SupportBundles
 
 /// Runs one command against the store and the services, and answers what to print. The REPL,
 /// `-c`, `--script` and standard input all go through ``execute(_:)``; none of them builds what
@@ -66,11 +68,11 @@ public final class CommandExecutor: Sendable {
         switch command {
         case .projects:
             // The listed fields of every record, read on every core, rather than whole records.
-            return presenter.projects(try store.readProjectListings())
+            return presenter.projects(try store.projectListings)
         case .show(let key):
             let project = try requireProject(key)
             return presenter.show(
-                SettingsView(project: project, connection: try store.readConnection(for: key)), project: project)
+                SettingsView(project: project, connection: try store.connection(for: key)), project: project)
         case .log(let key, let limit):
             if let key { _ = try requireProject(key) }
             return presenter.events(try store.events(for: key, limit: limit))
@@ -108,13 +110,14 @@ public final class CommandExecutor: Sendable {
             for key in keys where !checkable.contains(key) && !notChecked.contains(where: { $0.key == key }) {
                 do {
                     _ = try requireProject(key)
-                    if store.connection(for: key).state.authorization == nil {
-                        notChecked.append((key, "\(key) is not connected; connect \(key) --as EMAIL first"))
-                    } else {
-                        checkable.append(key)
-                    }
                 } catch {
                     notChecked.append((key, error.message))
+                    continue
+                }
+                if try store.connection(for: key).state.authorization == nil {
+                    notChecked.append((key, "\(key) is not connected; connect \(key) --as EMAIL first"))
+                } else {
+                    checkable.append(key)
                 }
             }
             var results: [CheckResult] = []
@@ -166,7 +169,7 @@ public final class CommandExecutor: Sendable {
         case .importBundle(let path, let replace):
             return try await importBundle(from: path, replace: replace)
         case .verify:
-            let read = try store.verify()
+            let read = try store.verifyIncludingMock()
             let text =
                 "Every record reads: \(read.projects) projects, \(read.connections) connections, \(read.events) events "
                 + "and \(read.tokens) tokens in \(store.directory.path)."
@@ -182,14 +185,14 @@ public final class CommandExecutor: Sendable {
     func transition(_ event: ConnectionEvent) throws -> String {
         let project = try requireProject(event.project)
         return presenter.transition(
-            event, view: SettingsView(project: project, connection: store.connection(for: event.project)),
+            event, view: SettingsView(project: project, connection: try store.connection(for: event.project)),
             project: project)
     }
 
     /// The project, or a failure that names the closest key.
     func requireProject(_ key: ProjectKey) throws(CommandFailure) -> Project {
         let found: Project?
-        do { found = try store.readProject(key) } catch { throw CommandFailure(error.description) }
+        do { found = try store.project(key) } catch { throw CommandFailure(error.description) }
         if let found { return found }
         let suggestion = Suggestion.closest(to: key.rawValue, in: store.projectKeys.map(\.rawValue))
         throw CommandFailure(
