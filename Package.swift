@@ -32,16 +32,21 @@ let package = Package(
             name: "IntercomMockWorld",
             dependencies: ["RelinkCore", "IntercomAPI", .product(name: "Crypto", package: "swift-crypto")]
         ),
+        // The file engine beneath the store, knowing no relink type: atomic files, file identity and lock,
+        // regular-file-only opens, CRC-32C checksums of files and journal lines, the store's errors.
+        .target(name: "JournaledFiles", dependencies: ["CRelinkChecksum"]),
         // The durable JSON store that owns one directory: relink's records, secrets, settings and history.
-        .target(name: "RelinkStore", dependencies: ["RelinkCore", "CRelinkChecksum"]),
+        .target(name: "RelinkStore", dependencies: ["RelinkCore", "JournaledFiles", "CRelinkChecksum"]),
         // The mock's persistence in relink's store directory: world.json, world-baseline.json, its faults
         // and request journal (WorldPersistence, MockActivityPersistence), under the store's locks.
-        .target(name: "IntercomMockStore", dependencies: ["RelinkCore", "RelinkStore", "IntercomMockWorld"]),
+        .target(
+            name: "IntercomMockStore", dependencies: ["RelinkCore", "RelinkStore", "JournaledFiles", "IntercomMockWorld"]
+        ),
         // Support bundles: relink's records and the mock's world, redacted for export and rebuilt with
         // fresh fake secrets on import. They model the mock on purpose.
         .target(
             name: "SupportBundles",
-            dependencies: ["RelinkCore", "RelinkStore", "IntercomMockStore", "IntercomMockWorld"]
+            dependencies: ["RelinkCore", "RelinkStore", "JournaledFiles", "IntercomMockStore", "IntercomMockWorld"]
         ),
         // CRC-32C over the store's files (SSE4.2 when the CPU has it): damage found at open
         // without decoding every record.

@@ -1,5 +1,6 @@
 import Foundation
 import IntercomMockWorld
+import JournaledFiles
 import RelinkStore
 
 /// `world-baseline.json`: the world `mock reset` returns to, recorded when a fixture is copied or a

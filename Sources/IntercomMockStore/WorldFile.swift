@@ -1,5 +1,6 @@
 import Foundation
 import IntercomMockWorld
+import JournaledFiles
 import RelinkStore
 
 #if canImport(Glibc)

@@ -74,7 +74,7 @@ public struct RealAPIConfiguration: Sendable {
     public func entries() throws(ServiceError) -> [SettingEntry] {
         let stored = try storedSettings()
         let storedSecret = try ServiceError.reading(try store.clientSecret)
-        return try RealAPISetting.allCases.map { setting in
+        return RealAPISetting.allCases.map { setting in
             let shownSecret = { (value: String?) in value.map { _ in "[redacted]" } }
             if let value = overrides.value(of: setting) {
                 return SettingEntry(

@@ -1,4 +1,5 @@
 import Foundation
+import JournaledFiles
 
 /// Finds whether any of many secrets occurs in a file's bytes, in one pass per distinct secret
 /// length (a rolling hash), instead of one search per secret: an export of a store with thousands

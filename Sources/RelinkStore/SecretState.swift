@@ -1,5 +1,6 @@
 import CRelinkChecksum
 import Foundation
+import JournaledFiles
 
 /// The secret part of the store, kept in files of mode 0600: tokens by id, the OAuth client.
 ///

@@ -1,4 +1,5 @@
 import Foundation
+import JournaledFiles
 
 /// A snapshot file: `{"schemaVersion": 2, "sequence": N, …the state's own fields…}`.
 struct Snapshot<State: JournaledState>: Codable {

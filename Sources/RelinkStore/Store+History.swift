@@ -1,4 +1,5 @@
 import Foundation
+import JournaledFiles
 
 /// The REPL's history (`history`): a file of the store like the others, reached only through it.
 extension Store {

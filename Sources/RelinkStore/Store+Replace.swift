@@ -1,4 +1,5 @@
 import Foundation
+import JournaledFiles
 import RelinkCore
 
 /// relink's records and secrets as plain values, in the order they are applied: what a support

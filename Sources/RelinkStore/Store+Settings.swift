@@ -1,4 +1,5 @@
 import Foundation
+import JournaledFiles
 
 /// The real-API settings `config set` keeps, except the client secret (which lives only in the
 /// secrets file): `settings.json`, shareable, readable and diffable.

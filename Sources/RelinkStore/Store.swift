@@ -1,4 +1,5 @@
 import Foundation
+@_exported import JournaledFiles
 import RelinkCore
 
 #if canImport(Glibc)

@@ -1,5 +1,6 @@
 import CRelinkChecksum
 import Foundation
+import JournaledFiles
 import RelinkCore
 
 #if canImport(Glibc)

@@ -1,4 +1,5 @@
 import Foundation
+import JournaledFiles
 import RelinkCore
 
 /// What a store's journal replays onto: a state and the changes that move it on.

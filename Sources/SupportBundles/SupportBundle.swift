@@ -1,6 +1,7 @@
 import Foundation
 import IntercomMockStore
 import IntercomMockWorld
+import JournaledFiles
 import RelinkCore
 import RelinkStore
 

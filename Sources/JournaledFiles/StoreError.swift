@@ -107,4 +107,6 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
 /// key, a connection without its project).
 package struct SnapshotContentError: Error {
     package var problem: String
+
+    package init(problem: String) { self.problem = problem }
 }
