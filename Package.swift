@@ -22,8 +22,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
     ],
     targets: [
-        // The domain: projects, connections, the lifecycle state machine. No I/O.
-        .target(name: "RelinkCore"),
+        // The domain: projects, connections, the lifecycle state machine, token ids (a SHA-256 of the
+        // token, hence Crypto). No I/O.
+        .target(name: "RelinkCore", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         // Intercom's wire shapes and the contract of a client: what the real API and the mock share.
         .target(name: "IntercomAPI", dependencies: ["RelinkCore"]),
         // The mock's fault as a value (FaultSpec): one type for `mock fault add`, the control API and
@@ -37,8 +38,22 @@ let package = Package(
                 "RelinkCore", "IntercomAPI", "IntercomMockFaults", .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
-        // The durable JSON store that owns one directory, the mock's world.json and the history included.
-        .target(name: "RelinkStore", dependencies: ["RelinkCore", "IntercomMockWorld", "CRelinkChecksum"]),
+        // The file engine beneath the store, knowing no relink type: atomic files, file identity and lock,
+        // regular-file-only opens, CRC-32C checksums of files and journal lines, the store's errors.
+        .target(name: "JournaledFiles", dependencies: ["CRelinkChecksum"]),
+        // The durable JSON store that owns one directory: relink's records, secrets, settings and history.
+        .target(name: "RelinkStore", dependencies: ["RelinkCore", "JournaledFiles", "CRelinkChecksum"]),
+        // The mock's persistence in relink's store directory: world.json, world-baseline.json, its faults
+        // and request journal (WorldPersistence, MockActivityPersistence), under the store's locks.
+        .target(
+            name: "IntercomMockStore", dependencies: ["RelinkCore", "RelinkStore", "JournaledFiles", "IntercomMockWorld"]
+        ),
+        // Support bundles: relink's records and the mock's world, redacted for export and rebuilt with
+        // fresh fake secrets on import. They model the mock on purpose.
+        .target(
+            name: "SupportBundles",
+            dependencies: ["RelinkCore", "RelinkStore", "JournaledFiles", "IntercomMockStore", "IntercomMockWorld"]
+        ),
         // CRC-32C over the store's files (SSE4.2 when the CPU has it): damage found at open
         // without decoding every record.
         .target(name: "CRelinkChecksum"),
@@ -105,7 +120,7 @@ let package = Package(
             name: "RelinkCLI",
             dependencies: [
                 "RelinkCommands", "RelinkCore", "RelinkStore", "RelinkService", "IntercomAPI", "IntercomMockWorld",
-                "CLibEdit", "CInterrupts",
+                "IntercomMockStore", "SupportBundles", "CLibEdit", "CInterrupts",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -114,20 +129,22 @@ let package = Package(
             name: "relink",
             dependencies: [
                 "RelinkCLI", "RelinkCommands", "RelinkCore", "RelinkStore", "RelinkService", "IntercomAPI",
-                "IntercomClient", "IntercomMock", "IntercomMockWorld", "IntercomMockControl",
+                "IntercomClient", "IntercomMock", "IntercomMockWorld", "IntercomMockControl", "IntercomMockStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // Fixture generators: the demo fixture and large stores (shared by Fixtures/large and the benchmarks).
-        .target(name: "RelinkFixtures", dependencies: ["RelinkCore", "RelinkStore", "IntercomMockWorld"]),
+        .target(
+            name: "RelinkFixtures", dependencies: ["RelinkCore", "RelinkStore", "IntercomMockStore", "IntercomMockWorld"]
+        ),
         // Benchmarks: store open/commit at scale, and the load drivers for the mock and `check --all`.
         .executableTarget(
             name: "relink-bench",
             dependencies: [
                 "RelinkCore", "RelinkStore", "RelinkFixtures", "RelinkService", "IntercomAPI", "IntercomClient",
-                "IntercomMock", "IntercomMockWorld", "IntercomMockControl",
+                "IntercomMock", "IntercomMockWorld", "IntercomMockControl", "IntercomMockStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -137,7 +154,10 @@ let package = Package(
             ]
         ),
         // A child process for the crash and concurrency tests of the store: commits in a loop.
-        .executableTarget(name: "store-torture", dependencies: ["RelinkCore", "RelinkStore", "IntercomMockWorld"]),
+        .executableTarget(
+            name: "store-torture",
+            dependencies: ["RelinkCore", "RelinkStore", "IntercomMockStore", "IntercomMockWorld", "SupportBundles"]
+        ),
 
         // Test support, light: temporary directories, built executables, test worlds, in-memory fakes.
         .target(
@@ -153,7 +173,7 @@ let package = Package(
             name: "LiveMockSupport",
             dependencies: [
                 "RelinkTestSupport", "RelinkCore", "RelinkStore", "RelinkService", "RelinkFixtures", "IntercomAPI",
-                "IntercomClient", "IntercomMock", "IntercomMockWorld", "IntercomMockControl",
+                "IntercomClient", "IntercomMock", "IntercomMockWorld", "IntercomMockControl", "IntercomMockStore",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -169,13 +189,13 @@ let package = Package(
             exclude: ["Golden"]),
         .testTarget(
             name: "RelinkStoreTests",
-            dependencies: ["RelinkCore", "RelinkStore", "IntercomMockWorld", "RelinkTestSupport"]
+            dependencies: ["RelinkCore", "RelinkStore", "IntercomMockStore", "IntercomMockWorld", "RelinkTestSupport"]
         ),
         .testTarget(
             name: "IntercomMockTests",
             dependencies: [
-                "IntercomMock", "IntercomMockWorld", "IntercomAPI", "RelinkCore", "RelinkStore", "RelinkTestSupport",
-                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                "IntercomMock", "IntercomMockWorld", "IntercomMockStore", "IntercomAPI", "RelinkCore", "RelinkStore",
+                "RelinkTestSupport", .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -194,7 +214,7 @@ let package = Package(
             name: "RelinkServiceTests",
             dependencies: [
                 "RelinkService", "RelinkCore", "RelinkStore", "RelinkFixtures", "IntercomAPI", "IntercomMockWorld",
-                "IntercomMockControl", "RelinkTestSupport", "LiveMockSupport",
+                "IntercomMockControl", "IntercomMockStore", "RelinkTestSupport", "LiveMockSupport",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -202,7 +222,7 @@ let package = Package(
             name: "RelinkCLITests",
             dependencies: [
                 "RelinkCLI", "RelinkCommands", "RelinkCore", "RelinkStore", "RelinkFixtures", "RelinkTestSupport",
-                "CPseudoTerminal", "IntercomMockWorld", "IntercomMockControl",
+                "CPseudoTerminal", "IntercomMockWorld", "IntercomMockControl", "IntercomMockStore", "SupportBundles",
             ]
         ),
     ]

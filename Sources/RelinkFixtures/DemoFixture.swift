@@ -1,4 +1,5 @@
 import Foundation
+import IntercomMockStore
 import IntercomMockWorld
 import RelinkCore
 import RelinkStore

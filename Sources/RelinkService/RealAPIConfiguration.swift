@@ -73,6 +73,7 @@ public struct RealAPIConfiguration: Sendable {
     /// - Throws: `ServiceError.store` when `settings.json` is damaged.
     public func entries() throws(ServiceError) -> [SettingEntry] {
         let stored = try storedSettings()
+        let storedSecret = try ServiceError.reading(try store.clientSecret)
         return RealAPISetting.allCases.map { setting in
             let shownSecret = { (value: String?) in value.map { _ in "[redacted]" } }
             if let value = overrides.value(of: setting) {
@@ -81,7 +82,7 @@ public struct RealAPIConfiguration: Sendable {
                     source: setting == .region ? .option : .environment,
                     overriddenBy: setting.environmentVariable ?? "--region", note: note(setting, value))
             }
-            if let value = storedValue(setting, in: stored) {
+            if let value = storedValue(setting, in: stored, secret: storedSecret) {
                 return SettingEntry(
                     setting: setting, shown: setting.isSecret ? shownSecret(value) : value, source: .store,
                     note: note(setting, value))
@@ -154,7 +155,8 @@ public struct RealAPIConfiguration: Sendable {
     public func oauthClient() throws(ServiceError) -> OAuthClientCredentials {
         let stored = try storedSettings()
         let id = overrides.clientID ?? stored.clientID
-        let secret = overrides.clientSecret ?? store.clientSecret
+        var secret = overrides.clientSecret
+        if secret == nil { secret = try ServiceError.reading(try store.clientSecret) }
         if let id, let secret { return OAuthClientCredentials(clientID: id, clientSecret: secret) }
         throw .configuration(.oauthClientMissing(clientID: id == nil, clientSecret: secret == nil))
     }
@@ -180,10 +182,10 @@ public struct RealAPIConfiguration: Sendable {
         do { return try store.settings() } catch { throw Self.storeError(error) }
     }
 
-    private func storedValue(_ setting: RealAPISetting, in stored: StoredSettings) -> String? {
+    private func storedValue(_ setting: RealAPISetting, in stored: StoredSettings, secret: String?) -> String? {
         switch setting {
         case .clientID: stored.clientID
-        case .clientSecret: store.clientSecret
+        case .clientSecret: secret
         case .redirectURL: stored.redirectURL
         case .region: stored.region
         case .intercomVersion: stored.intercomVersion

@@ -49,12 +49,14 @@ extension ServiceUseCase {
     /// The project and its connection, read once for a command that acts on both.
     func requireConnection(_ key: ProjectKey) throws(ServiceError) -> (project: Project, connection: Connection) {
         let project = try store.requireProject(key)
-        do { return (project, try store.readConnection(for: key)) } catch { throw .store(error) }
+        return (project, try ServiceError.reading(try store.connection(for: key)))
     }
 
     /// The token the store holds for the authorization, or `missingToken`.
     func requireToken(_ key: ProjectKey, _ authorization: Authorization) throws(ServiceError) -> String {
-        guard let token = store.token(id: authorization.tokenID) else { throw .missingToken(key) }
+        guard let token = try ServiceError.reading(try store.token(id: authorization.tokenID)) else {
+            throw .missingToken(key)
+        }
         return token
     }
 
@@ -87,7 +89,7 @@ extension Store {
     /// that only read.
     public func requireProject(_ key: ProjectKey) throws(ServiceError) -> Project {
         let found: Project?
-        do { found = try readProject(key) } catch { throw .store(error) }
+        do { found = try project(key) } catch { throw .store(error) }
         if let found { return found }
         let suggestion = Suggestion.closest(to: key.rawValue, in: projectKeys.map(\.rawValue))
         throw .unknownProject(key, suggestion: suggestion)

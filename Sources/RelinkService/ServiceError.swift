@@ -130,3 +130,11 @@ public enum AuthorizationFailure: Error, Equatable, Sendable, CustomStringConver
         }
     }
 }
+
+extension ServiceError {
+    /// What `read` gives from the store, a record that cannot be read (`StoreError`) becoming
+    /// `.store`: for reads inside functions that throw `ServiceError`.
+    static func reading<T>(_ read: @autoclosure () throws(StoreError) -> T) throws(ServiceError) -> T {
+        do { return try read() } catch { throw .store(error) }
+    }
+}

@@ -1,5 +1,6 @@
 import CRelinkChecksum
 import Foundation
+import JournaledFiles
 import RelinkCore
 
 /// The event history. Events from the snapshot stay in the file until someone reads the history:

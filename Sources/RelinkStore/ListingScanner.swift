@@ -1,4 +1,5 @@
 import Foundation
+import JournaledFiles
 import RelinkCore
 
 /// Reads the few fields the `projects` list shows straight from a record's JSON bytes, without

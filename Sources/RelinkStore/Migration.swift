@@ -1,4 +1,5 @@
 import Foundation
+import JournaledFiles
 import RelinkCore
 
 /// Moves a store written by an older relink forward, keeping the old files in `backups/`.

@@ -1,4 +1,5 @@
 import Foundation
+import JournaledFiles
 import RelinkCore
 
 /// The undecoded records of one snapshot section, found by key without a dictionary.

@@ -1,4 +1,5 @@
 import Foundation
+import JournaledFiles
 import RelinkCore
 import Synchronization
 
@@ -44,30 +45,18 @@ struct RecordTable<Value: Codable & Sendable & Equatable>: Sendable, Equatable {
     /// How many records are still undecoded (for tests and the benchmark).
     var undecodedCount: Int { storage.lock.withLock { storage.raw.count } }
 
-    /// The record for `key`, decoding it on first use.
-    ///
-    /// A record that passed the snapshot's checksum and still cannot be decoded was written so by
-    /// relink itself: that is a bug, not damage, and it stops the process naming the record
-    /// (`relink verify` names every such record without stopping).
-    subscript(key: ProjectKey) -> Value? {
-        get {
-            do {
-                return try value(forKey: key)
-            } catch {
-                preconditionFailure("\(error.description) (it passed its checksum: please report this)")
-            }
-        }
-        set {
-            makeUnique()
-            storage.lock.withLock {
-                storage.raw.remove(key)
-                storage.decoded[key] = newValue
-                storage.releaseBytesIfDone()
-            }
+    /// Puts `value` in place of the record for `key` (`nil` removes it), without reading it.
+    mutating func set(_ value: Value?, forKey key: ProjectKey) {
+        makeUnique()
+        storage.lock.withLock {
+            storage.raw.remove(key)
+            storage.decoded[key] = value
+            storage.releaseBytesIfDone()
         }
     }
 
-    /// The record for `key`, decoding it on first use.
+    /// The record for `key`, decoding it on first use. A record that cannot be decoded, or whose
+    /// bytes changed in the file since the open (a program rewrote it in place), is damage.
     ///
     /// - Throws: `StoreError.damaged` naming the file, line and what is wrong.
     func value(forKey key: ProjectKey) throws(StoreError) -> Value? {

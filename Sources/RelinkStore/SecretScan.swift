@@ -1,9 +1,10 @@
 import Foundation
+import JournaledFiles
 
 /// Finds whether any of many secrets occurs in a file's bytes, in one pass per distinct secret
 /// length (a rolling hash), instead of one search per secret: an export of a store with thousands
 /// of tokens checks every file against every token.
-struct SecretScan {
+package struct SecretScan {
     private struct Group {
         var length: Int
         var hashes: Set<UInt64>
@@ -13,7 +14,7 @@ struct SecretScan {
     private let groups: [Group]
     private static let base: UInt64 = 1_099_511_628_211
 
-    init(_ secrets: [String]) {
+    package init(_ secrets: [String]) {
         var byLength: [Int: Set<[UInt8]>] = [:]
         for secret in secrets where !secret.isEmpty {
             byLength[secret.utf8.count, default: []].insert(Array(secret.utf8))
@@ -28,7 +29,7 @@ struct SecretScan {
     }
 
     /// Whether `data` holds one of the secrets.
-    func occurs(in data: Data) -> Bool {
+    package func occurs(in data: Data) -> Bool {
         let bytes = [UInt8](data)
         for group in groups where group.length <= bytes.count {
             let length = group.length

@@ -1,5 +1,6 @@
 import CRelinkChecksum
 import Foundation
+import JournaledFiles
 
 /// The secret part of the store, kept in files of mode 0600: tokens by id, the OAuth client.
 ///
@@ -41,41 +42,23 @@ struct SecretState: JournaledState, Equatable {
         storage.undecoded = (data, url)
     }
 
-    var tokens: [String: String] {
-        get { content.tokens }
-        set { modify { $0.tokens = newValue } }
-    }
+    /// The secrets, decoding the file on first use.
+    ///
+    /// - Throws: `StoreError.damaged` naming the file when it cannot be decoded (see `decoded()`).
+    var tokens: [String: String] { get throws(StoreError) { try decoded().tokens } }
 
-    var oauthClient: OAuthClientCredentials? {
-        get { content.oauthClient }
-        set { modify { $0.oauthClient = newValue } }
-    }
+    var oauthClient: OAuthClientCredentials? { get throws(StoreError) { try decoded().oauthClient } }
 
-    var mockPasswords: [String: String] {
-        get { content.mockPasswords }
-        set { modify { $0.mockPasswords = newValue } }
-    }
+    var mockPasswords: [String: String] { get throws(StoreError) { try decoded().mockPasswords } }
 
-    var clientSecret: String? {
-        get { content.clientSecret }
-        set { modify { $0.clientSecret = newValue } }
-    }
+    var clientSecret: String? { get throws(StoreError) { try decoded().clientSecret } }
 
     /// Whether the file's content has been decoded (for tests).
     var isDecoded: Bool { storage.lock.withLock { storage.decoded != nil } }
 
-    /// What the state holds, decoding the file on first use. A file that passed its checksum was
-    /// written so by relink: one that still cannot be decoded stops the process naming the file
-    /// (a bug, not damage); `relink verify` names it without stopping.
-    private var content: Content {
-        do {
-            return try decoded()
-        } catch {
-            preconditionFailure("\(error.description) (it passed its checksum: please report this)")
-        }
-    }
-
-    /// Decodes the file now, if not yet (`relink verify`).
+    /// What the state holds, decoding the file on first use. A file that passed its checksum and
+    /// still cannot be decoded (a checksum written by hand over a file that does not read) is
+    /// damage naming the file, as at open.
     ///
     /// - Throws: `StoreError.damaged` naming the file and what is wrong.
     func decoded() throws(StoreError) -> Content {
@@ -85,7 +68,7 @@ struct SecretState: JournaledState, Equatable {
         guard let (data, url) = storage.undecoded else { return Content() }
         var content: Content
         do {
-            content = try StoreCoding.decoder().decode(Snapshot<SecretState>.self, from: data).state.content
+            content = try StoreCoding.decoder().decode(Snapshot<SecretState>.self, from: data).state.decoded()
         } catch let error as SchemaVersionError {
             throw error.storeError(file: url)
         } catch {
@@ -96,12 +79,6 @@ struct SecretState: JournaledState, Equatable {
         storage.undecoded = nil
         storage.pending = []
         return content
-    }
-
-    private mutating func modify(_ change: (inout Content) -> Void) {
-        var content = self.content
-        change(&content)
-        storage = Storage(decoded: content)
     }
 
     enum CodingKeys: String, CodingKey { case tokens, oauthClient, mockPasswords, clientSecret }
@@ -133,7 +110,9 @@ struct SecretState: JournaledState, Equatable {
         case setClientSecret(secret: String?)
     }
 
+    /// Whether replaying `changes` changes nothing; `false` when the file does not decode.
     func holds(_ changes: [Change]) -> Bool {
+        guard let content = try? decoded() else { return false }
         var replayed = content
         for change in changes { replayed.apply(change) }
         return replayed == content
@@ -146,7 +125,7 @@ struct SecretState: JournaledState, Equatable {
         }
     }
 
-    static func == (lhs: Self, rhs: Self) -> Bool { lhs.content == rhs.content }
+    static func == (lhs: Self, rhs: Self) -> Bool { (try? lhs.decoded()) == (try? rhs.decoded()) }
 
     func snapshotData(sequence: UInt64) throws -> Data {
         SecretSeal.seal(try StoreCoding.encoder(pretty: true).encode(Snapshot(sequence: sequence, state: self)))

@@ -1,4 +1,5 @@
 import Foundation
+import JournaledFiles
 
 /// A snapshot file: `{"schemaVersion": 2, "sequence": N, …the state's own fields…}`.
 struct Snapshot<State: JournaledState>: Codable {
@@ -45,4 +46,16 @@ struct SchemaVersionError: Error {
         }
         return .olderSchema(file: file.path, found: found)
     }
+}
+
+/// What reading a snapshot gives: its state and sequence, and damage to report only once the
+/// journal has been read too (so that damage the journal shows is named first, more precisely).
+struct SnapshotRead<State> {
+    var state: State
+    var sequence: UInt64
+    var deferredProblem: String?
+    /// The file's size, when read by `JournaledState.readSnapshot`.
+    var byteCount = 0
+    /// The open file records are read from on first use, when the snapshot was streamed.
+    var source: SnapshotBytes?
 }

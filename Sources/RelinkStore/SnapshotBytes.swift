@@ -1,5 +1,6 @@
 import CRelinkChecksum
 import Foundation
+import JournaledFiles
 
 #if canImport(Glibc)
     import Glibc

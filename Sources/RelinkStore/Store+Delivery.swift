@@ -1,4 +1,5 @@
 import Foundation
+import JournaledFiles
 
 #if canImport(Glibc)
     import Glibc

@@ -1,4 +1,5 @@
 import Foundation
+import JournaledFiles
 import RelinkCore
 
 extension Store {
@@ -6,19 +7,14 @@ extension Store {
     /// their rows; the others are read on every core for the fields the list shows only (no
     /// settings, links, breakages or times, most of a record's decoding) and are not kept, so a
     /// listing leaves the store as lazy as it was.
+    ///
+    /// - Throws: `StoreError.damaged` naming the file and the line of a record whose bytes changed
+    ///   in the file since the open (a program rewrote it in place) or that cannot be read.
     public var projectListings: [ProjectListing] {
-        do {
-            return try readProjectListings()
-        } catch {
-            preconditionFailure("\(error.description) (it passed its checksum: please report this)")
-        }
+        get throws(StoreError) { try listings() }
     }
 
-    /// `projectListings`, reporting a record whose bytes changed in the file since the open (a
-    /// program rewrote it in place) or that cannot be read, rather than stopping the process.
-    ///
-    /// - Throws: `StoreError.damaged` naming the file and the line.
-    public func readProjectListings() throws(StoreError) -> [ProjectListing] {
+    private func listings() throws(StoreError) -> [ProjectListing] {
         let (projects, connections) = lock.withLock { (publicFileState.projects, publicFileState.connections) }
         let connectionParts = try connections.parts(ListedConnection.self, key: \.project) { ListedConnection($0) }
         let connectionRows = Dictionary(

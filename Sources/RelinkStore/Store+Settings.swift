@@ -1,4 +1,5 @@
 import Foundation
+import JournaledFiles
 
 /// The real-API settings `config set` keeps, except the client secret (which lives only in the
 /// secrets file): `settings.json`, shareable, readable and diffable.
@@ -43,15 +44,20 @@ extension Store {
     ///
     /// - Throws: `StoreError.damaged` naming `settings.json` when it cannot be read.
     public func settings() throws -> StoredSettings {
-        let legacy = oauthClient
+        let legacy = try oauthClient
         var settings = try withFileLock(exclusive: false) { try settingsFile.load() }
         if settings.clientID == nil { settings.clientID = legacy?.clientID }
         return settings
     }
 
     /// The OAuth app's client secret the store keeps, if any. Never print it.
+    ///
+    /// - Throws: `StoreError.damaged` naming the secrets file when it cannot be read.
     public var clientSecret: String? {
-        lock.withLock { secretFile.state.clientSecret ?? secretFile.state.oauthClient?.clientSecret }
+        get throws(StoreError) {
+            let secrets = try lock.withLock { secretFile.state }.decoded()
+            return secrets.clientSecret ?? secrets.oauthClient?.clientSecret
+        }
     }
 
     /// Applies `change` to the settings as last saved by any process and saves the result.
@@ -77,7 +83,7 @@ extension Store {
     /// and `clientSecret` read it where it is; after, `config unset` can forget either part.
     /// Idempotent, so a crash between the two writes is finished by the next change.
     private func foldLegacyOAuthClient() throws {
-        guard let legacy = oauthClient else { return }
+        guard let legacy = try oauthClient else { return }
         try withFileLock(exclusive: true) {
             var settings = try settingsFile.load()
             if settings.clientID == nil {
@@ -85,7 +91,7 @@ extension Store {
                 try settingsFile.save(settings)
             }
         }
-        let keptSecret = lock.withLock { secretFile.state.clientSecret }
+        let keptSecret = try lock.withLock { secretFile.state }.clientSecret
         try update { transaction in
             if keptSecret == nil { transaction.setClientSecret(legacy.clientSecret) }
             transaction.setOAuthClient(nil)

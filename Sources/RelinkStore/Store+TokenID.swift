@@ -1,5 +1,5 @@
 import Foundation
-import IntercomMockWorld
+import JournaledFiles
 import RelinkCore
 
 extension Store {
@@ -7,17 +7,21 @@ extension Store {
     /// (`TokenID`). Connections made since ids are derived from the token carry it already; an
     /// older record names its token by an id of its own (`tok-3303f11a-4f8f`), mapped here
     /// through the token the secrets file holds for it, so nothing needs rewriting.
-    public func publicTokenID(of authorization: Authorization) -> String {
-        token(id: authorization.tokenID).map(TokenID.of(token:)) ?? authorization.tokenID
+    ///
+    /// - Throws: `StoreError.damaged` naming the secrets file when it cannot be read.
+    public func publicTokenID(of authorization: Authorization) throws(StoreError) -> String {
+        try token(id: authorization.tokenID).map(TokenID.of(token:)) ?? authorization.tokenID
     }
 
     /// The project holding each token, by public token id: for `world`, which shows who holds
     /// what, and for a bundle's connections.
-    public func tokenHolders() -> [String: ProjectKey] {
+    ///
+    /// - Throws: `StoreError.damaged` naming the file of a record that cannot be read.
+    public func tokenHolders() throws(StoreError) -> [String: ProjectKey] {
         var holders: [String: ProjectKey] = [:]
-        for (key, connection) in connections {
+        for (key, connection) in try connections {
             if let authorization = connection.state.authorization {
-                holders[publicTokenID(of: authorization)] = key
+                holders[try publicTokenID(of: authorization)] = key
             }
         }
         return holders

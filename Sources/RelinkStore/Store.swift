@@ -1,4 +1,5 @@
 import Foundation
+@_exported import JournaledFiles
 import RelinkCore
 
 #if canImport(Glibc)
@@ -14,10 +15,10 @@ import RelinkCore
 /// journal.jsonl    changes since the snapshot, one per line       shareable
 /// secrets.json     tokens, the OAuth client (snapshot)            mode 0600
 /// secrets.jsonl    changes to the secrets                         mode 0600
-/// world.json       the mock Intercom's world (no plaintext secrets)
+/// world.json       the mock Intercom's world (no plaintext secrets; IntercomMockStore)
 /// settings.json    real-API settings of `config` (no secrets)      shareable
-/// world-baseline.json  the world `mock reset` returns to (fixture copy, import)
-/// mock-faults.json, mock-journal.jsonl, .mock.lock  the mock's faults and journal (MockActivityFiles)
+/// world-baseline.json  the world `mock reset` returns to (fixture copy, import; IntercomMockStore)
+/// mock-faults.json, mock-journal.jsonl, .mock.lock  the mock's faults and journal (IntercomMockStore)
 /// history          the REPL's history                             mode 0600
 /// .lock            the lock every relink process takes on this store
 /// .delivery.lock   held while a process delivers outboxes (Store+Delivery.swift)
@@ -35,7 +36,7 @@ public final class Store: @unchecked Sendable {
     // @unchecked: every mutable member is reached only while holding `lock` (in-process) and, for
     // the files, the `.lock` file lock (across processes).
     public let directory: URL
-    let lock = NSLock()
+    package let lock = NSLock()
     private let fileLock: FileLock
     let publicFile: JournaledFile<StoreState>
     let secretFile: JournaledFile<SecretState>
@@ -55,7 +56,6 @@ public final class Store: @unchecked Sendable {
         }
     }
 
-    var worldFile: WorldFile { WorldFile(url: directory.appendingPathComponent("world.json")) }
     var historyURL: URL { directory.appendingPathComponent("history") }
     public var stateFile: URL { publicFile.snapshotURL }
     /// The shareable state as read (for tests: what is decoded yet); the caller holds `lock`.
@@ -126,46 +126,44 @@ public final class Store: @unchecked Sendable {
         }
     }
 
+    // Every read below decodes records on first use. The snapshot's checksum vouched for their
+    // bytes at the open, but a program may rewrite the file in place after it (or write a
+    // checksum by hand over a record that does not read): such a record is damage, a
+    // `StoreError` naming the file and line, never a stop of the process.
+
     /// Every project, sorted by key (those not decoded yet are decoded on every core).
+    ///
+    /// - Throws: `StoreError.damaged` naming the file and line of a record that cannot be read.
     public var projects: [Project] {
-        let table = lock.withLock { publicFile.state.projects }
-        return Self.decodedAll(table).values.sorted { $0.key < $1.key }
+        get throws(StoreError) {
+            try lock.withLock { publicFile.state.projects }.all().values.sorted { $0.key < $1.key }
+        }
     }
 
     /// Every connection record there is, by project (those not decoded yet are decoded on every
     /// core): for the commands that show or check them all. A project never connected has none.
+    ///
+    /// - Throws: `StoreError.damaged` naming the file and line of a record that cannot be read.
     public var connections: [ProjectKey: Connection] {
-        Self.decodedAll(lock.withLock { publicFile.state.connections })
+        get throws(StoreError) { try lock.withLock { publicFile.state.connections }.all() }
     }
 
     public var projectKeys: [ProjectKey] {
         lock.withLock { publicFile.state.projects.keys }.sorted()
     }
 
-    /// Records found at open are decoded on first use; the snapshot's checksum vouched for their
-    /// bytes, so one that cannot be decoded was written so by relink (see `RecordTable`).
-    private static func decodedAll<Value>(_ table: RecordTable<Value>) -> [ProjectKey: Value] {
-        do {
-            return try table.all()
-        } catch {
-            preconditionFailure("\(error.description) (it passed its checksum: please report this)")
-        }
-    }
-
     /// Decodes every record of the store, to find damage a checksum cannot (a record written by
-    /// hand that does not read), and reads the mock's world and faults: `relink verify`.
+    /// hand that does not read), then runs `companions` (IntercomMockStore reads the mock's world
+    /// and faults there): `relink verify`.
     ///
     /// - Throws: `StoreError.damaged` naming the file and line of the first record that cannot
-    ///   be read.
-    public func verify() throws -> StoreVerification {
+    ///   be read, or what `companions` throws.
+    public func verify(companions: () throws -> Void = {}) throws -> StoreVerification {
         try refresh()
         let state = lock.withLock { publicFile.state }
         try state.verifyRecords(snapshot: publicFile.snapshotURL)
         let secrets = try lock.withLock { secretFile.state }.decoded()
-        // The mock's files too: a damaged world or faults file is otherwise named only when a
-        // command next needs the mock.
-        _ = try loadWorld()
-        try MockActivityFiles(directory: directory).verifyFaults()
+        try companions()
         return StoreVerification(
             projects: state.projects.count, connections: state.connections.count, events: state.events.count,
             tokens: secrets.tokens.count)
@@ -173,29 +171,18 @@ public final class Store: @unchecked Sendable {
 
     public var projectCount: Int { lock.withLock { publicFile.state.projects.count } }
 
-    public func project(_ key: ProjectKey) -> Project? {
-        lock.withLock { publicFile.state.projects[key] }
-    }
-
-    /// The project's connection record; a project never connected has a "not connected" one.
-    public func connection(for key: ProjectKey) -> Connection {
-        lock.withLock { publicFile.state.connections[key] } ?? Connection(projectKey: key)
-    }
-
-    /// The project, read from the snapshot on first use; what `project(_:)` gives, except that
-    /// bytes changed in the file since the open (a program rewrote it in place after `refresh()`)
-    /// are reported rather than stopping the process.
+    /// The project, read from the snapshot on first use.
     ///
     /// - Throws: `StoreError.damaged` naming the file and the line.
-    public func readProject(_ key: ProjectKey) throws(StoreError) -> Project? {
+    public func project(_ key: ProjectKey) throws(StoreError) -> Project? {
         let table = lock.withLock { publicFile.state.projects }
         return try table.value(forKey: key)
     }
 
-    /// The project's connection record, as `readProject(_:)` reads.
+    /// The project's connection record; a project never connected has a "not connected" one.
     ///
     /// - Throws: `StoreError.damaged` naming the file and the line.
-    public func readConnection(for key: ProjectKey) throws(StoreError) -> Connection {
+    public func connection(for key: ProjectKey) throws(StoreError) -> Connection {
         let table = lock.withLock { publicFile.state.connections }
         return try table.value(forKey: key) ?? Connection(projectKey: key)
     }
@@ -227,27 +214,37 @@ public final class Store: @unchecked Sendable {
 
     public var eventCount: Int { lock.withLock { publicFile.state.events.count } }
 
+    // The secrets file is decoded on first use too (see `SecretState`): the reads of secrets
+    // throw `StoreError.damaged` naming `secrets.json` when it does not read.
+
     /// The token an authorization names. Never print it.
-    public func token(id: String) -> String? {
-        lock.withLock { secretFile.state.tokens[id] }
+    ///
+    /// - Throws: `StoreError.damaged` naming the secrets file when it cannot be read.
+    public func token(id: String) throws(StoreError) -> String? {
+        try lock.withLock { secretFile.state }.tokens[id]
     }
 
     /// Every secret the store holds, for redacting exports and proving that they are redacted.
+    ///
+    /// - Throws: `StoreError.damaged` naming the secrets file when it cannot be read.
     public var allSecrets: [String] {
-        lock.withLock {
-            Array(secretFile.state.tokens.values) + Array(secretFile.state.mockPasswords.values)
-                + (secretFile.state.oauthClient.map { [$0.clientSecret] } ?? [])
-                + (secretFile.state.clientSecret.map { [$0] } ?? [])
+        get throws(StoreError) {
+            let secrets = try lock.withLock { secretFile.state }.decoded()
+            return Array(secrets.tokens.values) + Array(secrets.mockPasswords.values)
+                + (secrets.oauthClient.map { [$0.clientSecret] } ?? []) + (secrets.clientSecret.map { [$0] } ?? [])
         }
     }
 
     /// The password the store remembers for a mock teammate (fake; never one of the real API).
-    public func mockPassword(for email: String) -> String? {
-        lock.withLock { secretFile.state.mockPasswords[email.lowercased()] }
+    ///
+    /// - Throws: `StoreError.damaged` naming the secrets file when it cannot be read.
+    public func mockPassword(for email: String) throws(StoreError) -> String? {
+        try lock.withLock { secretFile.state }.mockPasswords[email.lowercased()]
     }
 
+    /// - Throws: `StoreError.damaged` naming the secrets file when it cannot be read.
     public var oauthClient: OAuthClientCredentials? {
-        lock.withLock { secretFile.state.oauthClient }
+        get throws(StoreError) { try lock.withLock { secretFile.state }.oauthClient }
     }
 
     // MARK: Writing
@@ -295,7 +292,7 @@ public final class Store: @unchecked Sendable {
 
     /// Every change takes the exclusive lock: on a read-only store it is refused here, before
     /// anything is written.
-    func withFileLock<T>(exclusive: Bool, _ body: () throws -> T) throws -> T {
+    package func withFileLock<T>(exclusive: Bool, _ body: () throws -> T) throws -> T {
         if exclusive, let reason = fileLock.readOnlyReason {
             throw StoreError.readOnly(directory: directory.path, reason: reason)
         }
@@ -328,18 +325,22 @@ public struct StoreTransaction {
         self.secretFile = secretFile
     }
 
-    public func project(_ key: ProjectKey) -> Project? {
+    /// - Throws: `StoreError.damaged` naming the file and the line.
+    public func project(_ key: ProjectKey) throws(StoreError) -> Project? {
         if let overlaid = projectOverlay[key] { return overlaid }
-        return publicFile.state.projects[key]
+        return try publicFile.state.projects.value(forKey: key)
     }
 
-    public func connection(for key: ProjectKey) -> Connection {
-        connectionOverlay[key] ?? publicFile.state.connections[key] ?? Connection(projectKey: key)
+    /// - Throws: `StoreError.damaged` naming the file and the line.
+    public func connection(for key: ProjectKey) throws(StoreError) -> Connection {
+        if let overlaid = connectionOverlay[key] { return overlaid }
+        return try publicFile.state.connections.value(forKey: key) ?? Connection(projectKey: key)
     }
 
-    public func token(id: String) -> String? {
+    /// - Throws: `StoreError.damaged` naming the secrets file when it cannot be read.
+    public func token(id: String) throws(StoreError) -> String? {
         if let overlaid = tokenOverlay[id] { return overlaid }
-        return secretFile.state.tokens[id]
+        return try secretFile.state.tokens[id]
     }
 
     public var projectKeys: [ProjectKey] {

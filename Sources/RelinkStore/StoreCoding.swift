@@ -1,4 +1,5 @@
 import Foundation
+import JournaledFiles
 
 /// The JSON conventions of every store file: readable, stable field order, and times as
 /// ISO 8601 UTC with milliseconds (`2026-11-29T07:45:12.345Z`) that a person can read and diff.

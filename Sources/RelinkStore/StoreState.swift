@@ -1,4 +1,5 @@
 import Foundation
+import JournaledFiles
 import RelinkCore
 
 /// What a store's journal replays onto: a state and the changes that move it on.
@@ -120,11 +121,11 @@ struct StoreState: JournaledState {
 
     mutating func apply(_ change: Change) {
         switch change {
-        case .putProject(let project): projects[project.key] = project
+        case .putProject(let project): projects.set(project, forKey: project.key)
         case .deleteProject(let key):
-            projects[key] = nil
-            if connections.contains(key) { connections[key] = nil }
-        case .putConnection(let connection): connections[connection.projectKey] = connection
+            projects.set(nil, forKey: key)
+            if connections.contains(key) { connections.set(nil, forKey: key) }
+        case .putConnection(let connection): connections.set(connection, forKey: connection.projectKey)
         case .recordEvent(let event): events.appended.append(event)
         }
     }

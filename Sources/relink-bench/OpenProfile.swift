@@ -26,8 +26,8 @@ enum OpenProfile {
         lap("Store(directory:) (lazy)")
         let store = try Store(directory: directory, options: .init(durable: false))
         lap("Store(directory:) again")
-        _ = store.projects
-        _ = store.connections
+        _ = try store.projects
+        _ = try store.connections
         lap("decode every project and connection (parallel)")
         return phases
     }

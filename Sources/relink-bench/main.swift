@@ -7,6 +7,7 @@ import Foundation
 import IntercomClient
 import IntercomAPI
 import IntercomMockControl
+import IntercomMockStore
 import IntercomMockWorld
 import Logging
 import RelinkCore
@@ -64,7 +65,7 @@ func writeTinyDB(from directory: URL, to file: URL) throws {
     let encoder = JSONEncoder()
     encoder.dateEncodingStrategy = .relinkTimestamp
     var table: [String: Any] = [:]
-    for (index, project) in store.projects.enumerated() {
+    for (index, project) in try store.projects.enumerated() {
         var document = try JSONSerialization.jsonObject(with: encoder.encode(project)) as! [String: Any]
         document["connection"] = try JSONSerialization.jsonObject(
             with: encoder.encode(store.connection(for: project.key)))
@@ -86,13 +87,13 @@ func measureChild(directory: URL, commits: Int) throws {
         let key = keys[Int(generator.next() % UInt64(keys.count))]
         let began = ContinuousClock.now
         try store.update { transaction in
-            var connection = transaction.connection(for: key)
+            var connection = try transaction.connection(for: key)
             if connection.state.authorization != nil {
                 if let event = try connection.recordCheck(.healthy, at: Date(), by: "bench") {
                     transaction.record(event)
                 }
                 transaction.put(connection)
-            } else if var project = transaction.project(key) {
+            } else if var project = try transaction.project(key) {
                 project.name += "."
                 transaction.put(project)
             }

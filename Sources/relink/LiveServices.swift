@@ -4,6 +4,7 @@ import IntercomClient
 import IntercomMock
 import IntercomMockControl
 import IntercomMockWorld
+import IntercomMockStore
 import Logging
 import RelinkCLI
 import RelinkCore

@@ -1,5 +1,6 @@
 import Foundation
 import IntercomMock
+import IntercomMockStore
 import Logging
 import RelinkCLI
 import RelinkStore

@@ -1,6 +1,7 @@
 import Foundation
 import IntercomAPI
 import IntercomClient
+import IntercomMockStore
 import Logging
 import RelinkCLI
 import RelinkService

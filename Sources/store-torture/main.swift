@@ -18,9 +18,11 @@
 // store holds, and prints "ack i" after import i. The import tests kill it at random instants: the
 // store must then hold one bundle's case whole.
 import Foundation
+import IntercomMockStore
 import IntercomMockWorld
 import RelinkCore
 import RelinkStore
+import SupportBundles
 
 let arguments = CommandLine.arguments
 if arguments.count >= 5, arguments[1] == "import", let count = Int(arguments[3]) {
@@ -67,7 +69,7 @@ do {
             let key = ProjectKey(rawValue: "\(prefix)\(i)")!
             transaction.put(Project(key: key, name: "project \(prefix) \(i)", jiraSite: "torture.atlassian.net"))
             var counter =
-                transaction.project("CNT") ?? Project(key: "CNT", name: "0", jiraSite: "torture.atlassian.net")
+                try transaction.project("CNT") ?? Project(key: "CNT", name: "0", jiraSite: "torture.atlassian.net")
             counter.name = String((Int(counter.name) ?? 0) + 1)
             transaction.put(counter)
         }

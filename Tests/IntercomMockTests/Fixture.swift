@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import IntercomAPI
+import IntercomMockStore
 import IntercomMockWorld
 import Logging
 import RelinkCore

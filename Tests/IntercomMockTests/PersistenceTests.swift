@@ -2,7 +2,9 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import IntercomAPI
+import IntercomMockStore
 import IntercomMockWorld
+import RelinkCore
 import RelinkStore
 import RelinkTestSupport
 import Testing

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import IntercomMockStore
 import IntercomMockWorld
 import RelinkCore
 import RelinkStore

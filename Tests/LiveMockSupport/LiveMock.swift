@@ -4,6 +4,7 @@ import IntercomAPI
 import IntercomClient
 import IntercomMock
 import IntercomMockControl
+import IntercomMockStore
 import Logging
 import RelinkCore
 import RelinkFixtures
@@ -59,8 +60,8 @@ public final class LiveMock: Sendable {
         await server.shutdown()
     }
 
-    public func view(_ key: ProjectKey) -> SettingsView {
-        SettingsView(project: store.project(key)!, connection: store.connection(for: key))
+    public func view(_ key: ProjectKey) throws -> SettingsView {
+        SettingsView(project: try store.project(key)!, connection: try store.connection(for: key))
     }
 }
 

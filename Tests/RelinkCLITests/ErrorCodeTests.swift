@@ -6,6 +6,7 @@ import RelinkCore
 import RelinkService
 import RelinkStore
 import RelinkTestSupport
+import SupportBundles
 import Testing
 
 @testable import RelinkCLI

@@ -4,6 +4,7 @@ import RelinkCore
 import RelinkFixtures
 import RelinkStore
 import RelinkTestSupport
+import SupportBundles
 import Testing
 
 /// A bundle's JSON files, read as a test reads them.
@@ -337,10 +338,10 @@ struct ImportTests {
                 landed = true
             }
             let world = try store.loadWorld()
-            for (key, connection) in store.connections {
+            for (key, connection) in try store.connections {
                 guard let authorization = connection.state.authorization else { continue }
                 let token = try #require(
-                    store.token(id: authorization.tokenID), "round \(round): \(key) lost its token")
+                    try store.token(id: authorization.tokenID), "round \(round): \(key) lost its token")
                 #expect(TokenID.of(token: token) == authorization.tokenID)
                 #expect(world?.tokens.contains { $0.id == authorization.tokenID } == true, "round \(round): \(key)")
             }
@@ -375,10 +376,10 @@ struct ImportTests {
         let rebuilt = try Store(directory: URL(fileURLWithPath: support))
         var differing: [String] = []
         var permissionWarningsNowNamingThePermission = 0
-        for project in original.projects {
-            let recorded = original.connection(for: project.key)
+        for project in try original.projects {
+            let recorded = try original.connection(for: project.key)
             let was = SettingsView(project: project, connection: recorded).warning
-            let now = SettingsView(project: project, connection: rebuilt.connection(for: project.key)).warning
+            let now = SettingsView(project: project, connection: try rebuilt.connection(for: project.key)).warning
             guard was.map(normalisedRequestIDs) != now.map(normalisedRequestIDs) else { continue }
             // The generator recorded a bare 403 for permission-missing; the mock's answer to the
             // check names the permission and the endpoint. Same state, a more precise warning.

@@ -65,7 +65,7 @@ struct MockActivityProcessTests {
         let checked = try await runRelink(["--store", store, "-c", "check --all"])
         #expect(checked.stdout.contains("SUP") && checked.stdout.contains("BUG"))
         let opened = try Store(directory: URL(fileURLWithPath: store))
-        #expect(opened.connection(for: "SUP").state.name == .broken, "\(checked.stdout)")
-        #expect(opened.connection(for: "BUG").state.name == .broken, "\(checked.stdout)")
+        #expect(try opened.connection(for: "SUP").state.name == .broken, "\(checked.stdout)")
+        #expect(try opened.connection(for: "BUG").state.name == .broken, "\(checked.stdout)")
     }
 }

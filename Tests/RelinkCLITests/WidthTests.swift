@@ -18,9 +18,9 @@ struct WidthTests {
         try DemoFixture.write(to: store)
         let renderer = TextRenderer(style: Style(colour: false, width: width))
         var text = ""
-        for project in store.projects {
+        for project in try store.projects {
             text += renderer.show(
-                SettingsView(project: project, connection: store.connection(for: project.key)), project: project)
+                SettingsView(project: project, connection: try store.connection(for: project.key)), project: project)
             text += "\n"
         }
         text += renderer.help(nil) + "\n" + renderer.help("connect")
@@ -30,8 +30,8 @@ struct WidthTests {
             #expect(fits || oneWord, "\(line)")
         }
         // Words are never cut: the warning's words all survive the wrap.
-        let web = try #require(store.project("WEB"))
-        let view = SettingsView(project: web, connection: store.connection(for: "WEB"))
+        let web = try #require(try store.project("WEB"))
+        let view = SettingsView(project: web, connection: try store.connection(for: "WEB"))
         let shown = renderer.show(view, project: web).split(separator: "\n").map {
             $0.trimmingCharacters(in: .whitespaces)
         }

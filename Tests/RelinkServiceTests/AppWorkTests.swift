@@ -1,5 +1,6 @@
 import Foundation
 import IntercomAPI
+import IntercomMockStore
 import IntercomMockWorld
 import RelinkCore
 import RelinkFixtures
@@ -115,7 +116,7 @@ struct AppWorkTests {
     func linkChecksThroughTheConnection() async throws {
         let outcome = try await service.work.link(Self.sup12, ["1004", "1001", "1004"], actor: "test")
         #expect(outcome.changed == ["1004"] && outcome.unchanged == ["1001"])
-        #expect(store.project("SUP")?.conversations(of: Self.sup12) == ["1001", "1002", "1004"])
+        #expect(try store.project("SUP")?.conversations(of: Self.sup12) == ["1001", "1002", "1004"])
         #expect(intercom.calls.contains("GET /conversations/1004"))
 
         // 2001 lives in the EU workspace: Intercom answers 404 for SUP's, and nothing is linked.
@@ -125,7 +126,7 @@ struct AppWorkTests {
             guard case ServiceError.work(.conversationNotFound("2001", let workspace)) = error else { return false }
             return workspace == DemoFixture.support
         }
-        #expect(store.project("SUP")?.conversations(of: Self.sup12) == ["1001", "1002", "1004"])
+        #expect(try store.project("SUP")?.conversations(of: Self.sup12) == ["1001", "1002", "1004"])
     }
 
     @Test("link is refused while the connection is broken, with the warning; unlink needs no connection")
@@ -142,7 +143,7 @@ struct AppWorkTests {
         }
         let unlinked = try service.work.unlink(Self.web3, ["1005"])
         #expect(unlinked.changed == ["1005"] && unlinked.links.isEmpty)
-        #expect(store.project("WEB")?.links.isEmpty == true)
+        #expect(try store.project("WEB")?.links.isEmpty == true)
         #expect(throws: ServiceError.work(.notLinked(Self.web3, ["1005"]))) {
             try service.work.unlink(Self.web3, ["1005"])
         }
@@ -152,7 +153,7 @@ struct AppWorkTests {
     func linkFindsTheBreak() async throws {
         _ = try await service.breaks.breakConnection("SUP", cause: .passwordChanged)
         await #expect(throws: ServiceError.self) { try await service.work.link(Self.sup12, ["1003"], actor: "test") }
-        let connection = store.connection(for: "SUP")
+        let connection = try store.connection(for: "SUP")
         #expect(connection.state.name == .broken)
         #expect(connection.breakage?.diagnosis.causes == [.passwordChanged])
         #expect(connection.breakage?.diagnosis.evidence.endpoint == "GET /conversations/1003")
@@ -166,7 +167,7 @@ struct AppWorkTests {
             .commented(Self.sup12, text: "Fixed <b>in</b> 2.3 — ✓"), actor: "test")
         #expect(outcome.queued.map(\.conversationID) == ["1001", "1002"])
         #expect(outcome.delivery?.delivered.count == 2 && outcome.delivery?.held.isEmpty == true)
-        #expect(store.project("SUP")?.outbox.isEmpty == true)
+        #expect(try store.project("SUP")?.outbox.isEmpty == true)
         let note = try #require(notes("1001").first)
         #expect(note.body == "SUP-12 has a new comment: Fixed &lt;b&gt;in&lt;/b&gt; 2.3 — ✓ [relink SUP.1]")
         #expect(note.adminID == DemoFixture.bot.id)
@@ -186,7 +187,7 @@ struct AppWorkTests {
         let tagged = try await service.work.notify(.commented(bug7, text: "Shipped #Intercom today"), actor: "test")
         #expect(tagged.queued.first?.note == "BUG-7 has a new comment: Shipped today")
         try store.update { transaction in
-            var project = transaction.project("SUP")!
+            var project = try transaction.project("SUP")!
             project.settings.conversationLinking.notificationTriggers.issueAssignmentChanged.enabled = false
             transaction.put(project)
         }
@@ -197,14 +198,14 @@ struct AppWorkTests {
 
     @Test("reopenConversations opens a closed conversation before the note; unassignOnOpen unassigns it")
     func reopenAndUnassign() async throws {
-        let token = try #require(store.token(id: "tok-demo-sup"))
+        let token = try #require(try store.token(id: "tok-demo-sup"))
         _ = await intercom.manageConversation(
             id: "1003", .init(messageType: "assignment", adminID: DemoFixture.bot.id, assigneeID: DemoFixture.bob.id),
             token: token)
         _ = await intercom.manageConversation(
             id: "1003", .init(messageType: "close", adminID: DemoFixture.bot.id), token: token)
         try store.update { transaction in
-            var project = transaction.project("SUP")!
+            var project = try transaction.project("SUP")!
             project.settings.conversationLinking.unassignOnOpen = true
             transaction.put(project)
         }
@@ -222,9 +223,9 @@ struct AppWorkTests {
         _ = try await service.work.notify(.commented(Self.web3, text: "one"), actor: "test")
         _ = try await service.work.notify(.assigned(Self.web3, assignee: nil), actor: "test")
         _ = try await service.work.notify(.transitioned(Self.web3, status: "Done"), actor: "test")
-        let project = try #require(store.project("WEB"))
+        let project = try #require(try store.project("WEB"))
         #expect(project.outbox.map(\.id) == ["WEB.1", "WEB.2", "WEB.3"])
-        let view = SettingsView(project: project, connection: store.connection(for: "WEB"))
+        let view = SettingsView(project: project, connection: try store.connection(for: "WEB"))
         #expect(view.heldWork == "3 notes waiting for the connection")
         #expect(view.warning?.contains("Held up until then: 3 notes to the linked conversations of WEB-3.") == true)
         #expect(notes("1005").isEmpty)
@@ -254,8 +255,8 @@ struct AppWorkTests {
         faulty.fail("POST /conversations/1001/reply", with: dropped, afterApplying: true)
         let first = try await service.work.notify(.commented(Self.sup12, text: "once"), actor: "test")
         #expect(first.delivery?.stopped?.contains("could not be reached") == true)
-        #expect(store.project("SUP")?.outbox.map(\.id) == ["SUP.1", "SUP.2"])
-        #expect(store.project("SUP")?.outbox.first?.attempt?.count == 1)
+        #expect(try store.project("SUP")?.outbox.map(\.id) == ["SUP.1", "SUP.2"])
+        #expect(try store.project("SUP")?.outbox.first?.attempt?.count == 1)
         #expect(notes("1001").count == 1 && notes("1002").isEmpty)
 
         let again = try await service.outbox.deliver("SUP", actor: "test")
@@ -265,7 +266,7 @@ struct AppWorkTests {
         let waits = settleWaits.value
         #expect(waits.count == 1 && waits.allSatisfy { $0 > .seconds(8) && $0 <= .seconds(10) }, "\(waits)")
         #expect(notes("1001").count == 1 && notes("1002").count == 1)
-        #expect(store.project("SUP")?.outbox.isEmpty == true)
+        #expect(try store.project("SUP")?.outbox.isEmpty == true)
     }
 
     @Test(
@@ -281,8 +282,8 @@ struct AppWorkTests {
         faulty.fail("POST /conversations/1002/reply", with: failure)
         let first = try await service.work.notify(.commented(Self.sup12, text: "retry me"), actor: "test")
         #expect(first.delivery?.delivered.map(\.item.id) == ["SUP.1"])
-        #expect(store.project("SUP")?.outbox.first?.held == first.delivery?.stopped)
-        #expect(store.connection(for: "SUP").state.name == .connected, "a transient failure breaks nothing")
+        #expect(try store.project("SUP")?.outbox.first?.held == first.delivery?.stopped)
+        #expect(try store.connection(for: "SUP").state.name == .connected, "a transient failure breaks nothing")
         let retried = try await service.outbox.deliver("SUP", actor: "test")
         #expect(retried.delivered.map(\.item.id) == ["SUP.2"])
         // An answered post has nothing in flight: no wait before the retry. A timeout's may land yet.
@@ -293,18 +294,18 @@ struct AppWorkTests {
     @Test("A 401 or a permission 403 during delivery breaks the connection and keeps every note")
     func refusalBreaksAndKeeps() async throws {
         try await intercom.applyCause(
-            CauseRequest(cause: .permissionMissing, token: #require(store.token(id: "tok-demo-sup"))))
+            CauseRequest(cause: .permissionMissing, token: #require(try store.token(id: "tok-demo-sup"))))
         let outcome = try await service.work.notify(.commented(Self.sup12, text: "blocked"), actor: "test")
         #expect(outcome.delivery?.event?.kind == .broken)
-        #expect(store.connection(for: "SUP").breakage?.diagnosis.causes == [.permissionMissing])
-        #expect(store.project("SUP")?.outbox.count == 2)
+        #expect(try store.connection(for: "SUP").breakage?.diagnosis.causes == [.permissionMissing])
+        #expect(try store.project("SUP")?.outbox.count == 2)
         let plan = IntercomFailure(
             kind: .forbidden, status: 403, code: "api_plan_restricted", message: "Active subscription needed.")
         faulty.fail("POST /conversations/1004/reply", with: plan)
         let bug = try await service.work.notify(
             .commented(IssueKey(rawValue: "BUG-7")!, text: "#intercom x"), actor: "test")
         #expect(bug.delivery?.stopped?.contains("plan") == true)
-        #expect(store.project("BUG")?.outbox.count == 1)
+        #expect(try store.project("BUG")?.outbox.count == 1)
     }
 
     @Test("After a reconnect to another workspace the items stay, said why, until discarded (an event)")
@@ -316,13 +317,13 @@ struct AppWorkTests {
         let report = try #require(reconnected.delivery)
         #expect(report.delivered.isEmpty && report.held.count == 1)
         let item = try #require(store.project("WEB")?.outbox.first)
-        #expect(item.waitingReason(connection: store.connection(for: "WEB")).contains("belongs to workspace acme4sup"))
+        #expect(try item.waitingReason(connection: store.connection(for: "WEB")).contains("belongs to workspace acme4sup"))
         await #expect(throws: ServiceError.work(.unknownOutboxItem("WEB.9"))) {
             try await service.outbox.discard(.item("WEB.9"), actor: "test")
         }
         let discarded = try await service.outbox.discard(.item("web.1"), actor: "test")
         #expect(discarded.map(\.id) == ["WEB.1"])
-        #expect(store.project("WEB")?.outbox.isEmpty == true)
+        #expect(try store.project("WEB")?.outbox.isEmpty == true)
         let event = try #require(try store.events(for: "WEB").last)
         #expect(event.kind == .outboxDiscarded && event.detail?.contains("WEB.1 (WEB-3 → conversation 1005)") == true)
         #expect(notes("1005").isEmpty)
@@ -334,6 +335,6 @@ struct AppWorkTests {
         try store.compact()
         let shared = try String(contentsOf: store.stateFile, encoding: .utf8)
         #expect(shared.contains("WEB.1"))
-        for secret in store.allSecrets { #expect(!shared.contains(secret)) }
+        for secret in try store.allSecrets { #expect(!shared.contains(secret)) }
     }
 }

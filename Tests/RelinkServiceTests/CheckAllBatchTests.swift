@@ -32,7 +32,7 @@ struct CheckAllBatchTests {
         #expect(progress.entries.allSatisfy { $0.1 == 400 })
         #expect(try Data(contentsOf: directory.file("journal.jsonl")).isEmpty, "the last commit compacts")
         let reopened = try Store(directory: directory.url, options: .init(durable: false))
-        #expect(reopened.connections.values.allSatisfy { $0.lastCheck?.result == .healthy })
+        #expect(try reopened.connections.values.allSatisfy { $0.lastCheck?.result == .healthy })
     }
 
     /// A rejected token's simulated cause is asked for with its batch, in one call for the batch,
@@ -67,7 +67,7 @@ struct CheckAllBatchTests {
         let asked = inspections.map { Int($0.split(separator: "×").last!)! }.reduce(0, +)
         #expect(asked == rejected.count, "each rejected token asked for once")
         let reopened = try Store(directory: directory.url, options: .init(durable: false))
-        let recorded = rejected.compactMap { reopened.connection(for: $0.key).breakage?.diagnosis }
+        let recorded = try rejected.compactMap { try reopened.connection(for: $0.key).breakage?.diagnosis }
         #expect(recorded.count == rejected.count && recorded.allSatisfy(\.isGroundTruth))
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import IntercomAPI
+import IntercomMockStore
 import IntercomMockWorld
 import RelinkCore
 import RelinkFixtures
@@ -31,7 +32,7 @@ struct InMemoryServiceTests {
     func breakCheckReconnect() async throws {
         let outcome = try await service.breaks.breakConnection("SUP", cause: .tokenRevoked)
         #expect(outcome.killedTokens.count == 1)
-        #expect(store.connection(for: "SUP").state.name == .connected, "a break changes the world, not the record")
+        #expect(try store.connection(for: "SUP").state.name == .connected, "a break changes the world, not the record")
 
         let result = try #require(try await service.health.check(["SUP"]).first)
         guard case .rejected(let diagnosis) = result.outcome else {
@@ -39,7 +40,7 @@ struct InMemoryServiceTests {
             return
         }
         #expect(diagnosis.isGroundTruth && diagnosis.causes == [.tokenRevoked])
-        #expect(store.connection(for: "SUP").state.name == .broken)
+        #expect(try store.connection(for: "SUP").state.name == .broken)
         // BUG shares the workspace and the app user, but not the token: it stays healthy.
         #expect(try await service.health.check(["BUG"]).first?.outcome == .healthy)
 

@@ -14,12 +14,12 @@ struct LifecycleEndToEndTests {
     @Test(arguments: RelinkCore.BreakCause.allCases)
     func eachCauseIsDiscoveredByACheckAndRepairedByReconnect(cause: RelinkCore.BreakCause) async throws {
         try await withLiveMock { mock in
-            let before = try #require(mock.store.project("SUP"))
-            #expect(mock.view("SUP").indicator == .green)
+            let before = try #require(try mock.store.project("SUP"))
+            #expect(try mock.view("SUP").indicator == .green)
 
             let outcome = try await mock.service.breaks.breakConnection("SUP", cause: cause)
             #expect(outcome.cause == cause)
-            #expect(mock.view("SUP").indicator == .green, "break changes the world, not the record")
+            #expect(try mock.view("SUP").indicator == .green, "break changes the world, not the record")
 
             if cause == .permissionMissing {
                 // /me never answers 403: a plain check (one request) finds nothing wrong.
@@ -34,7 +34,7 @@ struct LifecycleEndToEndTests {
             #expect(diagnosis.isGroundTruth && diagnosis.causes == [cause])
             #expect(diagnosis.evidence.status == (cause == .permissionMissing ? 403 : 401))
             #expect(diagnosis.evidence.requestID?.isEmpty == false)
-            let broken = mock.view("SUP")
+            let broken = try mock.view("SUP")
             #expect(broken.indicator == .yellow)
             #expect(broken.warning?.contains("Reconnect") == true || broken.warning?.contains("reconnect") == true)
             #expect(result.event?.kind == .broken && result.event?.cause == cause)
@@ -63,7 +63,7 @@ struct LifecycleEndToEndTests {
                     try await mock.service.lifecycle.reconnect(
                         "SUP", as: AuthorizationRequest(teammate: nil), actor: "test")
                 }
-                #expect(mock.view("SUP").state == .broken)
+                #expect(try mock.view("SUP").state == .broken)
                 _ = try await mock.control.applyCause(
                     CauseRequest(
                         cause: .permissionMissing, teammate: DemoFixture.bot.email, workspace: DemoFixture.support.id,
@@ -73,9 +73,9 @@ struct LifecycleEndToEndTests {
                 "SUP", as: AuthorizationRequest(teammate: teammate), actor: "test"
             ).event
             #expect(event.kind == .reconnected && event.from == .broken && event.to == .connected)
-            #expect(mock.view("SUP").indicator == .green)
+            #expect(try mock.view("SUP").indicator == .green)
             #expect(try await mock.service.health.check(["SUP"], deep: true).first?.outcome == .healthy)
-            let after = try #require(mock.store.project("SUP"))
+            let after = try #require(try mock.store.project("SUP"))
             #expect(after.settings == before.settings)
             #expect(after.links == before.links)
             #expect(try mock.store.events(for: "SUP").suffix(2).map(\.kind) == [.broken, .reconnected])
@@ -90,35 +90,35 @@ struct LifecycleEndToEndTests {
             #expect(results.allSatisfy { $0.state == .broken })
             // The teammate knows the new password; relink remembered it, so reconnecting as them works.
             try await mock.service.lifecycle.reconnect("BUG", as: AuthorizationRequest(teammate: nil), actor: "test")
-            #expect(mock.view("BUG").indicator == .green)
+            #expect(try mock.view("BUG").indicator == .green)
         }
     }
 
     @Test func revokingOneProjectNeverDisturbsAnotherOnTheSameWorkspace() async throws {
         try await withLiveMock { mock in
             let event = try mock.service.lifecycle.revoke("SUP", actor: "test").event
-            #expect(event.kind == .revoked && mock.view("SUP").indicator == .grey)
-            #expect(mock.store.project("SUP")?.links.count == 2, "links are kept")
+            #expect(try event.kind == .revoked && mock.view("SUP").indicator == .grey)
+            #expect(try mock.store.project("SUP")?.links.count == 2, "links are kept")
             #expect(try await mock.service.health.check(["BUG"]).first?.outcome == .healthy)
             let journal = try await mock.control.journal(limit: 100)
             #expect(!journal.contains { $0.path.contains("uninstall") }, "revoke never uninstalls the app")
             // Connecting again to the same workspace restores everything without confirmation.
             try await mock.service.lifecycle.connect(
                 "SUP", as: AuthorizationRequest(teammate: DemoFixture.bot.email), actor: "test")
-            #expect(mock.view("SUP").indicator == .green)
-            #expect(mock.store.project("SUP")?.links.count == 2)
+            #expect(try mock.view("SUP").indicator == .green)
+            #expect(try mock.store.project("SUP")?.links.count == 2)
         }
     }
 
     @Test func changingTheAppUserKeepsLinksAndSettings() async throws {
         try await withLiveMock { mock in
-            let before = try #require(mock.store.project("SUP"))
+            let before = try #require(try mock.store.project("SUP"))
             let event = try await mock.service.lifecycle.changeAppUser(
                 "SUP", as: AuthorizationRequest(teammate: DemoFixture.alice.email), actor: "test"
             ).event
             #expect(event.kind == .appUserChanged)
-            #expect(mock.view("SUP").appUser?.email == DemoFixture.alice.email)
-            #expect(mock.store.project("SUP") == before)
+            #expect(try mock.view("SUP").appUser?.email == DemoFixture.alice.email)
+            #expect(try mock.store.project("SUP") == before)
         }
     }
 
@@ -131,12 +131,12 @@ struct LifecycleEndToEndTests {
             ) {
                 try await mock.service.lifecycle.reconnect("SUP", as: europe, actor: "test")
             }
-            #expect(mock.view("SUP").workspace == DemoFixture.support)
+            #expect(try mock.view("SUP").workspace == DemoFixture.support)
             let event = try await mock.service.lifecycle.reconnect(
                 "SUP", as: europe, allowWorkspaceChange: true, actor: "test"
             ).event
             #expect(event.detail?.contains("workspace changed") == true)
-            #expect(mock.view("SUP").workspace == DemoFixture.europe)
+            #expect(try mock.view("SUP").workspace == DemoFixture.europe)
         }
     }
 
@@ -153,7 +153,8 @@ struct LifecycleEndToEndTests {
                 try await mock.service.lifecycle.connect(
                     "OPS", as: AuthorizationRequest(teammate: DemoFixture.bot.email, password: "wrong"), actor: "test")
             }
-            #expect(mock.view("OPS").indicator == .grey)
+            let view = try mock.view("OPS")
+            #expect(view.indicator == .grey)
         }
     }
 

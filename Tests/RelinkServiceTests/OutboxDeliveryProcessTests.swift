@@ -17,7 +17,7 @@ struct OutboxDeliveryProcessTests {
     static func queue(_ count: Int, in store: Store) throws -> [String] {
         let issues = [IssueKey(rawValue: "SUP-12")!, IssueKey(rawValue: "SUP-40")!]
         return try store.update { transaction in
-            var project = transaction.project("SUP")!
+            var project = try transaction.project("SUP")!
             var ids: [String] = []
             for index in 0..<count {
                 let event = JiraEvent.commented(issues[index % 2], text: "note \(index) · ünïcødé")
@@ -93,7 +93,7 @@ struct OutboxDeliveryProcessTests {
             }
             let store = try Store(directory: mock.directory)
             #expect(
-                store.project("SUP")?.outbox.isEmpty == true,
+                try store.project("SUP")?.outbox.isEmpty == true,
                 "after \(rounds) killed deliveries: \(output)")
             let counts = Self.markerCounts(await mock.intercom.world, ids: ids)
             #expect(counts.values.allSatisfy { $0 == 1 }, "\(counts.filter { $0.value != 1 })")
@@ -144,7 +144,7 @@ struct OutboxDeliveryProcessTests {
             _ = try await mock.control.addFault(spec)
             let first = try await mock.service.outbox.deliver("SUP", actor: "test")
             #expect(first.held.count == ids.count && first.stopped != nil, "\(fault): \(first.stopped ?? "-")")
-            #expect(mock.store.connection(for: "SUP").state.name == .connected)
+            #expect(try mock.store.connection(for: "SUP").state.name == .connected)
             let second = try await mock.service.outbox.deliver("SUP", actor: "test")
             #expect(second.delivered.count == ids.count && second.held.isEmpty, "\(second.stopped ?? "-")")
             let counts = Self.markerCounts(await mock.intercom.world, ids: ids)
@@ -169,7 +169,7 @@ struct OutboxDeliveryProcessTests {
                 waited += 1
             }
             var delivered: [(item: OutboxItem, foundPosted: Bool)] = []
-            for _ in 0..<3 where !(mock.store.project("SUP")?.outbox.isEmpty ?? true) {
+            for _ in 0..<3 where !((try mock.store.project("SUP"))?.outbox.isEmpty ?? true) {
                 delivered += try await mock.service.outbox.deliver("SUP", actor: "test").delivered
             }
             #expect(delivered.first { $0.item.id == ids[0] }?.foundPosted == true)

@@ -27,7 +27,7 @@ struct PlanRestrictedEndToEndTests {
             #expect(diagnosis.evidence.requestID?.isEmpty == false)
             #expect(diagnosis.causes.isEmpty, "no break cause fits a plan: no reconnect repairs it")
 
-            let view = mock.view("SUP")
+            let view = try mock.view("SUP")
             #expect(view.state == .broken)
             #expect(view.indicator == .yellow)
             #expect(view.actions == [.revoke])
@@ -39,13 +39,13 @@ struct PlanRestrictedEndToEndTests {
                 try await mock.service.lifecycle.reconnect(
                     "SUP", as: AuthorizationRequest(teammate: nil), actor: "test")
             }
-            #expect(mock.view("SUP").state == .broken)
+            #expect(try mock.view("SUP").state == .broken)
             // Another workspace is not touched by this one's plan.
-            #expect(mock.view("OPS").state == .notConnected)
+            #expect(try mock.view("OPS").state == .notConnected)
 
             // Revoke, the one action offered, works.
             _ = try await mock.service.lifecycle.revoke("SUP", actor: "test")
-            #expect(mock.view("SUP").indicator == .grey)
+            #expect(try mock.view("SUP").indicator == .grey)
         }
     }
 
@@ -55,11 +55,11 @@ struct PlanRestrictedEndToEndTests {
             let support = DemoFixture.support.id
             _ = try await mock.control.setPlanRestricted(true, workspace: support)
             _ = try await mock.service.health.check(["BUG"])
-            #expect(mock.view("BUG").state == .broken)
+            #expect(try mock.view("BUG").state == .broken)
             _ = try await mock.control.setPlanRestricted(false, workspace: support)
             #expect(try await mock.control.world().workspaces.first { $0.idCode == support }?.planRestricted == nil)
             _ = try await mock.service.health.check(["BUG"])
-            #expect(mock.view("BUG").indicator == .green)
+            #expect(try mock.view("BUG").indicator == .green)
         }
     }
 }

@@ -116,7 +116,7 @@ struct RealAPIConfigurationTests {
         #expect(!holders.isEmpty && holders.allSatisfy { $0.hasPrefix("secrets.") }, "\(holders)")
         #expect(try configuration.entries().allSatisfy { $0.shown != Self.secret })
         let store = try Store(directory: directory.url)
-        #expect(store.allSecrets.contains(Self.secret), "exports redact it")
+        #expect(try store.allSecrets.contains(Self.secret), "exports redact it")
 
         _ = try configuration.unset(.clientSecret)
         #expect(try Self.entry(.clientSecret, in: configuration).source == .notSet)
@@ -161,8 +161,8 @@ struct RealAPIConfigurationTests {
         // A reopened store agrees: the legacy record is gone, not shadowed.
         let reopened = RealAPIConfiguration(store: try Store(directory: directory.url), overrides: SettingOverrides())
         #expect(try Self.entry(.clientID, in: reopened).source == .notSet)
-        #expect(reopened.store.oauthClient == nil)
-        #expect(reopened.store.clientSecret == Self.secret)
+        #expect(try reopened.store.oauthClient == nil)
+        #expect(try reopened.store.clientSecret == Self.secret)
     }
 
     @Test("the client secret survives a compaction of the secrets file and a reopen")
@@ -173,7 +173,7 @@ struct RealAPIConfigurationTests {
         _ = try configuration.set(.clientSecret, to: Self.secret)
         for index in 0..<5 { try store.update { $0.storeToken("fake-token-\(index)", id: "t\(index)") } }
         let reopened = try Store(directory: directory.url)
-        #expect(reopened.clientSecret == Self.secret)
+        #expect(try reopened.clientSecret == Self.secret)
         let snapshot = try String(contentsOf: directory.url.appendingPathComponent("secrets.json"), encoding: .utf8)
         #expect(snapshot.contains(Self.secret), "compacted into the snapshot, not only journaled")
     }

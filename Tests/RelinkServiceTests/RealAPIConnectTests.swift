@@ -1,5 +1,6 @@
 import Foundation
 import IntercomAPI
+import IntercomMockStore
 import IntercomMockWorld
 import RelinkCore
 import RelinkFixtures
@@ -70,7 +71,7 @@ struct RealAPIConnectTests {
         let event = try await service.lifecycle.connect("OPS", as: AuthorizationRequest(teammate: nil), actor: "test")
             .event
         #expect(event.to == .connected)
-        #expect(store.connection(for: "OPS").state.authorization?.appUser.email == DemoFixture.alice.email)
+        #expect(try store.connection(for: "OPS").state.authorization?.appUser.email == DemoFixture.alice.email)
         let shown = try #require(person.shown.withLock { $0.first })
         #expect(shown.absoluteString.contains("redirect_uri=https"))
     }
@@ -86,7 +87,7 @@ struct RealAPIConnectTests {
         } catch {
             #expect(error.description.contains("--paste") && error.description.contains("loopback"))
         }
-        #expect(store.connection(for: "OPS").state.authorization == nil)
+        #expect(try store.connection(for: "OPS").state.authorization == nil)
     }
 
     @Test("A pasted redirect with another state is refused before any exchange")
@@ -98,7 +99,7 @@ struct RealAPIConnectTests {
         await #expect(throws: ServiceError.self) {
             try await service.lifecycle.connect("OPS", as: AuthorizationRequest(teammate: nil), actor: "test")
         }
-        #expect(store.connection(for: "OPS").state.name == .notConnected)
+        #expect(try store.connection(for: "OPS").state.name == .notConnected)
     }
 
     @Test("A bare pasted code is accepted too")

@@ -27,7 +27,7 @@ struct TransientFailureTests {
             }
             #expect(!reason.isEmpty)
             #expect(result.state == .connected && result.event == nil)
-            let view = mock.view("SUP")
+            let view = try mock.view("SUP")
             #expect(view.indicator == .green)
             #expect(view.lastCheck?.result == .transientFailure)
             #expect(view.notice?.contains(reason) == true)

@@ -34,7 +34,7 @@ struct CrashAndConcurrencyTests {
             let landed = store.projectKeys.filter { $0.rawValue.hasPrefix(prefix) }
             for index in acknowledged {
                 let project = try #require(
-                    store.project(ProjectKey(rawValue: "\(prefix)\(index)")!), "round \(round): ack \(index) lost")
+                    try store.project(ProjectKey(rawValue: "\(prefix)\(index)")!), "round \(round): ack \(index) lost")
                 #expect(project.name == "project \(prefix) \(index)")
             }
             // At most the one change in flight when the kill came may have landed unacknowledged.
@@ -42,7 +42,7 @@ struct CrashAndConcurrencyTests {
             acknowledgedTotal += acknowledged.count
             landedTotal += landed.count
             #expect(
-                store.project("CNT")?.name == String(landedTotal), "the counter counts exactly the changes that landed")
+                try store.project("CNT")?.name == String(landedTotal), "the counter counts exactly the changes that landed")
         }
         #expect(acknowledgedTotal > 25)
     }
@@ -67,7 +67,7 @@ struct CrashAndConcurrencyTests {
         }
         let store = try Store(directory: storeDirectory)
         #expect(store.projectCount == writers * commits + 1)
-        #expect(store.project("CNT")?.name == String(writers * commits))
+        #expect(try store.project("CNT")?.name == String(writers * commits))
     }
 
     @Test func aProcessSeesAnotherProcesssCommitsAfterRefresh() throws {

@@ -18,7 +18,7 @@ struct DeferredCompactionTests {
         let snapshot = try Data(contentsOf: directory.file("state.json"))
         for name in ["Renamed once", "Renamed twice"] {
             try store.update(deferringCompaction: true) { transaction in
-                var project = try #require(transaction.project("SUP"))
+                var project = try #require(try transaction.project("SUP"))
                 project.name = name
                 transaction.put(project)
             }
@@ -28,13 +28,13 @@ struct DeferredCompactionTests {
         #expect(try Store(directory: directory.url, options: .init(durable: false)).project("SUP")?.name == "Renamed twice")
 
         try store.update { transaction in
-            var project = try #require(transaction.project("BUG"))
+            var project = try #require(try transaction.project("BUG"))
             project.name = "Compacted"
             transaction.put(project)
         }
         #expect(try Data(contentsOf: directory.file("journal.jsonl")).isEmpty)
         let reopened = try Store(directory: directory.url, options: .init(durable: false))
-        #expect(reopened.project("SUP")?.name == "Renamed twice" && reopened.project("BUG")?.name == "Compacted")
+        #expect(try reopened.project("SUP")?.name == "Renamed twice" && reopened.project("BUG")?.name == "Compacted")
     }
 
     /// Past 2,000 changed records a compaction encodes them on every core: the snapshot holds
@@ -56,6 +56,6 @@ struct DeferredCompactionTests {
         let written = lines[start..<(start + projects.count)].map { $0.hasSuffix(",") ? String($0.dropLast()) : String($0) }
         #expect(written == expected)
         let reopened = try Store(directory: directory.url, options: .init(durable: false))
-        #expect(reopened.projects == projects.sorted { $0.key < $1.key })
+        #expect(try reopened.projects == projects.sorted { $0.key < $1.key })
     }
 }

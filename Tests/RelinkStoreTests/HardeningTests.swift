@@ -94,7 +94,7 @@ struct HardeningTests {
         // Died before deciding: a temporary, no record.
         try Data("half".utf8).write(to: file(".state.json.change"))
         #expect(AtomicChange.isPending(in: store))
-        #expect(StoreContent(try Store(directory: store)) == contents.last)
+        #expect(try StoreContent(try Store(directory: store)) == contents.last)
         #expect(!FileManager.default.fileExists(atPath: file(".state.json.change").path))
         #expect(try Data(contentsOf: file("state.json")) == state)
 
@@ -109,7 +109,7 @@ struct HardeningTests {
         #expect(try Data(contentsOf: file("state.json")) == empty)
         #expect(!FileManager.default.fileExists(atPath: file("journal.jsonl").path))
         #expect(!AtomicChange.isPending(in: store))
-        #expect(reopened.connection(for: "OPS") == Connection(projectKey: "OPS"))
+        #expect(try reopened.connection(for: "OPS") == Connection(projectKey: "OPS"))
     }
 
     // MARK: Sequences, duplicates, orphans
@@ -130,7 +130,7 @@ struct HardeningTests {
         try Store(directory: store).compact()
         try journal.write(to: file("journal.jsonl"))
         try secrets.write(to: file("secrets.jsonl"))
-        #expect(StoreContent(try Store(directory: store)) == contents.last)
+        #expect(try StoreContent(try Store(directory: store)) == contents.last)
     }
 
     @Test func aDuplicateProjectKeyIsRefusedNamingBothLines() throws {
@@ -171,14 +171,14 @@ struct HardeningTests {
         let journal = try Data(contentsOf: file("journal.jsonl"))
         try journal.dropLast().write(to: file("journal.jsonl"))
         let opened = try Store(directory: store)
-        #expect(StoreContent(opened) == contents.last, "the complete last line is applied")
+        #expect(try StoreContent(opened) == contents.last, "the complete last line is applied")
         try opened.update { $0.put(Project(key: "NEW", name: "New", jiraSite: "acme.atlassian.net")) }
         let after = try Data(contentsOf: file("journal.jsonl"))
         #expect(after.prefix(journal.count) == journal, "the newline is written before the new line")
         #expect(after.split(separator: UInt8(ascii: "\n")).count == 4)
         let reopened = try Store(directory: store)
-        #expect(reopened.project("NEW") != nil)
-        #expect(reopened.connection(for: "OPS").state.name == .connected)
+        #expect(try reopened.project("NEW") != nil)
+        #expect(try reopened.connection(for: "OPS").state.name == .connected)
     }
 
     @Test func aProcessThatReadTheLineWithoutNewlineSeesTheNextCommitOfAnother() throws {
@@ -187,8 +187,8 @@ struct HardeningTests {
         let reader = try Store(directory: store)
         try Store(directory: store).update { $0.put(Project(key: "NEW", name: "New", jiraSite: "acme.atlassian.net")) }
         try reader.refresh()
-        #expect(reader.project("NEW") != nil)
-        #expect(reader.connection(for: "OPS").state.name == .connected)
+        #expect(try reader.project("NEW") != nil)
+        #expect(try reader.connection(for: "OPS").state.name == .connected)
     }
 
     @Test func aCompleteLastLineFollowedByStrayBytesIsRefusedNotCut() throws {

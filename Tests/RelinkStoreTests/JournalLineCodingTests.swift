@@ -2,6 +2,7 @@ import Foundation
 import IntercomMockWorld
 import Testing
 
+@testable import IntercomMockStore
 @testable import RelinkStore
 
 @Suite("The mock journal's line, written by hand")

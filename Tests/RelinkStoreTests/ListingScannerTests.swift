@@ -89,6 +89,6 @@ struct ListingScannerTests: CompactedStoreS {
         try write("state.json", try resealed(edited))
         let reopened = try open()
         #expect(reopened.lock.withLock { reopened.publicFileState }.projects.undecodedCount == 4)
-        #expect(reopened.projectListings == expected)
+        #expect(try reopened.projectListings == expected)
     }
 }

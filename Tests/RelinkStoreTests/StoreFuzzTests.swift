@@ -77,7 +77,7 @@ struct StoreFuzzTests {
         }
         #expect(!kind.isNotARegularFile, "\(label): opened with something else than a regular file in place")
         #expect(try storeFiles(in: directory) == before, "\(label): opening changed a file")
-        let opened = StoreContent(store)
+        let opened = try StoreContent(store)
         var outcome = "opened"
 
         // What may be there: every change, or, for a journal cut short, those of its complete lines.
@@ -108,10 +108,10 @@ struct StoreFuzzTests {
             transaction.put(Project(key: "FUZZ", name: "Fuzz", jiraSite: "acme.atlassian.net"))
             transaction.storeToken("fuzz-token", id: "tok-fuzz")
         }
-        let reopened = StoreContent(try Store(directory: directory, options: .init(durable: false)))
+        let reopened = try StoreContent(try Store(directory: directory, options: .init(durable: false)))
         #expect(reopened.distance(to: opened) == 2 && reopened.records.contains("secret fuzz-token"), "\(label): \(reopened)")
         #expect(reopened.records.contains { $0.hasPrefix("project FUZZ ") }, "\(label): the commit after opening was lost")
-        #expect(reopened == StoreContent(store), "\(label): the reopened store differs from the one that committed")
+        #expect(try reopened == StoreContent(store), "\(label): the reopened store differs from the one that committed")
         return outcome
     }
 

@@ -25,11 +25,11 @@ enum StoreS {
         }
         chmod(directory.appendingPathComponent("secrets.json").path, 0o600)
         let store = try Store(directory: directory, options: options)
-        var contents = [StoreContent(store)]
+        var contents = [try StoreContent(store)]
         let t0 = Date(timeIntervalSince1970: 1_795_000_000)
 
         try store.update { transaction in  // break SUP token-revoked, then check --all finds it
-            var sup = transaction.connection(for: "SUP")
+            var sup = try transaction.connection(for: "SUP")
             let authorization = sup.state.authorization!
             let evidence = Evidence(status: 401, code: "token_revoked", message: "Token revoked", requestID: "req-1")
             let breakage = Breakage(at: t0, diagnosis: Diagnosis(evidence: evidence, causes: [.tokenRevoked], isGroundTruth: true))
@@ -42,10 +42,10 @@ enum StoreS {
                     at: t0, project: "SUP", kind: .broken, from: .connected, to: .broken, cause: .tokenRevoked,
                     evidence: evidence, workspace: acme, appUser: bot, actor: "relink check"))
         }
-        contents.append(StoreContent(store))
+        contents.append(try StoreContent(store))
 
         try store.update { transaction in  // reconnect SUP --as jira-bot@acme.test
-            var sup = transaction.connection(for: "SUP")
+            var sup = try transaction.connection(for: "SUP")
             let old = sup.state.authorization?.tokenID
             let event = try sup.reconnect(
                 Authorization(workspace: acme, appUser: bot, tokenID: "tok-sup-2", since: t0.addingTimeInterval(60)),
@@ -55,10 +55,10 @@ enum StoreS {
             if let old { transaction.forgetToken(id: old) }
             transaction.storeToken("fake-token-sup-2", id: "tok-sup-2")
         }
-        contents.append(StoreContent(store))
+        contents.append(try StoreContent(store))
 
         try store.update { transaction in  // connect OPS --as alice@acme.test
-            var ops = transaction.connection(for: "OPS")
+            var ops = try transaction.connection(for: "OPS")
             let event = try ops.connect(
                 Authorization(workspace: acme, appUser: alice, tokenID: "tok-ops-1", since: t0.addingTimeInterval(120)),
                 by: "relink connect")
@@ -67,7 +67,7 @@ enum StoreS {
             transaction.storeToken("fake-token-ops-1", id: "tok-ops-1")
             transaction.rememberMockPassword("fake-password-alice-2", for: "alice@acme.test")
         }
-        contents.append(StoreContent(store))
+        contents.append(try StoreContent(store))
         return contents
     }
 }
@@ -80,14 +80,14 @@ struct StoreContent: Equatable, CustomStringConvertible {
     /// is found when the history is read; `records` holds no event then).
     var eventError: String?
 
-    init(_ store: Store) {
+    init(_ store: Store) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         func json(_ value: some Encodable) -> String { String(decoding: (try? encoder.encode(value)) ?? Data(), as: UTF8.self) }
         var records: [String] = []
-        for project in store.projects {
+        for project in try store.projects {
             records.append("project \(project.key) \(json(project))")
-            let connection = store.connection(for: project.key)
+            let connection = try store.connection(for: project.key)
             if connection != Connection(projectKey: project.key) {
                 records.append("connection \(project.key) \(json(connection))")
             }
@@ -97,10 +97,10 @@ struct StoreContent: Equatable, CustomStringConvertible {
         } catch {
             eventError = "\(error)"
         }
-        for secret in store.allSecrets { records.append("secret \(secret)") }
-        if let client = store.oauthClient { records.append("oauth \(json(client))") }
+        for secret in try store.allSecrets { records.append("secret \(secret)") }
+        if let client = try store.oauthClient { records.append("oauth \(json(client))") }
         for email in ["alice@acme.test", "bob@acme.test", "jira-bot@acme.test"] {
-            if let password = store.mockPassword(for: email) { records.append("password \(email) \(password)") }
+            if let password = try store.mockPassword(for: email) { records.append("password \(email) \(password)") }
         }
         self.records = records.sorted()
     }

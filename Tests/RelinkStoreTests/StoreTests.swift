@@ -13,7 +13,7 @@ struct StoreTests {
     func connectSUP(_ store: Store, token: String = "tok-secret-123") throws {
         try store.update { transaction in
             transaction.put(Project(key: "SUP", name: "Support", jiraSite: "acme.atlassian.net"))
-            var connection = transaction.connection(for: "SUP")
+            var connection = try transaction.connection(for: "SUP")
             let event = try connection.connect(
                 Authorization(workspace: acme, appUser: bot, tokenID: "t1", since: Date()), by: "test")
             transaction.put(connection)
@@ -27,14 +27,14 @@ struct StoreTests {
         let store = try Store(directory: directory.url)
         try connectSUP(store)
         let reopened = try Store(directory: directory.url)
-        #expect(reopened.projects == store.projects)
-        #expect(reopened.connection(for: "SUP") == store.connection(for: "SUP"))
+        #expect(try reopened.projects == store.projects)
+        #expect(try reopened.connection(for: "SUP") == store.connection(for: "SUP"))
         #expect(try reopened.events(for: "SUP") == store.events(for: "SUP"))
-        #expect(reopened.token(id: "t1") == "tok-secret-123")
+        #expect(try reopened.token(id: "t1") == "tok-secret-123")
         try reopened.compact()
         let compacted = try Store(directory: directory.url)
-        #expect(compacted.connection(for: "SUP") == store.connection(for: "SUP"))
-        #expect(compacted.token(id: "t1") == "tok-secret-123")
+        #expect(try compacted.connection(for: "SUP") == store.connection(for: "SUP"))
+        #expect(try compacted.token(id: "t1") == "tok-secret-123")
     }
 
     @Test func secretsLiveOnlyInFilesOfMode0600() throws {
@@ -62,13 +62,13 @@ struct StoreTests {
         #expect(throws: LifecycleError.self) {
             try store.update { transaction in
                 transaction.put(Project(key: "NEW", name: "n", jiraSite: "s"))
-                var connection = transaction.connection(for: "SUP")
+                var connection = try transaction.connection(for: "SUP")
                 _ = try connection.connect(
                     Authorization(workspace: acme, appUser: bot, tokenID: "t2", since: Date()), by: "t")
             }
         }
         #expect(try Data(contentsOf: directory.file("journal.jsonl")) == journal)
-        #expect(store.project("NEW") == nil)
+        #expect(try store.project("NEW") == nil)
     }
 
     /// A commit appends one line: the snapshot is not rewritten, so its cost does not grow with

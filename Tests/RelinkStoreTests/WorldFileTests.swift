@@ -4,6 +4,8 @@ import RelinkStore
 import RelinkTestSupport
 import Testing
 
+@testable import IntercomMockStore
+
 @Suite("The mock's world in the store")
 struct WorldFileTests {
     @Test("Two processes changing the world at once lose none of each other's changes")

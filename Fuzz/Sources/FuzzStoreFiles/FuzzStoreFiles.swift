@@ -15,8 +15,9 @@ public func fuzzStoreFiles(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     do {
         try content.write(to: directory.appendingPathComponent(name))
         let store = try Store(directory: directory, options: .init(durable: false))
-        // What a command reads after opening: every project, its connection, the events.
-        for project in store.projects { _ = store.connection(for: project.key) }
+        // What a command reads after opening: every project, its connection, the secrets, the events.
+        for project in try store.projects { _ = try store.connection(for: project.key) }
+        _ = try store.allSecrets
         _ = try? store.events()
     } catch is StoreError {
         // A refusal is the right answer to damage.

@@ -1,6 +1,7 @@
 import Foundation
 import RelinkCore
 import RelinkStore
+import SupportBundles
 
 #if canImport(Glibc)
     import Glibc

@@ -9,7 +9,7 @@ extension CommandExecutor {
         case .world:
             let world = try await withMockControl { control async throws(MockControlError) in try await control.world()
             }
-            return presenter.world(world, holders: store.tokenHolders())
+            return presenter.world(world, holders: try store.tokenHolders())
         case .mockJournal(let limit):
             return presenter.journal(
                 try await withMockControl { control async throws(MockControlError) in

@@ -12,7 +12,7 @@ extension CommandExecutor {
             if let key = issue?.project ?? project {
                 return presenter.work(.links([try store.requireProject(key)], issue: issue))
             }
-            return presenter.work(.links(store.projects, issue: nil))
+            return presenter.work(.links(try store.projects, issue: nil))
         case .link(let issue, let conversations):
             return presenter.work(
                 .linked(try await services.connectionService().work.link(issue, conversations, actor: actor)))
@@ -27,11 +27,11 @@ extension CommandExecutor {
         case .outbox(let key):
             let projects =
                 try key.map { [try store.requireProject($0)] } ?? store.projects.filter { !$0.outbox.isEmpty }
-            return presenter.work(.outbox(projects.map { ($0, store.connection(for: $0.key)) }))
+            return presenter.work(.outbox(try projects.map { ($0, try store.connection(for: $0.key)) }))
         case .outboxDeliver(let key):
             let keys =
                 try key.map { [try store.requireProject($0).key] }
-                ?? store.projects.filter { !$0.outbox.isEmpty }.map(\.key)
+                ?? (try store.projects).filter { !$0.outbox.isEmpty }.map(\.key)
             let service = try await services.connectionService()
             var reports: [DeliveryReport] = []
             for key in keys { reports.append(try await service.outbox.deliver(key, actor: actor)) }

@@ -1,8 +1,10 @@
 import Foundation
+import IntercomMockStore
 import RelinkCommands
 import RelinkCore
 import RelinkService
 import RelinkStore
+import SupportBundles
 
 /// Runs one command against the store and the services, and answers what to print. The REPL,
 /// `-c`, `--script` and standard input all go through ``execute(_:)``; none of them builds what
@@ -58,11 +60,11 @@ public final class CommandExecutor: Sendable {
         switch command {
         case .projects:
             // The listed fields of every record, read on every core, rather than whole records.
-            return presenter.projects(try store.readProjectListings())
+            return presenter.projects(try store.projectListings)
         case .show(let key):
             let project = try store.requireProject(key)
             return presenter.show(
-                SettingsView(project: project, connection: try store.readConnection(for: key)), project: project)
+                SettingsView(project: project, connection: try store.connection(for: key)), project: project)
         case .log(let key, let limit):
             if let key { _ = try store.requireProject(key) }
             return presenter.events(try store.events(for: key, limit: limit))
@@ -143,7 +145,7 @@ public final class CommandExecutor: Sendable {
         case .importBundle(let path, let replace):
             return try await importBundle(from: path, replace: replace)
         case .verify:
-            let read = try store.verify()
+            let read = try store.verifyIncludingMock()
             let text =
                 "Every record reads: \(read.projects) projects, \(read.connections) connections, \(read.events) events "
                 + "and \(read.tokens) tokens in \(store.directory.path)."

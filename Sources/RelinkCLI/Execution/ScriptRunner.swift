@@ -79,7 +79,8 @@ public struct ScriptRunner: Sendable {
     /// net under them: a value the line gave to a secret option, or a secret the store keeps,
     /// never reaches the screen.
     private func report(_ error: any Error, status: Int32, line: String) {
-        let secrets = SecretLines.secretValues(in: line) + executor.store.allSecrets
+        // A secrets file that does not read gave no secret to any message.
+        let secrets = SecretLines.secretValues(in: line) + ((try? executor.store.allSecrets) ?? [])
         let failure = executor.presenter.failure(error, exitCode: status, redacting: secrets)
         if failure.toStandardError { printError(failure.text) } else { print(failure.text) }
     }

@@ -1,3 +1,4 @@
+import IntercomMockStore
 import RelinkCommands
 import RelinkCore
 import RelinkStore
@@ -18,18 +19,22 @@ final class CompletionSource: @unchecked Sendable {
         case .projectKey: store.projectKeys.map(\.rawValue)
         case .email: known().emails
         case .workspace: known().workspaces
-        case .issueKey: store.projects.flatMap { $0.links.map(\.issueKey) }
-        case .issueOrProject: store.projectKeys.map(\.rawValue) + store.projects.flatMap { $0.links.map(\.issueKey) }
-        case .conversationID: Array(Set(store.projects.flatMap { $0.links.flatMap(\.conversationIds) })).sorted()
-        case .outboxTarget: store.projects.flatMap { [$0.key.rawValue] + $0.outbox.map(\.id) }
+        case .issueKey: projects.flatMap { $0.links.map(\.issueKey) }
+        case .issueOrProject: store.projectKeys.map(\.rawValue) + projects.flatMap { $0.links.map(\.issueKey) }
+        case .conversationID: Array(Set(projects.flatMap { $0.links.flatMap(\.conversationIds) })).sorted()
+        case .outboxTarget: projects.flatMap { [$0.key.rawValue] + $0.outbox.map(\.id) }
         default: []
         }
     }
 
+    /// Every project; none when a record does not read (completion offers what it can, and the
+    /// command itself names the damage).
+    private var projects: [Project] { (try? store.projects) ?? [] }
+
     /// The mock world's teammates and workspaces, and the app users and workspaces the store knows.
     private func known() -> (emails: [String], workspaces: [String]) {
         if let world { return world }
-        let authorizations = store.connections.values.compactMap(\.state.authorization)
+        let authorizations = ((try? store.connections) ?? [:]).values.compactMap(\.state.authorization)
         var emails = Set(authorizations.map(\.appUser.email))
         var workspaces = Set(authorizations.map(\.workspace.id))
         if let saved = try? store.loadWorld() {

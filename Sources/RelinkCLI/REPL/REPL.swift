@@ -41,7 +41,7 @@ public struct REPL {
             case .interrupted:
                 continue
             case .line(let line):
-                editor.remember(line, carriesSecret: SecretLines.carriesSecret(line, knownSecrets: store.allSecrets))
+                editor.remember(line, carriesSecret: SecretLines.carriesSecret(line, knownSecrets: (try? store.allSecrets) ?? []))
                 // Ctrl-C while the command runs cancels it; the runner reports what it did and the
                 // prompt comes back. SIGTERM or SIGHUP cancel it too, and end relink.
                 let (outcome, interrupt) = await Interrupts.cancellable { [runner] in await runner.runLine(line) }

@@ -7,23 +7,11 @@ extension Documents {
         struct Setting: Encodable {
             var name: String
             /// `null` when not set; a secret only as `[redacted]`.
-            var value: String?
+            @ExplicitNull var value: String? = nil
             var source: String
-            var overriddenBy: String?
+            @ExplicitNull var overriddenBy: String? = nil
             var secret: Bool
-            var note: String?
-
-            func encode(to encoder: any Encoder) throws {
-                var c = encoder.container(keyedBy: CodingKeys.self)
-                try c.encode(name, forKey: .name)
-                try c.encode(value, forKey: .value)
-                try c.encode(source, forKey: .source)
-                try c.encode(overriddenBy, forKey: .overriddenBy)
-                try c.encode(secret, forKey: .secret)
-                try c.encode(note, forKey: .note)
-            }
-
-            enum CodingKeys: String, CodingKey { case name, value, source, overriddenBy, secret, note }
+            @ExplicitNull var note: String? = nil
         }
 
         var settings: [Setting]

@@ -1,6 +1,7 @@
 import Foundation
 import RelinkCore
 import RelinkStore
+import SupportBundles
 
 /// The documents of the commands that shape or move a case: `project`, `settings`, `import`,
 /// `export`, `verify`.
@@ -9,15 +10,7 @@ extension Documents {
     /// and no project.
     struct ProjectChange: Encodable {
         var event: ConnectionEvent
-        var project: Show?
-
-        func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(event, forKey: .event)
-            try container.encode(project, forKey: .project)
-        }
-
-        enum CodingKeys: String, CodingKey { case event, project }
+        @ExplicitNull var project: Show? = nil
     }
 
     /// `settings KEY [PATH]`: each field with its value as JSON (true, 3, ["size"], or null when

@@ -72,8 +72,8 @@ extension Documents {
         var delivered: [String]
         var foundPosted: [String]
         var held: [String]
-        var stopped: String?
-        var event: ConnectionEvent?
+        @ExplicitNull var stopped: String? = nil
+        @ExplicitNull var event: ConnectionEvent? = nil
 
         init(_ report: DeliveryReport) {
             key = report.key
@@ -82,16 +82,6 @@ extension Documents {
             held = report.held.map(\.id)
             stopped = report.stopped
             event = report.event
-        }
-
-        func encode(to encoder: any Encoder) throws {
-            var c = encoder.container(keyedBy: Key.self)
-            try c.encode(key, forKey: "key")
-            try c.encode(delivered, forKey: "delivered")
-            try c.encode(foundPosted, forKey: "foundPosted")
-            try c.encode(held, forKey: "held")
-            try c.encode(stopped, forKey: "stopped")
-            try c.encode(event, forKey: "event")
         }
     }
 

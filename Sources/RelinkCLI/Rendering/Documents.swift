@@ -27,8 +27,8 @@ enum Documents {
         var name: String
         var indicator: Indicator
         var state: ConnectionState.StateName
-        var workspace: Workspace?
-        var appUser: AppUser?
+        @ExplicitNull var workspace: Workspace? = nil
+        @ExplicitNull var appUser: AppUser? = nil
 
         init(_ view: ProjectListing) {
             key = view.key
@@ -38,18 +38,6 @@ enum Documents {
             workspace = view.workspace
             appUser = view.appUser
         }
-
-        func encode(to encoder: any Encoder) throws {
-            var c = encoder.container(keyedBy: CodingKeys.self)
-            try c.encode(key, forKey: .key)
-            try c.encode(name, forKey: .name)
-            try c.encode(indicator, forKey: .indicator)
-            try c.encode(state, forKey: .state)
-            try c.encode(workspace, forKey: .workspace)
-            try c.encode(appUser, forKey: .appUser)
-        }
-
-        enum CodingKeys: String, CodingKey { case key, name, indicator, state, workspace, appUser }
     }
 
     struct ProjectList: Encodable {
@@ -151,22 +139,9 @@ extension Documents {
             var result: CheckRecord.Result
             var state: ConnectionState.StateName
             var indicator: Indicator
-            var reason: String?
-            var diagnosis: Diagnosis?
-            var event: ConnectionEvent?
-
-            func encode(to encoder: any Encoder) throws {
-                var c = encoder.container(keyedBy: CodingKeys.self)
-                try c.encode(key, forKey: .key)
-                try c.encode(result, forKey: .result)
-                try c.encode(state, forKey: .state)
-                try c.encode(indicator, forKey: .indicator)
-                try c.encode(reason, forKey: .reason)
-                try c.encode(diagnosis, forKey: .diagnosis)
-                try c.encode(event, forKey: .event)
-            }
-
-            enum CodingKeys: String, CodingKey { case key, result, state, indicator, reason, diagnosis, event }
+            @ExplicitNull var reason: String? = nil
+            @ExplicitNull var diagnosis: Diagnosis? = nil
+            @ExplicitNull var event: ConnectionEvent? = nil
         }
 
         struct NotChecked: Encodable {

@@ -2,6 +2,7 @@ import IntercomAPI
 import RelinkCommands
 import RelinkService
 import RelinkStore
+import SupportBundles
 
 /// The stable `code` of a `--json` error document, one per kind of failure, in snake_case: what a
 /// script decides on, where the message is for a person (README, "`--json`", lists them).

@@ -67,7 +67,9 @@ struct Authorizer: ServiceUseCase {
         guard let email = request.teammate else {
             throw .authorization(.mockTeammateNeeded)
         }
-        guard let password = request.password ?? store.mockPassword(for: email) else {
+        var password = request.password
+        if password == nil { password = try ServiceError.reading(try store.mockPassword(for: email)) }
+        guard let password else {
             // Someone the world does not know is not a teammate at all: a password would not help.
             if let known = try? await worldControl.teammateEmails(),
                 !known.contains(where: { $0.lowercased() == email.lowercased() })

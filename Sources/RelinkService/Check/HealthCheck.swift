@@ -84,10 +84,19 @@ public struct HealthCheck: ServiceUseCase {
         } else {
             // Every connection record, decoded on every core; those without an authorization are
             // not checked. Sorted by key, as before.
-            let connections = store.connections
+            let connections = try ServiceError.reading(try store.connections)
             targets = connections.keys.sorted().compactMap { key in
                 connections[key]!.state.authorization.map { (key, $0) }
             }
+        }
+        // What each probe needs of the store, read before any starts: its token, and whether the
+        // last check was refused for a missing permission (then the probe goes deeper).
+        var reads: [ProjectKey: (token: String?, lastStatus: Int?)] = [:]
+        for (key, authorization) in targets {
+            reads[key] = (
+                try ServiceError.reading(try store.token(id: authorization.tokenID)),
+                try ServiceError.reading(try store.connection(for: key)).breakage?.diagnosis.evidence.status
+            )
         }
         var results: [CheckResult] = []
         results.reserveCapacity(targets.count)
@@ -96,8 +105,8 @@ public struct HealthCheck: ServiceUseCase {
             func startNext() {
                 // Cancelled (Ctrl-C): start nothing more.
                 guard !Task.isCancelled, let (key, authorization) = pending.next() else { return }
-                let token = store.token(id: authorization.tokenID)
-                let probeDeeply = deep || store.connection(for: key).breakage?.diagnosis.evidence.status == 403
+                let token = reads[key]?.token
+                let probeDeeply = deep || reads[key]?.lastStatus == 403
                 group.addTask { [self] in
                     let clock = ContinuousClock()
                     let started = clock.now
@@ -164,7 +173,7 @@ public struct HealthCheck: ServiceUseCase {
             do throws(ServiceError) {
                 _ = try store.requireProject(key)
                 let connection: Connection
-                do { connection = try store.readConnection(for: key) } catch { throw .store(error) }
+                do { connection = try store.connection(for: key) } catch { throw .store(error) }
                 if connection.state.authorization == nil {
                     notChecked.append(NotChecked(key: key, reason: .notConnected))
                 } else {
@@ -278,7 +287,7 @@ public struct HealthCheck: ServiceUseCase {
     {
         let time = Timestamp.rounded(configuration.now())
         return try store.commit { transaction in
-            var connection = transaction.connection(for: key)
+            var connection = try transaction.connection(for: key)
             guard connection.state.authorization != nil else { return nil }
             let event = try connection.recordCheck(outcome, at: time, by: actor)
             transaction.put(connection)
@@ -308,7 +317,7 @@ public struct HealthCheck: ServiceUseCase {
             return try store.update(deferringCompaction: !last) { transaction in
                 try batch.map { checked in
                     let (key, outcome, duration) = (checked.key, checked.outcome, checked.duration)
-                    var connection = transaction.connection(for: key)
+                    var connection = try transaction.connection(for: key)
                     guard connection.state.authorization != nil else {
                         // Revoked by someone else while the check ran: nothing to record.
                         return CheckResult(
@@ -328,7 +337,9 @@ public struct HealthCheck: ServiceUseCase {
                 CheckResult(
                     key: checked.key, outcome: .transientFailure(reason: "the result could not be recorded: \(error)"),
                     event: nil,
-                    state: store.connection(for: checked.key).state.name, duration: checked.duration)
+                    // The state as recorded; a record that no longer reads is not connected as far as is known.
+                    state: (try? store.connection(for: checked.key))?.state.name ?? .notConnected,
+                    duration: checked.duration)
             }
         }
     }

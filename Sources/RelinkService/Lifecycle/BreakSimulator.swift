@@ -32,7 +32,7 @@ public struct BreakSimulator: ServiceUseCase {
         }
         let email = authorization.appUser.email
         let workspace = authorization.workspace
-        let token = store.token(id: authorization.tokenID)
+        let token = try ServiceError.reading(try store.token(id: authorization.tokenID))
         var request = CauseRequest(cause: cause)
         var newPassword: String?
         let target: String

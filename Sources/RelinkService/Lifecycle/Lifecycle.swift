@@ -62,7 +62,7 @@ public struct Lifecycle: ServiceUseCase {
     public func revoke(_ key: ProjectKey, actor: String) throws(ServiceError) -> TransitionOutcome {
         let project = try store.requireProject(key)
         return try store.commit { transaction in
-            var connection = transaction.connection(for: key)
+            var connection = try transaction.connection(for: key)
             let tokenID = connection.state.authorization?.tokenID
             let event = try connection.revoke(at: configuration.now(), by: actor)
             transaction.put(connection)
@@ -132,10 +132,10 @@ public struct Lifecycle: ServiceUseCase {
         _ transition: (inout Connection, Authorization) throws -> ConnectionEvent
     ) throws(ServiceError) -> TransitionOutcome {
         try store.commit { transaction in
-            guard let project = transaction.project(key) else {
+            guard let project = try transaction.project(key) else {
                 throw ServiceError.unknownProject(key, suggestion: nil)
             }
-            var connection = transaction.connection(for: key)
+            var connection = try transaction.connection(for: key)
             let previousTokenID = connection.state.authorization?.tokenID
             // The mock's world names the token the same way (`TokenID`): one id everywhere.
             let authorization = Authorization(

@@ -58,7 +58,7 @@ public struct Outbox: ServiceUseCase {
         var reports: [DeliveryReport] = []
         for result in results where result.state == .connected {
             let project: Project?
-            do { project = try store.readProject(result.key) } catch { throw .store(error) }
+            do { project = try store.project(result.key) } catch { throw .store(error) }
             guard let project, !project.outbox.isEmpty else { continue }
             reports.append(try await deliver(result.key, actor: actor))
         }
@@ -82,7 +82,7 @@ public struct Outbox: ServiceUseCase {
         let time = Timestamp.rounded(configuration.now())
         return try await holdingDeliveryLock { () async throws(ServiceError) -> [OutboxItem] in
             try store.commit { transaction in
-                guard var project = transaction.project(key) else {
+                guard var project = try transaction.project(key) else {
                     throw ServiceError.unknownProject(key, suggestion: nil)
                 }
                 let dropped: [OutboxItem]
@@ -94,7 +94,7 @@ public struct Outbox: ServiceUseCase {
                 guard !dropped.isEmpty else { return [] }
                 project.outbox.removeAll { item in dropped.contains { $0.id == item.id } }
                 transaction.put(project)
-                let connection = transaction.connection(for: key)
+                let connection = try transaction.connection(for: key)
                 let list = dropped.map { "\($0.id) (\($0.issueKey) → conversation \($0.conversationID))" }
                 transaction.record(
                     ConnectionEvent(
@@ -120,13 +120,13 @@ public struct Outbox: ServiceUseCase {
         let items = try store.requireProject(key).outbox
         var report = DeliveryReport(key: key, delivered: [], held: items, stopped: nil, event: nil)
         guard !items.isEmpty else { return report }
-        let connection = store.connection(for: key)
+        let connection = try ServiceError.reading(try store.connection(for: key))
         guard case .connected(let authorization) = connection.state else {
             report.stopped =
                 connection.state.name == .broken ? "the connection is broken" : "the project is not connected"
             return report
         }
-        guard let token = store.token(id: authorization.tokenID) else {
+        guard let token = try ServiceError.reading(try store.token(id: authorization.tokenID)) else {
             report.stopped = "the store holds no token for the connection; reconnect \(key)"
             return report
         }
@@ -251,7 +251,7 @@ public struct Outbox: ServiceUseCase {
     {
         let time = Timestamp.rounded(configuration.now())
         return try store.commit { transaction in
-            guard var project = transaction.project(key),
+            guard var project = try transaction.project(key),
                 let index = project.outbox.firstIndex(where: { $0.id == id })
             else { return nil }
             project.outbox[index].recordAttempt(at: time, as: adminID)
@@ -267,7 +267,7 @@ public struct Outbox: ServiceUseCase {
         _ id: String, of key: ProjectKey, heldBecause reason: String?, answered: Bool = false
     ) throws(ServiceError) {
         try store.commit { transaction in
-            guard var project = transaction.project(key),
+            guard var project = try transaction.project(key),
                 let index = project.outbox.firstIndex(where: { $0.id == id })
             else { return }
             if let reason {

@@ -50,7 +50,7 @@ public struct ProjectCatalog: Sendable {
     {
         let time = Timestamp.rounded(now())
         // Every project is read only when no site was given.
-        let sites = site == nil ? Set(store.projects.map(\.jiraSite)) : []
+        let sites = site == nil ? Set(try ServiceError.reading(try store.projects).map(\.jiraSite)) : []
         guard let site = site ?? (sites.count == 1 ? sites.first : nil) else {
             throw .catalog(.siteNeeded(sitesKnown: !sites.isEmpty))
         }
@@ -71,11 +71,11 @@ public struct ProjectCatalog: Sendable {
             detail: "\"\(name)\" on \(site)"
                 + (project.outboxSerial > 0 ? "; outbox serials go on after \(key).\(project.outboxSerial)" : ""))
         return try store.commit { transaction in
-            guard transaction.project(key) == nil else { throw ServiceError.catalog(.projectExists(key)) }
+            guard try transaction.project(key) == nil else { throw ServiceError.catalog(.projectExists(key)) }
             transaction.put(project)
             transaction.record(event)
             return TransitionOutcome(
-                event: event, delivery: nil, project: project, connection: transaction.connection(for: key))
+                event: event, delivery: nil, project: project, connection: try transaction.connection(for: key))
         }
     }
 
@@ -87,11 +87,11 @@ public struct ProjectCatalog: Sendable {
         _ = try store.requireProject(key)
         let time = Timestamp.rounded(now())
         return try store.commit { transaction in
-            let current = transaction.connection(for: key)
+            let current = try transaction.connection(for: key)
             if current.state.authorization != nil, !force {
                 throw ServiceError.catalog(.holdsConnection(key, current.state.name))
             }
-            let serial = transaction.project(key)?.outboxSerial ?? 0
+            let serial = try transaction.project(key)?.outboxSerial ?? 0
             if let tokenID = current.state.authorization?.tokenID { transaction.forgetToken(id: tokenID) }
             transaction.deleteProject(key)
             let event = ConnectionEvent(
@@ -113,10 +113,10 @@ public struct ProjectCatalog: Sendable {
         let before = try store.requireProject(key).settings.value(of: field)
         let time = Timestamp.rounded(now())
         return try store.commit { transaction in
-            guard var current = transaction.project(key) else {
+            guard var current = try transaction.project(key) else {
                 throw ServiceError.unknownProject(key, suggestion: nil)
             }
-            let state = transaction.connection(for: key).state.name
+            let state = try transaction.connection(for: key).state.name
             let event = ConnectionEvent(
                 at: time, project: key, kind: .settingsChanged, from: state, to: state, actor: actor,
                 detail: "\(path): \(before) → \(value)")

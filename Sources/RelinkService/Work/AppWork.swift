@@ -64,7 +64,7 @@ public struct AppWork: ServiceUseCase {
             }
         }
         return try store.commit { transaction in
-            guard var project = transaction.project(key) else {
+            guard var project = try transaction.project(key) else {
                 throw ServiceError.unknownProject(key, suggestion: nil)
             }
             let added = project.link(issue, wanted)
@@ -80,7 +80,7 @@ public struct AppWork: ServiceUseCase {
         try refresh()
         _ = try store.requireProject(issue.project)
         return try store.commit { transaction in
-            guard var project = transaction.project(issue.project) else {
+            guard var project = try transaction.project(issue.project) else {
                 throw ServiceError.unknownProject(issue.project, suggestion: nil)
             }
             let linked = project.conversations(of: issue)
@@ -112,7 +112,7 @@ public struct AppWork: ServiceUseCase {
         }
         let time = Timestamp.rounded(configuration.now())
         let queued = try store.commit { transaction in
-            guard var project = transaction.project(key) else {
+            guard var project = try transaction.project(key) else {
                 throw ServiceError.unknownProject(key, suggestion: nil)
             }
             let items = project.enqueue(decision, for: event, workspaceID: workspace.id, at: time)

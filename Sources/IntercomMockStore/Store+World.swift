@@ -1,9 +1,29 @@
 import Foundation
 import IntercomMockWorld
+import JournaledFiles
+import RelinkStore
 
-/// The mock's world (`world.json`) and the REPL's history (`history`): files of the store like the
-/// others, reached only through it and only under its lock.
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// The mock's world (`world.json`): a file of the store like the others, reached only through it and
+/// only under its lock.
 extension Store: WorldPersistence {
+    package var worldFile: WorldFile { WorldFile(url: directory.appendingPathComponent("world.json")) }
+
+    /// `verify()`, and the mock's files too: a damaged world or faults file is otherwise named
+    /// only when a command next needs the mock (`relink verify`).
+    ///
+    /// - Throws: what `verify()` throws, or `StoreError.damaged` naming `world.json` or
+    ///   `mock-faults.json`.
+    public func verifyIncludingMock() throws -> StoreVerification {
+        try verify {
+            _ = try loadWorld()
+            try MockActivityFiles(directory: directory).verifyFaults()
+        }
+    }
+
     /// The mock's world as saved in the store; `nil` when none was saved.
     ///
     /// - Throws: `StoreError.damaged` naming `world.json` when it is not a valid world.
@@ -46,7 +66,7 @@ extension Store: WorldPersistence {
         // `relink -c "check KEY"` most of its time, and reading the world here decoded it twice.
         var info = stat()
         guard lstat(worldFile.url.path, &info) != 0, errno == ENOENT else { return }
-        let connected = projectKeys.filter { connection(for: $0).state.authorization != nil }
+        let connected = try projectKeys.filter { try connection(for: $0).state.authorization != nil }
         guard !connected.isEmpty, try loadWorld() == nil else { return }
         let named = connected.prefix(5).map(\.rawValue).joined(separator: ", ") + (connected.count > 5 ? ", …" : "")
         throw StoreError.missing(
@@ -69,30 +89,6 @@ extension Store: WorldPersistence {
         try withFileLock(exclusive: true) {
             _ = try worldFile.load()
             try worldFile.save(world)
-        }
-    }
-}
-
-extension Store {
-    /// The last `limit` lines of the REPL's history, oldest first.
-    ///
-    /// - Throws: `StoreError.notARegularFile` when something else is in the file's place.
-    public func historyLines(limit: Int = 1000) throws -> [String] {
-        try lock.withLock { () throws(StoreError) -> [String] in
-            guard let data = try StoreFile.read(historyURL) else { return [] }
-            return String(decoding: data, as: UTF8.self).split(separator: "\n").suffix(limit).map(String.init)
-        }
-    }
-
-    /// Appends one line to the REPL's history, a file of mode 0600 (also when something else
-    /// created it more openly). The caller keeps lines that carry a secret out of it.
-    ///
-    /// - Throws: `StoreError.notARegularFile` when something else is in the file's place,
-    ///   `StoreError.io` when the line cannot be written.
-    public func appendHistory(_ line: String) throws {
-        try withFileLock(exclusive: true) { () throws in
-            // Refuses a link or device in the file's place, never creating a dangling link's target.
-            try StoreFile.append(Data((line + "\n").utf8), to: historyURL, mode: 0o600)
         }
     }
 }

@@ -14,12 +14,12 @@ import Foundation
 /// open uses `O_NOFOLLOW` (the last path component is never a link that is followed) and
 /// `O_NONBLOCK` (a pipe does not hang the open), then checks with `fstat` what was opened, so
 /// that nothing can be swapped in between the check and the use.
-enum StoreFile {
+package enum StoreFile {
     /// The whole content of one of the store's files, or nil when it does not exist.
     ///
     /// - Throws: `StoreError.notARegularFile` when something else is in its place; `.io` when it
     ///   cannot be read.
-    static func read(_ url: URL) throws(StoreError) -> Data? {
+    package static func read(_ url: URL) throws(StoreError) -> Data? {
         try read(url, from: 0)
     }
 
@@ -28,7 +28,7 @@ enum StoreFile {
     ///
     /// - Throws: `StoreError.notARegularFile` when something else is in its place (nothing is
     ///   created or written then); `.io` when it cannot be written.
-    static func append(_ data: Data, to url: URL, mode: mode_t) throws(StoreError) {
+    package static func append(_ data: Data, to url: URL, mode: mode_t) throws(StoreError) {
         guard let fd = try openRegular(url, O_WRONLY | O_APPEND | O_CREAT, mode: mode) else {
             throw StoreError.io(url, "open for appending", errno: ENOENT)
         }
@@ -39,7 +39,7 @@ enum StoreFile {
 
     /// `write` until all of `buffer` is written; on an `O_APPEND` descriptor each call lands at
     /// the end. False when a write fails (errno says why).
-    static func writeAtEnd(_ fd: Int32, _ buffer: UnsafeRawBufferPointer) -> Bool {
+    package static func writeAtEnd(_ fd: Int32, _ buffer: UnsafeRawBufferPointer) -> Bool {
         var done = 0
         while done < buffer.count {
             let n = write(fd, buffer.baseAddress! + done, buffer.count - done)
@@ -53,14 +53,14 @@ enum StoreFile {
     }
 
     /// The content from byte `offset` on, or nil when the file does not exist.
-    static func read(_ url: URL, from offset: Int) throws(StoreError) -> Data? {
+    package static func read(_ url: URL, from offset: Int) throws(StoreError) -> Data? {
         guard let fd = try openRegular(url, O_RDONLY, mode: 0) else { return nil }
         defer { close(fd) }
         return try read(descriptor: fd, url: url, from: offset)
     }
 
     /// The content of the open file `fd` (which is `url`) from byte `offset` on.
-    static func read(descriptor fd: Int32, url: URL, from offset: Int) throws(StoreError) -> Data? {
+    package static func read(descriptor fd: Int32, url: URL, from offset: Int) throws(StoreError) -> Data? {
         var info = stat()
         // A buffer of the file's size and a byte (so that the read finding the end needs no
         // growth), grown should the file grow meanwhile. Not zero-filled: at 100,000 projects
@@ -112,7 +112,7 @@ enum StoreFile {
     /// do not create it.
     ///
     /// - Throws: `StoreError.notARegularFile` naming what is there instead; `.io` otherwise.
-    static func openRegular(_ url: URL, _ flags: Int32, mode: mode_t) throws(StoreError) -> Int32? {
+    package static func openRegular(_ url: URL, _ flags: Int32, mode: mode_t) throws(StoreError) -> Int32? {
         let fd = open(url.path, flags | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, mode)
         guard fd >= 0 else {
             let code = errno
@@ -136,18 +136,18 @@ enum StoreFile {
     /// Refuses a path that holds something other than a regular file; absent is fine.
     ///
     /// - Throws: `StoreError.notARegularFile`.
-    static func requireRegularOrAbsent(_ url: URL) throws(StoreError) {
+    package static func requireRegularOrAbsent(_ url: URL) throws(StoreError) {
         if let found = nonRegularKind(url) { throw .notARegularFile(file: url.path, found: found) }
     }
 
     /// Whether anything (a dangling link included) is at the path.
-    static func exists(_ url: URL) -> Bool {
+    package static func exists(_ url: URL) -> Bool {
         var info = stat()
         return lstat(url.path, &info) == 0
     }
 
     /// What is at the path when it is there and is not a regular file, in words.
-    static func nonRegularKind(_ url: URL) -> String? {
+    package static func nonRegularKind(_ url: URL) -> String? {
         var info = stat()
         guard lstat(url.path, &info) == 0, info.st_mode & S_IFMT != S_IFREG else { return nil }
         return describe(mode: info.st_mode, at: url)
@@ -176,8 +176,8 @@ enum StoreFile {
 /// A store file of readable JSON written whole (`world.json`, `settings.json`, `mock-faults.json`):
 /// pretty and key-sorted so a person can read and diff it, replaced atomically, and never
 /// overwritten when it is damaged (a load refuses it first).
-enum ReadableJSONFile {
-    static func encoder() -> JSONEncoder {
+package enum ReadableJSONFile {
+    package static func encoder() -> JSONEncoder {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         return encoder
@@ -187,7 +187,7 @@ enum ReadableJSONFile {
     ///
     /// - Throws: `StoreError.damaged` naming the file, `what` it should be and the problem (then
     ///   `advice`, when given); `.notARegularFile` when something else is in its place.
-    static func load<T: Decodable>(
+    package static func load<T: Decodable>(
         _ type: T.Type, from url: URL, decoder: JSONDecoder = JSONDecoder(), what: String, advice: String? = nil
     ) throws(StoreError) -> T? {
         guard let data = try StoreFile.read(url) else { return nil }
@@ -203,7 +203,7 @@ enum ReadableJSONFile {
     /// Writes `value` in place of the file; `synced: false` for files that are not records.
     ///
     /// - Throws: `StoreError.io` when it cannot be written (the old file is then unchanged).
-    static func save(
+    package static func save(
         _ value: some Encodable, to url: URL, encoder: JSONEncoder = encoder(), what: String, synced: Bool = true
     ) throws(StoreError) {
         try StoreFile.requireRegularOrAbsent(url)

@@ -1,6 +1,9 @@
 import Foundation
+import IntercomMockStore
 import IntercomMockWorld
+import JournaledFiles
 import RelinkCore
+import RelinkStore
 
 extension SupportBundle {
     /// What an import rebuilt.
@@ -29,8 +32,7 @@ extension SupportBundle {
 
     /// The store's files rebuilt from a bundle, before they are written.
     struct Rebuilt {
-        var state = StoreState()
-        var secrets = SecretState()
+        var records = StoreContents()
         var world = MockWorld()
         var summary: ImportSummary
     }
@@ -102,10 +104,10 @@ extension SupportBundle {
         let clientSecret = "fake-imported-client-secret-" + Secret.random(prefix: "", bytes: 9)
         world.apps[0].clientSecret = SaltedDigest(secret: clientSecret)
 
-        for project in contents.projects { rebuilt.state.apply(.putProject(project: project)) }
+        for project in contents.projects { rebuilt.records.projects.append(project) }
         for connection in contents.connections {
             guard let authorization = connection.state.authorization else {
-                rebuilt.state.apply(.putConnection(connection: connection))
+                rebuilt.records.connections.append(connection)
                 continue
             }
             rebuilt.summary.connections += 1
@@ -156,15 +158,14 @@ extension SupportBundle {
                         workspaceID: workspace.id, clientID: clientID, issuedAt: authorization.since, death: death,
                         permissionMissing: permissionMissing))
             }
-            rebuilt.state.apply(.putConnection(connection: connection.naming(tokenID: token.id)))
-            rebuilt.secrets.apply(.putToken(id: token.id, token: token.plaintext))
+            rebuilt.records.connections.append(connection.naming(tokenID: token.id))
+            rebuilt.records.tokens.append((token.id, token.plaintext))
         }
-        for event in contents.events { rebuilt.state.apply(.recordEvent(event: event)) }
+        for event in contents.events { rebuilt.records.events.append(event) }
         for (email, password) in passwords.sorted(by: { $0.key < $1.key }) {
-            rebuilt.secrets.apply(.putMockPassword(email: email, password: password))
+            rebuilt.records.mockPasswords.append((email, password))
         }
-        rebuilt.secrets.apply(
-            .setOAuthClient(client: OAuthClientCredentials(clientID: clientID, clientSecret: clientSecret)))
+        rebuilt.records.oauthClient = OAuthClientCredentials(clientID: clientID, clientSecret: clientSecret)
         rebuilt.summary.passwordsMinted = passwords.count
         // Serials feed ids the mock makes later (teammates, notes): past every id it was given.
         world.nextSerial = max(world.nextSerial, world.tokens.count + 1)
@@ -185,33 +186,20 @@ extension Store {
         -> SupportBundle.ImportSummary
     {
         var rebuilt = SupportBundle.rebuild(contents, now: now)
-        let stateData = try rebuilt.state.snapshotData(sequence: 0)
-        let secretData = try rebuilt.secrets.snapshotData(sequence: 0)
         let worldData = try MockWorld.encoder.encode(rebuilt.world)
-        return try withFileLock(exclusive: true) {
-            try secretFile.catchUp()
-            try publicFile.catchUp()
-            let existing = publicFile.state.projects.count
+        rebuilt.summary.replacedProjects = try replaceAll(
+            with: rebuilt.records,
+            companions: [(worldFile.url.lastPathComponent, worldData, 0o644), (worldBaselineFile.url.lastPathComponent, worldData, 0o644)],
+            // The case starts without the faults and requests of whatever the store held before.
+            removing: MockActivityFiles.fileNames, label: "import"
+        ) { existing in
             if existing > 0, !replace {
                 throw SupportBundle.ImportError(
                     "the store \(directory.path) holds \(existing) project(s); importing replaces all of it: add "
                         + "--replace (the old files are kept in backups/), or import into an empty store; nothing was imported"
                 )
             }
-            var change = AtomicChange(directory: directory, label: "import")
-            change.write(secretData, to: secretFile.snapshotURL.lastPathComponent, mode: secretFile.mode)
-            change.write(stateData, to: publicFile.snapshotURL.lastPathComponent, mode: publicFile.mode)
-            change.write(worldData, to: worldFile.url.lastPathComponent, mode: 0o644)
-            change.write(worldData, to: worldBaselineFile.url.lastPathComponent, mode: 0o644)
-            change.remove(secretFile.journalURL.lastPathComponent)
-            change.remove(publicFile.journalURL.lastPathComponent)
-            // The case starts without the faults and requests of whatever the store held before.
-            for name in MockActivityFiles.fileNames { change.remove(name) }
-            try change.commit()
-            try secretFile.load()
-            try publicFile.load()
-            rebuilt.summary.replacedProjects = existing
-            return rebuilt.summary
         }
+        return rebuilt.summary
     }
 }

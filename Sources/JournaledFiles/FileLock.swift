@@ -14,14 +14,14 @@ import Foundation
 /// On a store the user cannot write, the lock file is opened for reading when it is there (flock
 /// needs no write access, so readers still share the lock with writers), and readers go without
 /// a lock when it is not; the store then refuses every change (`readOnly`).
-struct FileLock: ~Copyable {
+package struct FileLock: ~Copyable {
     /// -1 when no lock file could be opened at all (a read-only store without one).
     private let descriptor: Int32
-    let url: URL
+    package let url: URL
     /// Why the store cannot be changed, when it cannot.
-    let readOnlyReason: String?
+    package let readOnlyReason: String?
 
-    init(url: URL) throws(StoreError) {
+    package init(url: URL) throws(StoreError) {
         self.url = url
         // Like every store file, never a link followed: a dangling one would create its target.
         do throws(StoreError) {
@@ -46,7 +46,7 @@ struct FileLock: ~Copyable {
     deinit { if descriptor >= 0 { close(descriptor) } }
 
     /// Runs `body` holding the lock, exclusive for writers and shared for readers.
-    func withLock<T>(exclusive: Bool, _ body: () throws -> T) throws -> T {
+    package func withLock<T>(exclusive: Bool, _ body: () throws -> T) throws -> T {
         guard descriptor >= 0 else { return try body() }
         while flock(descriptor, exclusive ? LOCK_EX : LOCK_SH) != 0 {
             guard errno == EINTR else { throw StoreError.io(url, "lock") }

@@ -1,5 +1,7 @@
 import Foundation
 import IntercomMockWorld
+import JournaledFiles
+import RelinkStore
 
 #if canImport(Glibc)
     import Glibc
@@ -27,7 +29,7 @@ import IntercomMockWorld
 /// Neither file needs `fsync`: they are the mock's test apparatus, not records, and a rename
 /// still keeps a crash from tearing the faults file. A journal line torn by a crash mid-write is
 /// skipped when read.
-final class MockActivityFiles: MockActivityPersistence, @unchecked Sendable {
+package final class MockActivityFiles: MockActivityPersistence, @unchecked Sendable {
     // @unchecked: the mutable members are touched only inside `exclusively` and
     // `journalEntries`, which hold `mutex` (in-process) and `.mock.lock` (across processes).
     private let mutex = NSLock()
@@ -53,9 +55,9 @@ final class MockActivityFiles: MockActivityPersistence, @unchecked Sendable {
     private var worldStamp: FileIdentity?
 
     static let journalFileName = "mock-journal.jsonl"
-    static let fileNames = ["mock-faults.json", journalFileName, "mock-journal.1.jsonl"]
+    package static let fileNames = ["mock-faults.json", journalFileName, "mock-journal.1.jsonl"]
 
-    init(directory: URL, segmentLimit: Int = 4 << 20) {
+    package init(directory: URL, segmentLimit: Int = 4 << 20) {
         lockURL = directory.appendingPathComponent(".mock.lock")
         faultsURL = directory.appendingPathComponent("mock-faults.json")
         journalURL = directory.appendingPathComponent(Self.journalFileName)
@@ -71,7 +73,7 @@ final class MockActivityFiles: MockActivityPersistence, @unchecked Sendable {
         if journalDescriptor >= 0 { close(journalDescriptor) }
     }
 
-    func exclusively<T>(
+    package func exclusively<T>(
         lookingBackTo since: Date, _ decide: (MockActivityChanges) throws -> (T, MockActivityWrites)
     ) throws -> T {
         try mutex.withLock {
@@ -109,7 +111,7 @@ final class MockActivityFiles: MockActivityPersistence, @unchecked Sendable {
         }
     }
 
-    func noteWorldSaved(_ stamp: WorldFileStamp) {
+    package func noteWorldSaved(_ stamp: WorldFileStamp) {
         guard let saved = stamp.value as? FileIdentity else { return }
         mutex.withLock { worldStamp = saved }
     }
@@ -121,7 +123,7 @@ final class MockActivityFiles: MockActivityPersistence, @unchecked Sendable {
         readOffset = 0
     }
 
-    func journalEntries(limit: Int?) throws -> [JournalEntry] {
+    package func journalEntries(limit: Int?) throws -> [JournalEntry] {
         let wanted = min(limit ?? Self.defaultEntryLimit, Self.defaultEntryLimit)
         guard wanted > 0 else { return [] }
         return try mutex.withLock {
@@ -169,7 +171,7 @@ final class MockActivityFiles: MockActivityPersistence, @unchecked Sendable {
     /// Reads the saved faults, for `verify`.
     ///
     /// - Throws: `StoreError.damaged` naming `mock-faults.json` when it is not the mock's faults.
-    func verifyFaults() throws(StoreError) {
+    package func verifyFaults() throws(StoreError) {
         _ = try loadFaults()
     }
 

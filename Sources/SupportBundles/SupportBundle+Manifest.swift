@@ -1,6 +1,9 @@
 import Foundation
+import IntercomMockStore
 import IntercomMockWorld
+import JournaledFiles
 import RelinkCore
+@_spi(Benchmarks) import RelinkStore
 
 extension SupportBundle {
     /// `manifest.json`: what a bundle holds and how to tell it is whole. `import` refuses a bundle
@@ -125,7 +128,7 @@ extension SupportBundle {
             events: try decode([ConnectionEvent].self, "events.json"),
             world: verified["world.json"] == nil ? nil : try decode(RedactedWorld.self, "world.json"))
         do {
-            _ = try StoreState.checkRecords(contents.projects, contents.connections) { "\($0)[\($1)]" }
+            try Store.checkRecords(contents.projects, contents.connections) { "\($0)[\($1)]" }
         } catch {
             throw .file(
                 directory.appendingPathComponent("connections.json"), "does not fit projects.json: \(error.problem)")

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 
 /// The one public id of an access token, the same in the mock's world, in relink's connection
@@ -10,7 +11,14 @@ import Foundation
 /// nothing about the token; against the real API the id is made the same way.
 public enum TokenID {
     /// The id of the token whose plaintext is `token`.
-    public static func of(token: String) -> String { fromDigest(Secret.sha256Hex(token)) }
+    public static func of(token: String) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        var hex: [UInt8] = []
+        for byte in SHA256.hash(data: Data(token.utf8)).prefix(8) {
+            hex += [digits[Int(byte >> 4)], digits[Int(byte & 0x0f)]]
+        }
+        return "tok-" + String(decoding: hex, as: UTF8.self)
+    }
 
     /// The id of the token whose hex SHA-256 is `digest`.
     public static func fromDigest(_ digest: String) -> String { "tok-" + digest.lowercased().prefix(16) }

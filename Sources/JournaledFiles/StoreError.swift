@@ -44,16 +44,16 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
         }
     }
 
-    static func io(_ url: URL, _ operation: String, errno code: Int32 = errno) -> StoreError {
+    package static func io(_ url: URL, _ operation: String, errno code: Int32 = errno) -> StoreError {
         .io(file: url.path, operation: operation, reason: String(cString: strerror(code)))
     }
 
     /// Turns a decoding failure into a message that names the place in the file and the problem.
-    static func damaged(_ url: URL, decoding error: any Error, data: Data) -> StoreError {
+    package static func damaged(_ url: URL, decoding error: any Error, data: Data) -> StoreError {
         .damaged(file: url.path, problem: describe(error, data: data))
     }
 
-    static func describe(_ error: any Error, data: Data) -> String {
+    package static func describe(_ error: any Error, data: Data) -> String {
         func path(_ context: DecodingError.Context) -> String {
             let text = context.codingPath.reduce(into: "") { text, key in
                 if let index = key.intValue {
@@ -105,6 +105,8 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
 
 /// A snapshot whose JSON decodes but whose records contradict each other (two records with one
 /// key, a connection without its project).
-struct SnapshotContentError: Error {
-    var problem: String
+package struct SnapshotContentError: Error {
+    package var problem: String
+
+    package init(problem: String) { self.problem = problem }
 }

@@ -1,10 +1,12 @@
 import Foundation
 import IntercomMockWorld
+import JournaledFiles
+import RelinkStore
 
 /// `world-baseline.json`: the world `mock reset` returns to, recorded when a fixture is copied or a
 /// bundle imported, so that a reset means the same in every process and every `relink -c`.
 extension Store {
-    var worldBaselineFile: WorldFile { WorldFile(url: directory.appendingPathComponent("world-baseline.json")) }
+    package var worldBaselineFile: WorldFile { WorldFile(url: directory.appendingPathComponent("world-baseline.json")) }
 
     /// The world `mock reset` returns to; `nil` when none was recorded (a store made before
     /// baselines, or built up by hand).

@@ -1,6 +1,9 @@
 import Foundation
+import IntercomMockStore
 import IntercomMockWorld
+import JournaledFiles
 import RelinkCore
+import RelinkStore
 
 /// A support bundle: the store's projects, connections, events and the mock's world as readable
 /// JSON in a directory, with every secret redacted, for a colleague reproducing a case.
@@ -39,11 +42,11 @@ public enum SupportBundle {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .relinkTimestamp
-        let projects = store.projects
+        let projects = try store.projects
         // Tokens by their public id, the one the world shows (`TokenID`), so import can pair them.
-        let connections = projects.map { project in
-            let connection = store.connection(for: project.key)
-            return connection.state.authorization.map { connection.naming(tokenID: store.publicTokenID(of: $0)) }
+        let connections = try projects.map { project in
+            let connection = try store.connection(for: project.key)
+            return try connection.state.authorization.map { connection.naming(tokenID: try store.publicTokenID(of: $0)) }
                 ?? connection
         }
         let world = try? store.loadWorld()
@@ -71,7 +74,7 @@ public enum SupportBundle {
             changesOnReexport: Manifest.documentedChanges)
         // Last: a bundle whose export stopped half-way has no manifest, and import refuses it.
         files.append((Manifest.fileName, try encoder.encode(manifest)))
-        let secrets = SecretScan(store.allSecrets)
+        let secrets = SecretScan(try store.allSecrets)
         for (name, data) in files {
             // Defence in depth: the shareable records hold no secret by design; never ship one if they did.
             if secrets.occurs(in: data) {

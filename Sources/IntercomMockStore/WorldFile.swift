@@ -1,5 +1,7 @@
 import Foundation
 import IntercomMockWorld
+import JournaledFiles
+import RelinkStore
 
 #if canImport(Glibc)
     import Glibc
@@ -12,8 +14,8 @@ import IntercomMockWorld
 /// applies itself and writes the result atomically (a temporary file in the same directory, fsync,
 /// rename, fsync of the directory), so a crash leaves the old world or the new one, and two
 /// processes never save stale copies over each other. A damaged file is never overwritten.
-struct WorldFile {
-    let url: URL
+package struct WorldFile {
+    package let url: URL
 
     /// The saved world, or `nil` when there is none.
     ///
