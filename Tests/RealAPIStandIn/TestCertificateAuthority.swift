@@ -109,7 +109,11 @@ public struct TestCertificateAuthority: Sendable {
         let leaf = try NIOSSLCertificate(bytes: Array(leafCertificatePEM.utf8), format: .pem)
         let ca = try NIOSSLCertificate(bytes: Array(caCertificatePEM.utf8), format: .pem)
         let key = try NIOSSLPrivateKey(bytes: Array(leafPrivateKeyPEM.utf8), format: .pem)
-        return TLSConfiguration.makeServerConfiguration(
+        var tls = TLSConfiguration.makeServerConfiguration(
             certificateChain: [.certificate(leaf), .certificate(ca)], privateKey: .privateKey(key))
+        // A graceful stop sends close_notify and waits this long for the client's (NIOSSL's default
+        // is 5 s): a client that closed without answering held every shutdown 5 s.
+        tls.shutdownTimeout = .milliseconds(300)
+        return tls
     }
 }
