@@ -194,6 +194,7 @@ public final class RealIntercomStandIn: Sendable {
         let path = request.uri.path
         let method = request.method
         let hadAuthorization = request.headers[.authorization] != nil
+        let version = HTTPFields.Element.Name("Intercom-Version").flatMap { request.headers[$0] }
         let route = Self.route(method: method, path: path)
         var body = Data()
         if method == .post {
@@ -209,7 +210,9 @@ public final class RealIntercomStandIn: Sendable {
                 answer = .error(404, "not_found", "Resource Not Found")
             }
             state.log.append(
-                StandInRequest(method: method.rawValue, path: path, route: route, hadAuthorization: hadAuthorization, status: answer.status))
+                StandInRequest(
+                    method: method.rawValue, path: path, route: route, hadAuthorization: hadAuthorization,
+                    intercomVersion: version, status: answer.status))
             return answer
         }
         var headers = HTTPFields()

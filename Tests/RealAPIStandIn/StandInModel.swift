@@ -109,6 +109,8 @@ public struct StandInRequest: Sendable, Equatable {
     /// The route it matched, `nil` for a path the real API does not have here (answered 404).
     public var route: StandInRoute?
     public var hadAuthorization: Bool
+    /// The `Intercom-Version` header, when one came (relink sends a configurable one).
+    public var intercomVersion: String?
     /// The status it was answered.
     public var status: Int
 }

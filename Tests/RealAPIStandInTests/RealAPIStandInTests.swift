@@ -100,6 +100,7 @@ struct RealAPIStandInTests {
             let log = standIn.requests
             #expect(log.map(\.route) == [.tokenExchange, .tokenExchange] + (shape == .neither ? [] : [.me]))
             #expect(log.map(\.hadAuthorization) == [false, false] + (shape == .neither ? [] : [true]))
+            #expect(log.map(\.intercomVersion) == [nil, nil] + (shape == .neither ? [] : ["2.14"]))
             #expect(!"\(log)".contains(code))
         }
     }
@@ -255,6 +256,7 @@ func withClient<T>(
 func get(_ client: HTTPClient, _ url: String, token: String? = nil) async throws -> (Int, String) {
     var request = HTTPClientRequest(url: url)
     request.headers.add(name: "Accept", value: "application/json")
+    request.headers.add(name: "Intercom-Version", value: "2.14")
     if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
     return try await send(client, request)
 }
