@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdTLS
 import IntercomAPI
 import Logging
+import RelinkCore
 import NIOCore
 import ServiceLifecycle
 import Synchronization
@@ -27,8 +28,8 @@ public final class RealIntercomStandIn: Sendable {
     public static let clientID = "relink-standin-client"
     /// Fake, and says so.
     public static let clientSecret = "fake-standin-client-secret"
-    public static let teammate = StandInTeammate(id: "2633609", name: "Jira Bot", email: "jira-bot@acme.test")
-    public static let workspace = StandInWorkspace(idCode: "drzzt019", name: "Acme Support")
+    public static let teammate = AppUser(id: "2633609", email: "jira-bot@acme.test", name: "Jira Bot")
+    public static let workspace = StandInWorkspace(Workspace(id: "drzzt019", name: "Acme Support", region: .us))
 
     /// `https://127.0.0.1:PORT`, no trailing slash.
     public var baseURL: String { "https://127.0.0.1:\(port)" }
@@ -106,7 +107,7 @@ public final class RealIntercomStandIn: Sendable {
     /// An authorization code, as Intercom would put in the redirect after `teammate` consented for
     /// `workspace`. Single use. Like real codes it may end in `=`.
     public func mintCode(
-        clientID: String = RealIntercomStandIn.clientID, teammate: StandInTeammate = RealIntercomStandIn.teammate,
+        clientID: String = RealIntercomStandIn.clientID, teammate: AppUser = RealIntercomStandIn.teammate,
         workspace: StandInWorkspace = RealIntercomStandIn.workspace
     ) -> String {
         let code = Self.opaque(bytes: 20, urlSafe: true)
@@ -119,7 +120,7 @@ public final class RealIntercomStandIn: Sendable {
 
     /// A live access token for `teammate` in `workspace`, without the OAuth dance.
     public func issueToken(
-        clientID: String = RealIntercomStandIn.clientID, teammate: StandInTeammate = RealIntercomStandIn.teammate,
+        clientID: String = RealIntercomStandIn.clientID, teammate: AppUser = RealIntercomStandIn.teammate,
         workspace: StandInWorkspace = RealIntercomStandIn.workspace
     ) -> String {
         let token = Self.newToken()
@@ -282,7 +283,7 @@ public struct StandInError: Error, CustomStringConvertible {
 
 struct Grant: Sendable {
     var clientID: String
-    var teammate: StandInTeammate
+    var teammate: AppUser
     var workspace: StandInWorkspace
 }
 
@@ -312,13 +313,13 @@ struct StandInState: Sendable {
     var apps: [String: String] = [:]
     var codes: [String: Grant] = [:]
     var tokens: [String: Grant] = [:]
-    var admins: [String: [StandInTeammate]] = [:]
+    var admins: [String: [AppUser]] = [:]
     var conversations: [StoredConversation] = []
     var tokenShape = TokenAnswerShape.both
     var canned: [StandInRoute: CannedAnswer] = [:]
     var log: [StandInRequest] = []
 
-    mutating func know(_ teammate: StandInTeammate, in workspace: StandInWorkspace) {
+    mutating func know(_ teammate: AppUser, in workspace: StandInWorkspace) {
         if !(admins[workspace.idCode] ?? []).contains(teammate) {
             admins[workspace.idCode, default: []].append(teammate)
         }
@@ -352,8 +353,9 @@ struct StandInState: Sendable {
                 id: grant.teammate.id, name: grant.teammate.name, email: grant.teammate.email, emailVerified: true,
                 hasInboxSeat: true, avatar: Avatar(imageURL: "https://static.intercomassets.com/avatars/\(grant.teammate.id)/square_128/avatar.png"),
                 app: App(
-                    idCode: workspace.idCode, name: workspace.name, createdAt: workspace.createdAt, secure: true,
-                    identityVerification: true, timezone: workspace.timezone, region: workspace.region))
+                    idCode: workspace.idCode, name: workspace.workspace.name, createdAt: workspace.createdAt,
+                    secure: true, identityVerification: true, timezone: workspace.timezone,
+                    region: workspace.workspace.region.rawValue))
             return .json(admin, headers: rate)
         case .admins:
             let admins = (admins[grant.workspace.idCode] ?? []).map {

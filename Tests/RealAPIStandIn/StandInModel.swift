@@ -1,41 +1,23 @@
 import Foundation
 import IntercomAPI
+import RelinkCore
 
-/// A teammate (Intercom's "admin") as the stand-in answers it on `/me` and `/admins`.
-public struct StandInTeammate: Sendable, Equatable {
-    /// Digits, as Intercom's admin ids are.
-    public var id: String
-    public var name: String
-    public var email: String
-
-    public init(id: String, name: String, email: String) {
-        self.id = id
-        self.name = name
-        self.email = email
-    }
-}
-
-/// A workspace (Intercom's "app") as `/me` embeds it.
+/// A workspace (Intercom's "app") as `/me` embeds it: relink's ``Workspace`` and the fields `/me`
+/// adds. The teammate is relink's ``AppUser``, so a test compares what relink recorded directly.
 public struct StandInWorkspace: Sendable, Equatable {
-    /// e.g. `"drzzt019"`.
-    public var idCode: String
-    public var name: String
-    /// `"US"`, `"EU"` or `"AU"`.
-    public var region: String
+    public var workspace: Workspace
     public var timezone: String
     /// Unix seconds.
     public var createdAt: Int
 
-    public init(
-        idCode: String, name: String, region: String = "US", timezone: String = "Europe/Edinburgh",
-        createdAt: Int = 1_661_876_617
-    ) {
-        self.idCode = idCode
-        self.name = name
-        self.region = region
+    public init(_ workspace: Workspace, timezone: String = "Europe/Edinburgh", createdAt: Int = 1_661_876_617) {
+        self.workspace = workspace
         self.timezone = timezone
         self.createdAt = createdAt
     }
+
+    /// The `id_code`, e.g. `"drzzt019"`.
+    public var idCode: String { workspace.id }
 }
 
 /// Which fields the token exchange answers with. No primary source shows Intercom's exact answer
