@@ -22,6 +22,7 @@ public final class RealIntercomStandIn: Sendable {
     private let state: Mutex<StandInState>
     private let task: Task<Void, any Error>
     private let group: ServiceGroup
+    private let box: StateBox
 
     // MARK: Defaults a test can use as they are
 
@@ -36,7 +37,10 @@ public final class RealIntercomStandIn: Sendable {
     /// `https://localhost:PORT`: the same server by name (the certificate names both).
     public var localhostURL: String { "https://localhost:\(port)" }
 
-    private init(authority: TestCertificateAuthority, port: Int, task: Task<Void, any Error>, group: ServiceGroup) {
+    private init(
+        authority: TestCertificateAuthority, port: Int, task: Task<Void, any Error>, group: ServiceGroup, box: StateBox
+    ) {
+        self.box = box
         self.authority = authority
         self.port = port
         self.state = Mutex(StandInState())
@@ -79,7 +83,7 @@ public final class RealIntercomStandIn: Sendable {
             try await task.value
             throw StandInError("the stand-in stopped before it listened")
         }
-        let standIn = RealIntercomStandIn(authority: authority, port: port, task: task, group: group)
+        let standIn = RealIntercomStandIn(authority: authority, port: port, task: task, group: group, box: box)
         box.standIn.withLock { $0 = standIn }
         return standIn
     }
@@ -88,6 +92,8 @@ public final class RealIntercomStandIn: Sendable {
     public func shutdown() async {
         await group.triggerGracefulShutdown()
         _ = await task.result
+        // The responder's box holds the stand-in, which holds the server's task: let both go.
+        box.standIn.withLock { $0 = nil }
     }
 
     /// Runs `body` against a fresh stand-in and shuts it down afterwards, whatever happens.

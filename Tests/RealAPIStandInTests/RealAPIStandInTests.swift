@@ -174,15 +174,17 @@ struct RealAPIStandInTests {
                     tls: try standIn.authority.clientTLSConfiguration(),
                     proxy: .server(host: proxy.host, port: proxy.port)
                 ) { client in
-                    let (status, _) = try await get(client, standIn.baseURL + "/me", token: token)
-                    #expect(status == 200)
+                    for base in [standIn.baseURL, standIn.localhostURL] {
+                        let (status, _) = try await get(client, base + "/me", token: token)
+                        #expect(status == 200)
+                    }
                 }
-                #expect(proxy.tunnelledTargets == ["127.0.0.1:\(standIn.port)"])
+                #expect(proxy.tunnelledTargets == ["127.0.0.1:\(standIn.port)", "localhost:\(standIn.port)"])
                 // A client without the proxy leaves no trace in it: how a test checks NO_PROXY.
                 try await withClient(tls: try standIn.authority.clientTLSConfiguration()) { client in
                     _ = try await get(client, standIn.localhostURL + "/me", token: token)
                 }
-                #expect(proxy.attempts.count == 1)
+                #expect(proxy.attempts.count == 2)
             }
         }
     }
