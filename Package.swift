@@ -20,6 +20,12 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.0"..<"5.0.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.6.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
+        // Test-time certificates for the real-API stand-in (Tests/RealAPIStandIn): no openssl binary needed.
+        // swift-asn1 and swift-nio-ssl come with it already; named here because the stand-in and its
+        // tests import them (PEM output, trust roots, NIOSSLError).
+        .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.0"),
+        .package(url: "https://github.com/apple/swift-asn1.git", from: "1.1.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.2"),
     ],
     targets: [
         // The domain: projects, connections, the lifecycle state machine, token ids (a SHA-256 of the
@@ -179,6 +185,27 @@ let package = Package(
             ],
             path: "Tests/LiveMockSupport"
         ),
+        // Test support for the end-to-end tests against Intercom's real API (issue 25): a stand-in that
+        // speaks only the real API over HTTPS with a certificate made at test time, and a CONNECT proxy.
+        // Never the mock's modules: nothing here may reach /__mock/.
+        .target(
+            name: "RealAPIStandIn",
+            dependencies: [
+                "IntercomAPI", "RelinkCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/RealAPIStandIn"
+        ),
         // forkpty for the REPL's end-to-end test through a pseudo-terminal.
         .target(name: "CPseudoTerminal", path: "Tests/CPseudoTerminal", linkerSettings: [.linkedLibrary("util")]),
 
@@ -216,6 +243,16 @@ let package = Package(
                 "RelinkService", "RelinkCore", "RelinkStore", "RelinkFixtures", "IntercomAPI", "IntercomMockWorld",
                 "IntercomMockControl", "IntercomMockStore", "RelinkTestSupport", "LiveMockSupport",
                 .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "RealAPIStandInTests",
+            dependencies: [
+                "RealAPIStandIn", "IntercomAPI",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
         .testTarget(
