@@ -21,11 +21,9 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.6.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
         // Test-time certificates for the real-API stand-in (Tests/RealAPIStandIn): no openssl binary needed.
-        // swift-asn1 and swift-nio-ssl come with it already; named here because the stand-in and its
-        // tests import them (PEM output, trust roots, NIOSSLError).
+        // swift-asn1 comes with it already; named here because the stand-in imports it (PEM output).
         .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.0"),
         .package(url: "https://github.com/apple/swift-asn1.git", from: "1.1.0"),
-        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.2"),
     ],
     targets: [
         // The domain: projects, connections, the lifecycle state machine, token ids (a SHA-256 of the
