@@ -9,6 +9,9 @@ public final class WaitFeedback: Sendable {
     private let enabled: Bool
     /// Whether a line is on screen, to be cleared before anything else is printed.
     private let drawn = Mutex(false)
+    /// How many prompts are waiting for the person now: while one is, nothing is drawn, so the
+    /// prompt stays on screen and the counter says nothing about a wait that is not Intercom's.
+    private let prompts = Mutex(0)
 
     public init(enabled: Bool) {
         self.enabled = enabled
@@ -43,6 +46,11 @@ public final class WaitFeedback: Sendable {
                 // The ticker's own pace, not a synchronisation: it only draws.
                 try? await Task.sleep(for: .seconds(1))
                 guard !Task.isCancelled else { break }
+                // A prompt's time is the person's: the count starts again after it.
+                if isPrompting {
+                    elapsed = 0
+                    continue
+                }
                 elapsed += 1
                 show("waiting for Intercom… \(elapsed) s")
             }
@@ -53,6 +61,17 @@ public final class WaitFeedback: Sendable {
         }
         return try await work()
     }
+
+    /// Runs `prompt`, which waits for the person: the line is cleared first and nothing is drawn
+    /// until it returns.
+    public func whilePrompting<T>(_ prompt: () async throws -> T) async rethrows -> T {
+        prompts.withLock { $0 += 1 }
+        clear()
+        defer { prompts.withLock { $0 -= 1 } }
+        return try await prompt()
+    }
+
+    private var isPrompting: Bool { prompts.withLock { $0 > 0 } }
 
     /// Removes the line, if one is drawn.
     func clear() {
@@ -65,7 +84,7 @@ public final class WaitFeedback: Sendable {
     }
 
     private func show(_ text: String) {
-        guard enabled else { return }
+        guard enabled, !isPrompting else { return }
         drawn.withLock { value in
             FileHandle.standardError.write(Data("\r\u{1B}[K\(text)".utf8))
             value = true
