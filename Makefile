@@ -25,6 +25,7 @@ demo: build
 	$(SWIFT) run $(SWIFT_FLAGS) relink --fixture demo
 
 test: deps
+	python3 Scripts/check-architecture.py
 	$(SWIFT) build --build-tests $(SWIFT_FLAGS)
 	$(SWIFT) test --skip-build $(SWIFT_FLAGS)
 

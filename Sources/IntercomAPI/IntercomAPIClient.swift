@@ -1,4 +1,3 @@
-import IntercomAPI
 
 /// The calls relink makes to Intercom, real or mock.
 ///

@@ -1,6 +1,5 @@
 import Foundation
 import IntercomAPI
-import IntercomMockWorld
 import RelinkCore
 import RelinkStore
 
