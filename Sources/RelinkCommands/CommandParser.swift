@@ -45,7 +45,8 @@ public enum CommandParser {
             let inline = word.contains("=") ? String(word.drop { $0 != "=" }.dropFirst()) : nil
             guard let option = spec.option(named: name) else {
                 let suggestion = Suggestion.closest(to: name, in: spec.options.map(\.name))
-                throw parsed.usage("unknown option \(name)" + (suggestion.map { "; did you mean \($0)?" } ?? ""))
+                throw parsed.usage(
+                    "unknown option \(TerminalText.shortened(name, toColumns: 40))" + (suggestion.map { "; did you mean \($0)?" } ?? ""))
             }
             guard let kind = option.kind else {
                 if inline != nil { throw parsed.usage("\(name) takes no value") }

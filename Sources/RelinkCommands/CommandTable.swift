@@ -52,7 +52,7 @@ public enum CommandTable {
         guard !candidates.isEmpty else {
             let suggestion = Suggestion.closest(to: first, in: topLevelNames)
             throw UsageError(
-                (quoting ? "unknown command \"\(first)\"" : "unknown command")
+                (quoting ? "unknown command \(TerminalText.quotedWord(first))" : "unknown command")
                     + (suggestion.map { "; did you mean \"\($0)\"?" } ?? "") + " (help lists the commands)")
         }
         let given = [first] + words.dropFirst()
@@ -76,7 +76,7 @@ public enum CommandTable {
         } else {
             list = expected.joined()
         }
-        let got = given.dropFirst(prefix.count).first.map { quoting ? ", not \"\($0)\"" : "" } ?? ""
+        let got = given.dropFirst(prefix.count).first.map { quoting ? ", not \(TerminalText.quotedWord($0))" : "" } ?? ""
         throw UsageError(
             "\(prefix.joined(separator: " ")): expected \(list)\(got)",
             synopsis: candidates.filter { $0.words.starts(with: prefix) }.map(\.synopsis).joined(separator: "\n       ")

@@ -33,7 +33,7 @@ public struct ParsedWords: Sendable {
 
     /// A word as a message may show it.
     func quoted(_ word: String) -> String {
-        carriesSecret ? "a word (a value with spaces needs quotes)" : "\"\(word)\""
+        carriesSecret ? "a word (a value with spaces needs quotes)" : TerminalText.quotedWord(word)
     }
 
     /// A usage error for this command, with its usage line.

@@ -8,10 +8,35 @@ public enum SecretLines {
     public static let secretOptions: Set<String> = Set(
         CommandTable.all.flatMap(\.options).filter { $0.kind == .secret }.map(\.name))
 
-    /// Whether a secret option's name appears anywhere in the text, even inside a quoted word:
-    /// then no message may quote the line's words (a password with quotes or spaces spills into them).
+    /// Whether a secret option's name appears anywhere in the text, even inside a quoted word, or a
+    /// word nearly names one: then no message may quote the line's words (a password with quotes or
+    /// spaces spills into them).
     public static func mentionsSecretOption(_ text: String) -> Bool {
         secretOptions.contains { text.contains($0) } || secretSettings.contains { text.contains($0) }
+            || looseWords(text).contains { secretOption(meantBy: $0) != nil }
+    }
+
+    /// The secret option a word names or nearly names: `--password` itself, and what a person types
+    /// for it by mistake — another case (`--Password`), one dash (`-password`), a misspelling close
+    /// enough for "did you mean" (`--pasword`, `--passwd`), with `=VALUE` or without. The parser
+    /// refuses such a word as an unknown option, but the value after it is the password all the
+    /// same, so the line is kept out of history and nothing after it is echoed. An option some
+    /// command really has (`--paste`) is never taken for one.
+    public static func secretOption(meantBy word: String) -> String? {
+        guard word.hasPrefix("-") else { return nil }
+        let name = word.prefix { $0 != "=" }.drop { $0 == "-" }.lowercased()
+        guard name.count >= 2, !ordinaryOptionNames.contains(name) else { return nil }
+        let bare = secretOptions.map { String($0.drop { $0 == "-" }) }
+        return Suggestion.closest(to: name, in: bare).map { "--" + $0 }
+    }
+
+    /// Every option name of the language that is not a secret's, without its dashes.
+    private static let ordinaryOptionNames: Set<String> = Set(
+        CommandTable.all.flatMap(\.options).filter { $0.kind != .secret }.map { String($0.name.drop { $0 == "-" }) })
+
+    /// The line's words split at spaces only: what a line whose quotes do not close still has.
+    private static func looseWords(_ text: String) -> [String] {
+        text.split(whereSeparator: \.isWhitespace).map { String($0).trimmingCharacters(in: CharacterSet(charactersIn: "\"'")) }
     }
 
     /// Settings whose value is a secret (`client-secret`): `config set` refuses them on the line,
@@ -29,6 +54,7 @@ public enum SecretLines {
         if words.contains(where: { word in secretOptions.contains { word == $0 || word.hasPrefix($0 + "=") } }) {
             return true
         }
+        if (words + looseWords(line)).contains(where: { secretOption(meantBy: $0) != nil }) { return true }
         if givesSecretSetting(words) { return true }
         return knownSecrets.contains { !$0.isEmpty && line.contains($0) }
     }
@@ -48,6 +74,10 @@ public enum SecretLines {
                     taking = false
                 } else if secretOptions.contains(word) {
                     taking = true
+                } else if secretOption(meantBy: word) != nil {
+                    // A near miss: its value is the secret all the same, inline or after it.
+                    if let equals = word.firstIndex(of: "=") { values.append(String(word[word.index(after: equals)...])) }
+                    taking = !word.contains("=")
                 } else if word.hasPrefix("--") {
                     taking = false
                 } else if taking {

@@ -33,7 +33,7 @@ public enum ServiceError: Error, Equatable, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .unknownProject(let key, let suggestion):
-            "no project \(key)" + (suggestion.map { "; did you mean \($0)?" } ?? "") + " (projects lists them)"
+            "no project \(TerminalText.shortened(key.rawValue, toColumns: 40))" + (suggestion.map { "; did you mean \($0)?" } ?? "") + " (projects lists them)"
         case .refused(let error):
             error.description
         case .intercom(let failure, let during):
@@ -99,22 +99,22 @@ public enum AuthorizationFailure: Error, Equatable, Sendable, CustomStringConver
         case .meNamesNoWorkspace:
             "Intercom's /me answer names no workspace (app); cannot connect"
         case .otherWorkspace(let workspace, let wanted):
-            "the authorization is for workspace \(workspace.name) (\(workspace.id)), not \(wanted); "
-                + "log in to \(wanted) or leave out --workspace"
+            "the authorization is for workspace \(workspace.name) (\(workspace.id)), not \(Self.shown(wanted)); "
+                + "log in to \(Self.shown(wanted)) or leave out --workspace"
         case .mockTeammateNeeded:
             "against the mock, say which teammate logs in: --as EMAIL (world lists them)"
         case .notATeammate(let email, let known):
-            "\(email) is not a teammate in the mock's world; world lists the teammates"
+            "\(Self.shown(email)) is not a teammate in the mock's world; world lists the teammates"
                 + (known.isEmpty ? "" : " (\(known.sorted().prefix(5).joined(separator: ", ")))")
         case .noMockPassword(let email):
-            "relink knows no mock password for \(email): add --password PW once (the store then remembers it)"
+            "relink knows no mock password for \(Self.shown(email)): add --password PW once (the store then remembers it)"
         case .appUserRemoved(let email, let workspace):
-            "\(email) can no longer authorize \(workspace) (removed from it?): a new app user is needed. "
+            "\(Self.shown(email)) can no longer authorize \(workspace) (removed from it?): a new app user is needed. "
                 + "Reconnect as another teammate: --as EMAIL"
         case .loginForbidden(let email, let workspace, let message):
-            message ?? "\(email) cannot authorize \(workspace)"
+            message ?? "\(Self.shown(email)) cannot authorize \(workspace)"
         case .loginRefused(let email):
-            "the mock refused the login of \(email): wrong password or unknown teammate"
+            "the mock refused the login of \(Self.shown(email)): wrong password or unknown teammate"
         case .needsTerminal:
             "authorizing against the real API needs a person at a terminal"
         case .nothingGiven(let what):
@@ -129,6 +129,9 @@ public enum AuthorizationFailure: Error, Equatable, Sendable, CustomStringConver
                 + "\(configured) is not one: connect with --paste instead"
         }
     }
+
+    /// A word the person typed (an email, a workspace), shortened to fit a line.
+    static func shown(_ word: String) -> String { TerminalText.shortened(word, toColumns: 40) }
 }
 
 extension ServiceError {

@@ -78,3 +78,21 @@ struct MessagesTests {
         #expect(lines.first?.contains(#""notChecked":[{"key":"OPS""#) == true)
     }
 }
+
+/// An error that quotes what the person typed fits the screen (issue 28, finding 4).
+@Suite("Errors that fit the screen")
+struct LongWordTests {
+    @Test(
+        "A 20,000-character word comes back shortened to about 40 columns",
+        arguments: ["show ", "connect OPS --as ", "check --bogus", "frobnicate ", "settings SUP features.x "])
+    func longWords(prefix: String) async throws {
+        let word = String(repeating: "Q", count: 20_000)
+        let result = try await runRelink(["--fixture", "demo", "-c", prefix + word])
+        #expect(result.status != 0)
+        // Bools, not the output: a failing expectation would print all 20,000 characters.
+        let echoedWhole = result.stderr.contains(String(repeating: "Q", count: 41))
+        #expect(!echoedWhole, "\(result.stderr.prefix(200))…")
+        let longest = result.stderr.split(separator: "\n").map(\.count).max() ?? 0
+        #expect(longest < 300, "a line of \(longest) characters")
+    }
+}

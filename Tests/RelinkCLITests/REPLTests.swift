@@ -48,6 +48,16 @@ struct REPLTests {
         #expect(await repl.expect("Connected to Acme Support", after: mark), "\(repl.screen)")
         #expect(await repl.expect("relink> ", after: mark))
 
+        // A password after a misspelled option is refused, and neither echoed nor kept (issue 28).
+        mark = repl.mark
+        #expect(await repl.expectEditing())
+        repl.type("reconnect SUP --as alice@acme.test --pasword hunter2-secret-A\r")
+        #expect(await repl.expect("did you mean --password?", after: mark), "\(repl.screen)")
+        #expect(await repl.expect("relink> ", after: mark))
+        // What relink printed: everything after the line as typed.
+        let answered = repl.screen[mark...].split(separator: "\n", maxSplits: 1).dropFirst().joined()
+        #expect(!answered.contains("secret-A"), "echoed: \(answered)")
+
         // Ctrl-R finds the earlier `show SUP`.
         mark = repl.mark
         #expect(await repl.expectEditing())
@@ -86,6 +96,7 @@ struct REPLTests {
         let lines = try String(contentsOf: history, encoding: .utf8).split(separator: "\n").map(String.init)
         #expect(lines == ["show SUP", "show SUP", "show SUP"])
         #expect(!lines.joined().contains("fake-password-bob"))
+        #expect(!lines.joined().contains("hunter2"))
         let mode = try FileManager.default.attributesOfItem(atPath: history.path)[.posixPermissions] as? Int
         #expect(mode == 0o600)
     }

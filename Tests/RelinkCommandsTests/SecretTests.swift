@@ -87,3 +87,60 @@ struct SecretTests {
     }
 }
 
+
+/// A password typed after a misspelled option is still a password (issue 28, finding 1): the line
+/// stays out of history and no message echoes what follows the option.
+@Suite("Secrets typed wrong")
+struct SecretsTypedWrongTests {
+    static let password = "hunter2-secret-A"
+
+    @Test(
+        "A near miss of --password is taken for it: history keeps nothing, messages echo nothing after it",
+        arguments: [
+            "reconnect SUP --as alice@acme.test --pasword hunter2-secret-A",
+            "reconnect SUP --as alice@acme.test --Password hunter2-secret-A",
+            "reconnect SUP --as alice@acme.test -password hunter2-secret-A",
+            "reconnect SUP --as alice@acme.test --passwd=hunter2-secret-A",
+            "reconnect SUP --as alice@acme.test --PASSWORD=hunter2-secret-A",
+            "reconnect SUP --as alice@acme.test ---password hunter2-secret-A",
+            "connect OPS --as bob@acme.test --passowrd hunter2-secret-A",
+            "connect OPS --as bob@acme.test --pass hunter2-secret-A",
+            "connect OPS --as bob@acme.test --passwrod=hunter2-secret-A",
+            "app-user SUP --as bob@acme.test -Passwd hunter2-secret-A",
+            // Quotes that never close.
+            #"reconnect SUP --as alice@acme.test --pasword "hunter2-secret-A"#,
+            #"connect OPS --as "bob@acme.test --Password hunter2-secret-A"#,
+            // The option before the command's own words.
+            "reconnect --paswords hunter2-secret-A SUP",
+        ])
+    func nearMiss(line: String) {
+        #expect(SecretLines.carriesSecret(line, knownSecrets: []), "kept in history: \(line)")
+        #expect(SecretLines.mentionsSecretOption(line))
+        #expect(
+            SecretLines.secretValues(in: line).contains { $0.contains(Self.password) }, "not redacted: \(line)")
+        do {
+            _ = try CommandParser.parse(line)
+            Issue.record("\(line) parsed")
+        } catch {
+            #expect(!error.description.contains(Self.password), "\(error.description)")
+        }
+    }
+
+    @Test(
+        "Options a command really has, and words that are not options, are not taken for a password",
+        arguments: [
+            "reconnect SUP --paste", "connect OPS --as pass@acme.test", "comment SUP-1 pass the --salt",
+            "reconnect SUP --token", "check --all --deep", "log SUP --limit 5", "comment SUP-1 my password is safe",
+        ])
+    func notNearMisses(line: String) {
+        #expect(!SecretLines.carriesSecret(line, knownSecrets: []), "\(line)")
+    }
+
+    @Test("The rule lives in one place: the option a word means", arguments: [
+        ("--pasword", "--password"), ("-password", "--password"), ("--Password", "--password"),
+        ("--passwd=x", "--password"), ("--paste", nil), ("--as", nil), ("password", nil), ("--p", nil),
+    ] as [(String, String?)])
+    func meant(word: String, option: String?) {
+        #expect(SecretLines.secretOption(meantBy: word) == option)
+    }
+}

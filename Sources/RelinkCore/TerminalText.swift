@@ -1,0 +1,78 @@
+/// Text as a terminal lays it out: how many columns it takes, and how to shorten it to a width.
+///
+/// A terminal gives East Asian wide and fullwidth characters and emoji two columns, and combining
+/// marks, variation selectors and joiners none; counting `Character`s instead put a `projects`
+/// column seven places off for `東京サポート Grüße 😀`. This is the `wcwidth` of a current
+/// terminal, grapheme by grapheme (Unicode's East Asian Width property, wide and fullwidth ranges;
+/// `Emoji_Presentation`, or an emoji with VS16), without libc's locale-dependence.
+public enum TerminalText {
+    /// The columns `text` takes on a terminal.
+    public static func width(_ text: some StringProtocol) -> Int {
+        text.reduce(0) { $0 + width(of: $1) }
+    }
+
+    /// The columns one grapheme takes: 0, 1 or 2.
+    public static func width(of character: Character) -> Int {
+        let scalars = character.unicodeScalars
+        guard let first = scalars.first else { return 0 }
+        if first.value < 0x7F { return first.value < 0x20 ? 0 : 1 }
+        if scalars.contains(where: { $0.properties.isEmojiPresentation })
+            || (first.properties.isEmoji && scalars.contains { $0.value == 0xFE0F })
+        {
+            return 2
+        }
+        var total = 0
+        for scalar in scalars { total += width(of: scalar) }
+        return min(total, 2)
+    }
+
+    /// The columns one scalar takes, alone.
+    static func width(of scalar: Unicode.Scalar) -> Int {
+        switch scalar.properties.generalCategory {
+        case .nonspacingMark, .enclosingMark, .format, .control: return 0
+        default: break
+        }
+        if scalar.value == 0x200B || (0xFE00...0xFE0F).contains(scalar.value) { return 0 }
+        return isWide(scalar.value) ? 2 : 1
+    }
+
+    /// East Asian Wide (W) and Fullwidth (F) ranges (Unicode 15's EastAsianWidth.txt, grouped).
+    static func isWide(_ value: UInt32) -> Bool {
+        switch value {
+        case 0x1100...0x115F, 0x231A...0x231B, 0x2329...0x232A, 0x23E9...0x23EC, 0x23F0, 0x23F3,
+            0x25FD...0x25FE, 0x2614...0x2615, 0x2648...0x2653, 0x267F, 0x2693, 0x26A1, 0x26AA...0x26AB,
+            0x26BD...0x26BE, 0x26C4...0x26C5, 0x26CE, 0x26D4, 0x26EA, 0x26F2...0x26F3, 0x26F5, 0x26FA,
+            0x26FD, 0x2705, 0x270A...0x270B, 0x2728, 0x274C, 0x274E, 0x2753...0x2755, 0x2757,
+            0x2795...0x2797, 0x27B0, 0x27BF, 0x2B1B...0x2B1C, 0x2B50, 0x2B55, 0x2E80...0x303E,
+            0x3041...0x33FF, 0x3400...0x4DBF, 0x4E00...0x9FFF, 0xA000...0xA4CF, 0xA960...0xA97F,
+            0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFE10...0xFE19, 0xFE30...0xFE6F, 0xFF00...0xFF60,
+            0xFFE0...0xFFE6, 0x16FE0...0x16FE4, 0x17000...0x18CFF, 0x1B000...0x1B2FF, 0x1F004, 0x1F0CF,
+            0x1F18E, 0x1F191...0x1F19A, 0x1F200...0x1F251, 0x1F300...0x1F64F, 0x1F680...0x1F6FF,
+            0x1F900...0x1F9FF, 0x1FA70...0x1FAFF, 0x20000...0x2FFFD, 0x30000...0x3FFFD:
+            true
+        default:
+            false
+        }
+    }
+
+    /// `text` cut to at most `columns` columns, with `…` in place of what was cut, never inside a
+    /// grapheme; whole when it fits.
+    public static func shortened(_ text: String, toColumns columns: Int) -> String {
+        guard width(text) > columns else { return text }
+        var kept = ""
+        var used = 0
+        for character in text {
+            let next = width(of: character)
+            if used + next > max(columns - 1, 0) { break }
+            kept.append(character)
+            used += next
+        }
+        return kept + "…"
+    }
+
+    /// A word a person typed, quoted for a message: shortened to about 40 columns, so that an
+    /// error about a 20,000-character word still fits a line.
+    public static func quotedWord(_ word: String, columns: Int = 40) -> String {
+        "\"\(shortened(word, toColumns: columns))\""
+    }
+}
