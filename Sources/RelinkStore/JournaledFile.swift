@@ -196,15 +196,25 @@ final class JournaledFile<State: JournaledState> {
 
     /// A line relink wrote ends with its CRC-32C: `…,"seq":7,"crc32c":"5e1f0a9c"}`, of the line
     /// without that field. Checked after the line's sequence and content, so that damage those
-    /// name is named as such; a line without it (written by hand, or by an older relink) is
-    /// accepted on its decode and checks alone.
+    /// name is named as such. A line that names `crc32c` anywhere is checked wherever the field
+    /// stands, and a key repeated in one of its objects is damage (`JournalLineChecksum.verdict`);
+    /// only a line without any `crc32c` (written by hand, or by an older relink) is accepted on its
+    /// decode and checks alone.
     private func checkLineChecksum(_ line: Data) throws(StoreError) {
-        guard let (recorded, computed) = JournalLineChecksum.check(line), recorded != computed else { return }
-        throw .damaged(
-            file: journalURL.path,
-            problem: "line \(journalLines): its checksum (\(JournalLineChecksum.format(recorded))) does not match its "
-                + "content (\(JournalLineChecksum.format(computed))): the line was damaged or changed outside relink. If "
-                + "you edited it on purpose, delete its \"crc32c\" field")
+        switch JournalLineChecksum.verdict(line) {
+        case .none, .matches:
+            return
+        case .mismatch(let recorded, let computed):
+            throw .damaged(
+                file: journalURL.path,
+                problem: "line \(journalLines): its checksum (\(JournalLineChecksum.format(recorded))) does not match its "
+                    + "content (\(JournalLineChecksum.format(computed))): the line was damaged or changed outside relink. If "
+                    + "you edited it on purpose, delete its \"crc32c\" field")
+        case .malformed(let problem):
+            throw .damaged(
+                file: journalURL.path,
+                problem: "line \(journalLines): \(problem): the line was damaged or changed outside relink")
+        }
     }
 
     private func applyEntry(_ entry: Entry) throws(StoreError) {

@@ -54,3 +54,53 @@ struct JournalLineCodingTests {
         }
     }
 }
+
+@Suite("A journal line's checksum, wherever it stands")
+struct JournalLineChecksumTests {
+    static func sealed(_ text: String) -> String {
+        var data = Data(text.utf8)
+        JournalLineChecksum.seal(&data)
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    @Test("relink's own line matches; moved to the front it still matches; changed it does not")
+    func moved() throws {
+        let line = Self.sealed(#"{"seq":7,"changes":[{"token":"abc"}]}"#)
+        #expect(JournalLineChecksum.verdict(Data(line.utf8)) == .matches)
+        let field = try #require(line.range(of: #","crc32c":"[0-9a-f]{8}""#, options: .regularExpression))
+        var front = line
+        let text = String(line[field].dropFirst())
+        front.removeSubrange(field)
+        front.insert(contentsOf: text + ",", at: front.index(after: front.startIndex))
+        #expect(JournalLineChecksum.verdict(Data(front.utf8)) == .matches, "\(front)")
+        let changed = front.replacingOccurrences(of: "abc", with: "abd")
+        guard case .mismatch = JournalLineChecksum.verdict(Data(changed.utf8)) else {
+            Issue.record("a changed line passed: \(changed)")
+            return
+        }
+        // In the middle, too.
+        var middle = line
+        middle.removeSubrange(field)
+        middle = middle.replacingOccurrences(of: #""seq":7,"#, with: #""seq":7,\#(text),"#)
+        #expect(JournalLineChecksum.verdict(Data(middle.utf8)) == .matches, "\(middle)")
+    }
+
+    @Test(
+        "Malformed checksums and repeated keys are damage; a line without any checksum is accepted",
+        arguments: [
+            (#"{"crc32c":"xyz","seq":1}"#, "malformed"),
+            (#"{"crc32c":"00000000","crc32c":"00000000","seq":1}"#, "malformed"),
+            (#"{"seq":1,"seq":2}"#, "malformed"),
+            (#"{"seq":1,"changes":[{"a":1,"a":2}]}"#, "malformed"),
+            (#"{"seq":1,"note":"crc32c is mentioned"}"#, "none"),
+            (#"{"seq":1,"changes":[{"a":1},{"a":2}]}"#, "none"),
+            (#"{"seq":1,"note":"a \"quoted\" \\ key","b":"}"}"#, "none"),
+        ])
+    func verdicts(line: String, expected: String) {
+        let verdict = JournalLineChecksum.verdict(Data(line.utf8))
+        switch (verdict, expected) {
+        case (.malformed, "malformed"), (.none, "none"): break
+        default: Issue.record("\(line): \(verdict)")
+        }
+    }
+}
