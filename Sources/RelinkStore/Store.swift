@@ -164,9 +164,12 @@ public final class Store: @unchecked Sendable {
         try state.verifyRecords(snapshot: publicFile.snapshotURL)
         let secrets = try lock.withLock { secretFile.state }.decoded()
         try companions()
+        let (findings, unreferenced) = integrityFindings(
+            projects: try projects, connections: try connections, events: try events(),
+            tokenIDs: Set(secrets.tokens.keys))
         return StoreVerification(
             projects: state.projects.count, connections: state.connections.count, events: state.events.count,
-            tokens: secrets.tokens.count)
+            tokens: secrets.tokens.count, findings: findings, unreferencedTokens: unreferenced)
     }
 
     public var projectCount: Int { lock.withLock { publicFile.state.projects.count } }
@@ -308,6 +311,10 @@ public struct StoreVerification: Sendable, Equatable {
     public var connections: Int
     public var events: Int
     public var tokens: Int
+    /// References between the files that do not hold (`IntegrityFinding`): `verify` fails on any.
+    public var findings: [IntegrityFinding] = []
+    /// Tokens no connection refers to: reported, not damage.
+    public var unreferencedTokens: Int = 0
 }
 
 /// The changes of one `Store.update`, and reads that see them.

@@ -108,3 +108,81 @@ struct MovedChecksumTests {
         #expect(refused.stderr.contains("journal.jsonl") && refused.stderr.contains("given twice"), "\(refused.stderr)")
     }
 }
+
+/// `verify` checks every reference between the store's files (issue 28, finding 2), in stores
+/// damaged by hand in the ways a disk, a tool or a person damages them.
+@Suite("References between the store's files")
+struct IntegrityTests {
+    /// One way to damage a fresh copy of the demo, and what verify must name.
+    struct Damage: Sendable, CustomTestStringConvertible {
+        var name: String
+        var commands: [String] = []
+        var file: String
+        var replace: (String, String)?
+        var empty = false
+        /// Only the last occurrence of `replace`'s text is changed (an event, not the record).
+        var lastOnly = false
+        var names: [String]
+        var testDescription: String { name }
+    }
+
+    static let damages: [Damage] = [
+        Damage(
+            name: "secrets.jsonl emptied after a reconnect (a lost last write)", commands: ["reconnect SUP"],
+            file: "secrets.jsonl", empty: true, names: ["SUP:", "secrets.json", "token"]),
+        Damage(
+            name: "a token removed from secrets.json", file: "secrets.json",
+            replace: (#""tok-demo-bug" : "fake-demo-token-bug","#, ""), names: ["BUG:", "token", "secrets.json"]),
+        Damage(
+            name: "a connection pointing at a token id nobody has", file: "state.json",
+            replace: (#""tokenID":"tok-demo-web""#, #""tokenID":"tok-nobody""#), names: ["WEB:", "secrets.json"]),
+        Damage(
+            name: "a link to another project's issue", file: "state.json",
+            replace: (#""issueKey":"BUG-7""#, #""issueKey":"SUP-7""#), names: ["BUG:", "SUP-7", "state.json"]),
+        Damage(
+            name: "a link to an issue of no project", file: "state.json",
+            replace: (#""issueKey":"SUP-40""#, #""issueKey":"OPS-40""#), names: ["SUP:", "OPS-40"]),
+        Damage(
+            name: "events of a project that neither exists nor was removed", file: "state.json",
+            replace: (#""project":"WEB""#, #""project":"ZED""#), lastOnly: true, names: ["ZED:", "state.json"]),
+    ]
+
+    @Test("verify names each broken reference by project and file, and exits non-zero", arguments: damages)
+    func damaged(damage: Damage) async throws {
+        let directory = try TemporaryDirectory()
+        let store = directory.file("store")
+        let made = try await runRelink(
+            ["--fixture", "demo", "--store", store.path] + damage.commands.flatMap { ["-c", $0] } + ["-c", "verify"])
+        #expect(made.status == 0, "\(made.stderr)")
+        let file = store.appendingPathComponent(damage.file)
+        if damage.empty {
+            try Data().write(to: file)
+        } else if let (old, new) = damage.replace {
+            var text = try String(contentsOf: file, encoding: .utf8)
+            let found = try #require(text.range(of: old, options: damage.lastOnly ? .backwards : []), "\(damage.name)")
+            if damage.lastOnly {
+                text.replaceSubrange(found, with: new)
+            } else {
+                text = text.replacingOccurrences(of: old, with: new)
+            }
+            try text.write(to: file, atomically: false, encoding: .utf8)
+        }
+        let verified = try await runRelink(["--store", store.path, "-c", "verify"])
+        #expect(verified.status == 1, "\(damage.name): \(verified.stdout) \(verified.stderr)")
+        for name in damage.names {
+            #expect(verified.stderr.contains(name), "\(damage.name): \(verified.stderr)")
+        }
+        let json = try await runRelink(["--store", store.path, "--json", "-c", "verify"])
+        #expect(json.stdout.contains(#""code":"broken_references""#) || json.stderr.contains("broken_references"))
+    }
+
+    @Test("The demo as shipped, and after a day of work, has no broken reference")
+    func sound() async throws {
+        let directory = try TemporaryDirectory()
+        let result = try await runRelink([
+            "--fixture", "demo", "--store", directory.file("store").path, "-c", "reconnect SUP", "-c", "revoke BUG",
+            "-c", "project add NEW \"New project\"", "-c", "comment SUP-12 hello", "-c", "verify",
+        ])
+        #expect(result.status == 0, "\(result.stderr)")
+    }
+}

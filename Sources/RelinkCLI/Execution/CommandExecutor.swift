@@ -146,9 +146,13 @@ public final class CommandExecutor: Sendable {
             return try await importBundle(from: path, replace: replace)
         case .verify:
             let read = try store.verifyIncludingMock()
-            let text =
+            var text =
                 "Every record reads: \(read.projects) projects, \(read.connections) connections, \(read.events) events "
                 + "and \(read.tokens) tokens in \(store.directory.path)."
+            if read.unreferencedTokens > 0 {
+                text += " \(read.unreferencedTokens) token(s) no connection refers to (harmless leftovers)."
+            }
+            guard read.findings.isEmpty else { throw CommandFailure.brokenReferences(read.findings, summary: text) }
             return presenter.report(
                 text,
                 document: Documents.Verification(

@@ -27,6 +27,8 @@ enum CommandFailure: Error, Equatable, CustomStringConvertible {
     /// Done in part: `output` is what was done (printed first; in JSON the command's one document).
     case workStillHeld([ProjectKey], output: String)
     case notChecked([ProjectKey], output: String)
+    /// `verify`: every record reads, but references between the files do not hold.
+    case brokenReferences([IntegrityFinding], summary: String)
 
     /// What the command did before it failed in part.
     var output: String? {
@@ -42,6 +44,9 @@ enum CommandFailure: Error, Equatable, CustomStringConvertible {
         switch self {
         case .noMock:
             "there is no mock in use (--endpoint points at the real Intercom API)"
+        case .brokenReferences(let findings, let summary):
+            "\(summary) But \(findings.count == 1 ? "a reference between its files does" : "\(findings.count) references between its files do") not hold:\n"
+                + findings.map { "  \($0)" }.joined(separator: "\n")
         case .mockRefused(let error):
             "the mock refused: \(error)"
         case .unknownConversation(let id):

@@ -61,6 +61,7 @@ enum ErrorCode: String, CaseIterable, Sendable {
     case neverConnected = "never_connected"
     case workStillHeld = "work_still_held"
     case notChecked = "not_checked"
+    case brokenReferences = "broken_references"
     // The store, shaping a case, bundles
     case storeDamaged = "store_damaged"
     case storeNewerSchema = "store_newer_schema"
@@ -179,6 +180,7 @@ enum ErrorCode: String, CaseIterable, Sendable {
         case .importCancelled: self = .importCancelled
         case .workStillHeld: self = .workStillHeld
         case .notChecked: self = .notChecked
+        case .brokenReferences: self = .brokenReferences
         }
     }
 }
