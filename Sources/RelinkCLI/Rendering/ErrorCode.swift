@@ -150,6 +150,7 @@ enum ErrorCode: String, CaseIterable, Sendable {
         case .needsTerminal: self = .needsTerminal
         case .nothingGiven: self = .nothingGiven
         case .readFailed: self = .readFailed
+        case .interruptedAtPrompt, .listenInterrupted: self = .interrupted
         case .redirect: self = .oauthRedirectFailed
         case .listenNeedsLoopback: self = .listenNeedsLoopback
         }
