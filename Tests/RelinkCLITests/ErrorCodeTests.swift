@@ -56,7 +56,7 @@ struct ErrorCodeTests {
         StoreError.olderSchema(file: "f", found: 0), StoreError.io(file: "f", operation: "o", reason: "r"),
         StoreError.notARegularFile(file: "f", found: "a symlink"), StoreError.missing(file: "f", problem: "p"),
         StoreError.readOnly(directory: "d", reason: "r"),
-        CommandFailure.noMock,
+        CommandFailure.noMock(intercom: "the real API (US)"),
         CommandFailure.mockRefused(MockControlError(request: "GET /", status: nil, message: "m")),
         CommandFailure.unknownConversation("1"), CommandFailure.secretNotGiven(.clientSecret),
         CommandFailure.noCodeGiven, CommandFailure.endOfInput, ServiceError.catalog(.siteNeeded(sitesKnown: false)),

@@ -199,6 +199,9 @@ struct RealAPIEndToEndTests {
                     environment: real.pipeEnvironment)
                 #expect(result.status == 1, "\(command): \(result)")
                 #expect(result.stdout.contains("\"code\""), "\(command): \(result)")
+                if command != "break WEB token-revoked" {
+                    #expect(result.stdout.contains("the real API at \(standIn.baseURL)"), "\(command): \(result)")
+                }
             }
             #expect(standIn.requests.isEmpty, "\(standIn.requests)")
         }

@@ -42,7 +42,7 @@ extension CommandExecutor {
     /// Runs `body` against the mock's control: `noMock` against the real API, and the control's
     /// refusal as `mockRefused`.
     func withMockControl<T>(_ body: (any MockControl) async throws(MockControlError) -> T) async throws -> T {
-        guard let control = try await services.mockControl() else { throw CommandFailure.noMock }
+        guard let control = try await services.mockControl() else { throw CommandFailure.noMock(intercom: services.intercomDescription) }
         do { return try await body(control) } catch { throw CommandFailure.mockRefused(error) }
     }
 }
