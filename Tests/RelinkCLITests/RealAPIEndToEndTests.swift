@@ -207,6 +207,30 @@ struct RealAPIEndToEndTests {
         }
     }
 
+    @Test("Mock: Ctrl-C once the token is minted commits it to the project, never leaves it held by nobody")
+    func interruptAfterMinting() async throws {
+        let (directory, store, repl) = try await startedREPL()
+        _ = directory
+        var mark = repl.mark
+        repl.type("mock fault add /me latency --latency-ms 2500 --times 1\n")
+        #expect(await repl.expect("relink> ", after: mark), "\(repl.screen[mark...])")
+        mark = repl.mark
+        repl.type("reconnect WEB\n")
+        // The slow answer is /me's, after the exchange: Intercom has minted the token by now.
+        #expect(await repl.expect("waiting for Intercom", after: mark), "\(repl.screen[mark...])")
+        repl.type("\u{3}")
+        #expect(await repl.expect("relink> ", after: mark), "\(repl.screen[mark...])")
+        #expect(repl.screen[mark...].contains("reconnected"), "\(repl.screen[mark...])")
+        #expect(repl.screen[mark...].contains("interrupted"), "\(repl.screen[mark...])")
+        #expect(!repl.screen[mark...].contains("Check the network"), "\(repl.screen[mark...])")
+        repl.type("quit\n")
+        #expect(await repl.waitForExit() == 0)
+        let show = try await runRelink(["--store", store, "--json", "-c", "show WEB"])
+        #expect(show.stdout.contains("\"state\":\"connected\""), "\(show.stdout)")
+        let world = try await runRelink(["--store", store, "-c", "world"])
+        #expect(!world.stdout.contains("no project holds it"), "a minted token was left behind: \(world.stdout)")
+    }
+
     // MARK: Support
 
     /// The `state` of the last authorize URL in `text`.
