@@ -99,6 +99,15 @@ struct RealAPIEndToEndTests {
             paste.type("https://relink.example.com/cb?code=\(standIn.mintCode(workspace: Self.demoWorkspace))&state=\(state)\n")
             #expect(await paste.waitForExit() == 0, "\(paste.screen)")
             try await real.expectGreen("WEB", keeping: before)
+
+            let token = standIn.issueToken(workspace: Self.demoWorkspace)
+            let hidden = try real.session(standIn, "reconnect WEB --token")
+            #expect(await hidden.expect("Access token (not shown): "), "\(hidden.screen)")
+            #expect(await hidden.expectEchoOff())
+            hidden.type(token + "\n")
+            #expect(await hidden.waitForExit() == 0, "\(hidden.screen)")
+            #expect(!hidden.screen.contains(token), "the token was echoed")
+            try await real.expectGreen("WEB", keeping: before)
         }
     }
 
@@ -121,11 +130,35 @@ struct RealAPIEndToEndTests {
             let listen = try real.session(standIn, "reconnect WEB --listen")
             #expect(await listen.expect("Waiting for Intercom's redirect"), "\(listen.screen)")
             #expect(listen.screen.contains("redirect_uri=\(redirect)"), "\(listen.screen)")
-            let state = try #require(Self.state(in: listen.screen))
-            let code = standIn.mintCode(workspace: Self.demoWorkspace)
-            let answer = try await Self.browserGET(port: port, path: "/relink/callback?code=\(code)&state=\(state)")
+            var state = try #require(Self.state(in: listen.screen))
+            var code = standIn.mintCode(workspace: Self.demoWorkspace)
+            var answer = try await Self.browserGET(port: port, path: "/relink/callback?code=\(code)&state=\(state)")
             #expect(answer.hasPrefix("HTTP/1.1 200"), "\(answer)")
             #expect(await listen.waitForExit() == 0, "\(listen.screen)")
+            try await real.expectGreen("WEB", keeping: before)
+
+            // In the REPL: Ctrl-C while listening is back at the prompt; then the redirect reconnects.
+            let repl = try PseudoTerminalSession(
+                try relinkExecutable(), ["--store", real.store, "--endpoint", standIn.baseURL, "--real"],
+                environment: real.terminalEnvironment)
+            #expect(await repl.expect("relink> "), "no prompt: \(repl.screen)")
+            var mark = repl.mark
+            repl.type("reconnect WEB --listen\n")
+            #expect(await repl.expect("Waiting for Intercom's redirect", after: mark), "\(repl.screen[mark...])")
+            repl.type("\u{3}")
+            #expect(await repl.expect("relink> ", after: mark), "\(repl.screen[mark...])")
+            #expect(repl.screen[mark...].contains("Ctrl-C after"), "\(repl.screen[mark...])")
+            mark = repl.mark
+            repl.type("reconnect WEB --listen\n")
+            #expect(await repl.expect("Waiting for Intercom's redirect", after: mark), "\(repl.screen[mark...])")
+            state = try #require(Self.state(in: String(repl.screen[mark...])))
+            code = standIn.mintCode(workspace: Self.demoWorkspace)
+            answer = try await Self.browserGET(port: port, path: "/relink/callback?code=\(code)&state=\(state)")
+            #expect(answer.hasPrefix("HTTP/1.1 200"), "\(answer)")
+            #expect(await repl.expect("relink> ", after: mark), "\(repl.screen[mark...])")
+            #expect(repl.screen[mark...].contains("reconnected"), "\(repl.screen[mark...])")
+            repl.type("quit\n")
+            #expect(await repl.waitForExit() == 0)
             try await real.expectGreen("WEB", keeping: before)
         }
     }
