@@ -68,8 +68,15 @@ struct Authorizer: ServiceUseCase {
                 if failure.kind != .authRejected { break regions }
             }
         }
-        throw .intercom(
-            lastFailure ?? IntercomFailure(kind: .unreachable), during: "confirming the new token with GET /me")
+        // A token Intercom just minted for relink is alive and now held by no project: say so.
+        let during =
+            if case .code = credential {
+                "confirming with GET /me the token Intercom just issued (it stays alive in Intercom, held by no "
+                    + "project; reconnecting issues another)"
+            } else {
+                "confirming the new token with GET /me"
+            }
+        throw .intercom(lastFailure ?? IntercomFailure(kind: .unreachable), during: during)
     }
 
     private func grant(from admin: Admin, token: String, request: AuthorizationRequest) throws(ServiceError) -> Grant {
