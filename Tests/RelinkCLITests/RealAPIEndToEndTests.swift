@@ -34,6 +34,10 @@ struct RealAPIEndToEndTests {
             repl.type("reconnect WEB --paste\n")
             #expect(await repl.expect("Code or redirect URL: ", after: mark), "\(repl.screen[mark...])")
             #expect(repl.screen[mark...].contains("state="))
+            // The counter starts after a second of waiting; at a prompt relink waits for the person,
+            // so it never draws (the bounded wait is for a thing that must not happen).
+            #expect(!(await repl.expect("waiting for Intercom", after: mark, within: 1.5)), "\(repl.screen[mark...])")
+            #expect(repl.screen.hasSuffix("Code or redirect URL: "), "the prompt was covered: \(repl.screen[mark...])")
             mark = repl.mark
             repl.type("\u{3}")
             #expect(await repl.expect("relink> ", after: mark), "\(repl.screen[mark...])")
