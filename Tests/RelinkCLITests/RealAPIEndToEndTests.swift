@@ -226,6 +226,24 @@ struct RealAPIEndToEndTests {
         }
     }
 
+    @Test("The mock is reached directly whatever HTTPS_PROXY says; a proxy URL that cannot be used is bad usage (2)")
+    func mockIgnoresTheProxy() async throws {
+        let (directory, store, _) = try await demoTerminal()
+        _ = directory
+        try await ConnectProxy.with(mode: .refuse(status: 403)) { proxy in
+            let checked = try await runRelink(
+                ["--store", store, "-c", "check SUP"], environment: ["HTTPS_PROXY": proxy.url, "NO_PROXY": ""])
+            #expect(checked.status == 0, "\(checked)")
+            #expect(proxy.attempts.isEmpty, "\(proxy.attempts)")
+        }
+        let unusable = try await runRelink(
+            ["--store", store, "-c", "projects"],
+            environment: ["HTTPS_PROXY": "socks5://user:hunter2@proxy.example:1080", "https_proxy": ""])
+        #expect(unusable.status == 2, "\(unusable)")
+        #expect(unusable.stderr.contains("HTTPS_PROXY="), "\(unusable.stderr)")
+        #expect(!unusable.stderr.contains("hunter2"), "a proxy password reached a message: \(unusable.stderr)")
+    }
+
     @Test("--real refuses the mock's commands as against api.intercom.io, saying where Intercom is")
     func mockCommandsRefused() async throws {
         try await RealIntercomStandIn.with { standIn in
