@@ -69,7 +69,9 @@ struct GlobalOptions: ParsableCommand {
         "--store", "--fixture", "--endpoint", "--region", "--script", "-c", "--command",
     ]
     /// Every option of `relink`: command words stop at one of these (`relink show SUP --json`).
-    static let globalOptions: Set<String> = valueOptions.union(["--json", "--real", "--keep-going", "--help", "-h", "--version"])
+    static let globalOptions: Set<String> = valueOptions.union([
+        "--json", "--real", "--keep-going", "--help", "-h", "--version",
+    ])
 
     /// Turns the command words of `arguments` (`relink show SUP`) into one `-c`, so that a
     /// command's own options (`relink connect OPS --as EMAIL`) are not taken for relink's.

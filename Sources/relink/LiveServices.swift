@@ -3,8 +3,8 @@ import IntercomAPI
 import IntercomClient
 import IntercomMock
 import IntercomMockControl
-import IntercomMockWorld
 import IntercomMockStore
+import IntercomMockWorld
 import Logging
 import RelinkCLI
 import RelinkCore

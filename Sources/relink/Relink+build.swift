@@ -79,7 +79,8 @@ func buildRelink(options: GlobalOptions, environment: RelinkEnvironment, interac
     let overrides = environment.settingOverrides(region: options.region)
     if case .remote(.real) = target {
         do {
-            target = .remote(.real(defaultRegion: try RealAPIConfiguration(store: store, overrides: overrides).region()))
+            target = .remote(
+                .real(defaultRegion: try RealAPIConfiguration(store: store, overrides: overrides).region()))
         } catch {
             throw BuildFailure(description: "\(error)", exitCode: 1)
         }

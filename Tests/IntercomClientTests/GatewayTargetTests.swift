@@ -19,7 +19,8 @@ struct GatewayTargetTests {
     func realAtAnAddress() {
         // authorize-url is for Intercom's own hosts: at an address, the page is URL/oauth.
         let gateway = Self.gateway(
-            .realAt(baseURL: "https://gateway.example.com/intercom/"), authorizeURL: "https://app.eu.intercom.com/oauth")
+            .realAt(baseURL: "https://gateway.example.com/intercom/"), authorizeURL: "https://app.eu.intercom.com/oauth"
+        )
         #expect(gateway.target.isRealAPI)
         #expect(gateway.defaultRegion == nil)
         #expect(gateway.oauthEndpoint.authorizeURL == "https://gateway.example.com/intercom/oauth")
@@ -27,7 +28,9 @@ struct GatewayTargetTests {
         #expect(gateway.oauthEndpoint.url("/me") == "https://gateway.example.com/intercom/me")
     }
 
-    @Test("Intercom's own hosts: app.intercom.com/oauth unless authorize-url says otherwise; the exchange stays on api.intercom.io")
+    @Test(
+        "Intercom's own hosts: app.intercom.com/oauth unless authorize-url says otherwise; the exchange stays on api.intercom.io"
+    )
     func ownHosts() {
         let plain = HTTPIntercomGateway(target: .real(defaultRegion: .eu), httpClient: .shared, logger: Self.logger)
         #expect(plain.oauthEndpoint.authorizeURL == "https://app.intercom.com/oauth")

@@ -74,7 +74,8 @@ struct LoopbackRedirectListenerTests {
 
     @Test("Cancelling the waiter stops the listener at once, long before its timeout")
     func cancelledWaiter() async throws {
-        let listener = try await LoopbackRedirectListener.start(expectedState: "s1", timeout: .seconds(300), path: "/cb")
+        let listener = try await LoopbackRedirectListener.start(
+            expectedState: "s1", timeout: .seconds(300), path: "/cb")
         let waiter = Task { try await listener.waitForCode() }
         waiter.cancel()
         let clock = ContinuousClock()

@@ -17,7 +17,9 @@ struct RealAPIEndToEndTests {
     /// The demo's workspace as the stand-in serves it: WEB reconnects to the same workspace and app user.
     static let demoWorkspace = StandInWorkspace(Workspace(id: "acme4sup", name: "Acme Support", region: .us))
 
-    @Test("REPL: Ctrl-C at the paste and token prompts returns to relink> with nothing done; then paste and token reconnect WEB")
+    @Test(
+        "REPL: Ctrl-C at the paste and token prompts returns to relink> with nothing done; then paste and token reconnect WEB"
+    )
     func replFlows() async throws {
         try await RealIntercomStandIn.with { standIn in
             let real = try await RealCase(standIn)
@@ -100,7 +102,9 @@ struct RealAPIEndToEndTests {
             let paste = try real.session(standIn, "reconnect WEB --paste")
             #expect(await paste.expect("Code or redirect URL: "), "\(paste.screen)")
             let state = try #require(Self.state(in: paste.screen))
-            paste.type("https://relink.example.com/cb?code=\(standIn.mintCode(workspace: Self.demoWorkspace))&state=\(state)\n")
+            paste.type(
+                "https://relink.example.com/cb?code=\(standIn.mintCode(workspace: Self.demoWorkspace))&state=\(state)\n"
+            )
             #expect(await paste.waitForExit() == 0, "\(paste.screen)")
             try await real.expectGreen("WEB", keeping: before)
 
@@ -193,7 +197,8 @@ struct RealAPIEndToEndTests {
         }
     }
 
-    @Test("HTTPS_PROXY tunnels the real API through CONNECT; NO_PROXY's hosts go direct; a refusing proxy is no verdict")
+    @Test(
+        "HTTPS_PROXY tunnels the real API through CONNECT; NO_PROXY's hosts go direct; a refusing proxy is no verdict")
     func proxy() async throws {
         try await RealIntercomStandIn.with { standIn in
             try await ConnectProxy.with(mode: .tunnel) { proxy in

@@ -44,7 +44,9 @@ struct RealAPIConfigurationTests {
         let kept = try configuration.set(.authorizeURL, to: " https://app.eu.intercom.com/oauth ")
         #expect(kept.shown == "https://app.eu.intercom.com/oauth" && kept.source == .store)
         #expect(try configuration.authorizeURL() == "https://app.eu.intercom.com/oauth")
-        for bad in ["http://app.intercom.com/oauth", "app.intercom.com", "https://app.intercom.com/oauth?x=1", "https://"] {
+        for bad in [
+            "http://app.intercom.com/oauth", "app.intercom.com", "https://app.intercom.com/oauth?x=1", "https://",
+        ] {
             #expect(throws: ServiceError.configuration(.authorizeURLInvalid(bad)), "\(bad)") {
                 try configuration.set(.authorizeURL, to: bad)
             }
