@@ -36,9 +36,9 @@ struct GlobalOptions: ParsableCommand {
     var endpoint: String?
 
     @Flag(
-        help: """
-            Treat --endpoint URL as Intercom's real API (a gateway, a stand-in): authorize at URL/oauth,             exchange codes at URL/auth/eagle/token, no mock control. Alone: https://api.intercom.io.
-            """)
+        help: ArgumentHelp(
+            "Treat --endpoint URL as Intercom's real API (a gateway, a stand-in): authorize at URL/oauth, "
+                + "exchange codes at URL/auth/eagle/token, no mock control. Alone: https://api.intercom.io."))
     var real = false
 
     @Option(help: ArgumentHelp("The real API's region for new connections.", valueName: "us|eu|au"))

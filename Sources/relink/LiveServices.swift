@@ -41,6 +41,8 @@ actor LiveServices: ServiceProvider {
     private var service: ConnectionService?
     /// The `Intercom-Version` the service's gateway sends.
     private var serviceVersion: String?
+    /// The authorize page the service's gateway sends the person to (the real API's own hosts).
+    private var serviceAuthorizeURL: String?
     private var control: MockControlClient?
 
     init(
@@ -70,12 +72,14 @@ actor LiveServices: ServiceProvider {
     func connectionService() async throws -> ConnectionService {
         // `config set intercom-version` reaches every request, to the mock as to the real API,
         // also when it is typed in the REPL after Intercom was first used.
-        let version = try RealAPIConfiguration(store: store, overrides: configuration.overrides).intercomVersion()
-        if let service, version == serviceVersion { return service }
+        let settings = RealAPIConfiguration(store: store, overrides: configuration.overrides)
+        let version = try settings.intercomVersion()
+        // `config set authorize-url` too, for the real API's own hosts.
+        let authorizeURL = isRealAPI ? try settings.authorizeURL() : nil
+        if let service, version == serviceVersion, authorizeURL == serviceAuthorizeURL { return service }
         let gateway: HTTPIntercomGateway
         var worldControl: MockControlClient?
         if isRealAPI, case .remote(let real) = target {
-            let authorizeURL = try RealAPIConfiguration(store: store, overrides: configuration.overrides).authorizeURL()
             gateway = HTTPIntercomGateway(
                 target: real, transport: try openTransport(), authorizeURL: authorizeURL, intercomVersion: version,
                 logger: configuration.logger)
@@ -91,6 +95,7 @@ actor LiveServices: ServiceProvider {
             interaction: interaction)
         service = created
         serviceVersion = version
+        serviceAuthorizeURL = authorizeURL
         return created
     }
 
