@@ -258,6 +258,8 @@ let package = Package(
             dependencies: [
                 "RelinkCLI", "RelinkCommands", "RelinkCore", "RelinkStore", "RelinkFixtures", "RelinkTestSupport",
                 "CPseudoTerminal", "IntercomMockWorld", "IntercomMockControl", "IntercomMockStore", "SupportBundles",
+                // The real-API stand-in and CONNECT proxy for the end-to-end tests through the binary (issue 25).
+                "RealAPIStandIn",
             ]
         ),
     ]

@@ -37,6 +37,12 @@ public struct IntercomEndpoint: Sendable, Equatable, CustomStringConvertible {
             apiBaseURL: base, authorizeURL: base + "/oauth", tokenURL: base + "/auth/eagle/token", region: nil)
     }
 
+    /// This endpoint with its authorize page at `authorizeURL` (nil: unchanged).
+    public func authorizing(at authorizeURL: String?) -> IntercomEndpoint {
+        guard let authorizeURL else { return self }
+        return IntercomEndpoint(apiBaseURL: apiBaseURL, authorizeURL: authorizeURL, tokenURL: tokenURL, region: region)
+    }
+
     /// The API base URL, for messages.
     public var description: String { apiBaseURL }
 

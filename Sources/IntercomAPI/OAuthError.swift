@@ -15,6 +15,13 @@ public enum OAuthError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The loopback listener could not start or failed while listening.
     case listenerFailed(String)
 
+    /// "45 s", "5 min", "2 min 30 s": how long, as a person says it.
+    public static func spoken(_ duration: Duration) -> String {
+        let seconds = Int(duration.components.seconds)
+        if seconds < 60 { return "\(seconds) s" }
+        return "\(seconds / 60) min" + (seconds % 60 == 0 ? "" : " \(seconds % 60) s")
+    }
+
     public var description: String {
         switch self {
         case .stateMismatch:
@@ -26,7 +33,7 @@ public enum OAuthError: Error, Equatable, Sendable, CustomStringConvertible {
         case .authorizationFailed(let error, let description):
             "Intercom refused the authorization (\(error)\(description.map { ": \($0)" } ?? "")). Connect again."
         case .timedOut(let after):
-            "No authorization redirect arrived within \(after). Connect again, or paste the code instead."
+            "Timed out: no authorization redirect arrived in \(Self.spoken(after)). Connect again, or paste the code instead."
         case .invalidRedirect(let reason):
             "The redirect could not be read: \(reason)."
         case .listenerFailed(let reason):

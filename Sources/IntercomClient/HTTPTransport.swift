@@ -66,7 +66,9 @@ public final class HTTPTransport: Sendable {
 
     /// The certificates of a PEM bundle, read now so that a wrong path is said at start, not at the
     /// first connection inside the pool.
-    static func certificates(at path: String) throws(NetworkSettingsError) -> [NIOSSLCertificate] {
+    ///
+    /// - Throws: ``NetworkSettingsError/unreadableTrustRoots(path:reason:)``.
+    public static func certificates(at path: String) throws(NetworkSettingsError) -> [NIOSSLCertificate] {
         guard FileManager.default.isReadableFile(atPath: path) else {
             throw .unreadableTrustRoots(path: path, reason: "no readable file is there")
         }

@@ -18,7 +18,8 @@ extension CommandTable {
             details: """
                 redirect-url must be an HTTPS URL registered for your Intercom app (a loopback \
                 http://127.0.0.1, localhost or [::1] URL only for a development app); intercom-version one \
-                Intercom publishes (1.0 to 2.17, Unstable, Preview); region us, eu or au. client-secret takes \
+                Intercom publishes (1.0 to 2.17, Unstable, Preview); region us, eu or au; authorize-url the \
+                https page a person authorizes at (default https://app.intercom.com/oauth, for every region). client-secret takes \
                 no value on the line: relink asks for it at a prompt that does not echo (or reads one line \
                 of standard input when that is not a terminal) and keeps it only in the 0600 secrets file. \
                 Register an app in Intercom's Developer Hub for client-id and client-secret.
@@ -27,7 +28,7 @@ extension CommandTable {
             examples: [
                 "config set client-id 8a1b2c3d-0000-4000-8000-000000000000", "config set client-secret",
                 "config set redirect-url https://relink.example.com/intercom/callback", "config set region eu",
-                "config set intercom-version 2.14",
+                "config set intercom-version 2.14", "config set authorize-url https://app.intercom.com/oauth",
             ]
         ) { setting, words throws(UsageError) in
             let value = words.positionalText(0)

@@ -10,6 +10,9 @@ public enum RealAPISetting: String, CaseIterable, Codable, Sendable {
     case region
     /// The `Intercom-Version` every request carries.
     case intercomVersion = "intercom-version"
+    /// The page a person authorizes at against Intercom's own hosts (default
+    /// `https://app.intercom.com/oauth` for every region; Docs/intercom.md gives the sources).
+    case authorizeURL = "authorize-url"
 
     /// Whether the value is a secret: typed at a hidden prompt, shown redacted.
     public var isSecret: Bool { self == .clientSecret }
@@ -20,7 +23,7 @@ public enum RealAPISetting: String, CaseIterable, Codable, Sendable {
         case .clientID: "INTERCOM_CLIENT_ID"
         case .clientSecret: "INTERCOM_CLIENT_SECRET"
         case .redirectURL: "INTERCOM_REDIRECT_URI"
-        case .region, .intercomVersion: nil
+        case .region, .intercomVersion, .authorizeURL: nil
         }
     }
 }

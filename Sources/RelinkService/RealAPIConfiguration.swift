@@ -26,7 +26,7 @@ public struct SettingOverrides: Equatable, Sendable {
         case .clientSecret: clientSecret
         case .redirectURL: redirectURL
         case .region: region?.rawValue.lowercased()
-        case .intercomVersion: nil
+        case .intercomVersion, .authorizeURL: nil
         }
     }
 }
@@ -92,6 +92,8 @@ public struct RealAPIConfiguration: Sendable {
                 return SettingEntry(setting: setting, shown: "us", source: .default)
             case .intercomVersion:
                 return SettingEntry(setting: setting, shown: IntercomVersion.current, source: .default)
+            case .authorizeURL:
+                return SettingEntry(setting: setting, shown: Self.defaultAuthorizeURL, source: .default)
             case .redirectURL:
                 return SettingEntry(
                     setting: setting, shown: nil, source: .notSet,
@@ -118,6 +120,7 @@ public struct RealAPIConfiguration: Sendable {
                     case .redirectURL: settings.redirectURL = checked
                     case .region: settings.region = checked
                     case .intercomVersion: settings.intercomVersion = checked
+                    case .authorizeURL: settings.authorizeURL = checked
                     case .clientSecret: break
                     }
                 }
@@ -140,6 +143,7 @@ public struct RealAPIConfiguration: Sendable {
                     case .redirectURL: settings.redirectURL = nil
                     case .region: settings.region = nil
                     case .intercomVersion: settings.intercomVersion = nil
+                    case .authorizeURL: settings.authorizeURL = nil
                     case .clientSecret: break
                     }
                 }
@@ -172,6 +176,16 @@ public struct RealAPIConfiguration: Sendable {
         try storedSettings().intercomVersion ?? IntercomVersion.current
     }
 
+    /// Intercom's authorize page for every region: its own libraries and docs name only this host
+    /// (Docs/intercom.md, "The authorize host").
+    public static let defaultAuthorizeURL = "https://app.intercom.com/oauth"
+
+    /// The page a person authorizes at against Intercom's own hosts: the store's, else
+    /// ``defaultAuthorizeURL``.
+    public func authorizeURL() throws(ServiceError) -> String {
+        try storedSettings().authorizeURL ?? Self.defaultAuthorizeURL
+    }
+
     /// The region new connections go to: `--region`, else the store's, else US.
     public func region() throws(ServiceError) -> Region {
         if let region = overrides.region { return region }
@@ -189,6 +203,7 @@ public struct RealAPIConfiguration: Sendable {
         case .redirectURL: stored.redirectURL
         case .region: stored.region
         case .intercomVersion: stored.intercomVersion
+        case .authorizeURL: stored.authorizeURL
         }
     }
 
@@ -223,6 +238,13 @@ public struct RealAPIConfiguration: Sendable {
                 throw .configuration(.unknownIntercomVersion(trimmed))
             }
             return trimmed
+        case .authorizeURL:
+            guard let url = URLComponents(string: trimmed), url.scheme?.lowercased() == "https",
+                url.host?.isEmpty == false, url.query == nil, url.fragment == nil
+            else {
+                throw .configuration(.authorizeURLInvalid(trimmed))
+            }
+            return trimmed
         case .redirectURL:
             switch RedirectURL.kind(of: trimmed) {
             case .https, .loopbackHTTP:
@@ -251,6 +273,8 @@ public enum ConfigurationProblem: Error, Equatable, Sendable, CustomStringConver
     case redirectNotAURL(String)
     case redirectHasFragment
     case redirectInsecure
+    /// An authorize URL that is not an https URL without query or fragment.
+    case authorizeURLInvalid(String)
     /// `settings.json` could not be read for another reason than a store error.
     case unreadable(String)
 
@@ -282,6 +306,9 @@ public enum ConfigurationProblem: Error, Equatable, Sendable, CustomStringConver
         case .redirectInsecure:
             "redirect-url must be HTTPS: Intercom accepts only registered HTTPS redirect URLs "
                 + "(http only for a loopback 127.0.0.1, localhost or [::1] URL of a development app)"
+        case .authorizeURLInvalid(let value):
+            "authorize-url \"\(value)\" is not an https URL without query or fragment; Intercom's is "
+                + RealAPIConfiguration.defaultAuthorizeURL
         case .unreadable(let reason):
             reason
         }

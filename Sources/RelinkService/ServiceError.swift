@@ -87,6 +87,10 @@ public enum AuthorizationFailure: Error, Equatable, Sendable, CustomStringConver
     case nothingGiven(String)
     /// Reading `what` at its prompt failed.
     case readFailed(String, reason: String)
+    /// Ctrl-C at the prompt for `what`: nothing was asked of Intercom, nothing changed.
+    case interruptedAtPrompt(String)
+    /// Ctrl-C while `--listen` waited for the redirect, after this long.
+    case listenInterrupted(after: Duration)
     /// The redirect (pasted or received) carried no usable code.
     case redirect(OAuthError)
     /// `--listen` with a redirect URL that is not on loopback.
@@ -121,6 +125,11 @@ public enum AuthorizationFailure: Error, Equatable, Sendable, CustomStringConver
             "no \(what) given"
         case .readFailed(let what, let reason):
             "reading \(what) failed: \(reason)"
+        case .interruptedAtPrompt(let what):
+            "Ctrl-C at the prompt for \(what): nothing was sent to Intercom and nothing changed"
+        case .listenInterrupted(let after):
+            "Ctrl-C after \(OAuthError.spoken(after)) of waiting for Intercom's redirect (none had arrived): "
+                + "nothing changed"
         case .redirect(let error):
             error.description
         case .listenNeedsLoopback(let configured):

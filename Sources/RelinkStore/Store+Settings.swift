@@ -9,14 +9,18 @@ public struct StoredSettings: Codable, Equatable, Sendable {
     /// `us`, `eu` or `au`, as `config set region` checked it.
     public var region: String?
     public var intercomVersion: String?
+    /// The authorize page against Intercom's own hosts, as `config set authorize-url` checked it.
+    public var authorizeURL: String?
 
     public init(
-        clientID: String? = nil, redirectURL: String? = nil, region: String? = nil, intercomVersion: String? = nil
+        clientID: String? = nil, redirectURL: String? = nil, region: String? = nil, intercomVersion: String? = nil,
+        authorizeURL: String? = nil
     ) {
         self.clientID = clientID
         self.redirectURL = redirectURL
         self.region = region
         self.intercomVersion = intercomVersion
+        self.authorizeURL = authorizeURL
     }
 }
 

@@ -35,6 +35,12 @@ struct GlobalOptions: ParsableCommand {
             valueName: "mock|url"))
     var endpoint: String?
 
+    @Flag(
+        help: ArgumentHelp(
+            "Treat --endpoint URL as Intercom's real API (a gateway, a stand-in): authorize at URL/oauth, "
+                + "exchange codes at URL/auth/eagle/token, no mock control. Alone: https://api.intercom.io."))
+    var real = false
+
     @Option(help: ArgumentHelp("The real API's region for new connections.", valueName: "us|eu|au"))
     var region: Region?
 
@@ -63,7 +69,9 @@ struct GlobalOptions: ParsableCommand {
         "--store", "--fixture", "--endpoint", "--region", "--script", "-c", "--command",
     ]
     /// Every option of `relink`: command words stop at one of these (`relink show SUP --json`).
-    static let globalOptions: Set<String> = valueOptions.union(["--json", "--keep-going", "--help", "-h", "--version"])
+    static let globalOptions: Set<String> = valueOptions.union([
+        "--json", "--real", "--keep-going", "--help", "-h", "--version",
+    ])
 
     /// Turns the command words of `arguments` (`relink show SUP`) into one `-c`, so that a
     /// command's own options (`relink connect OPS --as EMAIL`) are not taken for relink's.

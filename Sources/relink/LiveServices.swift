@@ -3,8 +3,8 @@ import IntercomAPI
 import IntercomClient
 import IntercomMock
 import IntercomMockControl
-import IntercomMockWorld
 import IntercomMockStore
+import IntercomMockWorld
 import Logging
 import RelinkCLI
 import RelinkCore
@@ -17,31 +17,46 @@ enum IntercomTarget: Equatable {
     case builtInMock
     /// A standalone mock or the real API, at an address known from the start.
     case remote(HTTPIntercomGateway.Target)
+
+    /// Whether Intercom is the real API (its own hosts, or another address with `--real`).
+    var isRealAPI: Bool {
+        if case .remote(let remote) = self { remote.isRealAPI } else { false }
+    }
 }
 
-/// The services commands run against: one HTTP client for every call, the built-in mock when it is
-/// used, the connection service. Nothing starts before a command needs it; ``shutdown()`` closes
-/// the HTTP client first, then stops the mock, whose graceful shutdown waits for open connections.
+/// The services commands run against: one transport for every call (direct, or through the HTTPS
+/// proxy to the real API), the built-in mock when it is used, the connection service. Nothing
+/// starts before a command needs it; ``shutdown()`` closes the transport first, then stops the
+/// mock, whose graceful shutdown waits for open connections.
 actor LiveServices: ServiceProvider {
     let store: Store
     let target: IntercomTarget
     let configuration: ServiceConfiguration
-    private var httpClient: HTTPClient?
+    /// Built at the composition root from `SSL_CERT_FILE` and `HTTPS_PROXY`/`NO_PROXY`; closed here.
+    private let transport: HTTPTransport
+    /// How the person is asked for a pasted code, a token or a yes.
+    private let interaction: TerminalInteraction
+    private var transportClosed = false
     private var mock: RunningMockServer?
     private var service: ConnectionService?
     /// The `Intercom-Version` the service's gateway sends.
     private var serviceVersion: String?
+    /// The authorize page the service's gateway sends the person to (the real API's own hosts).
+    private var serviceAuthorizeURL: String?
     private var control: MockControlClient?
 
-    init(store: Store, target: IntercomTarget, configuration: ServiceConfiguration) {
+    init(
+        store: Store, target: IntercomTarget, transport: HTTPTransport, interaction: TerminalInteraction,
+        configuration: ServiceConfiguration
+    ) {
         self.store = store
         self.target = target
+        self.transport = transport
+        self.interaction = interaction
         self.configuration = configuration
     }
 
-    nonisolated var isRealAPI: Bool {
-        if case .remote(.real) = target { true } else { false }
-    }
+    nonisolated var isRealAPI: Bool { target.isRealAPI }
 
     nonisolated var isBuiltInMock: Bool { target == .builtInMock }
 
@@ -50,32 +65,37 @@ actor LiveServices: ServiceProvider {
         case .builtInMock: "the mock"
         case .remote(.mock(let baseURL)): "the mock at \(baseURL)"
         case .remote(.real(let region)): "the real API (\(region))"
+        case .remote(.realAt(let baseURL)): "the real API at \(baseURL)"
         }
     }
 
     func connectionService() async throws -> ConnectionService {
         // `config set intercom-version` reaches every request, to the mock as to the real API,
         // also when it is typed in the REPL after Intercom was first used.
-        let version = try RealAPIConfiguration(store: store, overrides: configuration.overrides).intercomVersion()
-        if let service, version == serviceVersion { return service }
-        let client = client()
+        let settings = RealAPIConfiguration(store: store, overrides: configuration.overrides)
+        let version = try settings.intercomVersion()
+        // `config set authorize-url` too, for the real API's own hosts.
+        let authorizeURL = isRealAPI ? try settings.authorizeURL() : nil
+        if let service, version == serviceVersion, authorizeURL == serviceAuthorizeURL { return service }
         let gateway: HTTPIntercomGateway
         var worldControl: MockControlClient?
         if isRealAPI, case .remote(let real) = target {
             gateway = HTTPIntercomGateway(
-                target: real, httpClient: client, intercomVersion: version, logger: configuration.logger)
+                target: real, transport: try openTransport(), authorizeURL: authorizeURL, intercomVersion: version,
+                logger: configuration.logger)
         } else {
             let baseURL = try await mockBaseURL()
             gateway = HTTPIntercomGateway(
-                target: .mock(baseURL: baseURL), httpClient: client, intercomVersion: version,
+                target: .mock(baseURL: baseURL), transport: try openTransport(), intercomVersion: version,
                 logger: configuration.logger)
             worldControl = try await mockControlClient()
         }
         let created = ConnectionService(
             store: store, intercom: gateway, worldControl: worldControl, configuration: configuration,
-            interaction: TerminalInteraction())
+            interaction: interaction)
         service = created
         serviceVersion = version
+        serviceAuthorizeURL = authorizeURL
         return created
     }
 
@@ -87,7 +107,7 @@ actor LiveServices: ServiceProvider {
         if isRealAPI { return nil }
         if let control { return control }
         let created = MockControlClient(
-            baseURL: try await mockBaseURL(), httpClient: client(), logger: configuration.logger)
+            baseURL: try await mockBaseURL(), httpClient: try openTransport().direct, logger: configuration.logger)
         control = created
         return created
     }
@@ -97,25 +117,29 @@ actor LiveServices: ServiceProvider {
     /// still preparing (a latency fault's sleep after Ctrl-C) has nobody to go to: the mock gets
     /// a moment to finish gracefully, then those are cancelled rather than waited for.
     func shutdown() async {
-        try? await httpClient?.shutdown()
-        httpClient = nil
+        if !transportClosed {
+            transportClosed = true
+            try? await transport.shutdown()
+        }
         await mock?.shutdown(abandoningOpenRequestsAfter: .milliseconds(200))
         mock = nil
     }
 
     func storeReplaced() async {
         guard target == .builtInMock, mock != nil else { return }
-        await shutdown()
+        // The transport stays open for the next mock; pooled connections to this one are cut
+        // after the moment its graceful stop allows.
+        await mock?.shutdown(abandoningOpenRequestsAfter: .milliseconds(200))
+        mock = nil
         service = nil
         control = nil
     }
 
-    private func client() -> HTTPClient {
-        if let httpClient { return httpClient }
-        let created = HTTPClient(
-            eventLoopGroupProvider: .singleton, configuration: HTTPIntercomClient.recommendedConfiguration())
-        httpClient = created
-        return created
+    /// The transport, while it is open: after ``shutdown()`` a call meets a plain error, not a
+    /// closed client.
+    private func openTransport() throws -> HTTPTransport {
+        guard !transportClosed else { throw TransportClosed() }
+        return transport
     }
 
     private func mockBaseURL() async throws -> String {
@@ -133,8 +157,13 @@ actor LiveServices: ServiceProvider {
             let running = try await Task { try await MockServer.start(intercom: intercom, logger: logger) }.value
             mock = running
             return running.baseURL
-        case .remote(.real):
+        case .remote(.real), .remote(.realAt):
             preconditionFailure("callers ask for a mock only when Intercom is not the real API")
         }
     }
+}
+
+/// A command after relink closed its connections to Intercom.
+struct TransportClosed: Error, CustomStringConvertible {
+    var description: String { "relink has closed its connections to Intercom; start relink again" }
 }

@@ -35,21 +35,14 @@ struct BuildFailure: Error, CustomStringConvertible {
 func buildRelink(options: GlobalOptions, environment: RelinkEnvironment, interactive: Bool) throws(BuildFailure)
     -> Relink
 {
-    var target: IntercomTarget
-    switch options.endpoint {
-    case nil, "mock":
-        target = .builtInMock
-    case let url? where url.hasPrefix("https://api.") && url.contains("intercom.io"):
-        // The region is settled once the store is open: --region, else `config set region`.
-        target = .remote(.real(defaultRegion: options.region ?? .us))
-    case let url?:
-        guard url.hasPrefix("http://") || url.hasPrefix("https://") else {
-            throw BuildFailure(
-                description:
-                    "--endpoint is mock or a URL (http://127.0.0.1:PORT for a standalone mock), not \"\(url)\"",
-                exitCode: 2)
-        }
-        target = .remote(.mock(baseURL: url.hasSuffix("/") ? String(url.dropLast()) : url))
+    var target = try intercomTarget(options: options)
+    // A network variable that cannot be used is bad usage, said before anything else happens.
+    let network: NetworkSettings
+    do {
+        network = try environment.networkSettings()
+        if let bundle = network.extraTrustRoots { _ = try HTTPTransport.certificates(at: bundle) }
+    } catch {
+        throw BuildFailure(description: "\(error)", exitCode: 2)
     }
 
     var storeDirectory = environment.storeDirectory(option: options.store)
@@ -86,7 +79,8 @@ func buildRelink(options: GlobalOptions, environment: RelinkEnvironment, interac
     let overrides = environment.settingOverrides(region: options.region)
     if case .remote(.real) = target {
         do {
-            target = .remote(.real(defaultRegion: try RealAPIConfiguration(store: store, overrides: overrides).region()))
+            target = .remote(
+                .real(defaultRegion: try RealAPIConfiguration(store: store, overrides: overrides).region()))
         } catch {
             throw BuildFailure(description: "\(error)", exitCode: 1)
         }
@@ -96,10 +90,51 @@ func buildRelink(options: GlobalOptions, environment: RelinkEnvironment, interac
     retry.onRetry = { failure, wait in feedback.retrying(after: failure, wait: wait) }
     let configuration = ServiceConfiguration(
         retry: retry, overrides: overrides, logger: Logger(label: "relink.service"))
-    let services = LiveServices(store: store, target: target, configuration: configuration)
+    // Every call to Intercom goes through one transport: SSL_CERT_FILE's roots always, the HTTPS
+    // proxy for the real API only (a mock is on this machine, and is always reached directly).
+    // Made last, once nothing can fail: whoever makes it shuts it down (LiveServices does).
+    let transport: HTTPTransport
+    do {
+        transport = try HTTPTransport(settings: network, proxying: target.isRealAPI)
+    } catch {
+        throw BuildFailure(description: "\(error)", exitCode: 2)
+    }
+    let services = LiveServices(
+        store: store, target: target, transport: transport, interaction: TerminalInteraction(feedback: feedback),
+        configuration: configuration)
     let executor = CommandExecutor(
         store: store, services: services, json: options.json, settingOverrides: overrides,
         style: options.json ? .plain : .detect(environment: environment.variables), interactive: interactive,
         feedback: feedback)
     return Relink(store: store, services: services, executor: executor, temporaryCopy: temporaryCopy)
+}
+
+/// Where Intercom is, from `--endpoint` and `--real`: the built-in mock by default, Intercom's own
+/// hosts for `https://api.*intercom.io` (or `--real` alone), Intercom's real API at another address
+/// for `--endpoint URL --real`, and a standalone mock at any other URL.
+private func intercomTarget(options: GlobalOptions) throws(BuildFailure) -> IntercomTarget {
+    switch options.endpoint {
+    case nil where options.real:
+        // The region is settled once the store is open: --region, else `config set region`.
+        return .remote(.real(defaultRegion: options.region ?? .us))
+    case nil, "mock":
+        guard !options.real else {
+            throw BuildFailure(
+                description: "--real names the real API at --endpoint URL; it cannot go with --endpoint mock",
+                exitCode: 2)
+        }
+        return .builtInMock
+    case let url? where url.hasPrefix("https://api.") && url.contains("intercom.io"):
+        return .remote(.real(defaultRegion: options.region ?? .us))
+    case let url?:
+        guard url.hasPrefix("http://") || url.hasPrefix("https://"), URL(string: url)?.host != nil else {
+            throw BuildFailure(
+                description:
+                    "--endpoint is mock or a URL (http://127.0.0.1:PORT for a standalone mock), not \"\(url)\"",
+                exitCode: 2)
+        }
+        var baseURL = url
+        while baseURL.hasSuffix("/") { baseURL.removeLast() }
+        return .remote(options.real ? .realAt(baseURL: baseURL) : .mock(baseURL: baseURL))
+    }
 }

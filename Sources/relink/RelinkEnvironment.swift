@@ -1,4 +1,5 @@
 import Foundation
+import IntercomClient
 import RelinkCore
 import RelinkService
 
@@ -53,6 +54,13 @@ struct RelinkEnvironment: Sendable {
             directory.deleteLastPathComponent()
         }
         return roots
+    }
+
+    /// `SSL_CERT_FILE`, `HTTPS_PROXY`/`https_proxy` and `NO_PROXY`/`no_proxy`, as curl reads them.
+    ///
+    /// - Throws: `NetworkSettingsError` for a proxy URL that cannot be used.
+    func networkSettings() throws(NetworkSettingsError) -> NetworkSettings {
+        try NetworkSettings(environment: variables)
     }
 
     /// `RELINK_LOG_LEVEL`: trace, debug, info, notice, warning (the default), error, critical.

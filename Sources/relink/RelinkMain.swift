@@ -74,7 +74,7 @@ enum RelinkMain {
                 "relink \(version) — store \(relink.store.directory.path)"
                 + (relink.temporaryCopy != nil ? " (a copy of Fixtures/\(options.fixture ?? ""), removed on exit)" : "")
                 + ", \(relink.store.projectCount) projects. Intercom: "
-                + (relink.services.isRealAPI ? "the real API" : "the mock")
+                + relink.services.intercomDescription
                 + ".\nType help for the commands, quit or Ctrl-D to leave."
             status = await REPL(runner: runner, banner: banner).run()
         } else {

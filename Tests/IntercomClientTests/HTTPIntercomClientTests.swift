@@ -134,8 +134,18 @@ struct HTTPIntercomClientTests {
         try await MockHarness.with { mock in
             let token = try await mock.botToken()
             _ = try await mock.control.addFault(FaultSpec(path: "/me", kind: .drop))
-            let failure = try #require(await mock.client().me(token: token).failure)
-            #expect(failure.kind == .unreachable)
+            // relink's own configuration (a pooled connection the server closed is not silently
+            // retried until the deadline, as HTTPClient.shared may), and a deadline far beyond
+            // any load: only the drop can end this request, so the test cannot pass for a timeout
+            // and cannot fail for one on a busy machine.
+            let httpClient = HTTPClient(
+                eventLoopGroupProvider: .singleton, configuration: HTTPIntercomClient.recommendedConfiguration())
+            let client = HTTPIntercomClient(
+                endpoint: mock.endpoint, httpClient: httpClient, timeout: .seconds(120), logger: quietLogger)
+            let answer = await client.me(token: token)
+            try await httpClient.shutdown()
+            let failure = try #require(answer.failure)
+            #expect(failure.kind == .unreachable, "\(failure)")
             #expect(failure.isTransient)
             #expect(!failure.breaksConnection)
         }

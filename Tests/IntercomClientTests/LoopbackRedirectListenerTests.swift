@@ -62,6 +62,27 @@ struct LoopbackRedirectListenerTests {
         #expect(listener.redirectURI.hasSuffix("/cb"))
         await #expect(throws: OAuthError.timedOut(after: .milliseconds(100))) { try await listener.waitForCode() }
     }
+
+    @Test("A timeout says it timed out, and after how long as a person says it")
+    func timeoutMessage() {
+        #expect(
+            OAuthError.timedOut(after: .seconds(300)).description
+                == "Timed out: no authorization redirect arrived in 5 min. Connect again, or paste the code instead.")
+        #expect(OAuthError.spoken(.seconds(45)) == "45 s")
+        #expect(OAuthError.spoken(.seconds(150)) == "2 min 30 s")
+    }
+
+    @Test("Cancelling the waiter stops the listener at once, long before its timeout")
+    func cancelledWaiter() async throws {
+        let listener = try await LoopbackRedirectListener.start(
+            expectedState: "s1", timeout: .seconds(300), path: "/cb")
+        let waiter = Task { try await listener.waitForCode() }
+        waiter.cancel()
+        let clock = ContinuousClock()
+        let start = clock.now
+        await #expect(throws: OAuthError.self) { try await waiter.value }
+        #expect(clock.now - start < .seconds(30))
+    }
 }
 
 @Suite("LoopbackRedirectListener against a browser that hangs up")

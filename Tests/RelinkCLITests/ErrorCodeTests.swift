@@ -42,7 +42,8 @@ struct ErrorCodeTests {
         ServiceError.configuration(.empty(.region)), ServiceError.configuration(.notPrintableASCII(.clientID)),
         ServiceError.configuration(.unknownRegion("mars")), ServiceError.configuration(.unknownIntercomVersion("9")),
         ServiceError.configuration(.redirectNotAURL("x")), ServiceError.configuration(.redirectHasFragment),
-        ServiceError.configuration(.redirectInsecure), ServiceError.configuration(.unreadable("r")),
+        ServiceError.configuration(.redirectInsecure), ServiceError.configuration(.authorizeURLInvalid("x")),
+        ServiceError.configuration(.unreadable("r")),
         ServiceError.notOnRealAPI, ServiceError.missingToken(key),
         ServiceError.mock(MockControlError(request: "GET /", status: 500, message: "m"), doing: "d"),
         ServiceError.checkInterrupted(done: [], notChecked: [key]),
@@ -55,7 +56,7 @@ struct ErrorCodeTests {
         StoreError.olderSchema(file: "f", found: 0), StoreError.io(file: "f", operation: "o", reason: "r"),
         StoreError.notARegularFile(file: "f", found: "a symlink"), StoreError.missing(file: "f", problem: "p"),
         StoreError.readOnly(directory: "d", reason: "r"),
-        CommandFailure.noMock,
+        CommandFailure.noMock(intercom: "the real API (US)"),
         CommandFailure.mockRefused(MockControlError(request: "GET /", status: nil, message: "m")),
         CommandFailure.unknownConversation("1"), CommandFailure.secretNotGiven(.clientSecret),
         CommandFailure.noCodeGiven, CommandFailure.endOfInput, ServiceError.catalog(.siteNeeded(sitesKnown: false)),
@@ -64,6 +65,7 @@ struct ErrorCodeTests {
         CommandFailure.importNeedsMock,
         CommandFailure.importNeedsBuiltInMock(intercom: "the mock at x", store: "s"), CommandFailure.importCancelled,
         CommandFailure.workStillHeld([key], output: "{}"), CommandFailure.notChecked([key], output: "{}"),
+        CommandFailure.brokenReferences([], summary: ""),
     ]
 
     @Test func everyFailureHasItsOwnCode() throws {

@@ -107,6 +107,8 @@ final class PseudoTerminalSession: @unchecked Sendable {
     let pid: pid_t
     private let master: Int32
     private(set) var screen = ""
+    /// Set once ``waitForExit(within:)`` has reaped the program.
+    private var reaped = false
 
     init(_ executable: URL, _ arguments: [String], environment: [String: String]) throws {
         let argv = ([executable.path] + arguments).map { strdup($0) } + [nil]
@@ -123,10 +125,31 @@ final class PseudoTerminalSession: @unchecked Sendable {
     }
 
     deinit {
-        kill(pid, SIGKILL)
-        var status: Int32 = 0
-        waitpid(pid, &status, 0)
+        if !reaped {
+            kill(pid, SIGKILL)
+            var status: Int32 = 0
+            waitpid(pid, &status, 0)
+        }
         close(master)
+    }
+
+    /// Reads output until the program ends, at most `seconds`, and answers its exit status (nil
+    /// when it did not end in time or was killed by a signal).
+    func waitForExit(within seconds: Double = 20) async -> Int32? {
+        await offThePool {
+            let deadline = Date().addingTimeInterval(seconds)
+            while Date() < deadline {
+                var status: Int32 = 0
+                if waitpid(self.pid, &status, WNOHANG) == self.pid {
+                    self.reaped = true
+                    _ = self.blockingExpectEndOfOutput(within: 0.2)
+                    // WIFEXITED / WEXITSTATUS, which Glibc's macros do not bring to Swift.
+                    return status & 0x7f == 0 ? (status >> 8) & 0xff : nil
+                }
+                _ = self.blockingExpect("\u{0}", after: nil, within: 0.05)
+            }
+            return nil
+        }
     }
 
     func type(_ text: String) {

@@ -35,6 +35,27 @@ struct RealAPIConfigurationTests {
         #expect(try configuration.redirectURL() == nil)
     }
 
+    @Test("authorize-url: app.intercom.com/oauth by default for every region; an https URL kept; anything else refused")
+    func authorizeURL() throws {
+        let (configuration, directory) = try Self.configuration(SettingOverrides(region: .eu))
+        defer { withExtendedLifetime(directory) {} }
+        #expect(try configuration.authorizeURL() == "https://app.intercom.com/oauth")
+        #expect(try Self.entry(.authorizeURL, in: configuration).source == .default)
+        let kept = try configuration.set(.authorizeURL, to: " https://app.eu.intercom.com/oauth ")
+        #expect(kept.shown == "https://app.eu.intercom.com/oauth" && kept.source == .store)
+        #expect(try configuration.authorizeURL() == "https://app.eu.intercom.com/oauth")
+        for bad in [
+            "http://app.intercom.com/oauth", "app.intercom.com", "https://app.intercom.com/oauth?x=1", "https://",
+        ] {
+            #expect(throws: ServiceError.configuration(.authorizeURLInvalid(bad)), "\(bad)") {
+                try configuration.set(.authorizeURL, to: bad)
+            }
+        }
+        #expect(try configuration.authorizeURL() == "https://app.eu.intercom.com/oauth")
+        _ = try configuration.unset(.authorizeURL)
+        #expect(try configuration.authorizeURL() == RealAPIConfiguration.defaultAuthorizeURL)
+    }
+
     @Test("a missing OAuth app is one message naming what to set and where apps are registered")
     func missingSettingsMessage() throws {
         let (configuration, directory) = try Self.configuration()

@@ -103,7 +103,12 @@ public final class LoopbackRedirectListener: Sendable {
     /// (or another ``OAuthError``) when the matching redirect carries an error instead of a code,
     /// ``OAuthError/listenerFailed(_:)`` when cancelled or the socket failed.
     public func waitForCode() async throws(OAuthError) -> String {
-        try await outcome.value.get()
+        // The listening runs in its own task: the caller's cancellation (Ctrl-C) must reach it.
+        try await withTaskCancellationHandler {
+            await outcome.value
+        } onCancel: {
+            outcome.cancel()
+        }.get()
     }
 
     /// Stops listening now; a pending ``waitForCode()`` fails with ``OAuthError/listenerFailed(_:)``.

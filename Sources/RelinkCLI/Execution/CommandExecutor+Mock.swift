@@ -33,7 +33,8 @@ extension CommandExecutor {
                 id.map { "Fault \($0) removed." } ?? "All faults removed.", summary: "faults cleared")
         case .mockFault(.add(let spec)):
             return presenter.faultAdded(
-                try await withMockControl { control async throws(MockControlError) in try await control.addFault(spec) })
+                try await withMockControl { control async throws(MockControlError) in try await control.addFault(spec) }
+            )
         default:
             preconditionFailure("mockCommand runs only the mock's commands")
         }
@@ -42,7 +43,9 @@ extension CommandExecutor {
     /// Runs `body` against the mock's control: `noMock` against the real API, and the control's
     /// refusal as `mockRefused`.
     func withMockControl<T>(_ body: (any MockControl) async throws(MockControlError) -> T) async throws -> T {
-        guard let control = try await services.mockControl() else { throw CommandFailure.noMock }
+        guard let control = try await services.mockControl() else {
+            throw CommandFailure.noMock(intercom: services.intercomDescription)
+        }
         do { return try await body(control) } catch { throw CommandFailure.mockRefused(error) }
     }
 }

@@ -30,7 +30,9 @@ extension CommandExecutor {
                 let question =
                     "\(key) is \(state == .broken ? "broken" : "connected"); remove it and forget its "
                     + "token (the app stays installed)?"
-                guard TerminalInteraction().confirm(question) else { throw CommandFailure.kept(key) }
+                guard try await TerminalInteraction(feedback: feedback).confirm(question) else {
+                    throw CommandFailure.kept(key)
+                }
                 event = try catalog.remove(key, force: true, actor: actor)
             }
             return presenter.report(

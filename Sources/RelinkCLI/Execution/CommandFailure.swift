@@ -6,8 +6,9 @@ import RelinkStore
 /// are ``RelinkService/ServiceError``s, the store's ``RelinkStore/StoreError``s): relink prints
 /// the message and exits 1. Each case carries what a caller needs; the presenter words it.
 enum CommandFailure: Error, Equatable, CustomStringConvertible {
-    /// A mock command against the real Intercom API.
-    case noMock
+    /// A mock command against the real Intercom API; `intercom` says where it is ("the real API
+    /// (US)", "the real API at URL").
+    case noMock(intercom: String)
     /// The mock's control API refused, or could not be reached.
     case mockRefused(MockControlError)
     case unknownConversation(String)
@@ -42,8 +43,9 @@ enum CommandFailure: Error, Equatable, CustomStringConvertible {
 
     var description: String {
         switch self {
-        case .noMock:
-            "there is no mock in use (--endpoint points at the real Intercom API)"
+        case .noMock(let intercom):
+            "there is no mock in use: Intercom is \(intercom), which has no mock control (run relink without --real "
+                + "and with --endpoint mock or a mock's URL)"
         case .brokenReferences(let findings, let summary):
             "\(summary) But \(findings.count == 1 ? "a reference between its files does" : "\(findings.count) references between its files do") not hold:\n"
                 + findings.map { "  \($0)" }.joined(separator: "\n")

@@ -1,5 +1,6 @@
 import Foundation
 import RelinkCommands
+import RelinkService
 
 /// Runs command lines one after another; stops at the first failure unless told to keep going.
 public struct ScriptRunner: Sendable {
@@ -61,7 +62,7 @@ public struct ScriptRunner: Sendable {
             return (2, false)
         } catch let error where Task.isCancelled {
             // Ctrl-C cut the command short: say so, with what it was doing.
-            report(CommandInterrupted(output: "", message: "interrupted: \(error)"), status: 130, line: line)
+            report(CommandInterrupted(output: "", message: Self.interrupted(error)), status: 130, line: line)
             return (130, false)
         } catch let error as CommandFailure where error.output != nil {
             // Done in part: what was done, then why the rest was not. In JSON the command's one
@@ -73,6 +74,15 @@ public struct ScriptRunner: Sendable {
             report(error, status: 1, line: line)
             return (1, false)
         }
+    }
+
+    /// What Ctrl-C stopped, for a person. A call to Intercom that Ctrl-C cancelled reads as a
+    /// cancelled request, not as a network that needs checking.
+    static func interrupted(_ error: any Error) -> String {
+        if case ServiceError.intercom(_, let during) = error {
+            return "interrupted while \(during); nothing was changed"
+        }
+        return "interrupted: \(error)"
     }
 
     /// Prints a failure. The parser and the services never put a secret in a message; this is the

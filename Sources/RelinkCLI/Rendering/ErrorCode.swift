@@ -43,6 +43,7 @@ enum ErrorCode: String, CaseIterable, Sendable {
     case unknownRegion = "unknown_region"
     case unknownIntercomVersion = "unknown_intercom_version"
     case redirectURLInvalid = "redirect_url_invalid"
+    case authorizeURLInvalid = "authorize_url_invalid"
     case redirectURLHasFragment = "redirect_url_has_fragment"
     case redirectURLInsecure = "redirect_url_insecure"
     case settingsUnreadable = "settings_unreadable"
@@ -114,6 +115,7 @@ enum ErrorCode: String, CaseIterable, Sendable {
         case .configuration(.unknownRegion): self = .unknownRegion
         case .configuration(.unknownIntercomVersion): self = .unknownIntercomVersion
         case .configuration(.redirectNotAURL): self = .redirectURLInvalid
+        case .configuration(.authorizeURLInvalid): self = .authorizeURLInvalid
         case .configuration(.redirectHasFragment): self = .redirectURLHasFragment
         case .configuration(.redirectInsecure): self = .redirectURLInsecure
         case .configuration(.unreadable): self = .settingsUnreadable
@@ -149,6 +151,7 @@ enum ErrorCode: String, CaseIterable, Sendable {
         case .needsTerminal: self = .needsTerminal
         case .nothingGiven: self = .nothingGiven
         case .readFailed: self = .readFailed
+        case .interruptedAtPrompt, .listenInterrupted: self = .interrupted
         case .redirect: self = .oauthRedirectFailed
         case .listenNeedsLoopback: self = .listenNeedsLoopback
         }

@@ -71,6 +71,14 @@ public final class WaitFeedback: Sendable {
         return try await prompt()
     }
 
+    /// ``whilePrompting(_:)`` for a prompt read without suspending (a yes-or-no question).
+    public func whilePrompting<T>(_ prompt: () throws -> T) rethrows -> T {
+        prompts.withLock { $0 += 1 }
+        clear()
+        defer { prompts.withLock { $0 -= 1 } }
+        return try prompt()
+    }
+
     private var isPrompting: Bool { prompts.withLock { $0 > 0 } }
 
     /// Removes the line, if one is drawn.

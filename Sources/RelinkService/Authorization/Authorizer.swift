@@ -15,11 +15,40 @@ struct Authorizer: ServiceUseCase {
     func authorize(
         _ request: AuthorizationRequest, lastWorkspace: Workspace?, reconnecting previous: Authorization? = nil
     ) async throws(ServiceError) -> Grant {
-        let token: String
+        let credential: Credential
         if let worldControl = context.worldControl {
-            token = try await authorizeAgainstMock(request, previous: previous, worldControl: worldControl)
+            credential = try await authorizeAgainstMock(request, previous: previous, worldControl: worldControl)
         } else {
-            token = try await authorizeAgainstRealAPI(request)
+            credential = try await authorizeAgainstRealAPI(request)
+        }
+        // From the exchange on, Intercom mints a token: a Ctrl-C now would lose it (alive in
+        // Intercom, held by nobody). The exchange and its confirmation run to their end outside
+        // the command's cancellation (each bounded by the client's timeout), so the token is
+        // committed to the project; the interrupt is reported once the command has finished.
+        let result = await Task { [self] () async -> Result<Grant, ServiceError> in
+            do throws(ServiceError) {
+                return .success(try await confirm(credential, request: request))
+            } catch {
+                return .failure(error)
+            }
+        }.value
+        return try result.get()
+    }
+
+    /// What the person's authorization gave: a code still to exchange, or a token.
+    private enum Credential: Sendable {
+        case code(String, OAuthClientCredentials)
+        case token(String)
+    }
+
+    /// Exchanges a code for a token when there is one, then confirms the token with `GET /me`.
+    private func confirm(_ credential: Credential, request: AuthorizationRequest) async throws(ServiceError)
+        -> Grant
+    {
+        let token: String
+        switch credential {
+        case .token(let given): token = given
+        case .code(let code, let client): token = try await exchange(code: code, client: client)
         }
         // The real API answers /me on the workspace's own host; a new token's region is not known
         // yet, so ask the configured region first, then the others.
@@ -39,8 +68,15 @@ struct Authorizer: ServiceUseCase {
                 if failure.kind != .authRejected { break regions }
             }
         }
-        throw .intercom(
-            lastFailure ?? IntercomFailure(kind: .unreachable), during: "confirming the new token with GET /me")
+        // A token Intercom just minted for relink is alive and now held by no project: say so.
+        let during =
+            if case .code = credential {
+                "confirming with GET /me the token Intercom just issued (it stays alive in Intercom, held by no "
+                    + "project; reconnecting issues another)"
+            } else {
+                "confirming the new token with GET /me"
+            }
+        throw .intercom(lastFailure ?? IntercomFailure(kind: .unreachable), during: during)
     }
 
     private func grant(from admin: Admin, token: String, request: AuthorizationRequest) throws(ServiceError) -> Grant {
@@ -63,7 +99,7 @@ struct Authorizer: ServiceUseCase {
 
     private func authorizeAgainstMock(
         _ request: AuthorizationRequest, previous: Authorization?, worldControl: any WorldControl
-    ) async throws(ServiceError) -> String {
+    ) async throws(ServiceError) -> Credential {
         guard let email = request.teammate else {
             throw .authorization(.mockTeammateNeeded)
         }
@@ -99,10 +135,10 @@ struct Authorizer: ServiceUseCase {
         case .failure(let failure):
             throw .intercom(failure, during: "logging in to the mock as \(email)")
         }
-        return try await exchange(code: code, client: client)
+        return .code(code, client)
     }
 
-    private func authorizeAgainstRealAPI(_ request: AuthorizationRequest) async throws(ServiceError) -> String {
+    private func authorizeAgainstRealAPI(_ request: AuthorizationRequest) async throws(ServiceError) -> Credential {
         guard let interaction = context.interaction else {
             throw .authorization(.needsTerminal)
         }
@@ -110,9 +146,11 @@ struct Authorizer: ServiceUseCase {
             do {
                 let token = try await interaction.readHiddenToken().trimmingCharacters(in: .whitespacesAndNewlines)
                 guard !token.isEmpty else { throw ServiceError.authorization(.nothingGiven("access token")) }
-                return token
+                return .token(token)
             } catch let error as ServiceError {
                 throw error
+            } catch is CancellationError {
+                throw .authorization(.interruptedAtPrompt("the access token"))
             } catch {
                 throw .authorization(.readFailed("the access token", reason: "\(error)"))
             }
@@ -126,8 +164,11 @@ struct Authorizer: ServiceUseCase {
                 .authorizeURL(endpoint: endpoint)
             await interaction.present(authorizeURL: url, waitingForRedirect: false)
             let pasted: String
-            do { pasted = try await interaction.readPastedCode().trimmingCharacters(in: .whitespacesAndNewlines) } catch
-            {
+            do {
+                pasted = try await interaction.readPastedCode().trimmingCharacters(in: .whitespacesAndNewlines)
+            } catch is CancellationError {
+                throw .authorization(.interruptedAtPrompt("the code or redirect URL"))
+            } catch {
                 throw .authorization(.readFailed("the pasted code", reason: "\(error)"))
             }
             if let redirect = URL(string: pasted), redirect.query != nil {
@@ -154,9 +195,14 @@ struct Authorizer: ServiceUseCase {
             let url = OAuthRequest(clientID: client.clientID, state: state, redirectURI: listener.redirectURI)
                 .authorizeURL(endpoint: endpoint)
             await interaction.present(authorizeURL: url, waitingForRedirect: true)
-            do { code = try await listener.waitForCode() } catch { throw .authorization(.redirect(error)) }
+            let clock = ContinuousClock()
+            let start = clock.now
+            do { code = try await listener.waitForCode() } catch {
+                if Task.isCancelled { throw .authorization(.listenInterrupted(after: clock.now - start)) }
+                throw .authorization(.redirect(error))
+            }
         }
-        return try await exchange(code: code, client: client)
+        return .code(code, client)
     }
 
     private func exchange(code: String, client: OAuthClientCredentials) async throws(ServiceError) -> String {
