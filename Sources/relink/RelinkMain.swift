@@ -73,7 +73,7 @@ enum RelinkMain {
             let banner =
                 "relink \(version) — store \(relink.store.directory.path)"
                 + (relink.temporaryCopy != nil ? " (a copy of Fixtures/\(options.fixture ?? ""), removed on exit)" : "")
-                + ", \(relink.store.projectCount) projects. Intercom: "
+                + ", \(relink.store.projectCount == 1 ? "1 project" : "\(relink.store.projectCount) projects"). Intercom: "
                 + relink.services.intercomDescription
                 + ".\nType help for the commands, quit or Ctrl-D to leave."
             status = await REPL(runner: runner, banner: banner).run()

@@ -61,7 +61,7 @@ struct ErrorCodeTests {
         CommandFailure.unknownConversation("1"), CommandFailure.secretNotGiven(.clientSecret),
         CommandFailure.noCodeGiven, CommandFailure.endOfInput, ServiceError.catalog(.siteNeeded(sitesKnown: false)),
         ServiceError.catalog(.outboxSerialOutOfRange(key, serial: -1)), ServiceError.catalog(.projectExists(key)),
-        ServiceError.catalog(.holdsConnection(key, .connected)), CommandFailure.kept(key),
+        ServiceError.catalog(.holdsConnection(key, .connected)),
         CommandFailure.importNeedsMock,
         CommandFailure.importNeedsBuiltInMock(intercom: "the mock at x", store: "s"), CommandFailure.importCancelled,
         CommandFailure.workStillHeld([key], output: "{}"), CommandFailure.notChecked([key], output: "{}"),

@@ -31,7 +31,8 @@ extension CommandExecutor {
                     "\(key) is \(state == .broken ? "broken" : "connected"); remove it and forget its "
                     + "token (the app stays installed)?"
                 guard try await TerminalInteraction(feedback: feedback).confirm(question) else {
-                    throw CommandFailure.kept(key)
+                    // An answer, not a failure: nothing was asked of relink that it could not do.
+                    return presenter.message("\(key) kept: nothing was removed.", summary: "kept")
                 }
                 event = try catalog.remove(key, force: true, actor: actor)
             }

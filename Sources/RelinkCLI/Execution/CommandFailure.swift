@@ -18,8 +18,6 @@ enum CommandFailure: Error, Equatable, CustomStringConvertible {
     case noCodeGiven
     /// The end of input at a hidden prompt.
     case endOfInput
-    /// The person said no to removing the project.
-    case kept(ProjectKey)
     /// `import` against the real Intercom API.
     case importNeedsMock
     /// `import` with a mock at `--endpoint URL`, which serves a store of its own.
@@ -60,8 +58,6 @@ enum CommandFailure: Error, Equatable, CustomStringConvertible {
             "no code given"
         case .endOfInput:
             "nothing given at the prompt (end of input)"
-        case .kept(let key):
-            "\(key) kept"
         case .importNeedsMock:
             "import rebuilds a case on the mock, with fake secrets; run it without --endpoint (the real API "
                 + "would refuse every imported token)"

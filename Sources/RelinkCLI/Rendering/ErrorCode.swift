@@ -78,7 +78,6 @@ enum ErrorCode: String, CaseIterable, Sendable {
     case outboxSerialOutOfRange = "outbox_serial_out_of_range"
     case projectExists = "project_exists"
     case holdsConnection = "holds_connection"
-    case projectKept = "project_kept"
     case importNeedsMock = "import_needs_mock"
     case importNeedsBuiltInMock = "import_needs_built_in_mock"
     case importCancelled = "import_cancelled"
@@ -177,7 +176,6 @@ enum ErrorCode: String, CaseIterable, Sendable {
         case .secretNotGiven: self = .secretNotGiven
         case .noCodeGiven: self = .noCodeGiven
         case .endOfInput: self = .endOfInput
-        case .kept: self = .projectKept
         case .importNeedsMock: self = .importNeedsMock
         case .importNeedsBuiltInMock: self = .importNeedsBuiltInMock
         case .importCancelled: self = .importCancelled
