@@ -270,6 +270,34 @@ struct AppWorkTests {
     }
 
     @Test(
+        "Intercom returns a conversation's 500 most recent parts: an interrupted note under 499 newer ones is found, under 500 it is posted again",
+        arguments: [499, 500])
+    func markerSearchSeesTheLatest500Parts(newer: Int) async throws {
+        let dropped = IntercomFailure(kind: .unreachable, message: "the server closed the connection without answering")
+        faulty.fail("POST /conversations/1001/reply", with: dropped, afterApplying: true)
+        _ = try await service.work.notify(.commented(Self.sup12, text: "buried"), actor: "test")
+        let token = try #require(try store.token(id: "tok-demo-sup"))
+        let admin = try #require(try store.connection(for: "SUP").state.authorization?.appUser.id)
+        for index in 1...newer {
+            _ = try await intercom.replyWithNote(
+                conversationID: "1001", adminID: admin, body: "later \(index)", token: token
+            ).get()
+        }
+        let read = try await intercom.conversation(id: "1001", token: token).get()
+        #expect(read.conversationParts?.conversationParts.count == min(notes("1001").count, 500))
+        let again = try await service.outbox.deliver("SUP", actor: "test")
+        let marked = notes("1001").filter { $0.body.contains("[relink SUP.1]") }
+        if newer < 500 {
+            #expect(again.delivered.map(\.foundPosted) == [true, false], "found among the 500 latest parts")
+            #expect(marked.count == 1)
+        } else {
+            // Docs/app-work.md: the accepted window; the marker is out of sight, the note is posted again.
+            #expect(again.delivered.map(\.foundPosted) == [false, false])
+            #expect(marked.count == 2)
+        }
+    }
+
+    @Test(
         "500, 503, 429, a timeout and a page that is not JSON during delivery keep the note for a retry",
         arguments: [
             IntercomFailure(kind: .serverError, status: 500, code: "server_error"),
