@@ -64,7 +64,7 @@ extension TextRenderer {
 
     static func tokenState(_ token: RedactedWorld.Token, held: Bool) -> String {
         if token.status == "alive" {
-            let base = token.permissionMissing ? "alive, permission missing (403)" : "alive"
+            let base = token.permissionMissing ? "alive, permission missing (401 on /conversations)" : "alive"
             // Revoke and app-user forget the old token without killing it in Intercom.
             return held
                 ? base
