@@ -284,9 +284,11 @@ struct AppWorkTests {
             ).get()
         }
         let read = try await intercom.conversation(id: "1001", token: token).get()
-        #expect(read.conversationParts?.conversationParts.count == min(notes("1001").count, 500))
+        let stored = intercom.world.conversations.first { $0.id == "1001" }?.parts.count ?? 0
+        #expect(stored > 500 || newer < 500)
+        #expect(read.conversationParts?.conversationParts.count == min(stored, 500), "the 500 most recent parts")
         let again = try await service.outbox.deliver("SUP", actor: "test")
-        let marked = notes("1001").filter { $0.body.contains("[relink SUP.1]") }
+        let marked = notes("1001").filter { $0.body?.contains("[relink SUP.1]") == true }
         if newer < 500 {
             #expect(again.delivered.map(\.foundPosted) == [true, false], "found among the 500 latest parts")
             #expect(marked.count == 1)

@@ -31,7 +31,7 @@ struct RealAnswerContractTests {
     static let allDeaths: [BreakCause] = [.passwordChanged, .tokenRevoked, .userRemoved, .appUninstalled]
 
     /// `/me` answering each real answer (a plain check).
-    static let onMe: [(FaultSpec.Body, Expected)] = [
+    static let meRows: [(FaultSpec.Body, Expected)] = [
         (.scope, .tokenRefused(allDeaths)),
         (.scopeNamed, .permissionMissing),
         (.allowlist, .noVerdict(reasonContains: "IP allowlist")),
@@ -50,7 +50,7 @@ struct RealAnswerContractTests {
 
     /// `GET /conversations` answering each, after `/me` answered 200 (`check --deep`): every 401 is a
     /// missing permission.
-    static let onConversations: [(FaultSpec.Body, Expected)] = [
+    static let conversationsRows: [(FaultSpec.Body, Expected)] = [
         (.scope, .permissionMissing),
         (.scopeNamed, .permissionMissing),
         (.allowlist, .noVerdict(reasonContains: "IP allowlist")),
@@ -68,7 +68,7 @@ struct RealAnswerContractTests {
     ]
 
     /// Conversation 1001's routes answering each while the outbox delivers (`/me` healthy).
-    static let onOneConversation: [(FaultSpec.Body, Expected)] = [
+    static let oneConversationRows: [(FaultSpec.Body, Expected)] = [
         (.scope, .permissionMissing),
         (.scopeNamed, .permissionMissing),
         (.allowlist, .noVerdict(reasonContains: "IP allowlist")),
@@ -85,7 +85,7 @@ struct RealAnswerContractTests {
         (.conversationForbidden, .conversationHeld),
     ]
 
-    @Test("on /me (check)", arguments: onMe)
+    @Test("on /me (check)", arguments: meRows)
     func onMe(_ body: FaultSpec.Body, _ expected: Expected) async throws {
         try await withLiveMock { mock in
             _ = try await mock.control.addFault(FaultSpec(path: "/me", kind: .status, body: body))
@@ -94,7 +94,7 @@ struct RealAnswerContractTests {
         }
     }
 
-    @Test("on GET /conversations (check --deep)", arguments: onConversations)
+    @Test("on GET /conversations (check --deep)", arguments: conversationsRows)
     func onConversations(_ body: FaultSpec.Body, _ expected: Expected) async throws {
         try await withLiveMock { mock in
             _ = try await mock.control.addFault(FaultSpec(path: "/conversations", kind: .status, body: body))
@@ -103,7 +103,7 @@ struct RealAnswerContractTests {
         }
     }
 
-    @Test("on one conversation's route (outbox delivery)", arguments: onOneConversation)
+    @Test("on one conversation's route (outbox delivery)", arguments: oneConversationRows)
     func onOneConversation(_ body: FaultSpec.Body, _ expected: Expected) async throws {
         try await withLiveMock { mock in
             _ = try await mock.control.addFault(FaultSpec(path: "/conversations/1001*", kind: .status, body: body))
