@@ -156,7 +156,8 @@ struct AppWorkTests {
         let connection = try store.connection(for: "SUP")
         #expect(connection.state.name == .broken)
         #expect(connection.breakage?.diagnosis.causes == [.passwordChanged])
-        #expect(connection.breakage?.diagnosis.evidence.endpoint == "GET /conversations/1003")
+        // Confirmed with GET /me, which refused the token too: the evidence is /me's answer.
+        #expect(connection.breakage?.diagnosis.evidence.endpoint == nil)
     }
 
     // MARK: Notes

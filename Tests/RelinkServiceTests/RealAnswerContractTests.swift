@@ -88,7 +88,7 @@ struct RealAnswerContractTests {
     @Test("on /me (check)", arguments: meRows)
     func onMe(_ body: FaultSpec.Body, _ expected: Expected) async throws {
         try await withLiveMock { mock in
-            _ = try await mock.control.addFault(FaultSpec(path: "/me", kind: .status, body: body))
+            _ = try await mock.control.addFault(FaultSpec(path: "/me", kind: .status, status: body.naturalStatus, body: body))
             _ = try await mock.service.health.check(["SUP"])
             try Self.expect(expected, mock: mock, endpoint: nil, body: body)
         }
@@ -97,7 +97,7 @@ struct RealAnswerContractTests {
     @Test("on GET /conversations (check --deep)", arguments: conversationsRows)
     func onConversations(_ body: FaultSpec.Body, _ expected: Expected) async throws {
         try await withLiveMock { mock in
-            _ = try await mock.control.addFault(FaultSpec(path: "/conversations", kind: .status, body: body))
+            _ = try await mock.control.addFault(FaultSpec(path: "/conversations", kind: .status, status: body.naturalStatus, body: body))
             _ = try await mock.service.health.check(["SUP"], deep: true)
             try Self.expect(expected, mock: mock, endpoint: "GET /conversations", body: body)
         }
@@ -106,7 +106,7 @@ struct RealAnswerContractTests {
     @Test("on one conversation's route (outbox delivery)", arguments: oneConversationRows)
     func onOneConversation(_ body: FaultSpec.Body, _ expected: Expected) async throws {
         try await withLiveMock { mock in
-            _ = try await mock.control.addFault(FaultSpec(path: "/conversations/1001*", kind: .status, body: body))
+            _ = try await mock.control.addFault(FaultSpec(path: "/conversations/1001*", kind: .status, status: body.naturalStatus, body: body))
             let outcome = try await mock.service.work.notify(
                 .commented(IssueKey(rawValue: "SUP-12")!, text: "contract"), actor: "test")
             let delivery = try #require(outcome.delivery)
@@ -129,8 +129,8 @@ struct RealAnswerContractTests {
     @Test("a 401 on a conversation while /me refuses the token too is the token's verdict")
     func refusedEverywhereIsTheToken() async throws {
         try await withLiveMock { mock in
-            _ = try await mock.control.addFault(FaultSpec(path: "/conversations/1001*", kind: .status, body: .scope))
-            _ = try await mock.control.addFault(FaultSpec(path: "/me", kind: .status, body: .tokenExpired))
+            _ = try await mock.control.addFault(FaultSpec(path: "/conversations/1001*", kind: .status, status: 401, body: .scope))
+            _ = try await mock.control.addFault(FaultSpec(path: "/me", kind: .status, status: 401, body: .tokenExpired))
             let outcome = try await mock.service.work.notify(
                 .commented(IssueKey(rawValue: "SUP-12")!, text: "contract"), actor: "test")
             #expect(outcome.delivery?.event?.to == .broken)
@@ -147,7 +147,7 @@ struct RealAnswerContractTests {
     @Test("a 401 on a conversation whose /me cannot be reached is no verdict")
     func unconfirmedIsNoVerdict() async throws {
         try await withLiveMock { mock in
-            _ = try await mock.control.addFault(FaultSpec(path: "/conversations/1001*", kind: .status, body: .scope))
+            _ = try await mock.control.addFault(FaultSpec(path: "/conversations/1001*", kind: .status, status: 401, body: .scope))
             _ = try await mock.control.addFault(FaultSpec(path: "/me", kind: .status, status: 503))
             let outcome = try await mock.service.work.notify(
                 .commented(IssueKey(rawValue: "SUP-12")!, text: "contract"), actor: "test")
@@ -160,7 +160,7 @@ struct RealAnswerContractTests {
     @Test("link: a 401 on the conversation with /me healthy is a missing permission")
     func linkConfirmsWithMe() async throws {
         try await withLiveMock { mock in
-            _ = try await mock.control.addFault(FaultSpec(path: "/conversations/1004", kind: .status, body: .scope))
+            _ = try await mock.control.addFault(FaultSpec(path: "/conversations/1004", kind: .status, status: 401, body: .scope))
             await #expect(throws: ServiceError.self) {
                 _ = try await mock.service.work.link(IssueKey(rawValue: "SUP-40")!, ["1004"], actor: "test")
             }
@@ -172,7 +172,7 @@ struct RealAnswerContractTests {
     func linkConversationForbidden() async throws {
         try await withLiveMock { mock in
             _ = try await mock.control.addFault(
-                FaultSpec(path: "/conversations/1004", kind: .status, body: .conversationForbidden))
+                FaultSpec(path: "/conversations/1004", kind: .status, status: 403, body: .conversationForbidden))
             await #expect(throws: ServiceError.self) {
                 _ = try await mock.service.work.link(IssueKey(rawValue: "SUP-40")!, ["1004"], actor: "test")
             }
