@@ -348,7 +348,8 @@ struct AppWorkTests {
         let report = try #require(reconnected.delivery)
         #expect(report.delivered.isEmpty && report.held.count == 1)
         let item = try #require(store.project("WEB")?.outbox.first)
-        #expect(try item.waitingReason(connection: store.connection(for: "WEB")).contains("belongs to workspace acme4sup"))
+        #expect(
+            try item.waitingReason(connection: store.connection(for: "WEB")).contains("belongs to workspace acme4sup"))
         await #expect(throws: ServiceError.work(.unknownOutboxItem("WEB.9"))) {
             try await service.outbox.discard(.item("WEB.9"), actor: "test")
         }

@@ -88,7 +88,8 @@ struct RealAnswerContractTests {
     @Test("on /me (check)", arguments: meRows)
     func onMe(_ body: FaultSpec.Body, _ expected: Expected) async throws {
         try await withLiveMock { mock in
-            _ = try await mock.control.addFault(FaultSpec(path: "/me", kind: .status, status: body.naturalStatus, body: body))
+            _ = try await mock.control.addFault(
+                FaultSpec(path: "/me", kind: .status, status: body.naturalStatus, body: body))
             _ = try await mock.service.health.check(["SUP"])
             try Self.expect(expected, mock: mock, endpoint: nil, body: body)
         }
@@ -97,7 +98,8 @@ struct RealAnswerContractTests {
     @Test("on GET /conversations (check --deep)", arguments: conversationsRows)
     func onConversations(_ body: FaultSpec.Body, _ expected: Expected) async throws {
         try await withLiveMock { mock in
-            _ = try await mock.control.addFault(FaultSpec(path: "/conversations", kind: .status, status: body.naturalStatus, body: body))
+            _ = try await mock.control.addFault(
+                FaultSpec(path: "/conversations", kind: .status, status: body.naturalStatus, body: body))
             _ = try await mock.service.health.check(["SUP"], deep: true)
             try Self.expect(expected, mock: mock, endpoint: "GET /conversations", body: body)
         }
@@ -106,12 +108,14 @@ struct RealAnswerContractTests {
     @Test("on one conversation's route (outbox delivery)", arguments: oneConversationRows)
     func onOneConversation(_ body: FaultSpec.Body, _ expected: Expected) async throws {
         try await withLiveMock { mock in
-            _ = try await mock.control.addFault(FaultSpec(path: "/conversations/1001*", kind: .status, status: body.naturalStatus, body: body))
+            _ = try await mock.control.addFault(
+                FaultSpec(path: "/conversations/1001*", kind: .status, status: body.naturalStatus, body: body))
             let outcome = try await mock.service.work.notify(
                 .commented(IssueKey(rawValue: "SUP-12")!, text: "contract"), actor: "test")
             let delivery = try #require(outcome.delivery)
             if expected == .conversationHeld {
-                #expect(delivery.delivered.map(\.item.conversationID) == ["1002"], "the other conversation's note goes on")
+                #expect(
+                    delivery.delivered.map(\.item.conversationID) == ["1002"], "the other conversation's note goes on")
                 #expect(delivery.held.map(\.conversationID) == ["1001"])
                 #expect(delivery.held.first?.held?.contains("conversation 1001") == true)
                 #expect(delivery.event == nil)
@@ -129,7 +133,8 @@ struct RealAnswerContractTests {
     @Test("a 401 on a conversation while /me refuses the token too is the token's verdict")
     func refusedEverywhereIsTheToken() async throws {
         try await withLiveMock { mock in
-            _ = try await mock.control.addFault(FaultSpec(path: "/conversations/1001*", kind: .status, status: 401, body: .scope))
+            _ = try await mock.control.addFault(
+                FaultSpec(path: "/conversations/1001*", kind: .status, status: 401, body: .scope))
             _ = try await mock.control.addFault(FaultSpec(path: "/me", kind: .status, status: 401, body: .tokenExpired))
             let outcome = try await mock.service.work.notify(
                 .commented(IssueKey(rawValue: "SUP-12")!, text: "contract"), actor: "test")
@@ -147,7 +152,8 @@ struct RealAnswerContractTests {
     @Test("a 401 on a conversation whose /me cannot be reached is no verdict")
     func unconfirmedIsNoVerdict() async throws {
         try await withLiveMock { mock in
-            _ = try await mock.control.addFault(FaultSpec(path: "/conversations/1001*", kind: .status, status: 401, body: .scope))
+            _ = try await mock.control.addFault(
+                FaultSpec(path: "/conversations/1001*", kind: .status, status: 401, body: .scope))
             _ = try await mock.control.addFault(FaultSpec(path: "/me", kind: .status, status: 503))
             let outcome = try await mock.service.work.notify(
                 .commented(IssueKey(rawValue: "SUP-12")!, text: "contract"), actor: "test")
@@ -160,7 +166,8 @@ struct RealAnswerContractTests {
     @Test("link: a 401 on the conversation with /me healthy is a missing permission")
     func linkConfirmsWithMe() async throws {
         try await withLiveMock { mock in
-            _ = try await mock.control.addFault(FaultSpec(path: "/conversations/1004", kind: .status, status: 401, body: .scope))
+            _ = try await mock.control.addFault(
+                FaultSpec(path: "/conversations/1004", kind: .status, status: 401, body: .scope))
             await #expect(throws: ServiceError.self) {
                 _ = try await mock.service.work.link(IssueKey(rawValue: "SUP-40")!, ["1004"], actor: "test")
             }
@@ -188,7 +195,9 @@ struct RealAnswerContractTests {
         case .noVerdict(let reason):
             #expect(view.state == .connected, "\(body): state kept")
             #expect(connection.lastCheck?.result == .transientFailure, "\(body): the failed check is recorded")
-            #expect(connection.lastCheck?.reason?.contains(reason) == true, "\(body): \(connection.lastCheck?.reason ?? "no reason")")
+            #expect(
+                connection.lastCheck?.reason?.contains(reason) == true,
+                "\(body): \(connection.lastCheck?.reason ?? "no reason")")
             #expect(view.warning == nil)
             #expect(view.actions.contains(.revoke))
         case .permissionMissing:

@@ -173,10 +173,16 @@ public struct Outbox: ServiceUseCase {
                 switch verdict {
                 case .rejected(let diagnosis):
                     report.event = try health.recordRejection(verdict, of: key, actor: actor)
-                    reason =
-                        diagnosis.evidence.isPlanRestriction
-                        ? "Intercom refuses API access on this workspace's plan (\(diagnosis.evidence.summary))"
-                        : "Intercom refused the connection (\(diagnosis.evidence.summary)); reconnect \(key)"
+                    if diagnosis.evidence.isPlanRestriction {
+                        reason = "Intercom refuses API access on this workspace's plan (\(diagnosis.evidence.summary))"
+                    } else if diagnosis.causes == [.permissionMissing] {
+                        reason =
+                            "the token lacks a permission (\(diagnosis.evidence.summary)"
+                            + (diagnosis.evidence.endpoint.map { " on \($0)" } ?? "")
+                            + "); once an Intercom admin grants it to the app, reconnect \(key)"
+                    } else {
+                        reason = "Intercom refused the connection (\(diagnosis.evidence.summary)); reconnect \(key)"
+                    }
                 case .transientFailure(let why):
                     reason = why
                     // The IP allowlist refuses this machine: no verdict, but the failed check is recorded.
