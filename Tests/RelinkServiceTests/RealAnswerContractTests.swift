@@ -187,6 +187,30 @@ struct RealAnswerContractTests {
         }
     }
 
+    @Test("the IP allowlist as a world setting: no verdict in a check, a deep check or a delivery; lifted, all goes on")
+    func allowlistWorldSetting() async throws {
+        try await withLiveMock { mock in
+            let support = DemoFixture.support.id
+            _ = try await mock.control.setAllowlistRefuses(true, workspace: support)
+            #expect(try await mock.control.world().workspaces.first { $0.idCode == support }?.ipAllowlistRefuses == true)
+            _ = try await mock.service.health.check(["SUP"])
+            try Self.expect(.noVerdict(reasonContains: "IP allowlist"), mock: mock, endpoint: nil, body: .allowlist)
+            _ = try await mock.service.health.check(["SUP"], deep: true)
+            try Self.expect(.noVerdict(reasonContains: "IP allowlist"), mock: mock, endpoint: nil, body: .allowlist)
+            let held = try await mock.service.work.notify(
+                .commented(IssueKey(rawValue: "SUP-12")!, text: "allowlist"), actor: "test")
+            #expect(held.delivery?.delivered.isEmpty == true)
+            #expect(held.delivery?.held.count == 2)
+            try Self.expect(.noVerdict(reasonContains: "IP allowlist"), mock: mock, endpoint: nil, body: .allowlist)
+
+            _ = try await mock.control.setAllowlistRefuses(false, workspace: support)
+            #expect(try await mock.control.world().workspaces.first { $0.idCode == support }?.ipAllowlistRefuses == nil)
+            let delivered = try await mock.service.outbox.deliver("SUP", actor: "test")
+            #expect(delivered.delivered.count == 2)
+            #expect(try mock.view("SUP").state == .connected)
+        }
+    }
+
     static func expect(_ expected: Expected, mock: LiveMock, endpoint: String?, body: FaultSpec.Body) throws {
         let view = try mock.view("SUP")
         let connection = try mock.store.connection(for: "SUP")
