@@ -48,42 +48,34 @@ struct RealAnswerContractTests {
         (.conversationForbidden, .permissionMissing),
     ]
 
-    /// `GET /conversations` answering each, after `/me` answered 200 (`check --deep`): every 401 is a
-    /// missing permission.
-    static let conversationsRows: [(FaultSpec.Body, Expected)] = [
-        (.scope, .permissionMissing),
-        (.scopeNamed, .permissionMissing),
-        (.allowlist, .noVerdict(reasonContains: "IP allowlist")),
-        (.plan, .plan),
-        (.nocode, .permissionMissing),
-        (.unauthorized, .permissionMissing),
-        (.tokenRevoked, .permissionMissing),
-        (.tokenSuspended, .permissionMissing),
-        (.tokenBlocked, .permissionMissing),
-        (.tokenExpired, .permissionMissing),
-        (.tokenNotFound, .permissionMissing),
-        (.adminNotFound, .noVerdict(reasonContains: "404")),
-        (.notFound, .noVerdict(reasonContains: "404")),
-        (.conversationForbidden, .permissionMissing),
+    /// Every 401 answer: off `/me`, each is a missing permission once `/me` is found healthy.
+    static let unauthorizedAnswers: [FaultSpec.Body] = [
+        .scope, .nocode, .unauthorized, .tokenRevoked, .tokenSuspended, .tokenBlocked, .tokenExpired, .tokenNotFound,
     ]
 
-    /// Conversation 1001's routes answering each while the outbox delivers (`/me` healthy).
-    static let oneConversationRows: [(FaultSpec.Body, Expected)] = [
-        (.scope, .permissionMissing),
-        (.scopeNamed, .permissionMissing),
-        (.allowlist, .noVerdict(reasonContains: "IP allowlist")),
-        (.plan, .plan),
-        (.nocode, .permissionMissing),
-        (.unauthorized, .permissionMissing),
-        (.tokenRevoked, .permissionMissing),
-        (.tokenSuspended, .permissionMissing),
-        (.tokenBlocked, .permissionMissing),
-        (.tokenExpired, .permissionMissing),
-        (.tokenNotFound, .permissionMissing),
-        (.adminNotFound, .conversationHeld),
-        (.notFound, .conversationHeld),
-        (.conversationForbidden, .conversationHeld),
-    ]
+    /// `GET /conversations` answering each, after `/me` answered 200 (`check --deep`): every 401 is a
+    /// missing permission.
+    static let conversationsRows: [(FaultSpec.Body, Expected)] =
+        unauthorizedAnswers.map { ($0, .permissionMissing) } + [
+            (.scopeNamed, .permissionMissing),
+            (.allowlist, .noVerdict(reasonContains: "IP allowlist")),
+            (.plan, .plan),
+            (.adminNotFound, .noVerdict(reasonContains: "404")),
+            (.notFound, .noVerdict(reasonContains: "404")),
+            (.conversationForbidden, .permissionMissing),
+        ]
+
+    /// Conversation 1001's routes answering each while the outbox delivers (`/me` healthy): a 403
+    /// that names no scope, and a 404, concern that conversation only.
+    static let oneConversationRows: [(FaultSpec.Body, Expected)] =
+        unauthorizedAnswers.map { ($0, .permissionMissing) } + [
+            (.scopeNamed, .permissionMissing),
+            (.allowlist, .noVerdict(reasonContains: "IP allowlist")),
+            (.plan, .plan),
+            (.adminNotFound, .conversationHeld),
+            (.notFound, .conversationHeld),
+            (.conversationForbidden, .conversationHeld),
+        ]
 
     @Test("on /me (check)", arguments: meRows)
     func onMe(_ body: FaultSpec.Body, _ expected: Expected) async throws {
@@ -192,7 +184,8 @@ struct RealAnswerContractTests {
         try await withLiveMock { mock in
             let support = DemoFixture.support.id
             _ = try await mock.control.setAllowlistRefuses(true, workspace: support)
-            #expect(try await mock.control.world().workspaces.first { $0.idCode == support }?.ipAllowlistRefuses == true)
+            #expect(
+                try await mock.control.world().workspaces.first { $0.idCode == support }?.ipAllowlistRefuses == true)
             _ = try await mock.service.health.check(["SUP"])
             try Self.expect(.noVerdict(reasonContains: "IP allowlist"), mock: mock, endpoint: nil, body: .allowlist)
             _ = try await mock.service.health.check(["SUP"], deep: true)
