@@ -11,9 +11,14 @@ extension TextRenderer {
             Self.table(
                 ["ID", "NAME", "REGION", "TIMEZONE", "PLAN"],
                 world.workspaces.map {
-                    [
+                    // The world settings that refuse the API: the plan, and the IP allowlist.
+                    let refusals = [
+                        $0.isPlanRestricted ? "restricted: the API answers 403 api_plan_restricted" : nil,
+                        $0.refusesCallerAddress ? "IP allowlist refuses this machine: 403" : nil,
+                    ].compactMap { $0 }
+                    return [
                         $0.idCode, $0.name, $0.region.rawValue, $0.timezone,
-                        $0.isPlanRestricted ? "restricted: the API answers 403 api_plan_restricted" : "—",
+                        refusals.isEmpty ? "—" : refusals.joined(separator: "; "),
                     ]
                 }, empty: "none"))
         sections.append(style.bold("Teammates"))
