@@ -301,6 +301,27 @@ struct AppWorkTests {
     }
 
     @Test(
+        "A refusal that concerns one conversation holds only its items: the others are delivered, no verdict",
+        arguments: [
+            IntercomFailure(kind: .tooLarge, status: 200, message: "the answer is larger than 64 MiB"),
+            IntercomFailure(
+                kind: .forbidden, status: 403, code: "forbidden",
+                message: "Admin does not have access to this conversation"),
+            IntercomFailure(kind: .notFound, status: 404, code: "not_found", message: "Resource Not Found"),
+        ])
+    func oneConversationsRefusalHoldsOnlyIt(_ failure: IntercomFailure) async throws {
+        faulty.fail("POST /conversations/1001/reply", with: failure)
+        let outcome = try await service.work.notify(.commented(Self.sup12, text: "one of two"), actor: "test")
+        let delivery = try #require(outcome.delivery)
+        #expect(delivery.delivered.map(\.item.conversationID) == ["1002"])
+        #expect(delivery.held.map(\.conversationID) == ["1001"])
+        #expect(delivery.held.first?.held?.hasSuffix("for conversation 1001") == true)
+        #expect(delivery.event == nil)
+        #expect(try store.connection(for: "SUP").state.name == .connected, "no verdict on the connection")
+        #expect(notes("1001").isEmpty && notes("1002").count == 1)
+    }
+
+    @Test(
         "500, 503, 429, a timeout and a page that is not JSON during delivery keep the note for a retry",
         arguments: [
             IntercomFailure(kind: .serverError, status: 500, code: "server_error"),
