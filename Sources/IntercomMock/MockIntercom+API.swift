@@ -117,17 +117,23 @@ extension MockIntercom {
             label.counted = JournalEntry.RateCount(clientID: token.clientID, workspaceID: token.workspaceID)
         }
         var outcome: APIOutcome
-        if world.workspaces.first(where: { $0.idCode == token.workspaceID })?.isPlanRestricted == true {
+        let workspace = world.workspaces.first(where: { $0.idCode == token.workspaceID })
+        if workspace?.refusesCallerAddress == true {
+            // The Help Center's answer for an address the workspace's IP allowlist leaves out
+            // (article 13941009); its code is not published, the mock sends `forbidden`.
+            outcome = .error(
+                403, .forbidden, "Your IP address is not on the allowlist for API access", requestID: requestID)
+        } else if workspace?.isPlanRestricted == true {
             // Intercom's published answer for a workspace without an active subscription (the
             // OpenAPI description's 403 "API plan restricted" example); a new token meets it too.
             outcome = .error(403, .apiPlanRestricted, "Active subscription needed.", requestID: requestID)
         } else if !decision.allowed {
             outcome = rateLimitExceeded(limit: decision.limit, requestID: requestID)
         } else if token.permissionMissing && request.route.needsConversationPermission {
-            // Intercom documents no 403 for /me: a missing permission shows on the endpoints that need it.
-            outcome = .error(
-                403, .forbidden, "The access token does not have the permission this request needs",
-                requestID: requestID)
+            // Intercom documents no 403 for /me: a missing permission shows on the endpoints that
+            // need it, as a live token without a scope is answered there (intercom-php #257,
+            // intercom-ruby #323 and #364): 401 `token_unauthorized`, while `/me` stays healthy.
+            outcome = .error(401, .tokenUnauthorized, "Not authorized to access resource", requestID: requestID)
         } else {
             outcome = route(request, token: token, requestID: requestID)
         }

@@ -132,6 +132,18 @@ extension MockServer {
                 }
             }
         }
+        control.put("/world/workspaces/:id_code/ip-allowlist") { request, context in
+            let idCode = context.parameters.get("id_code") ?? ""
+            return try await run {
+                let edit = try await decode(MockControlAPI.AllowlistEdit.self, request)
+                return try await intercom.edit { world in
+                    _ = try world.requireWorkspace(idCode)
+                    let index = world.workspaces.firstIndex { $0.idCode == idCode }!
+                    world.workspaces[index].ipAllowlistRefuses = edit.refuses ? true : nil
+                    return world.workspaces[index]
+                }
+            }
+        }
         control.post("/world/conversations") { request, _ in
             try await run {
                 let edit = try await decode(MockControlAPI.ConversationEdit.self, request)

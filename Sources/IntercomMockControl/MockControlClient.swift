@@ -144,6 +144,17 @@ public struct MockControlClient: MockControl {
         return try await world()
     }
 
+    /// Makes the workspace's IP allowlist refuse the machine relink runs on (every authenticated
+    /// request then answers 403 "Your IP address is not on the allowlist for API access"), or
+    /// lets it in again.
+    public func setAllowlistRefuses(_ refuses: Bool, workspace: String) async throws(MockControlError)
+        -> RedactedWorld
+    {
+        let edit = MockControlAPI.AllowlistEdit(refuses: refuses)
+        _ = try await send(.PUT, "/world/workspaces/\(workspace)/ip-allowlist", body: try encoded(edit))
+        return try await world()
+    }
+
     /// Installs a fault; answers it with its id and the seed in use.
     public func addFault(_ spec: FaultSpec) async throws(MockControlError) -> FaultInfo {
         try await call(.POST, "/faults", body: spec, as: FaultInfo.self)

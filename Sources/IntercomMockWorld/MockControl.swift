@@ -25,4 +25,7 @@ public protocol MockControl: WorldControl {
 
     /// Puts the world back to its baseline and clears faults, journal and rate-limit counters.
     func reset() async throws(MockControlError)
+
+    /// Makes the workspace's IP allowlist refuse the machine relink runs on, or lets it in again.
+    func setAllowlistRefuses(_ refuses: Bool, workspace: String) async throws(MockControlError) -> RedactedWorld
 }

@@ -155,6 +155,15 @@ public enum MockControlAPI {
         enum CodingKeys: String, CodingKey { case planRestricted = "plan_restricted" }
     }
 
+    /// The body of `PUT /__mock/world/workspaces/{id_code}/ip-allowlist`: whether the workspace's IP
+    /// allowlist refuses the machine relink runs on (every authenticated request then answers 403
+    /// "Your IP address is not on the allowlist for API access").
+    public struct AllowlistEdit: Codable, Sendable {
+        public var refuses: Bool
+
+        public init(refuses: Bool) { self.refuses = refuses }
+    }
+
     /// The body of `POST /__mock/world/conversations`.
     public struct ConversationEdit: Codable, Sendable {
         public var id: String

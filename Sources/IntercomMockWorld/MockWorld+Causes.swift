@@ -77,8 +77,9 @@ extension MockWorld {
     }
 
     /// `permission-missing` on one token: it stays alive, `/me` still answers, but the endpoints
-    /// that need the permission (conversations) answer 403. The token's teammate can no longer
-    /// authorize the app in that workspace until the permission is restored, so a plain reconnect
+    /// that need the permission (conversations) answer 401 `token_unauthorized`, as Intercom answers
+    /// a token without the scope. The token's teammate can no longer authorize the app in that
+    /// workspace until the permission is restored, so a plain reconnect
     /// fails as it would in Intercom.
     public mutating func withdrawPermission(token plaintextOrID: String) throws -> BreakReport {
         guard let index = tokenIndex(plaintextOrID: plaintextOrID) else {

@@ -20,10 +20,16 @@ extension MockWorld {
     }
 
     /// The conversation `id` of the workspace, with every part (Intercom's answer to `GET`).
+    /// The conversation as `GET /conversations/{id}` answers it: with its 500 most recent parts at
+    /// most, as Intercom does ("If you have more than that we will return the 500 most recent
+    /// conversation parts", OpenAPI 2.14 `retrieveConversation`).
     public func conversation(id: String, workspaceID: String) throws(ConversationRefusal) -> Conversation {
         guard let index = conversationIndex(id, workspaceID: workspaceID) else { throw .notFound }
-        return wire(conversations[index], parts: conversations[index].parts)
+        return wire(conversations[index], parts: Array(conversations[index].parts.suffix(Self.maximumReturnedParts)))
     }
+
+    /// The most parts `GET /conversations/{id}` returns.
+    public static let maximumReturnedParts = 500
 
     /// Adds a note or comment by an admin. `id` may be `last`: the workspace's conversation with
     /// the latest part (or, with no parts anywhere, the latest created). The answer is the

@@ -43,8 +43,13 @@ public struct MockWorld: Codable, Equatable, Sendable {
         /// The workspace's plan lacks API access: every authenticated request answers 403
         /// `api_plan_restricted` ("Active subscription needed."). Optional: older worlds lack it.
         public var planRestricted: Bool?
+        /// The workspace's IP allowlist leaves out the machine relink runs on: every authenticated
+        /// request answers 403 "Your IP address is not on the allowlist for API access" (Intercom
+        /// checks it after the token). Optional: older worlds lack it.
+        public var ipAllowlistRefuses: Bool?
 
         public var isPlanRestricted: Bool { planRestricted ?? false }
+        public var refusesCallerAddress: Bool { ipAllowlistRefuses ?? false }
     }
 
     /// A teammate ("admin") who can log in to workspaces.

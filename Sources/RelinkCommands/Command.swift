@@ -19,6 +19,8 @@ public enum Command: Equatable, Sendable {
     case mockFault(MockFaultCommand)
     case mockJournal(limit: Int?)
     case mockReset
+    /// `mock allowlist WORKSPACE [--off]`: the workspace's IP allowlist refuses this machine, or no longer.
+    case mockAllowlist(workspace: String, refuses: Bool)
     /// `links`: every project's links; with an issue, its links; with a project, the project's.
     case links(IssueKey?, project: ProjectKey?)
     case link(IssueKey, conversations: [String])

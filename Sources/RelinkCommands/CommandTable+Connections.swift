@@ -57,10 +57,10 @@ extension CommandTable {
             details: """
                 Calls GET /me with each project's token: one request. A 401 with Intercom's JSON marks the \
                 connection broken, with the evidence and the causes that fit; a 403 does too (a plan \
-                restriction gets its own notice); 429, 5xx, timeouts, refused connections and 401/403 pages \
-                that are not JSON are no verdict: the state is kept and the failed check recorded. --deep \
-                also reads GET /conversations, an endpoint the app needs, which shows a missing permission \
-                (/me never does). With no key, checks every connected or broken project (--all says so).
+                restriction gets its own notice); the IP allowlist's 403, 429, 5xx, timeouts, refused \
+                connections and 401/403 pages that are not JSON are no verdict: the state is kept and the \
+                failed check recorded. --deep also reads GET /conversations, an endpoint the app needs, \
+                which shows a missing permission (/me never does): a 401 there, with /me healthy, is one. With no key, checks every connected or broken project (--all says so).
                 """,
             positionals: [.repeating("KEY", .projectKey)],
             options: [

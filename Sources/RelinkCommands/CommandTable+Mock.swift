@@ -61,6 +61,17 @@ extension CommandTable {
             examples: ["mock reset"]
         ) { _ in .mockReset },
         CommandSpec(
+            "mock allowlist", summary: "make a workspace's IP allowlist refuse this machine, or let it in",
+            details: """
+                A world setting, as a plan restriction is one: every authenticated request of the workspace's \
+                tokens is answered 403 "Your IP address is not on the allowlist for API access", after the \
+                token is validated, as Intercom does. relink gives no verdict on it. --off lets the machine in.
+                """,
+            required: .text("WORKSPACE", .workspace),
+            options: [.flag("--off", "let this machine in again")],
+            examples: ["mock allowlist acme4sup", "mock allowlist acme4sup --off"]
+        ) { workspace, words in .mockAllowlist(workspace: workspace, refuses: !words.flag("--off")) },
+        CommandSpec(
             "mock conversation", summary: "a conversation of the mock: state, assignee and parts",
             required: .conversationID("ID"),
             examples: ["mock conversation 1001"]

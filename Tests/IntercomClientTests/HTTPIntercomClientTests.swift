@@ -67,7 +67,7 @@ struct HTTPIntercomClientTests {
         }
     }
 
-    @Test("permission-missing: /me still answers, the conversations probe answers 403 forbidden, which breaks")
+    @Test("permission-missing: /me still answers, the conversations probe answers 401 token_unauthorized")
     func permissionMissing() async throws {
         try await MockHarness.with { mock in
             let token = try await mock.botToken()
@@ -76,9 +76,10 @@ struct HTTPIntercomClientTests {
             #expect(report.restricted.count == 1)
             #expect(await mock.client().me(token: token).failure == nil, "Intercom documents no 403 for /me")
             let failure = try #require(await mock.client().conversationsProbe(token: token).failure)
-            #expect(failure.kind == .forbidden)
-            #expect(failure.status == 403)
-            #expect(failure.code == "forbidden")
+            // As Intercom answers a live token without the scope; the service confirms it with /me.
+            #expect(failure.kind == .authRejected)
+            #expect(failure.status == 401)
+            #expect(failure.code == "token_unauthorized")
             #expect(failure.breaksConnection)
         }
     }

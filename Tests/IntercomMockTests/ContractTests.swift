@@ -98,7 +98,7 @@ struct ContractTests {
         }
     }
 
-    @Test("GET /conversations: conversation.list; 403 for a token without the permission; 429 over the limit")
+    @Test("GET /conversations: conversation.list; 401 for a token without the permission; 429 over the limit")
     func conversations() async throws {
         let fixture = try Fixture { $0.rateLimit = .init(appLimitPerMinute: 12, windowSeconds: 10) }  // 2 a window
         try await fixture.withClient { client in
@@ -112,7 +112,7 @@ struct ContractTests {
                 world.tokens[world.tokenIndex(plaintextOrID: bob)!].permissionMissing = true
             }
             let forbidden = try await client.get("/conversations?per_page=1", token: bob)
-            #expect(forbidden.status == .forbidden)
+            #expect(forbidden.status == .unauthorized)
             _ = try Self.conforms(forbidden, to: Published.error)
 
             // Over the limit (two a window): the third answer of one token is a 429 error.list.

@@ -114,7 +114,7 @@ struct ConversationRouteTests {
         #expect(await fixture.intercom.world.conversations.allSatisfy { $0.parts.isEmpty })
     }
 
-    @Test("A token without the conversations permission gets 403 on reply, manage and retrieve")
+    @Test("A token without the conversations permission gets 401 token_unauthorized on reply, manage and retrieve")
     func permissionMissing() async throws {
         let fixture = try Fixture()
         try await fixture.intercom.withdrawPermission(token: fixture.botToken)
@@ -124,8 +124,8 @@ struct ConversationRouteTests {
             let manage = try await client.post(
                 "/conversations/c1/parts", token: fixture.botToken, json: #"{"message_type":"open","admin_id":"1001"}"#)
             let read = try await client.get("/conversations/c1", token: fixture.botToken)
-            #expect([reply, manage, read].map(\.status.code) == [403, 403, 403])
-            #expect(try reply.errorCode() == "forbidden")
+            #expect([reply, manage, read].map(\.status.code) == [401, 401, 401])
+            #expect(try reply.errorCode() == "token_unauthorized")
         }
         #expect(await fixture.intercom.world.conversations.allSatisfy { $0.parts.isEmpty })
     }

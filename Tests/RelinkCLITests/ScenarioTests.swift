@@ -20,7 +20,7 @@ struct ScenarioTests {
         let flows = [
             "connect", "password-changed", "token-revoked", "user-removed", "revoke-and-connect-again",
             "change-app-user", "transient-outage", "workspace-change", "outbox-while-broken",
-            "notification-triggers", "outbox-workspace-change", "outbox-transient",
+            "notification-triggers", "outbox-workspace-change", "outbox-transient", "missing-scope", "ip-allowlist",
         ]
         for flow in flows { #expect(Self.names.contains(flow), "Fixtures/scenarios/\(flow).relink is missing") }
     }

@@ -105,7 +105,10 @@ struct CommandTableTests {
         #expect(completion.candidates(line: "break SUP ", word: "") == BreakCause.allCases.map(\.rawValue).sorted())
         #expect(completion.candidates(line: "connect OPS --as ", word: "") == ["alice@acme.test", "bob@acme.test"])
         #expect(completion.candidates(line: "connect OPS --workspace a", word: "a") == ["acme4sup", "acmeeu01"])
-        #expect(completion.candidates(line: "mock ", word: "") == ["conversation", "fault", "journal", "reset"])
+        #expect(
+            completion.candidates(line: "mock ", word: "") == [
+                "allowlist", "conversation", "fault", "journal", "reset",
+            ])
         #expect(completion.candidates(line: "mock fault ", word: "") == ["add", "clear", "list"])
         #expect(completion.candidates(line: "mock fault add /me ", word: "").contains("rate_limit"))
         #expect(completion.candidates(line: "reconnect SUP --allow", word: "--allow") == ["--allow-workspace-change"])

@@ -156,7 +156,8 @@ struct AppWorkTests {
         let connection = try store.connection(for: "SUP")
         #expect(connection.state.name == .broken)
         #expect(connection.breakage?.diagnosis.causes == [.passwordChanged])
-        #expect(connection.breakage?.diagnosis.evidence.endpoint == "GET /conversations/1003")
+        // Confirmed with GET /me, which refused the token too: the evidence is /me's answer.
+        #expect(connection.breakage?.diagnosis.evidence.endpoint == nil)
     }
 
     // MARK: Notes
@@ -270,6 +271,57 @@ struct AppWorkTests {
     }
 
     @Test(
+        "Intercom returns a conversation's 500 most recent parts: an interrupted note under 499 newer ones is found, under 500 it is posted again",
+        arguments: [499, 500])
+    func markerSearchSeesTheLatest500Parts(newer: Int) async throws {
+        let dropped = IntercomFailure(kind: .unreachable, message: "the server closed the connection without answering")
+        faulty.fail("POST /conversations/1001/reply", with: dropped, afterApplying: true)
+        _ = try await service.work.notify(.commented(Self.sup12, text: "buried"), actor: "test")
+        let token = try #require(try store.token(id: "tok-demo-sup"))
+        let admin = try #require(try store.connection(for: "SUP").state.authorization?.appUser.id)
+        for index in 1...newer {
+            _ = try await intercom.replyWithNote(
+                conversationID: "1001", adminID: admin, body: "later \(index)", token: token
+            ).get()
+        }
+        let read = try await intercom.conversation(id: "1001", token: token).get()
+        let stored = intercom.world.conversations.first { $0.id == "1001" }?.parts.count ?? 0
+        #expect(stored > 500 || newer < 500)
+        #expect(read.conversationParts?.conversationParts.count == min(stored, 500), "the 500 most recent parts")
+        let again = try await service.outbox.deliver("SUP", actor: "test")
+        let marked = notes("1001").filter { $0.body?.contains("[relink SUP.1]") == true }
+        if newer < 500 {
+            #expect(again.delivered.map(\.foundPosted) == [true, false], "found among the 500 latest parts")
+            #expect(marked.count == 1)
+        } else {
+            // Docs/app-work.md: the accepted window; the marker is out of sight, the note is posted again.
+            #expect(again.delivered.map(\.foundPosted) == [false, false])
+            #expect(marked.count == 2)
+        }
+    }
+
+    @Test(
+        "A refusal that concerns one conversation holds only its items: the others are delivered, no verdict",
+        arguments: [
+            IntercomFailure(kind: .tooLarge, status: 200, message: "the answer is larger than 64 MiB"),
+            IntercomFailure(
+                kind: .forbidden, status: 403, code: "forbidden",
+                message: "Admin does not have access to this conversation"),
+            IntercomFailure(kind: .notFound, status: 404, code: "not_found", message: "Resource Not Found"),
+        ])
+    func oneConversationsRefusalHoldsOnlyIt(_ failure: IntercomFailure) async throws {
+        faulty.fail("POST /conversations/1001/reply", with: failure)
+        let outcome = try await service.work.notify(.commented(Self.sup12, text: "one of two"), actor: "test")
+        let delivery = try #require(outcome.delivery)
+        #expect(delivery.delivered.map(\.item.conversationID) == ["1002"])
+        #expect(delivery.held.map(\.conversationID) == ["1001"])
+        #expect(delivery.held.first?.held?.hasSuffix("for conversation 1001") == true)
+        #expect(delivery.event == nil)
+        #expect(try store.connection(for: "SUP").state.name == .connected, "no verdict on the connection")
+        #expect(notes("1001").isEmpty && notes("1002").count == 1)
+    }
+
+    @Test(
         "500, 503, 429, a timeout and a page that is not JSON during delivery keep the note for a retry",
         arguments: [
             IntercomFailure(kind: .serverError, status: 500, code: "server_error"),
@@ -317,7 +369,8 @@ struct AppWorkTests {
         let report = try #require(reconnected.delivery)
         #expect(report.delivered.isEmpty && report.held.count == 1)
         let item = try #require(store.project("WEB")?.outbox.first)
-        #expect(try item.waitingReason(connection: store.connection(for: "WEB")).contains("belongs to workspace acme4sup"))
+        #expect(
+            try item.waitingReason(connection: store.connection(for: "WEB")).contains("belongs to workspace acme4sup"))
         await #expect(throws: ServiceError.work(.unknownOutboxItem("WEB.9"))) {
             try await service.outbox.discard(.item("WEB.9"), actor: "test")
         }

@@ -32,7 +32,8 @@ struct LifecycleEndToEndTests {
                 return
             }
             #expect(diagnosis.isGroundTruth && diagnosis.causes == [cause])
-            #expect(diagnosis.evidence.status == (cause == .permissionMissing ? 403 : 401))
+            // A live token without the scope: 401 token_unauthorized on /conversations, /me healthy.
+            #expect(diagnosis.evidence.status == 401)
             #expect(diagnosis.evidence.requestID?.isEmpty == false)
             let broken = try mock.view("SUP")
             #expect(broken.indicator == .yellow)
@@ -56,7 +57,7 @@ struct LifecycleEndToEndTests {
             if cause == .permissionMissing {
                 #expect(broken.warning?.contains("Read conversations") == true)
                 #expect(broken.warning?.contains("only after the permission is granted") == true)
-                // A plain check still reads conversations while the break is a 403: it stays broken.
+                // A plain check still reads conversations while the break is a missing permission: it stays broken.
                 #expect(try await mock.service.health.check(["SUP"]).first?.state == .broken)
                 // Reconnecting before the permission is back fails, as it would in Intercom.
                 await #expect(throws: ServiceError.self) {

@@ -83,6 +83,28 @@ struct RateLimitPacingTests {
         #expect(clock.waits == [.seconds(4)])
     }
 
+    @Test("A 429 with Retry-After holds the workspace's requests until it passes, whatever Remaining said")
+    func retryAfterHoldsTheWorkspace() async throws {
+        let clock = PacerClock()
+        let pacer = clock.pacer(margin: .zero)
+        try await pacer.acquire(workspace: "ws")
+        // The client turns a 429's `Retry-After: 30` (with `X-RateLimit-Remaining: 5` and a reset in
+        // 2 s) into this status: nothing left until the later of the two (IntercomClient's
+        // RateLimitHeaders.status, pinned in RetryAfterTests).
+        pacer.release(workspace: "ws", observed: clock.status(limit: 1666, remaining: 0, resetIn: 30))
+        let waits = WaitLog()
+        try await pacer.acquire(workspace: "ws", onWait: { waits.append($0) })
+        #expect(clock.waits == [.seconds(30)], "held until Retry-After passed, not the 2-s reset")
+        #expect(waits.entries == [RateLimitPacer.Wait(workspace: "ws", duration: .seconds(30))])
+        // Once it has passed, the next request waits no more than its own window says.
+        pacer.release(workspace: "ws", observed: clock.status(limit: 1666, remaining: 1000, resetIn: 10))
+        try await pacer.acquire(workspace: "ws")
+        #expect(clock.waits == [.seconds(30)])
+        // Another workspace was never held.
+        try await pacer.acquire(workspace: "other")
+        #expect(clock.waits == [.seconds(30)])
+    }
+
     @Test("Workspaces have budgets of their own")
     func workspacesAreIndependent() async throws {
         let clock = PacerClock()

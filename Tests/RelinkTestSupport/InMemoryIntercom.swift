@@ -78,7 +78,11 @@ public final class InMemoryIntercom: IntercomGateway, IntercomAPIClient, WorldCo
                 return .failure(Self.unauthorized("unauthorized"))
             }
             if world.tokens[index].permissionMissing {
-                return .failure(IntercomFailure(kind: .forbidden, status: 403, code: "forbidden"))
+                // As the mock and Intercom answer a live token without the scope: 401, `/me` healthy.
+                return .failure(
+                    IntercomFailure(
+                        kind: .authRejected, status: 401, code: "token_unauthorized",
+                        message: "Not authorized to access resource"))
             }
             return .success(())
         }
@@ -150,7 +154,11 @@ public final class InMemoryIntercom: IntercomGateway, IntercomAPIClient, WorldCo
                 return .failure(Self.unauthorized("unauthorized"))
             }
             if state.world.tokens[index].permissionMissing {
-                return .failure(IntercomFailure(kind: .forbidden, status: 403, code: "forbidden"))
+                // As the mock and Intercom answer a live token without the scope: 401, `/me` healthy.
+                return .failure(
+                    IntercomFailure(
+                        kind: .authRejected, status: 401, code: "token_unauthorized",
+                        message: "Not authorized to access resource"))
             }
             var edited = state.world
             do {

@@ -22,6 +22,16 @@ extension CommandExecutor {
                     + "empty journal. Project records are unchanged until a check: check --all records what the "
                     + "mock now answers.",
                 summary: "mock reset")
+        case .mockAllowlist(let workspace, let refuses):
+            _ = try await withMockControl { control async throws(MockControlError) in
+                try await control.setAllowlistRefuses(refuses, workspace: workspace)
+            }
+            return presenter.message(
+                refuses
+                    ? "Workspace \(workspace)'s IP allowlist now refuses this machine: every API request of its "
+                        + "tokens is answered 403. Project records are unchanged until a check."
+                    : "Workspace \(workspace)'s IP allowlist lets this machine in again.",
+                summary: "mock allowlist")
         case .mockFault(.list):
             return presenter.faults(
                 try await withMockControl { control async throws(MockControlError) in try await control.faults() })

@@ -123,7 +123,7 @@ public final class CommandExecutor: Sendable {
         case .breakConnection(let key, let cause):
             return presenter.breakOutcome(
                 try await services.connectionService().breaks.breakConnection(key, cause: cause))
-        case .world, .mockFault, .mockJournal, .mockReset:
+        case .world, .mockFault, .mockJournal, .mockReset, .mockAllowlist:
             return try await mockCommand(command)
         case .links, .link, .unlink, .comment, .assign, .transition, .outbox, .outboxDeliver, .outboxDiscard,
             .mockConversation:
@@ -175,7 +175,9 @@ public final class CommandExecutor: Sendable {
     /// progress bar instead of the waiting line.
     static func waitsForIntercom(_ command: Command) -> Bool {
         switch command {
-        case .connect, .reconnect, .appUser, .breakConnection, .world, .mockFault, .mockJournal, .mockReset: true
+        case .connect, .reconnect, .appUser, .breakConnection, .world, .mockFault, .mockJournal, .mockReset,
+            .mockAllowlist:
+            true
         case .link, .comment, .assign, .transition, .outboxDeliver, .mockConversation: true
         case .check(let keys, let all, _): !all && keys.count == 1
         default: false

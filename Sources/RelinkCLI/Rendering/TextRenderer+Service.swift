@@ -51,7 +51,7 @@ extension TextRenderer {
         }
         let effect =
             outcome.cause == .permissionMissing
-            ? "\(outcome.restrictedTokens.count) token(s) now denied (403)"
+            ? "\(outcome.restrictedTokens.count) token(s) now lack a permission (401 on conversations, /me healthy)"
             : "\(outcome.killedTokens.count) token(s) killed"
         let discover =
             outcome.killedTokens.count > 1

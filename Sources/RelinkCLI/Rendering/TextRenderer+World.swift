@@ -11,9 +11,14 @@ extension TextRenderer {
             Self.table(
                 ["ID", "NAME", "REGION", "TIMEZONE", "PLAN"],
                 world.workspaces.map {
-                    [
+                    // The world settings that refuse the API: the plan, and the IP allowlist.
+                    let refusals = [
+                        $0.isPlanRestricted ? "restricted: the API answers 403 api_plan_restricted" : nil,
+                        $0.refusesCallerAddress ? "IP allowlist refuses this machine: 403" : nil,
+                    ].compactMap { $0 }
+                    return [
                         $0.idCode, $0.name, $0.region.rawValue, $0.timezone,
-                        $0.isPlanRestricted ? "restricted: the API answers 403 api_plan_restricted" : "—",
+                        refusals.isEmpty ? "—" : refusals.joined(separator: "; "),
                     ]
                 }, empty: "none"))
         sections.append(style.bold("Teammates"))
@@ -64,7 +69,7 @@ extension TextRenderer {
 
     static func tokenState(_ token: RedactedWorld.Token, held: Bool) -> String {
         if token.status == "alive" {
-            let base = token.permissionMissing ? "alive, permission missing (403)" : "alive"
+            let base = token.permissionMissing ? "alive, permission missing (401 on /conversations)" : "alive"
             // Revoke and app-user forget the old token without killing it in Intercom.
             return held
                 ? base

@@ -91,11 +91,11 @@ public struct HealthCheck: ServiceUseCase {
         }
         // What each probe needs of the store, read before any starts: its token, and whether the
         // last check was refused for a missing permission (then the probe goes deeper).
-        var reads: [ProjectKey: (token: String?, lastStatus: Int?)] = [:]
+        var reads: [ProjectKey: (token: String?, lastDiagnosis: Diagnosis?)] = [:]
         for (key, authorization) in targets {
             reads[key] = (
                 try ServiceError.reading(try store.token(id: authorization.tokenID)),
-                try ServiceError.reading(try store.connection(for: key)).breakage?.diagnosis.evidence.status
+                try ServiceError.reading(try store.connection(for: key)).breakage?.diagnosis
             )
         }
         var results: [CheckResult] = []
@@ -106,7 +106,10 @@ public struct HealthCheck: ServiceUseCase {
                 // Cancelled (Ctrl-C): start nothing more.
                 guard !Task.isCancelled, let (key, authorization) = pending.next() else { return }
                 let token = reads[key]?.token
-                let probeDeeply = deep || reads[key]?.lastStatus == 403
+                // A connection broken for a missing permission (a 403, or a 401 off `/me` while `/me`
+                // was healthy) is re-checked deeply: `/me` alone would call it repaired.
+                let last = reads[key]?.lastDiagnosis
+                let probeDeeply = deep || last?.evidence.status == 403 || last?.causes == [.permissionMissing]
                 group.addTask { [self] in
                     let clock = ContinuousClock()
                     let started = clock.now
@@ -229,23 +232,75 @@ public struct HealthCheck: ServiceUseCase {
         case .success:
             return .healthy
         case .failure(let failure):
-            return await verdict(on: failure, token: token, endpoint: endpoint, askGroundTruth: false)
+            // A failure on `/conversations` came after a healthy `/me` in this same probe: no
+            // second `/me` is needed to confirm a 401 there.
+            return await verdict(
+                on: failure, token: token, endpoint: endpoint, meHealthy: endpoint != nil, askGroundTruth: false)
         }
     }
 
-    /// The check's verdict on a failed call: 401/403 reject the token (with the ground truth of
-    /// the mock), anything else is transient. The outbox's delivery judges its calls so too.
+    /// The check's verdict on a failed call (Docs/intercom.md, "What each answer says about the
+    /// connection"): a 401 from `/me` or a permission 403 rejects the connection (with the mock's
+    /// ground truth); an IP-allowlist 403 and anything transient give no verdict. The outbox's
+    /// delivery and the app's work judge their calls so too.
+    ///
+    /// A 401 from any route other than `/me` (`endpoint` non-nil) is first confirmed with `/me`:
+    /// `meHealthy` says this call already found `/me` healthy; otherwise `/me` is asked through
+    /// `confirmWith`. `/me` healthy: a missing permission (``Diagnosis/init(missingPermission:)``),
+    /// never a dead token. `/me` refusing: `/me`'s own verdict. `/me` unreachable: no verdict.
+    /// Without either, the 401 is judged as it stands.
     func verdict(
-        on failure: IntercomFailure, token: String, endpoint: String?, askGroundTruth: Bool = true
+        on failure: IntercomFailure, token: String, endpoint: String?, meHealthy: Bool = false,
+        confirmWith client: (any IntercomAPIClient)? = nil, askGroundTruth: Bool = true
     ) async -> CheckOutcome {
         guard failure.breaksConnection else { return .transientFailure(reason: Self.shortReason(failure)) }
         let evidence = Evidence(
             status: failure.status ?? (failure.kind == .forbidden ? 403 : 401), code: failure.code,
             message: failure.message, requestID: failure.requestID, endpoint: endpoint)
+        if failure.kind == .authRejected, let endpoint, !Self.isMe(endpoint), meHealthy || client != nil {
+            if !meHealthy, let client {
+                let me = await configuration.retry.run { await client.meProbe(token: token, observe: { _ in }) }
+                if case .failure(let refusal) = me {
+                    let outcome = await verdict(
+                        on: refusal, token: token, endpoint: nil, askGroundTruth: askGroundTruth)
+                    if case .transientFailure(let why) = outcome {
+                        return .transientFailure(
+                            reason: "Intercom answered \(evidence.summary) on \(endpoint), and GET /me could not "
+                                + "confirm it: \(why)")
+                    }
+                    return outcome
+                }
+            }
+            // `/me` accepts the token: it lacks the permission this route needs.
+            if askGroundTruth, await groundTruth(token: token) == .permissionMissing {
+                return .rejected(Diagnosis(evidence: evidence, causes: [.permissionMissing], isGroundTruth: true))
+            }
+            return .rejected(Diagnosis(missingPermission: evidence))
+        }
         if askGroundTruth, let truth = await groundTruth(token: token) {
             return .rejected(Diagnosis(evidence: evidence, causes: [truth], isGroundTruth: true))
         }
         return .rejected(Diagnosis(evidence: evidence))
+    }
+
+    /// Whether an endpoint as evidence names it (`GET /me`) is `/me`.
+    static func isMe(_ endpoint: String) -> Bool {
+        endpoint == "GET /me" || endpoint == "/me"
+    }
+
+    /// Whether a failed call concerns one conversation only, not the token (Docs/app-work.md): a
+    /// 404 or 400 on it, an answer too large to read, or a 403 on a conversation's route that is
+    /// neither a named missing scope, the plan, nor the IP allowlist ("Admin does not have access
+    /// to this conversation"). Such a failure holds that conversation's work; it is no verdict.
+    static func concernsOneConversation(_ failure: IntercomFailure, endpoint: String) -> Bool {
+        switch failure.kind {
+        case .notFound, .badRequest, .tooLarge: return true
+        case .forbidden:
+            let evidence = Evidence(status: 403, code: failure.code, message: failure.message, endpoint: endpoint)
+            return endpoint.contains("/conversations/") && evidence.namedScope == nil
+                && !evidence.isPlanRestriction && !evidence.isAddressRefusal
+        default: return false
+        }
     }
 
     /// The batch's rejections with the mock's ground truth in place of the causes their evidence
@@ -264,6 +319,8 @@ public struct HealthCheck: ServiceUseCase {
         for (index, inspection) in zip(asking, inspections) {
             guard case .rejected(let diagnosis) = batch[index].outcome, let truth = inspection.flatMap(Self.cause)
             else { continue }
+            // A missing permission was confirmed by a healthy `/me`: no token death replaces it.
+            if diagnosis.causes == [.permissionMissing], truth != .permissionMissing { continue }
             batch[index].outcome = .rejected(
                 Diagnosis(evidence: diagnosis.evidence, causes: [truth], isGroundTruth: true))
         }
@@ -272,16 +329,22 @@ public struct HealthCheck: ServiceUseCase {
 
     /// Judges a failed call as a check would and records a rejection: the connection turns
     /// broken with the evidence. Answers the event of that transition, if any.
-    func judge(_ failure: IntercomFailure, key: ProjectKey, token: String, endpoint: String, actor: String)
-        async
-        throws(ServiceError) -> ConnectionEvent?
-    {
-        let outcome = await verdict(on: failure, token: token, endpoint: endpoint)
-        guard case .rejected = outcome else { return nil }
+    /// A 401 is confirmed with `/me` through `client` first.
+    func judge(
+        _ failure: IntercomFailure, key: ProjectKey, token: String, endpoint: String,
+        client: any IntercomAPIClient, actor: String
+    ) async throws(ServiceError) -> ConnectionEvent? {
+        let outcome = await verdict(on: failure, token: token, endpoint: endpoint, confirmWith: client)
+        // An IP-allowlist refusal is no verdict, but it is recorded as the failed check it is.
+        guard case .rejected = outcome else {
+            if failure.isAddressRefusal { _ = try recordRejection(outcome, of: key, actor: actor) }
+            return nil
+        }
         return try recordRejection(outcome, of: key, actor: actor)
     }
 
-    /// Records a rejection as a check would: the connection turns broken with the evidence.
+    /// Records a check's outcome as a check would: a rejection turns the connection broken with the
+    /// evidence; a transient failure keeps the state and is recorded as the last check.
     func recordRejection(_ outcome: CheckOutcome, of key: ProjectKey, actor: String) throws(ServiceError)
         -> ConnectionEvent?
     {

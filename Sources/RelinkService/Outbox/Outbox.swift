@@ -40,9 +40,11 @@ public struct Outbox: ServiceUseCase {
     /// earlier attempt is first looked for among the conversation's parts (its note's marker, by
     /// an author of an attempt) and posted only when it is not there: each note once.
     ///
-    /// Failures get the check's verdicts: a 401 with JSON or a 403 breaks the connection (recorded,
-    /// as a check would) and stops; a transient failure (429, 5xx, timeout, refused, not JSON)
-    /// stops; a 404 or 400 holds that item, and the later items of its conversation, and goes on.
+    /// Failures get the check's verdicts: a 401 with JSON (confirmed with `/me`: a missing
+    /// permission when `/me` is healthy) or a permission 403 breaks the connection (recorded, as a
+    /// check would) and stops; a transient failure (429, 5xx, timeout, refused, not JSON, the IP
+    /// allowlist) stops; a refusal of one conversation (404, 400, a 403 that names no scope, an
+    /// answer too large) holds that item, and the later items of its conversation, and goes on.
     /// Nothing is dropped. Items of another workspace than the connection's wait.
     ///
     /// - Throws: `ServiceError.store` when a commit fails (the item stays, its attempt recorded or not).
@@ -155,25 +157,38 @@ public struct Outbox: ServiceUseCase {
                 report.delivered.append((attempted, foundPosted))
             case .failure(let failure):
                 let subject = "conversation \(item.conversationID)"
-                if failure.failure.kind == .notFound || failure.failure.kind == .badRequest {
-                    // About this conversation only: its later items wait behind it, the others go on.
+                if HealthCheck.concernsOneConversation(failure.failure, endpoint: failure.endpoint) {
+                    // About this conversation only (not found, no access to it, too large): its later
+                    // items wait behind it, the others go on. No verdict on the connection.
                     try settle(
                         item.id, of: key, heldBecause: HealthCheck.shortReason(failure.failure) + " for \(subject)",
                         answered: failure.leavesNothingInFlight)
                     blocked.insert(item.conversationID)
                     continue
                 }
-                let verdict = await health.verdict(on: failure.failure, token: token, endpoint: failure.endpoint)
+                // What concerns the token: a 401 is confirmed with `/me` first.
+                let verdict = await health.verdict(
+                    on: failure.failure, token: token, endpoint: failure.endpoint, confirmWith: client)
                 let reason: String
                 switch verdict {
                 case .rejected(let diagnosis):
                     report.event = try health.recordRejection(verdict, of: key, actor: actor)
-                    reason =
-                        diagnosis.evidence.isPlanRestriction
-                        ? "Intercom refuses API access on this workspace's plan (\(diagnosis.evidence.summary))"
-                        : "Intercom refused the connection (\(diagnosis.evidence.summary)); reconnect \(key)"
+                    if diagnosis.evidence.isPlanRestriction {
+                        reason = "Intercom refuses API access on this workspace's plan (\(diagnosis.evidence.summary))"
+                    } else if diagnosis.causes == [.permissionMissing] {
+                        reason =
+                            "the token lacks a permission (\(diagnosis.evidence.summary)"
+                            + (diagnosis.evidence.endpoint.map { " on \($0)" } ?? "")
+                            + "); once an Intercom admin grants it to the app, reconnect \(key)"
+                    } else {
+                        reason = "Intercom refused the connection (\(diagnosis.evidence.summary)); reconnect \(key)"
+                    }
                 case .transientFailure(let why):
                     reason = why
+                    // The IP allowlist refuses this machine: no verdict, but the failed check is recorded.
+                    if failure.failure.isAddressRefusal {
+                        _ = try health.recordRejection(verdict, of: key, actor: actor)
+                    }
                 case .healthy:
                     reason = "no verdict"
                 }

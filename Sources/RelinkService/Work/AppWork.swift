@@ -38,8 +38,10 @@ public struct AppWork: ServiceUseCase {
     /// each exists in the connected workspace. All or nothing.
     ///
     /// - Throws: `ServiceError.work` when the project is not connected, its connection is broken,
-    ///   or a conversation is not found; `.intercom` for another failure. A 401 or permission 403
-    ///   breaks the connection as a check would, and is recorded so.
+    ///   or a conversation is not found; `.intercom` for another failure. A 401 (confirmed with
+    ///   `/me`: a missing permission when `/me` is healthy) or a permission 403 breaks the
+    ///   connection as a check would, and is recorded so; an IP-allowlist 403 is recorded as a
+    ///   failed check; a refusal of that one conversation is no verdict.
     public func link(_ issue: IssueKey, _ conversations: [String], actor: String) async throws(ServiceError)
         -> LinkOutcome
     {
@@ -57,9 +59,14 @@ public struct AppWork: ServiceUseCase {
                 continue
             case .failure(let failure) where failure.kind == .notFound:
                 throw .work(.conversationNotFound(id, workspace: authorization.workspace))
+            case .failure(let failure)
+            where HealthCheck.concernsOneConversation(failure, endpoint: "GET /conversations/\(id)"):
+                // About this conversation only (no access to it, too large): no verdict on the connection.
+                throw .intercom(failure, during: "asking Intercom for conversation \(id)")
             case .failure(let failure):
                 _ = try await health.judge(
-                    failure, key: key, token: token, endpoint: "GET /conversations/\(id)", actor: actor)
+                    failure, key: key, token: token, endpoint: "GET /conversations/\(id)", client: client,
+                    actor: actor)
                 throw .intercom(failure, during: "asking Intercom for conversation \(id)")
             }
         }
