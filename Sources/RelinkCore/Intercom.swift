@@ -109,6 +109,14 @@ public struct Evidence: Codable, Equatable, Sendable {
         status == 403 && Self.isAddressRefusal(message: message)
     }
 
+    /// The evidence of a connection whose token the store no longer holds (its secrets lost a
+    /// write): found by relink, not answered by Intercom, so it has no HTTP status.
+    public static let tokenLost = Evidence(
+        status: 0, code: "relink_token_lost", message: "the store holds no token for this connection")
+
+    /// Whether this is ``tokenLost``: relink, not Intercom, cannot use the connection.
+    public var isTokenLost: Bool { status == 0 && code == Self.tokenLost.code }
+
     /// Whether a 403's message is the IP-allowlist refusal ("Your IP address is not on the
     /// allowlist for API access"; "whitelist" in older wording), in any case.
     public static func isAddressRefusal(message: String?) -> Bool {

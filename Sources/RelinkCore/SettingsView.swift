@@ -26,8 +26,16 @@ public struct SettingsView: Equatable, Sendable {
     /// when the outbox is empty.
     public var heldWork: String?
 
-    public init(project: Project, connection: Connection?) {
-        let connection = connection ?? Connection(projectKey: project.key)
+    /// - Parameter tokenLost: the connection has an authorization whose token the store's secrets
+    ///   do not hold (a lost write): it cannot be used, so it shows broken, whatever its record says.
+    public init(project: Project, connection: Connection?, tokenLost: Bool = false) {
+        var connection = connection ?? Connection(projectKey: project.key)
+        if tokenLost, case .connected(let authorization) = connection.state {
+            connection.state = .broken(
+                authorization,
+                Breakage(
+                    at: authorization.since, diagnosis: Diagnosis(evidence: .tokenLost, causes: [], isGroundTruth: true)))
+        }
         key = project.key
         name = project.name
         state = connection.state.name
@@ -95,6 +103,11 @@ public struct SettingsView: Equatable, Sendable {
         let user = authorization.appUser.email
         let workspace = authorization.workspace.name
         let repair = "Reconnect to repair it."
+        if diagnosis.evidence.isTokenLost {
+            return "The store has lost the app user's token for this connection (a write that never reached the "
+                + "disk, or a secrets file restored from an older copy), so relink cannot call Intercom for it. "
+                + "Intercom may still accept the token it issued. \(repair)"
+        }
         if diagnosis.evidence.isPlanRestriction {
             return "Intercom refuses API access for the \(workspace) workspace: its plan needs an active subscription "
                 + "that includes the API (\(diagnosis.evidence.summary)). Reconnecting cannot fix this; once the "

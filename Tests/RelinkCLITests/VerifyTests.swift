@@ -185,4 +185,29 @@ struct IntegrityTests {
         ])
         #expect(result.status == 0, "\(result.stderr)")
     }
+
+    @Test("A connection whose token the store lost is not green: show says so, check gives a verdict, reconnect repairs it")
+    func lostTokenAtRunTime() async throws {
+        let directory = try TemporaryDirectory()
+        let store = directory.file("store")
+        let made = try await runRelink(["--fixture", "demo", "--store", store.path, "-c", "reconnect SUP"])
+        #expect(made.status == 0, "\(made.stderr)")
+        try Data().write(to: store.appendingPathComponent("secrets.jsonl"))
+
+        let shown = try await runRelink(["--store", store.path, "--json", "-c", "show SUP"])
+        #expect(shown.status == 0, "\(shown.stderr)")
+        #expect(shown.stdout.contains(#""indicator":"yellow""#), "\(shown.stdout)")
+        #expect(shown.stdout.contains("lost the app user's token"), "\(shown.stdout)")
+
+        let checked = try await runRelink(["--store", store.path, "-c", "check SUP"])
+        #expect(!checked.stdout.contains("transient"), "a lost token is a verdict: \(checked.stdout)")
+        #expect(checked.stdout.contains("lost the app user's token") || checked.stdout.contains("broken"), "\(checked.stdout)")
+        let after = try await runRelink(["--store", store.path, "--json", "-c", "show SUP"])
+        #expect(after.stdout.contains(#""state":"broken""#), "the verdict is recorded: \(after.stdout)")
+
+        let repaired = try await runRelink(["--store", store.path, "-c", "reconnect SUP", "-c", "verify"])
+        #expect(repaired.status == 0, "\(repaired.stderr)")
+        let green = try await runRelink(["--store", store.path, "--json", "-c", "show SUP"])
+        #expect(green.stdout.contains(#""indicator":"green""#), "\(green.stdout)")
+    }
 }

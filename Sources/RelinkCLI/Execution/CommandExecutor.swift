@@ -63,8 +63,11 @@ public final class CommandExecutor: Sendable {
             return presenter.projects(try store.projectListings)
         case .show(let key):
             let project = try store.requireProject(key)
+            let connection = try store.connection(for: key)
+            // A connection whose token the secrets lack is not shown green (a lost write).
+            let tokenLost = try connection.state.authorization.map { try store.token(id: $0.tokenID) == nil } ?? false
             return presenter.show(
-                SettingsView(project: project, connection: try store.connection(for: key)), project: project)
+                SettingsView(project: project, connection: connection, tokenLost: tokenLost), project: project)
         case .log(let key, let limit):
             if let key { _ = try store.requireProject(key) }
             return presenter.events(try store.events(for: key, limit: limit))

@@ -199,8 +199,8 @@ public struct HealthCheck: ServiceUseCase {
         rateLimitWait: @escaping @Sendable (RateLimitPacer.Wait) -> Void = { _ in }
     ) async -> CheckOutcome {
         guard let token else {
-            return .transientFailure(
-                reason: "the store holds no token for this connection; reconnect to authorize again")
+            // A verdict, not a transient failure: no later try can succeed until a reconnect.
+            return .rejected(Diagnosis(evidence: .tokenLost, causes: [], isGroundTruth: true))
         }
         let client = intercom.client(for: authorization.workspace.region)
         var endpoint: String?
