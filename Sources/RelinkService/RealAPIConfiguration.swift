@@ -278,6 +278,17 @@ public enum ConfigurationProblem: Error, Equatable, Sendable, CustomStringConver
     /// `settings.json` could not be read for another reason than a store error.
     case unreadable(String)
 
+    /// Whether this is a value the person gave that a setting cannot take (DESIGN §5: an invalid
+    /// setting value is bad usage, exit 2), rather than a setting that is missing or unreadable.
+    public var isInvalidValue: Bool {
+        switch self {
+        case .oauthClientMissing, .unreadable: false
+        case .empty, .notPrintableASCII, .unknownRegion, .unknownIntercomVersion, .redirectNotAURL,
+            .redirectHasFragment, .redirectInsecure, .authorizeURLInvalid:
+            true
+        }
+    }
+
     public var description: String {
         switch self {
         case .oauthClientMissing(let clientID, let clientSecret):

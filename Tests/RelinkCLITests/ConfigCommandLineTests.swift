@@ -72,4 +72,21 @@ struct ConfigCommandLineTests {
         #expect(errors.count == 1, "\(run.stderr)")
         #expect(run.stderr.contains("config set client-id") && run.stderr.contains("Developer Hub"))
     }
+
+    @Test(
+        "An invalid setting value is bad usage: exit 2, with its own code, and nothing is kept",
+        arguments: [
+            ("config set region mars", "unknown_region"), ("config set intercom-version 9.9", "unknown_intercom_version"),
+            ("config set redirect-url http://example.com/cb", "redirect_url_insecure"),
+            ("config set authorize-url http://app.intercom.com/oauth", "authorize_url_invalid"),
+        ])
+    func invalidValuesAreUsage(line: String, code: String) async throws {
+        let directory = try TemporaryDirectory()
+        let store = directory.url.appendingPathComponent("store").path
+        let run = try await runRelink(["--fixture", "demo", "--store", store, "--json", "-c", line])
+        #expect(run.status == 2, "\(line): \(run.stdout) \(run.stderr)")
+        #expect((run.stdout + run.stderr).contains(#""code":"\#(code)""#), "\(line): \(run.stdout)")
+        let shown = try await runRelink(["--store", store, "-c", "config"])
+        #expect(!shown.stdout.contains("mars") && !shown.stdout.contains("9.9") && !shown.stdout.contains("example.com"))
+    }
 }

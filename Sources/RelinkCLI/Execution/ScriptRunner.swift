@@ -60,6 +60,10 @@ public struct ScriptRunner: Sendable {
         } catch let error as UsageError {
             report(error, status: 2, line: line)
             return (2, false)
+        } catch ServiceError.configuration(let problem) where problem.isInvalidValue {
+            // An invalid setting value is bad usage, as DESIGN §5 says: exit 2, with its own code.
+            report(ServiceError.configuration(problem), status: 2, line: line)
+            return (2, false)
         } catch let error where Task.isCancelled {
             // Ctrl-C cut the command short: say so, with what it was doing.
             report(CommandInterrupted(output: "", message: Self.interrupted(error)), status: 130, line: line)
