@@ -15,7 +15,10 @@ extension CommandExecutor {
         case .setSecret(let setting):
             let secret: String
             do {
-                secret = try await readSecret("\(setting.rawValue) (not shown): ")
+                // Every command runs under the waiting counter (execute): it must not draw over a prompt.
+                secret = try await feedback.whilePrompting { try await readSecret("\(setting.rawValue) (not shown): ") }
+            } catch is CancellationError {
+                throw CancellationError()
             } catch {
                 throw CommandFailure.secretNotGiven(setting)
             }
