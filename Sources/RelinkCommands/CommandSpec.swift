@@ -90,6 +90,12 @@ public struct PositionalSpec: Equatable, Sendable {
     public static func repeating(_ placeholder: String, _ kind: ValueKind) -> PositionalSpec {
         PositionalSpec(placeholder: placeholder, kind: kind, optional: true, repeats: true)
     }
+
+    /// The rest of the line's words, at least one (`project add KEY NAME…`); the command's builder
+    /// says what is missing when there is none.
+    public static func rest(_ placeholder: String, _ kind: ValueKind) -> PositionalSpec {
+        PositionalSpec(placeholder: placeholder, kind: kind, optional: false, repeats: true)
+    }
 }
 
 /// One command of the language: its words, its help, and how its parsed words become a

@@ -25,11 +25,19 @@ extension CommandTable {
         ) { path, words in .importBundle(path: path, replace: words.flag("--replace")) },
         CommandSpec(
             "project add", summary: "add a project, to shape a case by hand",
-            details: "The Jira site is the one the store's projects share unless --site names another.",
-            required: .projectKey("KEY"), .text("NAME", .word),
+            details: """
+                NAME is the rest of the line, as comment's text is: project add HR Human Resources names it \
+                "Human Resources" (quotes keep runs of spaces, or a word that starts with --). The Jira site \
+                is the one the store's projects share unless --site names another.
+                """,
+            required: .projectKey("KEY"), positionals: [.rest("NAME", .word)],
             options: [.value("--site", "SITE", .word, "the Jira site, e.g. acme.atlassian.net")],
-            examples: ["project add HR \"Human Resources\"", "project add HR People --site people.atlassian.net"]
-        ) { key, name, words in .projectAdd(key, name: name, site: words.text("--site")) },
+            examples: ["project add HR Human Resources", "project add HR People --site people.atlassian.net"]
+        ) { key, words throws(UsageError) in
+            let name = words.texts(from: 0)
+            guard !name.isEmpty else { throw words.usage("what is the project called? give its name after the key") }
+            return .projectAdd(key, name: name.joined(separator: " "), site: words.text("--site"))
+        },
         CommandSpec(
             "project remove", summary: "remove a project and its record (a connected one only with --force)",
             details: """

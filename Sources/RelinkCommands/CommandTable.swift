@@ -1,5 +1,13 @@
 import RelinkCore
 
+/// A group of commands as `help` lists them.
+public struct CommandGroup: Sendable {
+    /// The word `help` takes for it (`help mock`).
+    public var keyword: String
+    public var title: String
+    public var commands: [CommandSpec]
+}
+
 /// relink's command language as one table (DESIGN.md §5). Parsing, `help`, `help COMMAND`, usage
 /// lines and completion all read it; a command is one entry and nowhere else. The entries are
 /// grouped in files by what they act on (`CommandTable+Connections`, `+Mock`, `+Work`, `+Cases`,
@@ -7,17 +15,36 @@ import RelinkCore
 public enum CommandTable {
     public static let all: [CommandSpec] = connections + mock + work + cases + config + repl
 
+    /// The commands as `help` groups them; `help GROUP` lists one group by its keyword.
+    public static let groups: [CommandGroup] = [
+        CommandGroup(keyword: "connections", title: "Connections", commands: connections),
+        CommandGroup(keyword: "mock", title: "The mock Intercom", commands: mock),
+        CommandGroup(keyword: "work", title: "The app's work", commands: work),
+        CommandGroup(keyword: "cases", title: "Cases and the store", commands: cases),
+        CommandGroup(keyword: "real-api", title: "Real-API settings", commands: config),
+        CommandGroup(keyword: "repl", title: "The REPL", commands: repl),
+    ]
+
+    /// What `help` takes besides a command's name: a group's keyword, or `all` for every command.
+    public static var helpTopics: [String] { groups.map(\.keyword) + ["all"] }
+
     /// The REPL's own: `help` and `quit`.
     static let repl: [CommandSpec] = [
         CommandSpec(
-            "help", summary: "this list, or one command in detail", positionals: [.repeating("COMMAND", .commandName)],
-            examples: ["help", "help reconnect", "help mock fault add"]
+            "help", summary: "the commands by group, one group, or one command in detail",
+            details:
+                "help alone lists the groups; help GROUP (connections, mock, work, cases, real-api, repl) lists "
+                + "a group's commands with what each does; help all lists every command; help COMMAND shows "
+                + "one in detail. From the shell, relink --help shows relink's options and relink mock serve "
+                + "--help the standalone mock.",
+            positionals: [.repeating("COMMAND", .commandName)],
+            examples: ["help", "help connections", "help reconnect", "help mock fault add"]
         ) { words throws(UsageError) in
             let topic = words.positionals.compactMap { if case .text(let word) = $0 { word } else { nil } }
             guard !topic.isEmpty else { return .help(nil) }
             let name = topic.joined(separator: " ")
-            guard all.contains(where: { $0.name == name || $0.words.starts(with: topic) }) else {
-                let suggestion = Suggestion.closest(to: name, in: all.map(\.name))
+            guard helpTopics.contains(name) || all.contains(where: { $0.name == name || $0.words.starts(with: topic) }) else {
+                let suggestion = Suggestion.closest(to: name, in: all.map(\.name) + helpTopics)
                 throw UsageError(
                     "no command \(words.quoted(name))" + (suggestion.map { "; did you mean \"\($0)\"?" } ?? ""))
             }

@@ -62,7 +62,7 @@ public struct Completion: Sendable {
         case .faultKind: FaultSpec.Kind.allCases.map(\.rawValue)
         case .faultBody: FaultSpec.Body.allCases.map(\.rawValue)
         case .httpMethod: ["GET", "POST", "PUT", "DELETE"]
-        case .commandName: CommandTable.topLevelNames
+        case .commandName: CommandTable.topLevelNames + CommandTable.helpTopics.filter { !CommandTable.topLevelNames.contains($0) }
         case .setting: RealAPISetting.allCases.map(\.rawValue)
         case .apiPath: ["/me", "/admins", "/auth/eagle/token", "/oauth", "*"]
         case .settingPath: ConnectionConfiguration.settingFields.map(\.path)

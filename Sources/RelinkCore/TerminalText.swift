@@ -76,3 +76,126 @@ public enum TerminalText {
         "\"\(shortened(word, toColumns: columns))\""
     }
 }
+
+// MARK: - Laying lines out to a width
+
+extension TerminalText {
+    /// The columns `text` takes on a terminal, its colour codes (`ESC [ … m`) taking none.
+    public static func visibleWidth(_ text: some StringProtocol) -> Int {
+        var total = 0
+        var inEscape = false
+        for character in text {
+            if inEscape {
+                if character.isLetter { inEscape = false }
+            } else if character == "\u{1B}" {
+                inEscape = true
+            } else {
+                total += width(of: character)
+            }
+        }
+        return total
+    }
+
+    /// `text` as words in lines of at most `width` columns.
+    ///
+    /// Words are split at spaces, but some stay together so that a wrapped line still reads as a
+    /// command: a bracketed group (`[--password PW]`) and an option with its value (`--seed 7`).
+    /// A unit wider than `width` stands alone on its line rather than being cut: it is usually a
+    /// path or a URL, which a person copies whole.
+    public static func wrap(_ text: String, width: Int) -> [String] {
+        var lines: [String] = []
+        var current = ""
+        var currentWidth = 0
+        for unit in units(of: text) {
+            let unitWidth = visibleWidth(unit)
+            if current.isEmpty {
+                current = unit
+                currentWidth = unitWidth
+            } else if currentWidth + 1 + unitWidth <= width {
+                current += " " + unit
+                currentWidth += 1 + unitWidth
+            } else {
+                lines.append(current)
+                current = unit
+                currentWidth = unitWidth
+            }
+        }
+        lines.append(current)
+        return lines
+    }
+
+    /// Every line of `text` that is wider than `width` wrapped at its words, its continuation lines
+    /// indented under its first (two columns deeper than its own indent, or under the command of a
+    /// `usage:` line). Lines that fit are left exactly as they are, runs of spaces included.
+    public static func fitted(_ text: String, width: Int) -> String {
+        guard text.utf8.count > width || text.contains("\n") else { return text }
+        var output: [Substring] = []
+        var changed = false
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            guard visibleWidth(line) > width else {
+                output.append(line)
+                continue
+            }
+            changed = true
+            let indent = line.prefix { $0 == " " }
+            let body = line.dropFirst(indent.count)
+            // A label and its value (`  redirect-url      not set — …`): the value wraps under itself.
+            let head: Substring
+            let hanging: Int
+            if let run = body.range(of: "  "), visibleWidth(line[..<run.upperBound]) <= width / 2,
+                let valueStart = body[run.upperBound...].firstIndex(where: { $0 != " " })
+            {
+                head = line[..<valueStart]
+                hanging = visibleWidth(head)
+            } else {
+                head = indent
+                hanging = indent.count + (body.hasPrefix("usage: ") ? 7 : 2)
+            }
+            let rest = String(line[head.endIndex...])
+            var wrapped = wrap(rest, width: width - visibleWidth(head))
+            if wrapped.count > 1 {
+                // The first line's words set; the rest re-wrap under the hanging indent.
+                let more = wrapped.dropFirst().joined(separator: " ")
+                wrapped = [wrapped[0]] + wrap(more, width: width - hanging)
+            }
+            let margin = String(repeating: " ", count: hanging)
+            output.append(head + wrapped[0])
+            output += wrapped.dropFirst().map { Substring(margin + $0) }
+        }
+        return changed ? output.joined(separator: "\n") : text
+    }
+
+    /// The `[` and `]` a word shows, not counting the `[` of a colour code's `ESC [`.
+    static func brackets(in word: Substring) -> (opening: Int, closing: Int) {
+        var opening = 0
+        var closing = 0
+        var afterEscape = false
+        for character in word {
+            if character == "[", !afterEscape { opening += 1 }
+            if character == "]" { closing += 1 }
+            afterEscape = character == "\u{1B}"
+        }
+        return (opening, closing)
+    }
+
+    /// The units `wrap` keeps whole: words, with bracketed groups, `--option VALUE` and `old → new` glued.
+    static func units(of text: String) -> [String] {
+        var units: [String] = []
+        var depth = 0
+        var glueNext = false
+        for word in text.split(separator: " ", omittingEmptySubsequences: true) {
+            let (opening, closing) = brackets(in: word)
+            let isOption = word.hasPrefix("--") && word.count > 2 && !word.contains("=")
+            if let last = units.last, depth > 0 || word == "→" || (glueNext && !word.hasPrefix("-") && !word.hasPrefix("[")) {
+                units[units.count - 1] = last + " " + word
+                // A change reads `old → new`: the arrow keeps both sides on its line.
+                glueNext = word == "→"
+            } else {
+                units.append(String(word))
+                glueNext = isOption && depth == 0 && opening == 0
+            }
+            depth = max(0, depth + opening - closing)
+        }
+        return units
+    }
+}

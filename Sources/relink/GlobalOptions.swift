@@ -14,7 +14,8 @@ struct GlobalOptions: ParsableCommand {
         discussion: """
             With no command on a terminal, relink starts its REPL; with standard input not a terminal, it reads \
             commands from it. Words after the options are one command, as typed at the REPL (relink show SUP, \
-            relink mock fault list). `relink -c help` lists the commands. Exit status: 0 done, 1 a command \
+            relink mock fault list). `relink help` lists the commands by group, `relink help GROUP` one group, \
+            `relink help COMMAND` one command. Exit status: 0 done, 1 a command \
             failed, 2 bad usage.
             """,
         version: "relink \(RelinkMain.version)",

@@ -25,7 +25,7 @@ struct WidthTests {
         }
         text += renderer.help(nil) + "\n" + renderer.help("connect")
         for line in text.split(separator: "\n") {
-            let fits = TextRenderer.visibleCount(String(line)) <= width
+            let fits = TerminalText.visibleWidth(line) <= width
             let oneWord = !line.trimmingCharacters(in: .whitespaces).dropFirst(20).contains(" ")
             #expect(fits || oneWord, "\(line)")
         }

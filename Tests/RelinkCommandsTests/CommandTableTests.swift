@@ -75,9 +75,36 @@ struct CommandTableTests {
         #expect(try CommandParser.parse("help mock") == .help("mock"))
         #expect(try CommandParser.parse("help mock fault add") == .help("mock fault add"))
         let group = HelpFormatter().topic("mock")
-        for name in ["mock fault add", "mock fault list", "mock fault clear", "mock journal", "mock reset"] {
-            #expect(group.contains("usage: \(name)"))
+        for name in ["world", "mock fault add", "mock fault list", "mock fault clear", "mock journal", "mock reset"] {
+            #expect(group.contains("  \(name)  "), "\(name)")
         }
+        #expect(group.contains("relink mock serve"), "help mock says where the standalone mock's help is")
+        let detail = HelpFormatter().topic("mock fault")
+        for name in ["mock fault add", "mock fault list", "mock fault clear"] {
+            #expect(detail.contains("usage: \(name)"))
+        }
+    }
+
+    @Test("help fits a 24-row, 80-column screen, groups every command once, and says where the rest is")
+    func helpOverviewFitsAScreen() throws {
+        let overview = HelpFormatter(width: 80).overview()
+        let lines = overview.split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(lines.count <= 23, "one row is the prompt's")
+        #expect(lines.allSatisfy { TerminalText.width($0) <= 80 })
+        let grouped = CommandTable.groups.flatMap(\.commands).map(\.name)
+        #expect(grouped == CommandTable.all.map(\.name), "every command is in exactly one group, in order")
+        for group in CommandTable.groups {
+            #expect(lines.contains { $0.hasPrefix("  \(group.keyword)  ") })
+            #expect(try CommandParser.parse("help \(group.keyword)") == .help(group.keyword))
+            let listing = HelpFormatter(width: 80).topic(group.keyword)
+            for command in group.commands { #expect(listing.contains("  \(command.name)  "), "\(command.name)") }
+        }
+        for pointer in ["help GROUP", "help COMMAND", "help all", "relink --help", "relink mock serve --help"] {
+            #expect(overview.replacingOccurrences(of: "\n", with: " ").contains(pointer), "\(pointer)")
+        }
+        let all = HelpFormatter(width: 80).topic("all")
+        for command in CommandTable.all { #expect(all.contains("  \(command.name)  "), "\(command.name)") }
+        #expect(throws: UsageError.self) { try CommandParser.parse("help groups-of-nothing") }
     }
 
     @Test("A group without its next word says which words may follow")

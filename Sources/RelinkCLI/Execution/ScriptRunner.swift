@@ -44,7 +44,7 @@ public struct ScriptRunner: Sendable {
             guard let command = try CommandParser.parse(line) else { return (0, false) }
             if command == .quit { return (0, true) }
             let output = try await executor.execute(command)
-            if !output.isEmpty { print(output) }
+            if !output.isEmpty { print(executor.presenter.fitted(output)) }
             if Task.isCancelled {
                 report(
                     CommandInterrupted(
@@ -54,7 +54,7 @@ public struct ScriptRunner: Sendable {
             }
             return (0, false)
         } catch let interrupted as CommandInterrupted {
-            if !interrupted.output.isEmpty { print(interrupted.output) }
+            if !interrupted.output.isEmpty { print(executor.presenter.fitted(interrupted.output)) }
             report(interrupted, status: 130, line: line)
             return (130, false)
         } catch let error as UsageError {
@@ -71,7 +71,7 @@ public struct ScriptRunner: Sendable {
         } catch let error as CommandFailure where error.output != nil {
             // Done in part: what was done, then why the rest was not. In JSON the command's one
             // document says both.
-            print(error.output ?? "")
+            print(executor.presenter.fitted(error.output ?? ""))
             if !(executor.presenter is JSONPresenter) { report(error, status: 1, line: line) }
             return (1, false)
         } catch {

@@ -32,6 +32,8 @@ protocol Presenter: Sendable {
     func work(_ report: WorkReport) -> String
     /// `output` (a transition's or a check's) followed by what the outbox deliveries after it did.
     func appending(_ deliveries: [DeliveryReport], to output: String) -> String
+    /// `output` laid out for the reader: for a person, every line fitted to the width at its words.
+    func fitted(_ output: String) -> String
     /// A failed command: what to print, and whether it goes to standard error.
     /// A command's failure, worded for a person (every secret in `secrets` redacted), with its
     /// code in JSON.
@@ -74,8 +76,12 @@ struct TextPresenter: Presenter {
     func failure(_ error: any Error, exitCode: Int32, redacting secrets: [String]) -> (
         text: String, toStandardError: Bool
     ) {
-        (style.error("error: ") + SecretLines.redact("\(error)", secrets: secrets), true)
+        // Fitted before painting, so the colour codes never count as width.
+        let message = "error: " + SecretLines.redact("\(error)", secrets: secrets)
+        let text = style.fitsLines ? TerminalText.fitted(message, width: style.width) : message
+        return (style.error("error:") + text.dropFirst("error:".count), true)
     }
+    func fitted(_ output: String) -> String { TerminalText.fitted(output, width: style.width) }
 }
 
 /// One JSON document per command, on standard output, failures included.
@@ -117,6 +123,7 @@ struct JSONPresenter: Presenter {
     func appending(_ deliveries: [DeliveryReport], to output: String) -> String {
         Documents.merging(["outboxDelivery": deliveries.map(Documents.Delivery.init)], into: output)
     }
+    func fitted(_ output: String) -> String { output }
     func failure(_ error: any Error, exitCode: Int32, redacting secrets: [String]) -> (
         text: String, toStandardError: Bool
     ) {

@@ -7,10 +7,15 @@ public struct Style: Sendable {
     public var colour: Bool
     /// Columns to lay text out for.
     public var width: Int
+    /// Whether error messages are fitted to `width` at their words: when standard error is a
+    /// terminal. A message in a log file stays on one line for `grep`. (Standard output's text is
+    /// always laid out for `width`, as the transcripts show it.)
+    public var fitsLines: Bool
 
-    public init(colour: Bool, width: Int = 80) {
+    public init(colour: Bool, width: Int = 80, fitsLines: Bool = false) {
         self.colour = colour
         self.width = max(40, width)
+        self.fitsLines = fitsLines
     }
 
     /// Colour and width for standard output as it is.
@@ -20,7 +25,8 @@ public struct Style: Sendable {
         var size = winsize()
         let columns =
             terminal && ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0 && size.ws_col > 0 ? Int(size.ws_col) : 80
-        return Style(colour: terminal && !noColour && environment["TERM"] != "dumb", width: columns)
+        return Style(colour: terminal && !noColour && environment["TERM"] != "dumb", width: columns,
+            fitsLines: isatty(STDERR_FILENO) == 1)
     }
 
     public static let plain = Style(colour: false)

@@ -59,7 +59,7 @@ extension TextRenderer {
             guard !rows.isEmpty else {
                 return entries.count == 1 ? "\(entries[0].project.key)'s outbox is empty." : "Every outbox is empty."
             }
-            return table(["ID", "ISSUE", "CONVERSATION", "WHY IT WAITS"], rows)
+            return table(["ID", "ISSUE", "CONVERSATION", "WHY IT WAITS"], rows, columns: [.kept, .kept, .kept])
         case .delivered(let reports):
             guard !reports.isEmpty else { return "Every outbox is empty." }
             return reports.map(deliveryLines).joined(separator: "\n")
@@ -110,16 +110,10 @@ extension TextRenderer {
 
     static func count(_ count: Int, _ noun: String) -> String { count == 1 ? "1 \(noun)" : "\(count) \(noun)s" }
 
-    /// Columns padded to their widest cell, the header bold.
-    func table(_ headers: [String], _ rows: [[String]]) -> String {
-        let widths = headers.indices.map { column in
-            ([headers] + rows).map { $0[column].count }.max() ?? 0
-        }
-        func line(_ cells: [String]) -> String {
-            cells.enumerated().map { index, cell in
-                index == cells.count - 1 ? cell : Self.padded(cell, widths[index])
-            }.joined(separator: "  ")
-        }
-        return ([style.bold(line(headers))] + rows.map(line)).joined(separator: "\n")
+    /// Columns fitted to the width by cell, the header bold.
+    func table(_ headers: [String], _ rows: [[String]], columns: [TextTable.Column]) -> String {
+        TextTable(headers: headers, rows: rows, columns: columns).render(width: style.width) { row, _, text in
+            row == nil ? style.bold(text) : text
+        }.joined(separator: "\n")
     }
 }

@@ -8,7 +8,7 @@ extension TextRenderer {
     func world(_ world: RedactedWorld, holders: [String: ProjectKey]) -> String {
         var sections = [style.bold("Workspaces")]
         sections.append(
-            Self.table(
+            table(
                 ["ID", "NAME", "REGION", "TIMEZONE", "PLAN"],
                 world.workspaces.map {
                     // The world settings that refuse the API: the plan, and the IP allowlist.
@@ -20,47 +20,50 @@ extension TextRenderer {
                         $0.idCode, $0.name, $0.region.rawValue, $0.timezone,
                         refusals.isEmpty ? "—" : refusals.joined(separator: "; "),
                     ]
-                }, empty: "none"))
+                }, columns: [.kept, .shortened, .kept, .kept], empty: "none"))
         sections.append(style.bold("Teammates"))
         sections.append(
-            Self.table(
-                ["EMAIL", "NAME", "ID", "MEMBER OF", "REMOVED FROM", "PERMISSION WITHDRAWN IN"],
+            table(
+                ["EMAIL", "NAME", "ID", "MEMBER OF", "CHANGES"],
                 world.teammates.map {
-                    [
-                        $0.email, $0.name, $0.id, Self.list($0.workspaces), Self.list($0.removedFrom),
-                        Self.list($0.permissionWithdrawnIn ?? []),
-                    ]
-                }, empty: "none"))
+                    [$0.email, $0.name, $0.id, Self.list($0.workspaces), Self.changes(of: $0)]
+                }, columns: [.kept, .shortened, .kept, .kept], empty: "none"))
         sections.append(style.bold("Apps"))
         sections.append(
-            Self.table(
+            table(
                 ["CLIENT ID", "NAME", "KIND", "REDIRECT URLS"],
                 world.apps.map {
                     [
                         $0.clientId, $0.name, $0.development == true ? "development" : "production",
                         Self.list($0.redirectUris),
                     ]
-                }, empty: "none"))
+                }, columns: [.kept, .shortened, .kept], empty: "none"))
         sections.append(style.bold("Tokens") + style.dim(" (ids only; values are never shown)"))
         let shown = world.tokens.suffix(Self.tokenRows)
         sections.append(
-            Self.table(
+            table(
                 ["TOKEN", "HELD BY", "TEAMMATE", "WORKSPACE", "STATE"],
                 shown.map { token in
                     [
                         token.id, holders[token.id]?.rawValue ?? "—", token.teammate, token.workspace,
                         Self.tokenState(token, held: holders[token.id] != nil),
                     ]
-                }, empty: "none"))
+                    // The teammate gives way first: the Teammates table above names them whole.
+                }, columns: [.kept, .kept, .shortened, .kept], empty: "none"))
+        if shown.contains(where: { $0.status == "alive" && holders[$0.id] == nil }) {
+            sections += wrap(
+                "A token no project holds is one relink forgot on revoke, app-user or project remove: "
+                    + "the mock still accepts it, as Intercom would. Not a leak.", first: "  ", rest: "  ")
+        }
         if world.tokens.count > shown.count {
             sections.append("  … and \(world.tokens.count - shown.count) older (world --json lists them all)")
         }
         let limits = world.rateLimit
         sections.append(style.bold("Rate limits") + style.dim(" (as Intercom counts them)"))
-        sections.append(
-            "  \(limits.appLimitPerMinute) a minute per app, \(limits.workspaceLimitPerMinute) per workspace, "
+        sections += wrap(
+            "\(limits.appLimitPerMinute) a minute per app, \(limits.workspaceLimitPerMinute) per workspace, "
                 + "in \(limits.windowSeconds)-s windows: \(limits.appLimitPerWindow) and "
-                + "\(limits.workspaceLimitPerWindow) per window")
+                + "\(limits.workspaceLimitPerWindow) per window", first: "  ", rest: "  ")
         return sections.joined(separator: "\n")
     }
 
@@ -71,30 +74,29 @@ extension TextRenderer {
         if token.status == "alive" {
             let base = token.permissionMissing ? "alive, permission missing (401 on /conversations)" : "alive"
             // Revoke and app-user forget the old token without killing it in Intercom.
-            return held
-                ? base
-                : base + "; no project holds it (relink forgot it on revoke, app-user or project remove; not a leak)"
+            return held ? base : base + "; no project holds it (see below)"
         }
         guard let cause = token.cause else { return "dead" }
         let at = token.killedAt.map { " at " + Self.time($0) } ?? ""
         return "dead: \(cause.rawValue)" + (token.causeGuessed == true ? " (guessed on import)" : " (simulated)") + at
     }
 
+    /// What the world's causes changed for a teammate: the workspaces they were removed from, and
+    /// those where their app permission was withdrawn.
+    static func changes(of teammate: RedactedWorld.Teammate) -> String {
+        var changes: [String] = []
+        if !teammate.removedFrom.isEmpty { changes.append("removed from " + list(teammate.removedFrom)) }
+        if let withdrawn = teammate.permissionWithdrawnIn, !withdrawn.isEmpty {
+            changes.append("permission withdrawn in " + list(withdrawn))
+        }
+        return changes.isEmpty ? "—" : changes.joined(separator: "; ")
+    }
+
     static func list(_ items: [String]) -> String { items.isEmpty ? "—" : items.joined(separator: ", ") }
 
-    /// Rows under headers, each column as wide as its widest cell, indented by two spaces.
-    static func table(_ headers: [String], _ rows: [[String]], empty: String) -> String {
+    /// Rows under headers, indented by two spaces, fitted to the width by cell.
+    func table(_ headers: [String], _ rows: [[String]], columns: [TextTable.Column], empty: String) -> String {
         guard !rows.isEmpty else { return "  " + empty }
-        var widths = headers.map(\.count)
-        for row in rows { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) } }
-        func line(_ cells: [String]) -> String {
-            var text = "  "
-            for (i, cell) in cells.enumerated() {
-                text += cell
-                if i < cells.count - 1 { text += String(repeating: " ", count: widths[i] - cell.count + 2) }
-            }
-            return text
-        }
-        return ([line(headers)] + rows.map(line)).joined(separator: "\n")
+        return TextTable(headers: headers, rows: rows, columns: columns, indent: 2).render(width: style.width).joined(separator: "\n")
     }
 }

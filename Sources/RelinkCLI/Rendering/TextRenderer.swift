@@ -16,26 +16,13 @@ struct TextRenderer {
                 view.workspace.map { "\($0.name) (\($0.region))" } ?? "—", view.appUser?.email ?? "—",
             ]
         }
-        var widths = headers.map(\.count)
-        for row in rows { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) } }
-        func line(_ cells: [String], indicator: Indicator? = nil) -> String {
-            var text = ""
-            for (i, cell) in cells.enumerated() {
-                if i > 0 { text += "  " }
-                // Pad first, colour after: escape codes would upset the column widths.
-                if i == 2, let indicator, style.colour {
-                    text += style.dot(indicator) + cell.dropFirst()
-                } else {
-                    text += cell
-                }
-                if i < cells.count - 1 { text += String(repeating: " ", count: widths[i] - cell.count) }
-            }
-            return text
-        }
-        var lines = [style.bold(line(headers))]
-        lines.reserveCapacity(rows.count + 1)
-        for (row, view) in zip(rows, views) { lines.append(line(row, indicator: view.indicator)) }
-        return lines.joined(separator: "\n")
+        let table = TextTable(headers: headers, rows: rows, columns: [.kept, .shortened, .kept, .shortened])
+        return table.render(width: style.width) { row, column, text in
+            guard let row else { return style.bold(text) }
+            // The dot is painted after the layout: escape codes would upset the column widths.
+            guard column == 2, style.colour, text.hasPrefix("●") else { return text }
+            return style.dot(views[row].indicator) + text.dropFirst()
+        }.joined(separator: "\n")
     }
 
     func show(_ view: SettingsView, project: Project) -> String {
@@ -98,7 +85,7 @@ struct TextRenderer {
     /// `text` in lines of at most the style's width, at word boundaries: the first after `first`,
     /// the others after `rest` (a hanging indent). A word longer than a line stands alone.
     func wrap(_ text: String, first: String, rest: String) -> [String] {
-        guard Self.visibleCount(first + text) > style.width else { return [first + text] }
+        guard TerminalText.visibleWidth(first + text) > style.width else { return [first + text] }
         // Split at single spaces only, so runs of spaces that align columns stay as they are.
         let words = text.split(separator: " ", omittingEmptySubsequences: false)
         var lines: [String] = []
@@ -109,7 +96,7 @@ struct TextRenderer {
                 if word.isEmpty { continue }
                 current += word
                 empty = false
-            } else if Self.visibleCount(current) + 1 + word.count <= style.width || word.isEmpty {
+            } else if TerminalText.visibleWidth(current) + 1 + TerminalText.width(word) <= style.width || word.isEmpty {
                 current += " " + word
             } else {
                 lines.append(current)
@@ -118,22 +105,6 @@ struct TextRenderer {
         }
         lines.append(current)
         return lines
-    }
-
-    /// Characters a terminal shows: colour codes take no column.
-    static func visibleCount(_ text: String) -> Int {
-        var count = 0
-        var inEscape = false
-        for character in text {
-            if inEscape {
-                if character.isLetter { inEscape = false }
-            } else if character == "\u{1B}" {
-                inEscape = true
-            } else {
-                count += 1
-            }
-        }
-        return count
     }
 
     func events(_ events: [ConnectionEvent]) -> String {
@@ -167,7 +138,7 @@ struct TextRenderer {
     }
 
     static func padded(_ text: String, _ width: Int) -> String {
-        text + String(repeating: " ", count: max(0, width - text.count))
+        text + String(repeating: " ", count: max(0, width - TerminalText.width(text)))
     }
 
     static func label(_ action: SettingsView.Action) -> String {
