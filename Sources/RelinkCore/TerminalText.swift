@@ -142,8 +142,9 @@ extension TerminalText {
             // A label and its value (`  redirect-url      not set — …`): the value wraps under itself.
             let head: Substring
             let hanging: Int
-            if let run = body.range(of: "  "), visibleWidth(line[..<run.upperBound]) <= width / 2,
-                let valueStart = body[run.upperBound...].firstIndex(where: { $0 != " " })
+            if let run = body.range(of: "  "),
+                let valueStart = body[run.upperBound...].firstIndex(where: { $0 != " " }),
+                visibleWidth(line[..<valueStart]) <= width / 2
             {
                 head = line[..<valueStart]
                 hanging = visibleWidth(head)

@@ -99,13 +99,13 @@ func buildRelink(options: GlobalOptions, environment: RelinkEnvironment, interac
     } catch {
         throw BuildFailure(description: "\(error)", exitCode: 2)
     }
+    let style: Style = options.json ? .plain : .detect(environment: environment.variables)
     let services = LiveServices(
-        store: store, target: target, transport: transport, interaction: TerminalInteraction(feedback: feedback),
-        configuration: configuration)
+        store: store, target: target, transport: transport,
+        interaction: TerminalInteraction(feedback: feedback, width: style.width), configuration: configuration)
     let executor = CommandExecutor(
-        store: store, services: services, json: options.json, settingOverrides: overrides,
-        style: options.json ? .plain : .detect(environment: environment.variables), interactive: interactive,
-        feedback: feedback)
+        store: store, services: services, json: options.json, settingOverrides: overrides, style: style,
+        interactive: interactive, feedback: feedback)
     return Relink(store: store, services: services, executor: executor, temporaryCopy: temporaryCopy)
 }
 

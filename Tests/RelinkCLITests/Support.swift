@@ -110,7 +110,7 @@ final class PseudoTerminalSession: @unchecked Sendable {
     /// Set once ``waitForExit(within:)`` has reaped the program.
     private var reaped = false
 
-    init(_ executable: URL, _ arguments: [String], environment: [String: String]) throws {
+    init(_ executable: URL, _ arguments: [String], environment: [String: String], columns: Int32 = 160) throws {
         let argv = ([executable.path] + arguments).map { strdup($0) } + [nil]
         let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer {
@@ -118,7 +118,7 @@ final class PseudoTerminalSession: @unchecked Sendable {
             envp.forEach { free($0) }
         }
         var master: Int32 = -1
-        pid = relink_spawn_in_pty(executable.path, argv, envp, 40, 160, &master)
+        pid = relink_spawn_in_pty(executable.path, argv, envp, 40, columns, &master)
         struct SpawnFailed: Error {}
         guard pid > 0 else { throw SpawnFailed() }
         self.master = master

@@ -24,7 +24,7 @@ extension CommandExecutor {
         let held = store.projectCount
         if !replace, held > 0, interactive, isatty(STDIN_FILENO) == 1 {
             guard
-                try await TerminalInteraction(feedback: feedback).confirm(
+                try await TerminalInteraction(feedback: feedback, width: style.width).confirm(
                     "\(store.directory.path) holds \(held) project(s). Replace everything in it with the bundle "
                         + "(the old files are kept in backups/)?")
             else { throw CommandFailure.importCancelled }

@@ -30,7 +30,7 @@ extension CommandExecutor {
                 let question =
                     "\(key) is \(state == .broken ? "broken" : "connected"); remove it and forget its "
                     + "token (the app stays installed)?"
-                guard try await TerminalInteraction(feedback: feedback).confirm(question) else {
+                guard try await TerminalInteraction(feedback: feedback, width: style.width).confirm(question) else {
                     // An answer, not a failure: nothing was asked of relink that it could not do.
                     return presenter.message("\(key) kept: nothing was removed.", summary: "kept")
                 }
@@ -43,11 +43,9 @@ extension CommandExecutor {
             let project = try store.requireProject(key)
             guard let path else {
                 let fields = ConnectionConfiguration.settingFields
-                let width = fields.map(\.path.count).max() ?? 0
-                let text = fields.map { field in
-                    field.path + String(repeating: " ", count: width - field.path.count + 2)
-                        + project.settings.value(of: field).description
-                }.joined(separator: "\n")
+                let text = Self.settingsLines(
+                    fields.map { ($0.path, project.settings.value(of: $0).description) }, width: style.width
+                ).joined(separator: "\n")
                 return presenter.report(text, document: Documents.Settings(project: project, fields: fields))
             }
             let field = ConnectionConfiguration.settingField(path)!
@@ -64,5 +62,41 @@ extension CommandExecutor {
         default:
             preconditionFailure("projectCommand runs only the project commands")
         }
+    }
+
+    /// Paths and values in two columns for `width`: a path too long for the first column puts its
+    /// value on the next line, under the column; a list value wraps after its commas.
+    static func settingsLines(_ rows: [(path: String, value: String)], width: Int) -> [String] {
+        let column = min((rows.map(\.path.count).max() ?? 0) + 2, width / 2)
+        let margin = String(repeating: " ", count: column)
+        var lines: [String] = []
+        for (path, value) in rows {
+            var pieces = [""]
+            for item in value.split(separator: ",", omittingEmptySubsequences: false).enumerated().map({
+                $0.offset == 0 ? String($0.element) : "," + $0.element
+            }) {
+                if !pieces[pieces.count - 1].isEmpty, pieces[pieces.count - 1].count + item.count > width - column {
+                    pieces.append(String(item.dropFirst()))
+                    pieces[pieces.count - 2] += ","
+                } else {
+                    pieces[pieces.count - 1] += item
+                }
+            }
+            // A path wider than the screen breaks after a dot, its rest indented: the terminal
+            // would otherwise cut it anywhere.
+            var path = path
+            while path.count > width, let dot = path.prefix(width).lastIndex(of: ".") {
+                lines.append(String(path[...dot]))
+                path = "  " + path[path.index(after: dot)...]
+            }
+            if path.count + 2 <= column {
+                lines.append(path + String(repeating: " ", count: column - path.count) + pieces[0])
+            } else {
+                lines.append(path)
+                lines.append(margin + pieces[0])
+            }
+            lines += pieces.dropFirst().map { margin + $0 }
+        }
+        return lines
     }
 }

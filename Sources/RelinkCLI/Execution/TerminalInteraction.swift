@@ -1,4 +1,5 @@
 import Foundation
+import RelinkCore
 import RelinkService
 
 /// The person's side of authorizing against the real API, at the terminal.
@@ -10,19 +11,26 @@ import RelinkService
 public struct TerminalInteraction: AuthorizationInteraction {
     /// The counter the commands run under; silenced while a prompt waits.
     let feedback: WaitFeedback
+    /// The terminal's columns: a question wraps at its words to fit them.
+    let width: Int
 
-    /// - Parameter feedback: the composition root's one `WaitFeedback` (the one the executor draws).
-    public init(feedback: WaitFeedback = WaitFeedback(enabled: false)) {
+    /// - Parameters:
+    ///   - feedback: the composition root's one `WaitFeedback` (the one the executor draws).
+    ///   - width: the terminal's columns (the style's width).
+    public init(feedback: WaitFeedback = WaitFeedback(enabled: false), width: Int = 80) {
         self.feedback = feedback
+        self.width = width
     }
 
     public func present(authorizeURL: URL, waitingForRedirect: Bool) async {
+        // The URL stands alone on its line, whole, so that a person copies it in one piece.
         var message =
-            "Open this URL in a browser where you are logged in to Intercom as the app user:\n  \(authorizeURL.absoluteString)\n"
-        message +=
+            TerminalText.fitted("Open this URL in a browser where you are logged in to Intercom as the app user:", width: width)
+            + "\n  \(authorizeURL.absoluteString)\n"
+        message += TerminalText.fitted(
             waitingForRedirect
-            ? "Waiting for Intercom's redirect on this machine (Ctrl-C to give up)…\n"
-            : "Then paste the code, or the whole URL Intercom redirected to.\n"
+                ? "Waiting for Intercom's redirect on this machine (Ctrl-C to give up)…"
+                : "Then paste the code, or the whole URL Intercom redirected to.", width: width) + "\n"
         feedback.whilePrompting { FileHandle.standardError.write(Data(message.utf8)) } as Void
     }
 
@@ -31,7 +39,9 @@ public struct TerminalInteraction: AuthorizationInteraction {
     /// - Throws: `CancellationError` on Ctrl-C.
     public func confirm(_ question: String) async throws -> Bool {
         try await feedback.whilePrompting {
-            FileHandle.standardError.write(Data("\(question) [y/N] ".utf8))
+            // `[y/N]` stays with the question's last word; the answer is typed after it.
+            let asked = TerminalText.wrap(question + " [y/N]", width: width - 2).joined(separator: "\n")
+            FileHandle.standardError.write(Data("\(asked) ".utf8))
             let answer = try await PromptLine.read(hidden: false)?.trimmingCharacters(in: .whitespaces).lowercased()
             return answer == "y" || answer == "yes"
         }
