@@ -57,7 +57,7 @@ public enum ServiceError: Error, Equatable, Sendable, CustomStringConvertible {
             refusal.description
         case .checkInterrupted(let done, let notChecked):
             "interrupted: checked \(done.count) of \(done.count + notChecked.count); not checked (left as they were): "
-                + notChecked.map(\.rawValue).joined(separator: ", ")
+                + Self.summarised(notChecked)
         }
     }
 }
@@ -148,5 +148,13 @@ extension ServiceError {
     /// `.store`: for reads inside functions that throw `ServiceError`.
     static func reading<T>(_ read: @autoclosure () throws(StoreError) -> T) throws(ServiceError) -> T {
         do { return try read() } catch { throw .store(error) }
+    }
+
+    /// Keys for a message: all of a few, or the first five and how many more, so that an
+    /// interrupted check of 1,000 projects says so in one line, not 670 keys over 51 rows.
+    static func summarised(_ keys: [ProjectKey]) -> String {
+        guard keys.count > 6 else { return keys.map(\.rawValue).joined(separator: ", ") }
+        return "\(keys.count) projects, " + keys.prefix(5).map(\.rawValue).joined(separator: ", ")
+            + " and \(keys.count - 5) more"
     }
 }

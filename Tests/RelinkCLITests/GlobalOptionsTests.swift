@@ -185,5 +185,18 @@ struct ReadOnlyStoreTests {
         #expect(change.stderr.contains("refuses changes"))
         #expect(!change.stderr.contains("Permission denied."))
         #expect(try storeFiles(in: store) == before, "nothing was written")
+
+        // A check must record its verdict: it refuses before it sends a request, exits 1, and no
+        // raw log line reaches the person. The mock's journal shows no request was made.
+        for command in ["check SUP", "check --all", "comment SUP-12 refused before it is sent", "mock fault add /me drop"] {
+            let refused = try await runReadOnly(store, ["-c", command])
+            #expect(refused.status == 1, "\(command): \(refused.stdout) \(refused.stderr)")
+            #expect(refused.stderr.contains("refuses changes"), "\(command): \(refused.stderr)")
+            #expect(!refused.stdout.contains("transient"), "\(command): \(refused.stdout)")
+            #expect(!refused.stderr.contains("relink.service") && !refused.stderr.contains(" error "), "\(refused.stderr)")
+        }
+        let journal = try await runReadOnly(store, ["-c", "mock journal"])
+        #expect(journal.stdout.contains("no request"), "nothing was sent: \(journal.stdout)")
+        #expect(try storeFiles(in: store) == before, "nothing was written")
     }
 }

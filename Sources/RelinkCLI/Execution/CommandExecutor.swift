@@ -51,6 +51,12 @@ public final class CommandExecutor: Sendable {
     ///   `CommandFailure`, a bundle's error), which the presenter words with its code (exit 1).
     func execute(_ command: Command) async throws -> String {
         try store.refresh()
+        // A command that must write refuses a read-only store before it sends anything: a check
+        // whose verdict cannot be kept would spend a request and report a failure that is not
+        // Intercom's.
+        if Self.writesTheStore(command), let reason = store.readOnlyReason {
+            throw StoreError.readOnly(directory: store.directory.path, reason: reason)
+        }
         guard Self.waitsForIntercom(command) else { return try await run(command) }
         return try await feedback.whileWaiting { try await run(command) }
     }
@@ -172,6 +178,21 @@ public final class CommandExecutor: Sendable {
             project: outcome.project)
         guard let delivery = outcome.delivery else { return output }
         return presenter.appending([delivery], to: output)
+    }
+
+    /// Commands that change the store: relink's records, or the mock's world, faults and journal.
+    static func writesTheStore(_ command: Command) -> Bool {
+        switch command {
+        case .projects, .show, .log, .help, .quit, .world, .mockJournal, .links, .outbox, .export, .verify:
+            false
+        case .mockFault(.list): false
+        case .settings(_, _, let value): value != nil
+        case .config(.show): false
+        case .connect, .check, .breakConnection, .reconnect, .revoke, .appUser, .mockFault, .mockReset,
+            .mockAllowlist, .link, .unlink, .comment, .assign, .transition, .outboxDeliver, .outboxDiscard,
+            .mockConversation, .importBundle, .projectAdd, .projectRemove, .config:
+            true
+        }
     }
 
     /// Commands that call Intercom and may wait for it. A check of several projects shows its

@@ -3,7 +3,9 @@ import RelinkService
 import Synchronization
 
 /// `check --all`'s progress on a terminal: one line, redrawn in place on standard error. While the
-/// check waits for Intercom's next rate-limit window, the line says so after the bar.
+/// check waits for Intercom's next rate-limit window, the line says so after the bar; while an
+/// answer is slow, it counts the seconds as `check KEY`'s waiting line does ("waiting for
+/// Intercom… 4 s"), so every wait on the network shows itself alike.
 final class ProgressBar: Sendable {
     private struct State {
         var drawn = false
@@ -11,12 +13,43 @@ final class ProgressBar: Sendable {
         var total = 0
         /// What the check waits for, shown after the count until the next check finishes.
         var note: String?
+        /// Whole seconds since the last check finished (or the first began).
+        var quietSeconds = 0
+        var finished = false
     }
 
     private let enabled: Bool
     private let state = Mutex(State())
+    private let ticker = Mutex<Task<Void, Never>?>(nil)
 
-    init(enabled: Bool) { self.enabled = enabled }
+    init(enabled: Bool) {
+        self.enabled = enabled
+        guard enabled else { return }
+        ticker.withLock {
+            $0 = Task { [self] in
+                while !Task.isCancelled {
+                    // The ticker's own pace, not a synchronisation: it only draws.
+                    try? await Task.sleep(for: .seconds(1))
+                    guard !Task.isCancelled else { break }
+                    tick()
+                }
+            }
+        }
+    }
+
+    deinit { ticker.withLock { $0?.cancel() } }
+
+    /// A second passed: once one has passed without a check finishing, the line counts the wait.
+    private func tick() {
+        state.withLock { state in
+            guard !state.finished else { return }
+            state.quietSeconds += 1
+            // The rate limit's note says what is waited for already.
+            guard state.note == nil || state.note!.hasPrefix("waiting for Intercom") else { return }
+            state.note = "waiting for Intercom… \(state.quietSeconds) s"
+            draw(&state)
+        }
+    }
 
     func update(_ progress: CheckProgress) {
         guard enabled, progress.total > 1 else { return }
@@ -24,6 +57,7 @@ final class ProgressBar: Sendable {
             state.done = progress.done
             state.total = progress.total
             state.note = nil
+            state.quietSeconds = 0
             draw(&state)
         }
     }
@@ -38,7 +72,9 @@ final class ProgressBar: Sendable {
     }
 
     func finish() {
+        ticker.withLock { $0?.cancel() }
         state.withLock { state in
+            state.finished = true
             guard state.drawn else { return }
             FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
             state.drawn = false

@@ -395,7 +395,8 @@ public struct HealthCheck: ServiceUseCase {
                 }
             }
         } catch {
-            configuration.logger.error("recording checks failed: \(error)")
+            // The outcome says so to the person; the log has it for whoever asked for notices.
+            configuration.logger.notice("recording checks failed: \(error)")
             return batch.map { checked in
                 CheckResult(
                     key: checked.key, outcome: .transientFailure(reason: "the result could not be recorded: \(error)"),
