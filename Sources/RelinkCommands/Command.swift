@@ -7,7 +7,8 @@ public enum Command: Equatable, Sendable {
     case projects
     case show(ProjectKey)
     case connect(ProjectKey, teammate: String?, workspace: String?, password: String?, method: AuthorizationMethod)
-    case check(keys: [ProjectKey], all: Bool, deep: Bool = false)
+    /// `exitCode`: exit 3 when a connection checked is broken.
+    case check(keys: [ProjectKey], all: Bool, deep: Bool = false, exitCode: Bool = false)
     case breakConnection(ProjectKey, BreakCause)
     case reconnect(
         ProjectKey, teammate: String?, workspace: String?, allowWorkspaceChange: Bool, password: String?,

@@ -60,18 +60,23 @@ extension CommandTable {
                 restriction gets its own notice); the IP allowlist's 403, 429, 5xx, timeouts, refused \
                 connections and 401/403 pages that are not JSON are no verdict: the state is kept and the \
                 failed check recorded. --deep also reads GET /conversations, an endpoint the app needs, \
-                which shows a missing permission (/me never does): a 401 there, with /me healthy, is one. With no key, checks every connected or broken project (--all says so).
+                which shows a missing permission (/me never does): a 401 there, with /me healthy, is one. \
+                With no key, checks every connected or broken project (--all says so). The exit status is 0 \
+                whatever a check finds; with --exit-code it is 3 when a connection checked is broken (its \
+                indicator yellow), for a monitoring script, and a script of commands goes on after it.
                 """,
             positionals: [.repeating("KEY", .projectKey)],
             options: [
                 .flag("--all", "every connected or broken project"),
                 .flag("--deep", "also probe an endpoint the app's work needs (finds a missing permission)"),
+                .flag("--exit-code", "exit 3 when a connection checked is broken, as git diff --exit-code does"),
             ],
-            examples: ["check SUP BUG", "check --all", "check SUP --deep"]
+            examples: ["check SUP BUG", "check --all", "check SUP --deep", "check --all --exit-code"]
         ) { words throws(UsageError) in
             let keys = words.keys(from: 0)
             if words.flag("--all"), !keys.isEmpty { throw words.usage("give project keys or --all, not both") }
-            return .check(keys: keys, all: keys.isEmpty, deep: words.flag("--deep"))
+            return .check(
+                keys: keys, all: keys.isEmpty, deep: words.flag("--deep"), exitCode: words.flag("--exit-code"))
         },
         CommandSpec(
             "break", summary: "simulate a break cause on the mock world",

@@ -133,3 +133,33 @@ struct CommandLineTests {
                 .sorted() == before)
     }
 }
+
+@Suite("check --exit-code")
+struct CheckExitCodeTests {
+    @Test("exit 3 when a connection checked is broken, 0 when all are healthy; a chain goes on after it")
+    func exitCodeSaysSomethingIsBroken() async throws {
+        let directory = try TemporaryDirectory()
+        let store = directory.file("store").path
+        #expect(try await runRelink(["--fixture", "demo", "--store", store, "-c", "projects"]).status == 0)
+        // Without the flag a broken connection still exits 0, as before.
+        #expect(try await runRelink(["--store", store, "-c", "check WEB"]).status == 0)
+        let healthy = try await runRelink(["--store", store, "-c", "check SUP --exit-code"])
+        #expect(healthy.status == 0, "\(healthy.stderr)")
+        let chain = try await runRelink(["--store", store, "-c", "check --all --exit-code", "-c", "show SUP"])
+        #expect(chain.status == 3, "\(chain.stderr)")
+        #expect(chain.stdout.contains("Checked 3") && chain.stdout.contains("Intercom integration"), "the chain went on")
+        #expect(chain.stderr.isEmpty, "a finding is not an error: \(chain.stderr)")
+        let json = try await runRelink(["--store", store, "--json", "-c", "check WEB --exit-code"])
+        #expect(json.status == 3)
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        #expect(document["notChecked"] != nil && document["error"] == nil, "the check's own document")
+        // A failure still wins over the finding: it is the first failure's status.
+        let failing = try await runRelink([
+            "--store", store, "--keep-going", "-c", "check WEB --exit-code", "-c", "show NOPE",
+        ])
+        #expect(failing.status == 1)
+        // Repaired, the same monitor exits 0.
+        #expect(try await runRelink(["--store", store, "-c", "reconnect WEB"]).status == 0)
+        #expect(try await runRelink(["--store", store, "-c", "check --all --exit-code"]).status == 0)
+    }
+}

@@ -37,6 +37,7 @@ struct CommandParserTests {
             ("connect OPS --listen", .connect("OPS", teammate: nil, workspace: nil, password: nil, method: .listen)),
             ("connect OPS --paste", .connect("OPS", teammate: nil, workspace: nil, password: nil, method: .pasteCode)),
             ("check SUP --deep", .check(keys: ["SUP"], all: false, deep: true)),
+            ("check --all --exit-code", .check(keys: [], all: true, exitCode: true)),
             ("break WEB token-revoked", .breakConnection("WEB", .tokenRevoked)),
             (
                 "reconnect SUP --as alice@acme.test --allow-workspace-change",

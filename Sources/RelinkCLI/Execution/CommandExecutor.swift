@@ -102,7 +102,7 @@ public final class CommandExecutor: Sendable {
                     allowWorkspaceChange: allow, actor: actor))
         case .revoke(let key):
             return present(try await services.connectionService().lifecycle.revoke(key, actor: actor))
-        case .check(let keys, let all, let deep):
+        case .check(let keys, let all, let deep, let exitCode):
             // Every key given is checked or said why not; a key given twice is checked once.
             let (checkable, skipped) = HealthCheck.sortOut(keys, in: store)
             let notChecked = skipped.map { (key: $0.key, reason: $0.description) }
@@ -128,6 +128,8 @@ public final class CommandExecutor: Sendable {
             }
             let report = presenter.appending(deliveries, to: presenter.check(results, notChecked: notChecked))
             guard notChecked.isEmpty else { throw CommandFailure.notChecked(notChecked.map(\.key), output: report) }
+            let broken = results.filter { $0.state == .broken }.map(\.key)
+            if exitCode, !broken.isEmpty { throw BrokenConnectionsFound(keys: broken, output: report) }
             return report
         case .breakConnection(let key, let cause):
             return presenter.breakOutcome(
@@ -203,7 +205,7 @@ public final class CommandExecutor: Sendable {
             .mockAllowlist:
             true
         case .link, .comment, .assign, .transition, .outboxDeliver, .mockConversation: true
-        case .check(let keys, let all, _): !all && keys.count == 1
+        case .check(let keys, let all, _, _): !all && keys.count == 1
         default: false
         }
     }

@@ -83,3 +83,13 @@ struct CommandInterrupted: Error, CustomStringConvertible {
     var message: String
     var description: String { message }
 }
+
+/// `check --exit-code` found broken connections: not a failure of the command, whose report is its
+/// output, but a status of its own (3) that a monitoring script reads without parsing JSON. A
+/// script of commands goes on after it, as after a success.
+struct BrokenConnectionsFound: Error, CustomStringConvertible {
+    static let exitStatus: Int32 = 3
+    var keys: [ProjectKey]
+    var output: String
+    var description: String { "broken: " + keys.map(\.rawValue).joined(separator: ", ") }
+}

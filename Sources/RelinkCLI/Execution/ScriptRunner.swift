@@ -14,9 +14,11 @@ public struct ScriptRunner: Sendable {
 
     /// Returns the exit status: 0, or the status of the first failure (2 usage, 1 otherwise), or
     /// 128 + the signal's number when SIGINT, SIGTERM or SIGHUP stopped a command (the script
-    /// stops there, with or without `--keep-going`).
+    /// stops there, with or without `--keep-going`); without a failure, 3 when a
+    /// `check --exit-code` found a broken connection (the script goes on after it).
     public func run(lines: [String], source: String) async -> Int32 {
         var status: Int32 = 0
+        var finding: Int32 = 0
         for (index, line) in lines.enumerated() {
             let (outcome, interrupt) = await Interrupts.cancellable { [self] in await runLine(line) }
             if let interrupt {
@@ -24,6 +26,10 @@ public struct ScriptRunner: Sendable {
                 return interrupt.exitStatus
             }
             if outcome.quit { break }
+            if outcome.status == BrokenConnectionsFound.exitStatus {
+                finding = outcome.status
+                continue
+            }
             guard outcome.status != 0 else { continue }
             if status == 0 { status = outcome.status }
             if !keepGoing {
@@ -35,7 +41,7 @@ public struct ScriptRunner: Sendable {
         }
         // A signal that came after the last command started its watcher still ends relink as one.
         if let interrupt = Interrupts.take() { return interrupt.exitStatus }
-        return status
+        return status != 0 ? status : finding
     }
 
     /// Runs one line, printing its output or its error; returns its exit status.
@@ -53,6 +59,9 @@ public struct ScriptRunner: Sendable {
                 return (130, false)
             }
             return (0, false)
+        } catch let found as BrokenConnectionsFound {
+            print(executor.presenter.fitted(found.output))
+            return (BrokenConnectionsFound.exitStatus, false)
         } catch let interrupted as CommandInterrupted {
             if !interrupted.output.isEmpty { print(executor.presenter.fitted(interrupted.output)) }
             report(interrupted, status: 130, line: line)
