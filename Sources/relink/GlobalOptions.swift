@@ -51,6 +51,11 @@ struct GlobalOptions: ParsableCommand {
     @Flag(help: "In a script, go on after a failing command.")
     var keepGoing = false
 
+    @Flag(
+        name: [.customShort("e"), .long],
+        help: "Print each command of -c or a script before its output, as relink> COMMAND (like psql -e).")
+    var echo = false
+
     @Option(help: ArgumentHelp("Run the commands of FILE, one per line (- for standard input).", valueName: "file"))
     var script: String?
 

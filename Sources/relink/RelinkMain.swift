@@ -54,7 +54,7 @@ enum RelinkMain {
         // From here SIGINT, SIGTERM and SIGHUP stop the running command instead of relink, which
         // then shuts down what it started (the HTTP client, the built-in mock) before it exits.
         Interrupts.install()
-        let runner = ScriptRunner(executor: relink.executor, keepGoing: options.keepGoing)
+        let runner = ScriptRunner(executor: relink.executor, keepGoing: options.keepGoing, echo: options.echo)
         let status: Int32
         if !options.commands.isEmpty {
             status = await runner.run(lines: options.commands, source: "-c")

@@ -16,12 +16,12 @@ struct ImportScenarioTests {
         // Both scripts name the bundle `case-bundle`, relative to the directory they run in.
         let customer = try await runRelink(
             [
-                "--fixture", "demo", "--store", work.file("customer").path, "--script",
+                "--fixture", "demo", "--store", work.file("customer").path, "--echo", "--script",
                 Self.directory.appendingPathComponent("customer.relink").path,
             ], workingDirectory: work.url)
         let support = try await runRelink(
             [
-                "--store", work.file("support").path, "--script",
+                "--store", work.file("support").path, "--echo", "--script",
                 Self.directory.appendingPathComponent("support.relink").path,
             ],
             workingDirectory: work.url)

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// The support scenarios of `Fixtures/scenarios`: each script runs as support staff run it,
-/// `relink --fixture demo --keep-going --script NAME.relink`, and what it prints must match its
+/// `relink --fixture demo --keep-going --echo --script NAME.relink`, and what it prints must match its
 /// golden transcript `NAME.transcript`. `RELINK_RECORD=1` rewrites the transcripts on purpose.
 @Suite("Scenarios and their golden transcripts")
 struct ScenarioTests {
@@ -32,7 +32,7 @@ struct ScenarioTests {
             Scenario.expectedStatus(in: header), "\(name).relink: its header must say \"# Expected exit status: N\"")
 
         let started = Date()
-        let result = try await runRelink(["--fixture", "demo", "--keep-going", "--script", script.path])
+        let result = try await runRelink(["--fixture", "demo", "--keep-going", "--echo", "--script", script.path])
         let finished = Date()
         #expect(result.status == expectedStatus, "\(name): exit status \(result.status)\n\(result.stderr)")
 

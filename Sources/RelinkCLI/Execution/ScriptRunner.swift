@@ -6,10 +6,13 @@ import RelinkService
 public struct ScriptRunner: Sendable {
     let executor: CommandExecutor
     let keepGoing: Bool
+    /// Print each command before its output (`--echo`), as `psql -e` and `sh -x` do.
+    let echo: Bool
 
-    public init(executor: CommandExecutor, keepGoing: Bool) {
+    public init(executor: CommandExecutor, keepGoing: Bool, echo: Bool = false) {
         self.executor = executor
         self.keepGoing = keepGoing
+        self.echo = echo
     }
 
     /// Returns the exit status: 0, or the status of the first failure (2 usage, 1 otherwise), or
@@ -20,6 +23,7 @@ public struct ScriptRunner: Sendable {
         var status: Int32 = 0
         var finding: Int32 = 0
         for (index, line) in lines.enumerated() {
+            if echo { self.echo(line) }
             let (outcome, interrupt) = await Interrupts.cancellable { [self] in await runLine(line) }
             if let interrupt {
                 if lines.count > 1 { printError("relink: interrupted at \(source) line \(index + 1)") }
@@ -42,6 +46,17 @@ public struct ScriptRunner: Sendable {
         // A signal that came after the last command started its watcher still ends relink as one.
         if let interrupt = Interrupts.take() { return interrupt.exitStatus }
         return status != 0 ? status : finding
+    }
+
+    /// The line as typed at the prompt, `relink> show SUP`, so that a transcript shows which
+    /// command printed each screen. Blank lines and comments are not commands and are not echoed;
+    /// a secret the line gives is `[redacted]`, as everywhere else. With `--json` the echo goes to
+    /// standard error, so that standard output stays one document a line.
+    func echo(_ line: String) {
+        let trimmed = line.trimmingCharacters(in: .whitespaces)
+        guard !trimmed.isEmpty, !trimmed.hasPrefix("#") else { return }
+        let shown = "relink> " + SecretLines.redact(trimmed, secrets: SecretLines.secretValues(in: trimmed))
+        if executor.presenter is JSONPresenter { printError(shown) } else { print(shown) }
     }
 
     /// Runs one line, printing its output or its error; returns its exit status.
