@@ -163,3 +163,30 @@ struct CheckExitCodeTests {
         #expect(try await runRelink(["--store", store, "-c", "check --all --exit-code"]).status == 0)
     }
 }
+
+@Suite("--echo")
+struct EchoTests {
+    @Test("each command is printed before its output; comments are not; a secret is redacted; JSON stays clean")
+    func echoesCommands() async throws {
+        let directory = try TemporaryDirectory()
+        let script = directory.file("echo.relink")
+        try "# a comment\n\nprojects\nreconnect SUP --as alice@acme.test --password hunter2-secret\nshow SUP\n"
+            .write(to: script, atomically: true, encoding: .utf8)
+        let text = try await runRelink(["--fixture", "demo", "--echo", "--keep-going", "--script", script.path])
+        let lines = text.stdout.split(separator: "\n").map(String.init)
+        let echoed = lines.filter { $0.hasPrefix("relink> ") }
+        #expect(
+            echoed == [
+                "relink> projects", "relink> reconnect SUP --as alice@acme.test --password [redacted]",
+                "relink> show SUP",
+            ], "\(echoed)")
+        #expect(lines.first == "relink> projects" && lines[1].hasPrefix("KEY"), "the echo comes before the output")
+        #expect(!text.stdout.contains("hunter2") && !text.stderr.contains("hunter2"))
+        let json = try await runRelink(["--fixture", "demo", "-e", "--json", "-c", "projects", "-c", "show SUP"])
+        #expect(json.status == 0)
+        for line in json.stdout.split(separator: "\n") {
+            #expect((try? JSONSerialization.jsonObject(with: Data(line.utf8))) != nil, "\(line)")
+        }
+        #expect(json.stderr.contains("relink> projects") && json.stderr.contains("relink> show SUP"))
+    }
+}
