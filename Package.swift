@@ -134,6 +134,8 @@ let package = Package(
             dependencies: [
                 "RelinkCLI", "RelinkCommands", "RelinkCore", "RelinkStore", "RelinkService", "IntercomAPI",
                 "IntercomClient", "IntercomMock", "IntercomMockWorld", "IntercomMockControl", "IntercomMockStore",
+                // The demo fixture is built in, so that an installed relink has its demo.
+                "RelinkFixtures",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),

@@ -1,12 +1,21 @@
 import Foundation
+import RelinkFixtures
+import RelinkStore
 
-/// `--fixture NAME`: a copy of `Fixtures/NAME` to work on, leaving the fixture untouched.
+/// `--fixture NAME`: a copy of `Fixtures/NAME` to work on, leaving the fixture untouched. The demo
+/// is also built in: a relink copied away from its checkout, as an installed one is, writes the same
+/// store from `DemoFixture` when no `Fixtures/demo` is found.
 enum Fixtures {
+    /// The fixtures relink can write without their files.
+    static let builtIn: [String: @Sendable (Store) throws -> Void] = ["demo": DemoFixture.write(to:)]
+
     struct NotFound: Error, CustomStringConvertible {
         var name: String
         var searched: [String]
         var description: String {
-            "no fixture \"\(name)\" (looked in \(searched.joined(separator: ", "))); set RELINK_FIXTURES to the Fixtures directory"
+            "no fixture \"\(name)\" (looked in \(searched.joined(separator: ", ")); built in: "
+                + Fixtures.builtIn.keys.sorted().joined(separator: ", ")
+                + "); set RELINK_FIXTURES to the Fixtures directory"
         }
     }
 
@@ -24,13 +33,21 @@ enum Fixtures {
                 return fixture
             }
         }
-        throw NotFound(name: name, searched: candidates.map(\.path))
+        var searched: [String] = []
+        for path in candidates.map(\.standardizedFileURL.path) where !searched.contains(path) { searched.append(path) }
+        throw NotFound(name: name, searched: searched)
     }
 
     /// Copies the fixture into `destination` (which must be absent or empty), or a new temporary
     /// directory, and returns where it went. Secret files keep mode 0600.
     static func copy(_ name: String, from roots: [URL], to destination: URL?) throws -> URL {
-        let source = try directory(named: name, in: roots)
+        let source: URL?
+        do {
+            source = try directory(named: name, in: roots)
+        } catch let notFound as NotFound {
+            guard builtIn[name] != nil else { throw notFound }
+            source = nil
+        }
         let target =
             destination
             ?? FileManager.default.temporaryDirectory.appendingPathComponent(
@@ -52,6 +69,11 @@ enum Fixtures {
         do {
             try manager.createDirectory(
                 at: target, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            guard let source else {
+                // Written and closed here; relink opens the store afresh like any other.
+                try builtIn[name]!(try Store(directory: target))
+                return target
+            }
             for file in try manager.contentsOfDirectory(atPath: source.path)
             where !file.hasPrefix(".") && file != "history" {
                 let to = target.appendingPathComponent(file)

@@ -27,7 +27,10 @@ struct GlobalOptions: ParsableCommand {
             valueName: "dir"))
     var store: String?
 
-    @Option(help: ArgumentHelp("Start from a copy of Fixtures/NAME, leaving the fixture untouched.", valueName: "name"))
+    @Option(
+        help: ArgumentHelp(
+            "Start from a copy of Fixtures/NAME (demo is built in): a temporary one deleted on exit, or --store DIR kept.",
+            valueName: "name"))
     var fixture: String?
 
     @Option(

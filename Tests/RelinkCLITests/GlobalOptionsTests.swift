@@ -200,3 +200,61 @@ struct ReadOnlyStoreTests {
         #expect(try storeFiles(in: store) == before, "nothing was written")
     }
 }
+
+@Suite("The demo fixture built in")
+struct BuiltInFixtureTests {
+    /// Runs a copy of relink from a directory of its own, far from the checkout and its Fixtures,
+    /// as an installed relink runs.
+    func runInstalled(_ arguments: [String], in directory: TemporaryDirectory) throws -> RunResult {
+        let installed = directory.file("bin/relink")
+        try FileManager.default.createDirectory(
+            at: installed.deletingLastPathComponent(), withIntermediateDirectories: true)
+        if !FileManager.default.fileExists(atPath: installed.path) {
+            try FileManager.default.copyItem(at: try relinkExecutable(), to: installed)
+        }
+        let process = Process()
+        process.executableURL = installed
+        process.currentDirectoryURL = directory.url
+        process.arguments = arguments
+        var environment = ProcessInfo.processInfo.environment
+        environment["RELINK_FIXTURES"] = nil
+        process.environment = environment
+        let stdout = Pipe()
+        let stderr = Pipe()
+        process.standardOutput = stdout
+        process.standardError = stderr
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let errors = ErrorCollector(stderr.fileHandleForReading)
+        let output = stdout.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return RunResult(
+            status: process.terminationStatus, stdout: String(decoding: output, as: UTF8.self), stderr: errors.text())
+    }
+
+    @Test("a relink copied away from its checkout has the demo, the same as Fixtures/demo")
+    func installedRelinkHasTheDemo() async throws {
+        let directory = try TemporaryDirectory()
+        let commands = ["--json", "-c", "projects", "-c", "show WEB", "-c", "log", "-c", "verify"]
+        let installed = try runInstalled(["--fixture", "demo"] + commands, in: directory)
+        #expect(installed.status == 0, "\(installed.stderr)")
+        let fromFiles = try await runRelink(["--fixture", "demo"] + commands)
+        #expect(fromFiles.status == 0)
+        // The same records: only the store's path (in verify's document) differs.
+        func withoutPaths(_ text: String) -> [String] {
+            text.split(separator: "\n").filter { !$0.contains("\"path\"") && !$0.contains("/tmp") }.map(String.init)
+        }
+        #expect(withoutPaths(installed.stdout) == withoutPaths(fromFiles.stdout))
+        #expect(installed.stdout.contains("\"WEB\""))
+
+        // --store DIR --fixture demo keeps the copy; a second run opens it as it was left.
+        let kept = directory.file("kept").path
+        let first = try runInstalled(["--store", kept, "--fixture", "demo", "-c", "revoke WEB"], in: directory)
+        #expect(first.status == 0, "\(first.stderr)")
+        let again = try runInstalled(["--store", kept, "-c", "show WEB"], in: directory)
+        #expect(again.stdout.contains("Not connected"), "\(again.stdout)")
+
+        let unknown = try runInstalled(["--fixture", "nope", "-c", "projects"], in: directory)
+        #expect(unknown.status == 1 && unknown.stderr.contains("built in: demo"), "\(unknown.stderr)")
+    }
+}
