@@ -19,6 +19,8 @@ static inline void relink_set_attempted_completion(rl_completion_func_t *functio
     rl_attempted_completion_function = function;
 }
 static inline void relink_set_completion_over(void) { rl_attempted_completion_over = 1; }
+/// What follows a unique completion: a space after a word, nothing after a directory's `/`.
+static inline void relink_set_completion_append(int character) { rl_completion_append_character = character; }
 static inline const char *relink_line_buffer(void) { return rl_line_buffer; }
 /// Reads the keyboard through `function`. libedit's readline emulation stores what it returns as
 /// one wide character (`*c = (wchar_t)i`), so `function` returns whole Unicode scalars, not bytes.

@@ -117,6 +117,18 @@ struct CommandTableTests {
         }
     }
 
+    @Test("Completion offers a value that depends on the words before it, and paths from its source")
+    func completionInContext() {
+        let completion = Completion(values: { _ in [] }, paths: { word in ["\(word)a/", "\(word)b.json"] })
+        #expect(completion.candidates(line: "config set region ", word: "") == ["au", "eu", "us"])
+        #expect(completion.candidates(line: "config set REGION e", word: "e") == ["eu"])
+        #expect(completion.candidates(line: "config set client-id ", word: "").isEmpty)
+        #expect(completion.candidates(line: "settings SUP conversationLinking.enabled ", word: "") == ["false", "true"])
+        #expect(completion.candidates(line: "settings SUP _version ", word: "").isEmpty)
+        #expect(completion.candidates(line: "export /tmp/x", word: "/tmp/x") == ["/tmp/xa/", "/tmp/xb.json"])
+        #expect(completion.candidates(line: "import ", word: "").contains("a/"))
+    }
+
     @Test("Completion offers commands, then each word's values from the table")
     func completion() {
         let completion = Completion { kind in

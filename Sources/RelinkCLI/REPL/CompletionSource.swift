@@ -1,3 +1,4 @@
+import Foundation
 import IntercomMockStore
 import RelinkCommands
 import RelinkCore
@@ -25,6 +26,27 @@ final class CompletionSource: @unchecked Sendable {
         case .outboxTarget: projects.flatMap { [$0.key.rawValue] + $0.outbox.map(\.id) }
         default: []
         }
+    }
+
+    /// The files and directories whose path starts with `word` (`~/` is the home directory, and is
+    /// kept as typed); directories end with `/`. Hidden entries only when the word asks for them.
+    @Sendable static func paths(startingWith word: String) -> [String] {
+        let home = FileManager.default.homeDirectoryForCurrentUser.path
+        let expanded = word.hasPrefix("~/") ? home + word.dropFirst(1) : word
+        let slash = expanded.lastIndex(of: "/")
+        let directory = slash.map { String(expanded[...$0]) } ?? ""
+        let prefix = slash.map { String(expanded[expanded.index(after: $0)...]) } ?? expanded
+        let typedDirectory = word.lastIndex(of: "/").map { String(word[...$0]) } ?? ""
+        guard
+            let entries = try? FileManager.default.contentsOfDirectory(
+                atPath: directory.isEmpty ? FileManager.default.currentDirectoryPath : directory)
+        else { return [] }
+        return entries.filter { $0.hasPrefix(prefix) && (prefix.hasPrefix(".") || !$0.hasPrefix(".")) }.sorted()
+            .prefix(200).map { entry in
+                var isDirectory: ObjCBool = false
+                FileManager.default.fileExists(atPath: directory + entry, isDirectory: &isDirectory)
+                return typedDirectory + entry + (isDirectory.boolValue ? "/" : "")
+            }
     }
 
     /// Every project; none when a record does not read (completion offers what it can, and the

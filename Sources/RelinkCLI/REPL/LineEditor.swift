@@ -70,6 +70,9 @@ final class LineEditor {
             let word = text.map { String(cString: $0) } ?? ""
             let line = relink_line_buffer().map { String(cString: $0) } ?? ""
             LineEditor.pendingMatches = LineEditor.completer?(line, word) ?? []
+            // A directory completes to its `/`, ready for the next name, not to a space.
+            let directory = LineEditor.pendingMatches.count == 1 && LineEditor.pendingMatches[0].hasSuffix("/")
+            relink_set_completion_append(directory ? 0 : 32)
             return rl_completion_matches(text) { _, state in
                 if state == 0 { LineEditor.pendingMatches = LineEditor.pendingMatches.reversed() }
                 guard let match = LineEditor.pendingMatches.popLast() else { return nil }

@@ -23,7 +23,7 @@ public struct REPL {
         let executor = runner.executor
         let store = executor.store
         let source = CompletionSource(store: store)
-        let completion = Completion(values: { source.values($0) })
+        let completion = Completion(values: { source.values($0) }, paths: CompletionSource.paths(startingWith:))
         let history = HistoryWarning()
         let editor = LineEditor(
             name: "relink", history: history.lines(store),
