@@ -71,6 +71,23 @@ struct REPLTests {
         #expect(await repl.expect("Customer Support", after: mark), "\(repl.screen)")
         #expect(await repl.expect("relink> ", after: mark))
 
+        // A failed search, cancelled (Ctrl-G, then Ctrl-C on the line), leaves Ctrl-R working:
+        // the next search finds, without a line entered in between.
+        for cancel in ["\u{7}", "\u{3}"] {
+            mark = repl.mark
+            #expect(await repl.expectEditing())
+            repl.type("\u{12}no-such-command-in-history")
+            #expect(await repl.expect("bck?", after: mark), "the search fails: \(repl.screen[mark...])")
+            repl.type(cancel)
+            if cancel == "\u{3}" { #expect(await repl.expect("relink> ", after: mark)) }
+            #expect(await repl.expectEditing())
+            repl.type("\u{15}")  // Ctrl-U: an empty line, whatever the cancel left
+            let search = repl.mark
+            repl.type("\u{12}show S")
+            #expect(await repl.expect("show SUP", after: search), "\(repl.screen[search...])")
+            repl.type("\u{7}\u{15}")
+        }
+
         // Ctrl-C abandons the line: it is not run, and a new prompt follows.
         mark = repl.mark
         #expect(await repl.expectEditing())
