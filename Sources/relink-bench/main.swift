@@ -124,10 +124,38 @@ func runChild(_ executable: String, _ arguments: [String]) throws -> [String: Do
     return result
 }
 
-func benchStore(sizes: [Int], commits: Int, work: URL) throws {
-    let me = CommandLine.arguments[0]
-    let scriptDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("Scripts")
+/// This executable's own path, for its children: `CommandLine.arguments[0]` is only `relink-bench`
+/// when it was found on PATH, which is no path to run.
+func ownExecutable() -> String {
+    Bundle.main.executablePath ?? (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+        ?? CommandLine.arguments[0]
+}
+
+/// Why TinyDB's rows cannot be measured here, or nil when they can: Python's `tinydb` and the
+/// baseline script (`Scripts/tinydb_baseline.py`, in the checkout beside the working directory or
+/// the one this was built from) must both be found.
+func tinyDBUnavailable(script: URL) -> String? {
+    guard FileManager.default.fileExists(atPath: script.path) else {
+        return "Scripts/tinydb_baseline.py is not found (run from a relink checkout)"
+    }
+    let probe = Process()
+    probe.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    probe.arguments = ["python3", "-c", "import tinydb"]
+    probe.standardOutput = FileHandle.nullDevice
+    probe.standardError = FileHandle.nullDevice
+    guard (try? probe.run()) != nil else { return "python3 is not found" }
+    probe.waitUntilExit()
+    return probe.terminationStatus == 0 ? nil : "Python's tinydb is not installed (pip install tinydb)"
+}
+
+func benchStore(sizes: [Int], commits: Int, work: URL, compare: Bool) throws {
+    let me = ownExecutable()
+    let checkoutScript = URL(fileURLWithPath: "Scripts/tinydb_baseline.py")
+    let builtFromScript = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("Scripts/tinydb_baseline.py")
+    let script = FileManager.default.fileExists(atPath: checkoutScript.path) ? checkoutScript : builtFromScript
+    let skipTinyDB = compare ? tinyDBUnavailable(script: script) : "--no-tinydb"
+    if let skipTinyDB { print("TinyDB's rows are skipped: \(skipTinyDB).") }
     print("size      system  open ms  commit median ms  commit p99 ms  commit max ms  peak MB")
     for size in sizes {
         let directory = work.appendingPathComponent("store-\(size)")
@@ -146,6 +174,7 @@ func benchStore(sizes: [Int], commits: Int, work: URL) throws {
                     r["commit_p99_ms"]!, r["commit_max_ms"]!, r["peak_mb"]!))
         }
         row("relink", relink)
+        guard skipTinyDB == nil else { continue }
         let tinyFile = work.appendingPathComponent("tinydb-\(size).json")
         let writer = try Process.run(
             URL(fileURLWithPath: me), arguments: ["tinydb-file", directory.path, tinyFile.path])
@@ -155,7 +184,7 @@ func benchStore(sizes: [Int], commits: Int, work: URL) throws {
         let tiny = try runChild(
             "/usr/bin/env",
             [
-                "python3", scriptDirectory.appendingPathComponent("tinydb_baseline.py").path, tinyFile.path,
+                "python3", script.path, tinyFile.path,
                 String(tinyCommits),
             ])
         row("tinydb", tiny)
@@ -274,8 +303,12 @@ struct Generate: ParsableCommand {
 
 struct Fixtures: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Writes Fixtures/demo and Fixtures/large (5,000 projects) anew.")
-    @Option(help: "The Fixtures directory.") var root = "Fixtures"
+        abstract: "Writes Fixtures/demo and Fixtures/large (5,000 projects) anew, replacing them.",
+        discussion: """
+            Run it in a relink checkout: it rewrites the source tree's Fixtures/ (or --root), which the \
+            tests, the scenario transcripts and the benchmarks read. `make fixtures` does the same.
+            """)
+    @Option(help: "The Fixtures directory it rewrites.") var root = "Fixtures"
 
     func run() throws {
         let root = URL(fileURLWithPath: root)
@@ -298,11 +331,13 @@ struct StoreBench: ParsableCommand {
     @Option(help: "Store sizes, comma-separated.") var sizes = "1000,10000,100000"
     @Option(help: "Commits to time per size.") var commits = 1000
     @Option(help: "Where the stores are generated.") var work = NSTemporaryDirectory() + "relink-bench"
+    @Flag(help: "Measure relink alone, without TinyDB's rows (skipped anyway, with a note, when tinydb is missing).")
+    var noTinydb = false
 
     func run() throws {
         try benchStore(
             sizes: sizes.split(separator: ",").compactMap { Int($0) }, commits: commits,
-            work: URL(fileURLWithPath: work))
+            work: URL(fileURLWithPath: work), compare: !noTinydb)
     }
 }
 

@@ -258,3 +258,35 @@ struct BuiltInFixtureTests {
         #expect(unknown.status == 1 && unknown.stderr.contains("built in: demo"), "\(unknown.stderr)")
     }
 }
+
+@Suite("relink-bench on its own")
+struct BenchOnItsOwnTests {
+    @Test("run from PATH, away from the checkout, the store benchmark measures relink; --no-tinydb skips TinyDB")
+    func storeBenchFromPath() async throws {
+        let directory = try TemporaryDirectory()
+        let bin = directory.file("bin")
+        try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: try builtExecutable("relink-bench"), to: bin.appendingPathComponent("relink-bench"))
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.currentDirectoryURL = directory.url
+        process.arguments = [
+            "relink-bench", "store", "--sizes", "20", "--commits", "2", "--no-tinydb", "--work", directory.file("work").path,
+        ]
+        var environment = ProcessInfo.processInfo.environment
+        environment["PATH"] = bin.path + ":" + (environment["PATH"] ?? "/usr/bin:/bin")
+        process.environment = environment
+        let output = Pipe()
+        let errors = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        try process.run()
+        let stderr = ErrorCollector(errors.fileHandleForReading)
+        let stdout = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "\(stderr.text())")
+        #expect(stdout.contains("TinyDB's rows are skipped: --no-tinydb."))
+        #expect(stdout.split(separator: "\n").contains { $0.hasPrefix("20 ") && $0.contains("relink") }, "\(stdout)")
+        #expect(!stderr.text().contains("NSCocoaErrorDomain"))
+    }
+}
