@@ -43,7 +43,7 @@ public enum CommandTable {
             let topic = words.positionals.compactMap { if case .text(let word) = $0 { word } else { nil } }
             guard !topic.isEmpty else { return .help(nil) }
             let name = topic.joined(separator: " ")
-            guard helpTopics.contains(name) || all.contains(where: { $0.name == name || $0.words.starts(with: topic) }) else {
+            guard helpTopics.contains(name) || name == "mock serve" || all.contains(where: { $0.name == name || $0.words.starts(with: topic) }) else {
                 let suggestion = Suggestion.closest(to: name, in: all.map(\.name) + helpTopics)
                 throw UsageError(
                     "no command \(words.quoted(name))" + (suggestion.map { "; did you mean \"\($0)\"?" } ?? ""))

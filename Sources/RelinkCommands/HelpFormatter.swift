@@ -97,6 +97,14 @@ public struct HelpFormatter: Sendable {
             return list(CommandTable.all, heading: "Every command (help COMMAND for one in detail):").joined(
                 separator: "\n")
         }
+        if name == "mock serve" {
+            // Not a REPL command: `relink help mock serve` reaches here from the shell.
+            return Self.wrap(
+                "mock serve is run from the shell, not the REPL: relink mock serve [--port N] [--host H] "
+                    + "[--store DIR] serves the mock Intercom as a standalone server and prints its base URL; "
+                    + "relink mock serve --help lists its options.", width: width
+            ).joined(separator: "\n")
+        }
         if let group = CommandTable.groups.first(where: { $0.keyword == name }) {
             var lines = list(group.commands, heading: "\(group.title) (help COMMAND for one in detail):")
             if group.keyword == "mock" {

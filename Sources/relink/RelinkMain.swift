@@ -19,7 +19,8 @@ enum RelinkMain {
                 let code = MockServe.exitCode(for: error)
                 let message = MockServe.fullMessage(for: error)
                 if code == .success {
-                    print(message)
+                    // From the root, so that its usage reads `relink mock serve`, not `serve`.
+                    print(GlobalOptions.helpMessage(for: MockServe.self))
                     return 0
                 }
                 printError(message)

@@ -190,3 +190,21 @@ struct EchoTests {
         #expect(json.stderr.contains("relink> projects") && json.stderr.contains("relink> show SUP"))
     }
 }
+
+@Suite("Help's entry points say where the others are")
+struct HelpEntryPointsTests {
+    @Test("relink --help, relink help, relink help mock, relink help mock serve and mock serve --help point to each other")
+    func entryPoints() async throws {
+        let root = try await runRelink(["--help"])
+        #expect(root.status == 0 && root.stdout.contains("relink help GROUP"), "\(root.stdout)")
+        let overview = try await runRelink(["help"])
+        #expect(overview.status == 0 && overview.stdout.split(separator: "\n").count <= 23)
+        #expect(overview.stdout.replacingOccurrences(of: "\n", with: " ").contains("relink mock serve --help"))
+        let mock = try await runRelink(["help", "mock"])
+        #expect(mock.stdout.contains("mock fault add") && mock.stdout.contains("relink mock serve --help"))
+        let serve = try await runRelink(["help", "mock", "serve"])
+        #expect(serve.status == 0 && serve.stdout.contains("run from the shell"), "\(serve.stdout) \(serve.stderr)")
+        let serveHelp = try await runRelink(["mock", "serve", "--help"])
+        #expect(serveHelp.status == 0 && serveHelp.stdout.contains("USAGE: relink mock serve"), "\(serveHelp.stdout)")
+    }
+}
