@@ -204,17 +204,23 @@ struct ReadOnlyStoreTests {
 @Suite("The demo fixture built in")
 struct BuiltInFixtureTests {
     /// Runs a copy of relink from a directory of its own, far from the checkout and its Fixtures,
-    /// as an installed relink runs.
-    func runInstalled(_ arguments: [String], in directory: TemporaryDirectory) throws -> RunResult {
+    /// as an installed relink runs. Off the cooperative pool: its two threads must not wait on a
+    /// child while other tests' servers need them.
+    func runInstalled(_ arguments: [String], in directory: TemporaryDirectory) async throws -> RunResult {
         let installed = directory.file("bin/relink")
+        let executable = try relinkExecutable()
+        return try await offThePool { try Self.blockingRunInstalled(arguments, installed: installed, executable: executable, in: directory.url) }
+    }
+
+    static func blockingRunInstalled(_ arguments: [String], installed: URL, executable: URL, in directory: URL) throws -> RunResult {
         try FileManager.default.createDirectory(
             at: installed.deletingLastPathComponent(), withIntermediateDirectories: true)
         if !FileManager.default.fileExists(atPath: installed.path) {
-            try FileManager.default.copyItem(at: try relinkExecutable(), to: installed)
+            try FileManager.default.copyItem(at: executable, to: installed)
         }
         let process = Process()
         process.executableURL = installed
-        process.currentDirectoryURL = directory.url
+        process.currentDirectoryURL = directory
         process.arguments = arguments
         var environment = ProcessInfo.processInfo.environment
         environment["RELINK_FIXTURES"] = nil
@@ -236,7 +242,7 @@ struct BuiltInFixtureTests {
     func installedRelinkHasTheDemo() async throws {
         let directory = try TemporaryDirectory()
         let commands = ["--json", "-c", "projects", "-c", "show WEB", "-c", "log", "-c", "verify"]
-        let installed = try runInstalled(["--fixture", "demo"] + commands, in: directory)
+        let installed = try await runInstalled(["--fixture", "demo"] + commands, in: directory)
         #expect(installed.status == 0, "\(installed.stderr)")
         let fromFiles = try await runRelink(["--fixture", "demo"] + commands)
         #expect(fromFiles.status == 0)
@@ -249,12 +255,12 @@ struct BuiltInFixtureTests {
 
         // --store DIR --fixture demo keeps the copy; a second run opens it as it was left.
         let kept = directory.file("kept").path
-        let first = try runInstalled(["--store", kept, "--fixture", "demo", "-c", "revoke WEB"], in: directory)
+        let first = try await runInstalled(["--store", kept, "--fixture", "demo", "-c", "revoke WEB"], in: directory)
         #expect(first.status == 0, "\(first.stderr)")
-        let again = try runInstalled(["--store", kept, "-c", "show WEB"], in: directory)
+        let again = try await runInstalled(["--store", kept, "-c", "show WEB"], in: directory)
         #expect(again.stdout.contains("Not connected"), "\(again.stdout)")
 
-        let unknown = try runInstalled(["--fixture", "nope", "-c", "projects"], in: directory)
+        let unknown = try await runInstalled(["--fixture", "nope", "-c", "projects"], in: directory)
         #expect(unknown.status == 1 && unknown.stderr.contains("built in: demo"), "\(unknown.stderr)")
     }
 }
@@ -282,8 +288,8 @@ struct BenchOnItsOwnTests {
         process.standardError = errors
         try process.run()
         let stderr = ErrorCollector(errors.fileHandleForReading)
-        let stdout = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
+        let stdout = String(decoding: await output.readToEnd(), as: UTF8.self)
+        await process.waitForExit()
         #expect(process.terminationStatus == 0, "\(stderr.text())")
         #expect(stdout.contains("TinyDB's rows are skipped: --no-tinydb."))
         #expect(stdout.split(separator: "\n").contains { $0.hasPrefix("20 ") && $0.contains("relink") }, "\(stdout)")
