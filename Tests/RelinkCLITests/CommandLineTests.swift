@@ -65,7 +65,9 @@ struct CommandLineTests {
         let elapsed = clock.now - sent
         #expect(process.terminationReason == .exit)
         #expect(process.terminationStatus == 130, "\(errors.text())")
-        #expect(elapsed < .seconds(10), "relink took \(elapsed) to end")
+        // Not a timing test: the bound only tells "did not wait for the 60-s answer" apart, with
+        // room for a machine loaded to a load average of 36 (where 10 s was once too short).
+        #expect(elapsed < .seconds(45), "relink took \(elapsed) to end")
         #expect(errors.text().contains("interrupted"))
         // Nothing was recorded for the interrupted check.
         let log = try await runRelink(["--store", store, "-c", "log SUP"])

@@ -213,11 +213,7 @@ struct BuiltInFixtureTests {
     }
 
     static func blockingRunInstalled(_ arguments: [String], installed: URL, executable: URL, in directory: URL) throws -> RunResult {
-        try FileManager.default.createDirectory(
-            at: installed.deletingLastPathComponent(), withIntermediateDirectories: true)
-        if !FileManager.default.fileExists(atPath: installed.path) {
-            try FileManager.default.copyItem(at: executable, to: installed)
-        }
+        try install(executable, at: installed)
         let process = Process()
         process.executableURL = installed
         process.currentDirectoryURL = directory
@@ -271,8 +267,7 @@ struct BenchOnItsOwnTests {
     func storeBenchFromPath() async throws {
         let directory = try TemporaryDirectory()
         let bin = directory.file("bin")
-        try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
-        try FileManager.default.copyItem(at: try builtExecutable("relink-bench"), to: bin.appendingPathComponent("relink-bench"))
+        try install(try builtExecutable("relink-bench"), at: bin.appendingPathComponent("relink-bench"))
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.currentDirectoryURL = directory.url

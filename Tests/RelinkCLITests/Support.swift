@@ -284,3 +284,17 @@ private func blockingWaitUntilCatching(_ signal: Int32, pid: pid_t, executable: 
     }
     return false
 }
+
+/// Puts an executable at `destination` as an installed copy: a hard link where it can (the same
+/// file, never open for writing), else a copy. A copy that another test's fork inherited open for
+/// writing cannot be run until that child execs: `ETXTBSY`, "Text file busy".
+func install(_ executable: URL, at destination: URL) throws {
+    try FileManager.default.createDirectory(
+        at: destination.deletingLastPathComponent(), withIntermediateDirectories: true)
+    guard !FileManager.default.fileExists(atPath: destination.path) else { return }
+    do {
+        try FileManager.default.linkItem(at: executable, to: destination)
+    } catch {
+        try FileManager.default.copyItem(at: executable, to: destination)
+    }
+}
