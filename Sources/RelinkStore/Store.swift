@@ -268,10 +268,17 @@ public final class Store: @unchecked Sendable {
             try publicFile.catchUp()
             var transaction = StoreTransaction(publicFile: publicFile, secretFile: secretFile)
             let result = try body(&transaction)
-            // Secrets first: a crash between the two leaves an unused token, never a record
-            // naming a token that is not there.
-            try secretFile.append(transaction.secretChanges)
-            try publicFile.append(transaction.changes)
+            // New secrets before the records, forgotten ones after: a crash between the appends
+            // leaves an unused token (dropped by the next compaction), never a record naming a
+            // token that is not there. A failed write of the records takes the new secrets back.
+            let (secretsFirst, secretsAfter) = transaction.secretChangesAroundRecords
+            let before = secretFile.mark
+            try secretFile.append(secretsFirst)
+            do { try publicFile.append(transaction.changes) } catch {
+                secretFile.rollBack(to: before)
+                throw error
+            }
+            try secretFile.append(secretsAfter)
             if !deferringCompaction {
                 try secretFile.compactIfNeeded()
                 try publicFile.compactIfNeeded()
@@ -394,6 +401,19 @@ public struct StoreTransaction {
 
     public mutating func setOAuthClient(_ client: OAuthClientCredentials?) {
         secretChanges.append(.setOAuthClient(client: client))
+    }
+
+    /// The secret changes split around the records' append: tokens forgotten (and not put again
+    /// by this change) go after it, everything else before it, each part in its order.
+    var secretChangesAroundRecords: (before: [SecretState.Change], after: [SecretState.Change]) {
+        var putAgain: Set<String> = []
+        for change in secretChanges { if case .putToken(let id, _) = change { putAgain.insert(id) } }
+        var before: [SecretState.Change] = []
+        var after: [SecretState.Change] = []
+        for change in secretChanges {
+            if case .forgetToken(let id) = change, !putAgain.contains(id) { after.append(change) } else { before.append(change) }
+        }
+        return (before, after)
     }
 
     /// Keeps the OAuth app's client secret (`config set client-secret`); `nil` forgets it.
