@@ -30,7 +30,9 @@ package enum FileSystemCalls {
     package static func pwrite(_ fd: Int32, _ buffer: UnsafeRawPointer, _ count: Int, _ offset: off_t) -> Int {
         if let faults {
             if let code = faults.next(.pwrite, fd: fd, interruptible: true) { return fail(code) }
-            return libc_pwrite(fd, buffer, faults.shortened(count), offset)
+            let allowed = faults.withinSizeLimit(count, at: Int(offset))
+            if allowed == 0, count > 0 { return fail(EFBIG) }
+            return libc_pwrite(fd, buffer, faults.shortened(allowed), offset)
         }
         return libc_pwrite(fd, buffer, count, offset)
     }
@@ -38,7 +40,11 @@ package enum FileSystemCalls {
     package static func write(_ fd: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -> Int {
         if let faults {
             if let code = faults.next(.write, fd: fd, interruptible: true) { return fail(code) }
-            return libc_write(fd, buffer, faults.shortened(count))
+            var info = stat()
+            let end = fstat(fd, &info) == 0 ? Int(info.st_size) : 0
+            let allowed = faults.withinSizeLimit(count, at: end)
+            if allowed == 0, count > 0 { return fail(EFBIG) }
+            return libc_write(fd, buffer, faults.shortened(allowed))
         }
         return libc_write(fd, buffer, count)
     }
@@ -119,6 +125,9 @@ package final class FileFaults: @unchecked Sendable {
         case interruptEach
         /// Every write writes at most half of what it is given (at least a byte).
         case shortWrites
+        /// No file may grow past `bytes`, as under `ulimit -f`: a write that would is cut at the
+        /// limit, and one that starts there fails with `EFBIG`.
+        case fileSizeLimit(bytes: Int)
     }
 
     /// The call that failed, and the file it concerned (an open descriptor's as /proc names it).
@@ -167,11 +176,16 @@ package final class FileFaults: @unchecked Sendable {
                 }
                 calls += 1
                 return nil
-            case .shortWrites:
+            case .shortWrites, .fileSizeLimit:
                 calls += 1
                 return nil
             }
         }
+    }
+
+    fileprivate func withinSizeLimit(_ count: Int, at offset: Int) -> Int {
+        guard case .fileSizeLimit(let bytes) = plan else { return count }
+        return max(0, min(count, bytes - offset))
     }
 
     fileprivate func shortened(_ count: Int) -> Int {

@@ -114,6 +114,39 @@ struct FailingIOTests {
         #expect(absorbed > 100)
     }
 
+    /// `ulimit -f 0`, then `ulimit -f 8`, across `project add`s (issue 28's finding that held):
+    /// the add that would pass the limit fails naming journal.jsonl, exit 1, and the store opens and
+    /// verifies with every add before it.
+    @Test(arguments: [0, 8 * 1024])
+    func aFileSizeLimitStopsProjectAddsNamingTheJournal(limit: Int) async throws {
+        let scratch = try TemporaryDirectory()
+        let directory = scratch.file("store")
+        try await Self.preparedStores.store(for: Self.scenarios[0]).copy(to: directory)
+        let store = try Store(directory: directory)
+        let executor = try Self.executor(store, intercom: InMemoryIntercom(world: try #require(try store.loadWorld())))
+        let faults = FileFaults(.fileSizeLimit(bytes: limit))
+        var added: [ProjectKey] = []
+        var failure: (status: Int32, text: String)?
+        for index in 0..<400 {
+            let command = try #require(try CommandParser.parse("project add LIM\(index) Limited"))
+            do {
+                _ = try await FileSystemCalls.$faults.withValue(faults) { try await executor.execute(command) }
+                added.append(try #require(ProjectKey(rawValue: "LIM\(index)")))
+            } catch {
+                let status: Int32 = error is UsageError ? 2 : 1
+                failure = (status, TextPresenter(style: .plain).failure(error, exitCode: status, redacting: []).text)
+                break
+            }
+        }
+        let (status, message) = try #require(failure, "400 project adds fit under a limit of \(limit) bytes")
+        #expect(status == 1)
+        #expect(message.contains("journal.jsonl") && message.contains(String(cString: strerror(EFBIG))), "\(message)")
+        #expect(limit > 0 || added.isEmpty)
+        let reopened = try Store(directory: directory)
+        #expect(try reopened.verifyIncludingMock().findings.isEmpty)
+        #expect(reopened.projectKeys.filter { $0.rawValue.hasPrefix("LIM") } == added.sorted())
+    }
+
     // MARK: The loop
 
     /// Runs the scenario failing call 1, 2, … until a run no longer reaches the failing call;
