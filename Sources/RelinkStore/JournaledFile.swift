@@ -363,13 +363,16 @@ final class JournaledFile<State: JournaledState> {
         missingNewline = mark.missingNewline
     }
 
+    /// Whether the journal has grown past the threshold at which `compactIfNeeded` folds it.
+    var compactionDue: Bool { !compactionRefused && journalOffset >= max(compactionFloor, snapshotBytes / 4) }
+
     /// Folds the journal into a new snapshot when it has grown past the threshold.
     ///
     /// A snapshot holding a damaged record is not rewritten (the damage would be copied into a
     /// file that looks sound): the journal keeps growing instead, and `compact()` names the
     /// damage. The commit that got here is durable either way, so it does not fail for it.
     func compactIfNeeded() throws(StoreError) {
-        guard !compactionRefused, journalOffset >= max(compactionFloor, snapshotBytes / 4) else { return }
+        guard compactionDue else { return }
         do {
             try writeSnapshot()
         } catch StoreError.damaged(let file, _) where file == snapshotURL.path {

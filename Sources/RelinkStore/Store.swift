@@ -280,6 +280,7 @@ public final class Store: @unchecked Sendable {
             }
             try secretFile.append(secretsAfter)
             if !deferringCompaction {
+                if secretFile.compactionDue { forgetUnreferencedTokens() }
                 try secretFile.compactIfNeeded()
                 try publicFile.compactIfNeeded()
             }
@@ -292,9 +293,26 @@ public final class Store: @unchecked Sendable {
         try withFileLock(exclusive: true) {
             try secretFile.catchUp()
             try publicFile.catchUp()
+            forgetUnreferencedTokens()
             try secretFile.writeSnapshot()
             try publicFile.writeSnapshot()
         }
+    }
+
+    /// Forgets the tokens no connection names, just before the secrets are folded into a new
+    /// snapshot: a crash or a failed write between a commit's appends leaves such a token (by
+    /// design: never a connection without its token), and `verify` reports them until then. It
+    /// decodes the secrets and every connection, which a compaction's rewrite dwarfs. Best effort:
+    /// a record that does not read or a failed append leaves the tokens for the next compaction.
+    /// The caller holds the exclusive lock and has caught up.
+    private func forgetUnreferencedTokens() {
+        guard let connections = try? publicFile.state.connections.all(),
+            let secrets = try? secretFile.state.decoded()
+        else { return }
+        let referenced = Set(connections.values.compactMap { $0.state.authorization?.tokenID })
+        let unused = secrets.tokens.keys.filter { !referenced.contains($0) }.sorted()
+        guard !unused.isEmpty else { return }
+        try? secretFile.append(unused.map { .forgetToken(id: $0) })
     }
 
     /// Why this store refuses changes (the user cannot write its directory), or nil.

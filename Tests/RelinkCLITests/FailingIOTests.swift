@@ -147,6 +147,29 @@ struct FailingIOTests {
         #expect(reopened.projectKeys.filter { $0.rawValue.hasPrefix("LIM") } == added.sorted())
     }
 
+    /// A token no connection names (what a failed write between a commit's appends leaves) is
+    /// reported by verify until the next compaction, which drops it (issue 28).
+    @Test func tokensNothingRefersToAreDroppedByTheNextCompaction() async throws {
+        let scratch = try TemporaryDirectory()
+        let directory = scratch.file("store")
+        try await Self.preparedStores.store(for: Self.scenarios[0]).copy(to: directory)
+        let store = try Store(directory: directory)
+        let unused = "fake-token-nothing-refers-to"
+        try store.update { $0.storeToken(unused, id: "tok-unused") }
+        let before = try store.verifyIncludingMock()
+        #expect(before.unreferencedTokens >= 1 && before.findings.isEmpty)
+
+        try store.compact()
+        let after = try Store(directory: directory).verifyIncludingMock()
+        #expect(after.unreferencedTokens == 0)
+        #expect(after.findings.isEmpty, "every connection keeps its token")
+        #expect(after.tokens == before.tokens - before.unreferencedTokens)
+        for name in ["secrets.json", "secrets.jsonl"] {
+            let text = try String(contentsOf: directory.appendingPathComponent(name), encoding: .utf8)
+            #expect(!text.contains(unused), "\(name) still holds the dropped token")
+        }
+    }
+
     // MARK: The loop
 
     /// Runs the scenario failing call 1, 2, … until a run no longer reaches the failing call;
