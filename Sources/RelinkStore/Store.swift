@@ -293,14 +293,13 @@ public final class Store: @unchecked Sendable {
         try withFileLock(exclusive: true) {
             try secretFile.catchUp()
             try publicFile.catchUp()
-            forgetUnreferencedTokens()
             try secretFile.writeSnapshot()
             try publicFile.writeSnapshot()
         }
     }
 
-    /// Forgets the tokens no connection names, just before the secrets are folded into a new
-    /// snapshot: a crash or a failed write between a commit's appends leaves such a token (by
+    /// Forgets the tokens no connection names, just before a commit folds the secrets into a new
+    /// snapshot (not `compact()`, which folds what is there as it is): a crash or a failed write between a commit's appends leaves such a token (by
     /// design: never a connection without its token), and `verify` reports them until then. It
     /// decodes the secrets and every connection, which a compaction's rewrite dwarfs. Best effort:
     /// a record that does not read or a failed append leaves the tokens for the next compaction.

@@ -153,13 +153,16 @@ struct FailingIOTests {
         let scratch = try TemporaryDirectory()
         let directory = scratch.file("store")
         try await Self.preparedStores.store(for: Self.scenarios[0]).copy(to: directory)
-        let store = try Store(directory: directory)
+        let store = try Store(directory: directory, options: .init(compactionThreshold: 1))
         let unused = "fake-token-nothing-refers-to"
-        try store.update { $0.storeToken(unused, id: "tok-unused") }
+        try store.update(deferringCompaction: true) { $0.storeToken(unused, id: "tok-unused") }
         let before = try store.verifyIncludingMock()
         #expect(before.unreferencedTokens >= 1 && before.findings.isEmpty)
 
-        try store.compact()
+        // The next commit that folds the secrets journal (grown past a quarter of its snapshot).
+        try Self.growJournals(store)
+        try store.update { $0.put(Project(key: "LAST", name: "Compacts", jiraSite: DemoFixture.site)) }
+        #expect(try FileManager.default.attributesOfItem(atPath: directory.appendingPathComponent("secrets.jsonl").path)[.size] as? Int == 0)
         let after = try Store(directory: directory).verifyIncludingMock()
         #expect(after.unreferencedTokens == 0)
         #expect(after.findings.isEmpty, "every connection keeps its token")

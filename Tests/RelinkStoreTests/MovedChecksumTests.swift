@@ -120,6 +120,25 @@ struct MovedChecksumTests {
         }
     }
 
+    /// A tool that lays the file out anew (pretty-printed, keys reordered) keeps what relink wrote:
+    /// the checksum relink would write for the decoded content is the recorded one, so it opens;
+    /// laid out anew with a value changed, it is refused.
+    @Test func aSnapshotLaidOutAnewOpensUnlessAValueChanged() throws {
+        let directory = try Self.sealedStore()
+        let state = directory.file("state.json")
+        let object = try JSONSerialization.jsonObject(with: Data(contentsOf: state))
+        try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted]).write(to: state)
+        #expect(try Store(directory: directory.url).project("SUP")?.name == "Support")
+
+        try Self.edit(state) { $0.replacingOccurrences(of: "Support", with: "Supp0rt") }
+        #expect {
+            _ = try Store(directory: directory.url)
+        } throws: { error in
+            guard case StoreError.damaged(let file, let problem) = error else { return false }
+            return file.hasSuffix("state.json") && problem.contains("does not match its content")
+        }
+    }
+
     @Test func filesWrittenByHandWithoutAnyChecksumStillOpen() throws {
         let directory = try Self.sealedStore()
         try Self.edit(directory.file("state.json")) {
