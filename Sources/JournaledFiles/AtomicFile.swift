@@ -65,6 +65,21 @@ package enum AtomicFile {
         }
     }
 
+    /// The temporaries `write` left in `directory` when the process writing them died before its
+    /// rename (`.NAME.PID.tmp` of a PID no process has now): never a file of the store, and
+    /// removed when the store next opens. A live process's temporary is left alone.
+    package static func abandonedTemporaries(in directory: URL) -> [URL] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
+        return names.compactMap { name -> URL? in
+            guard name.hasPrefix("."), name.hasSuffix(".tmp") else { return nil }
+            let stem = name.dropLast(".tmp".count)
+            guard let dot = stem.lastIndex(of: "."), let pid = pid_t(stem[stem.index(after: dot)...]), pid > 0,
+                kill(pid, 0) != 0, errno == ESRCH
+            else { return nil }
+            return directory.appendingPathComponent(name)
+        }
+    }
+
     /// Makes the renames and removals in `url` (a directory) durable.
     ///
     /// - Throws: `StoreError.io` naming the directory when it cannot be opened or synced; a file

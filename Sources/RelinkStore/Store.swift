@@ -99,6 +99,12 @@ public final class Store: @unchecked Sendable {
         if AtomicChange.isPending(in: directory) {
             try withFileLock(exclusive: true) { try AtomicChange.recover(in: directory) }
         }
+        if readOnlyReason == nil, !AtomicFile.abandonedTemporaries(in: directory).isEmpty {
+            // Under the lock every writer holds while it writes a temporary.
+            try withFileLock(exclusive: true) {
+                for url in AtomicFile.abandonedTemporaries(in: directory) { _ = FileSystemCalls.unlink(url.path) }
+            }
+        }
         do {
             try withFileLock(exclusive: false) {
                 try secretFile.load()

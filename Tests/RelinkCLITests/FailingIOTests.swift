@@ -173,6 +173,22 @@ struct FailingIOTests {
         }
     }
 
+    /// A whole-file write whose process died before its rename leaves `.NAME.PID.tmp`: the next
+    /// open removes it, and leaves a live process's alone.
+    @Test func theNextOpenRemovesTemporariesOfProcessesThatDied() async throws {
+        let scratch = try TemporaryDirectory()
+        let directory = scratch.file("store")
+        try await Self.preparedStores.store(for: Self.scenarios[0]).copy(to: directory)
+        // A PID above Linux's largest (2^22) belongs to no process.
+        let dead = directory.appendingPathComponent(".state.json.2147483646.tmp")
+        let live = directory.appendingPathComponent(".settings.json.\(getpid()).tmp")
+        try Data("torn".utf8).write(to: dead)
+        try Data("being written".utf8).write(to: live)
+        _ = try Store(directory: directory)
+        #expect(!FileManager.default.fileExists(atPath: dead.path))
+        #expect(FileManager.default.fileExists(atPath: live.path))
+    }
+
     // MARK: The loop
 
     /// Runs the scenario failing call 1, 2, … until a run no longer reaches the failing call;
