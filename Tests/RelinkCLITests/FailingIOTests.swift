@@ -86,29 +86,37 @@ struct FailingIOTests {
     }
 
     @Test func everyWritingCommandSurvivesTheFailureOfEachOfItsFileCalls() async throws {
-        var total = 0
-        var summary: [String] = []
-        for scenario in Self.scenarios {
-            let points = try await failEachCall(of: scenario)
-            summary.append("\(scenario.name): \(points)")
-            total += points
+        // The scenarios at once: a run waits on fsync more than it computes.
+        let counts = try await withThrowingTaskGroup(of: (String, Int).self) { group in
+            for scenario in Self.scenarios {
+                group.addTask { (scenario.name, try await failEachCall(of: scenario)) }
+            }
+            return try await group.reduce(into: [String: Int]()) { $0[$1.0] = $1.1 }
         }
+        let total = counts.values.reduce(0, +)
+        let summary = Self.scenarios.map { "\($0.name): \(counts[$0.name] ?? 0)" }
         print("Failing I/O: \(total) failure points covered (\(summary.joined(separator: ", ")))")
         #expect(total > 100)
     }
 
     @Test func interruptedCallsAndShortWritesAreRetriedNeverReported() async throws {
-        var absorbed = 0
-        for scenario in Self.scenarios {
-            let clean = try await run(scenario, faults: nil)
-            for plan in [FileFaults.Plan.interruptEach, .shortWrites] {
-                let faults = FileFaults(plan)
-                let outcome = try await run(scenario, faults: faults)
-                #expect(outcome.failure == nil, "\(scenario.name), \(plan): \(outcome.failure ?? "")")
-                #expect(outcome.dump == clean.dump, "\(scenario.name), \(plan): not what a clean run leaves")
-                let (interruptions, shortWrites) = faults.absorbed
-                absorbed += interruptions + shortWrites
+        let absorbed = try await withThrowingTaskGroup(of: Int.self) { group in
+            for scenario in Self.scenarios {
+                group.addTask {
+                    let clean = try await run(scenario, faults: nil)
+                    var absorbed = 0
+                    for plan in [FileFaults.Plan.interruptEach, .shortWrites] {
+                        let faults = FileFaults(plan)
+                        let outcome = try await run(scenario, faults: faults)
+                        #expect(outcome.failure == nil, "\(scenario.name), \(plan): \(outcome.failure ?? "")")
+                        #expect(outcome.dump == clean.dump, "\(scenario.name), \(plan): not what a clean run leaves")
+                        let (interruptions, shortWrites) = faults.absorbed
+                        absorbed += interruptions + shortWrites
+                    }
+                    return absorbed
+                }
             }
+            return try await group.reduce(0, +)
         }
         print("Failing I/O: \(absorbed) interruptions and short writes absorbed")
         #expect(absorbed > 100)
@@ -119,7 +127,7 @@ struct FailingIOTests {
     /// verifies with every add before it.
     @Test(arguments: [0, 8 * 1024])
     func aFileSizeLimitStopsProjectAddsNamingTheJournal(limit: Int) async throws {
-        let scratch = try TemporaryDirectory()
+        let scratch = try TemporaryDirectory.inMemory()
         let directory = scratch.file("store")
         try await Self.preparedStores.store(for: Self.scenarios[0]).copy(to: directory)
         let store = try Store(directory: directory)
@@ -150,7 +158,7 @@ struct FailingIOTests {
     /// A token no connection names (what a failed write between a commit's appends leaves) is
     /// reported by verify until the next compaction, which drops it (issue 28).
     @Test func tokensNothingRefersToAreDroppedByTheNextCompaction() async throws {
-        let scratch = try TemporaryDirectory()
+        let scratch = try TemporaryDirectory.inMemory()
         let directory = scratch.file("store")
         try await Self.preparedStores.store(for: Self.scenarios[0]).copy(to: directory)
         let store = try Store(directory: directory, options: .init(compactionThreshold: 1))
@@ -176,7 +184,7 @@ struct FailingIOTests {
     /// A whole-file write whose process died before its rename leaves `.NAME.PID.tmp`: the next
     /// open removes it, and leaves a live process's alone.
     @Test func theNextOpenRemovesTemporariesOfProcessesThatDied() async throws {
-        let scratch = try TemporaryDirectory()
+        let scratch = try TemporaryDirectory.inMemory()
         let directory = scratch.file("store")
         try await Self.preparedStores.store(for: Self.scenarios[0]).copy(to: directory)
         // A PID above Linux's largest (2^22) belongs to no process.
@@ -251,7 +259,7 @@ struct FailingIOTests {
     /// Runs the scenario on a fresh copy of its prepared store (with `faults`), then opens the
     /// store as the next command would and reads what it holds.
     private func run(_ scenario: Scenario, faults: FileFaults?, execute: Bool = true) async throws -> Outcome {
-        let scratch = try TemporaryDirectory()
+        let scratch = try TemporaryDirectory.inMemory()
         let directory = scratch.file("store")
         let prepared = try await Self.preparedStores.store(for: scenario)
         try prepared.copy(to: directory)
@@ -354,7 +362,7 @@ struct FailingIOTests {
 
         func store(for scenario: Scenario) async throws -> Prepared {
             if let prepared = made[scenario.name] { return prepared }
-            let temporary = try TemporaryDirectory()
+            let temporary = try TemporaryDirectory.inMemory()
             directories.append(temporary)
             let directory = temporary.file("store")
             if scenario.name.hasPrefix("migration") {
