@@ -219,6 +219,7 @@ struct FailingIOTests {
                 let subject = Self.subject(of: fired.path)
                 #expect(failure.contains(subject), "\(place): the message does not name \(subject): \(failure)")
                 #expect(failure.contains(String(cString: strerror(fired.errno))), "\(place): \(failure)")
+                #expect(!outcome.secrets.contains { failure.contains($0) }, "\(place): the message quotes a secret")
             }
             // A failed call the command could go on without (a cleanup's) leaves the state after it.
             #expect(
@@ -243,7 +244,7 @@ struct FailingIOTests {
             }
         }
         if name.hasSuffix(".change") { name = String(name.dropLast(".change".count)) }
-        // A directory synced, or a backup made: the message names the directory.
+        // A directory's sync is named by the directory, its last component as well.
         return name
     }
 
@@ -254,6 +255,8 @@ struct FailingIOTests {
         var findings: [String]
         var leftovers: [String]
         var leakedSecrets: [String]
+        /// Every secret the store holds after the run, and the one `config set` was given.
+        var secrets: [String]
     }
 
     /// Runs the scenario on a fresh copy of its prepared store (with `faults`), then opens the
@@ -296,7 +299,8 @@ struct FailingIOTests {
             status: status, failure: failure, dump: dump,
             findings: verification.findings.map(\.description),
             leftovers: try Self.leftovers(in: directory),
-            leakedSecrets: try Self.filesHoldingSecrets(in: directory, secrets: try store.allSecrets + [Self.typedSecret]))
+            leakedSecrets: try Self.filesHoldingSecrets(in: directory, secrets: try store.allSecrets + [Self.typedSecret]),
+            secrets: (try store.allSecrets + [Self.typedSecret]).filter { !$0.isEmpty })
     }
 
     final class StoreHolder: @unchecked Sendable {
