@@ -71,6 +71,8 @@ struct FailingIOTests {
             name: "compaction (reconnect)", line: "reconnect BUG", compactionThreshold: 1,
             prepare: { store, _ in try growJournals(store) }),
         Scenario(name: "migration of an older store", line: nil),
+        // Not a change of the store, but its bundle's files go through the same seam.
+        Scenario(name: "export", line: "export {scratch}/bundle"),
         Scenario(name: "config set", line: "config set region eu"),
         Scenario(name: "config set client-secret", line: "config set client-secret"),
     ]
@@ -272,7 +274,8 @@ struct FailingIOTests {
         if execute {
             do {
                 try await FileSystemCalls.$faults.withValue(faults) {
-                    try await Self.execute(scenario, store: directory, bundle: prepared.bundle, holder: used)
+                    try await Self.execute(
+                        scenario, store: directory, bundle: prepared.bundle, scratch: scratch.url, holder: used)
                 }
             } catch {
                 status = error is UsageError ? 2 : 1
@@ -308,9 +311,9 @@ struct FailingIOTests {
         var store: Store?
     }
 
-    private static func execute(_ scenario: Scenario, store directory: URL, bundle: URL, holder: StoreHolder)
-        async throws
-    {
+    private static func execute(
+        _ scenario: Scenario, store directory: URL, bundle: URL, scratch: URL, holder: StoreHolder
+    ) async throws {
         guard let line = scenario.line else {
             if scenario.name.hasPrefix("migration") {
                 _ = try Store(directory: directory)
@@ -327,7 +330,9 @@ struct FailingIOTests {
             directory: directory, options: .init(compactionThreshold: scenario.compactionThreshold))
         holder.store = store
         let intercom = InMemoryIntercom(world: try #require(try store.loadWorld()))
-        _ = try await executor(store, intercom: intercom).execute(try #require(try CommandParser.parse(line)))
+        let command = try #require(
+            try CommandParser.parse(line.replacingOccurrences(of: "{scratch}", with: scratch.path)))
+        _ = try await executor(store, intercom: intercom).execute(command)
     }
 
     static func executor(_ store: Store, intercom: InMemoryIntercom) throws -> CommandExecutor {
