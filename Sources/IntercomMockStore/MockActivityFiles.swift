@@ -307,7 +307,7 @@ package final class MockActivityFiles: MockActivityPersistence, @unchecked Senda
     /// empty one; every other process follows on its next look.
     private func startNewSegment() throws(StoreError) {
         try StoreFile.requireRegularOrAbsent(previousJournalURL)
-        guard rename(journalURL.path, previousJournalURL.path) == 0 else { throw StoreError.io(journalURL, "rotate") }
+        guard FileSystemCalls.rename(journalURL.path, previousJournalURL.path) == 0 else { throw StoreError.io(journalURL, "rotate") }
         try openJournal()
         readOffset = 0
     }

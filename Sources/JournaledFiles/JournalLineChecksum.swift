@@ -170,12 +170,13 @@ struct TopLevelFields {
                 depth += 1
             case UInt8(ascii: "}"), UInt8(ascii: "]"):
                 if depth == 0 {
-                    // The last field: remove it with the comma before it.
+                    // The last field: remove it with the comma before it, keeping the space
+                    // before the brace (a pretty-printed file's newline).
                     close(valueEnd: index, removalEnd: index)
                     if let last = fields.indices.last, fields.count > 1 || fields[last].removalRange.lowerBound > open + 1 {
                         var start = fields[last].removalRange.lowerBound
                         if start > open + 1, line[start - 1] == UInt8(ascii: ",") { start -= 1 }
-                        fields[last].removalRange = start..<index
+                        fields[last].removalRange = start..<fields[last].valueRange.upperBound
                     }
                     return
                 }

@@ -23,4 +23,31 @@ package enum SnapshotChecksum {
     }
 
     package static var isHardware: Bool { relink_crc32c_is_hardware() != 0 }
+
+    /// Checks a whole snapshot's `"checksum":"crc32c:…"` wherever it stands among the top-level
+    /// fields, as a journal line's is: relink writes it in one place (the first line of
+    /// `state.json`, the second of `secrets.json`) and reads it fast there, but a file whose field
+    /// was moved (by hand, or by a tool that reorders keys) must not step around it. The checksum
+    /// is computed on the file without that field and one comma beside it, which is what relink
+    /// sealed. A key repeated in any object of a file that records a checksum is damage, since a
+    /// decoder keeps one of the two silently. A file that names no `checksum` field (written by
+    /// hand) is `.none`: accepted on its decode alone.
+    package static func verdict(_ data: Data) -> JournalLineChecksum.Verdict {
+        guard data.range(of: Data(#""checksum""#.utf8)) != nil else { return .none }
+        let scan = TopLevelFields(data)
+        // Not one JSON object: the decoder names what is wrong.
+        guard scan.problem == nil else { return .none }
+        let fields = scan.fields.filter { $0.key == "checksum" }
+        guard let field = fields.first else { return .none }
+        if let problem = JournalLineChecksum.repeatedKey(data) { return .malformed(problem) }
+        let value = data[field.valueRange]
+        guard value.count == 17, value.first == UInt8(ascii: "\""), value.last == UInt8(ascii: "\""),
+            value.dropFirst(8).dropLast().allSatisfy({ (48...57).contains($0) || (97...102).contains($0) }),
+            let recorded = parse(Substring(decoding: value.dropFirst().dropLast(), as: UTF8.self))
+        else { return .malformed("its \"checksum\" field is not \"crc32c:\" and 8 lower-case hex digits") }
+        var without = data
+        without.removeSubrange(field.removalRange)
+        let computed = update(0, without)
+        return recorded == computed ? .matches : .mismatch(recorded: recorded, computed: computed)
+    }
 }

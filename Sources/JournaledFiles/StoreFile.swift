@@ -37,12 +37,13 @@ package enum StoreFile {
         guard data.withUnsafeBytes({ writeAtEnd(fd, $0) }) else { throw StoreError.io(url, "append") }
     }
 
-    /// `write` until all of `buffer` is written; on an `O_APPEND` descriptor each call lands at
-    /// the end. False when a write fails (errno says why).
+    /// `write` until all of `buffer` is written (a short write or an `EINTR` is retried, never
+    /// reported); on an `O_APPEND` descriptor each call lands at the end. False when a write
+    /// fails (errno says why).
     package static func writeAtEnd(_ fd: Int32, _ buffer: UnsafeRawBufferPointer) -> Bool {
         var done = 0
         while done < buffer.count {
-            let n = write(fd, buffer.baseAddress! + done, buffer.count - done)
+            let n = FileSystemCalls.write(fd, buffer.baseAddress! + done, buffer.count - done)
             if n < 0 {
                 if errno == EINTR { continue }
                 return false
@@ -113,7 +114,9 @@ package enum StoreFile {
     ///
     /// - Throws: `StoreError.notARegularFile` naming what is there instead; `.io` otherwise.
     package static func openRegular(_ url: URL, _ flags: Int32, mode: mode_t) throws(StoreError) -> Int32? {
-        let fd = open(url.path, flags | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, mode)
+        let fd = FileSystemCalls.retryingInterrupts {
+            FileSystemCalls.open(url.path, flags | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, mode)
+        }
         guard fd >= 0 else {
             let code = errno
             if let found = nonRegularKind(url) { throw .notARegularFile(file: url.path, found: found) }

@@ -155,7 +155,7 @@ struct AtomicChange {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
         for name in names where name.hasPrefix(".") && name.hasSuffix(".change") {
             let url = directory.appendingPathComponent(name)
-            if StoreFile.nonRegularKind(url) == nil { unlink(url.path) }
+            if StoreFile.nonRegularKind(url) == nil { _ = FileSystemCalls.unlink(url.path) }
         }
     }
 
@@ -170,7 +170,7 @@ struct AtomicChange {
             let target = directory.appendingPathComponent(file.name)
             try StoreFile.requireRegularOrAbsent(target)
             guard let temporaryName = file.temporary else {
-                if unlink(target.path) != 0, errno != ENOENT { throw StoreError.io(target, "remove") }
+                if FileSystemCalls.unlink(target.path) != 0, errno != ENOENT { throw StoreError.io(target, "remove") }
                 continue
             }
             let temporary = directory.appendingPathComponent(temporaryName)
@@ -185,7 +185,7 @@ struct AtomicChange {
                         problem: "it holds \(info.st_size) bytes where \(file.bytes ?? 0) were written; "
                             + "backups/ holds the files as they were before the change")
                 }
-                guard rename(temporary.path, target.path) == 0 else { throw StoreError.io(target, "replace") }
+                guard FileSystemCalls.rename(temporary.path, target.path) == 0 else { throw StoreError.io(target, "replace") }
             } else {
                 // Renamed already by the run that died; its target must be what was written.
                 guard lstat(target.path, &info) == 0, Int(info.st_size) == file.bytes else {
@@ -196,9 +196,11 @@ struct AtomicChange {
                 }
             }
         }
-        AtomicFile.syncDirectory(directory)
-        guard unlink(recordURL.path) == 0 || errno == ENOENT else { throw StoreError.io(recordURL, "remove") }
-        AtomicFile.syncDirectory(directory)
+        try AtomicFile.syncDirectory(directory)
+        guard FileSystemCalls.unlink(recordURL.path) == 0 || errno == ENOENT else {
+            throw StoreError.io(recordURL, "remove")
+        }
+        try AtomicFile.syncDirectory(directory)
     }
 
     private func backUp(_ data: Data, of name: String) throws(StoreError) -> URL {
@@ -208,7 +210,7 @@ struct AtomicChange {
             guard info.st_mode & S_IFMT == S_IFDIR else {
                 throw .notARegularFile(file: backups.path, found: "not a directory (backups/ must be one)")
             }
-        } else if mkdir(backups.path, 0o700) != 0, errno != EEXIST {
+        } else if FileSystemCalls.mkdir(backups.path, 0o700) != 0, errno != EEXIST {
             throw StoreError.io(backups, "create")
         }
         let stamp = Timestamp.format(Date()).replacingOccurrences(of: ":", with: "")

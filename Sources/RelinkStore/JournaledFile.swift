@@ -307,13 +307,17 @@ final class JournaledFile<State: JournaledState> {
         defer { close(fd) }
         fchmod(fd, mode)
         // Cut a torn tail left by a writer that died, then write at the end of the last good line.
-        guard ftruncate(fd, off_t(journalOffset)) == 0 else { throw StoreError.io(journalURL, "truncate a torn tail") }
+        guard FileSystemCalls.retryingInterrupts({ FileSystemCalls.ftruncate(fd, off_t(journalOffset)) }) == 0 else {
+            throw StoreError.io(journalURL, "truncate a torn tail")
+        }
         let ok = line.withUnsafeBytes { buffer in
-            writeAll(fd, buffer, at: off_t(journalOffset)) && (!durable || fdatasync(fd) == 0)
+            writeAll(fd, buffer, at: off_t(journalOffset))
+                && (!durable || FileSystemCalls.retryingInterrupts { FileSystemCalls.fdatasync(fd) } == 0)
         }
         guard ok else {
             let error = StoreError.io(journalURL, "append")
-            _ = ftruncate(fd, off_t(journalOffset))
+            // What was written is not acknowledged: cut it, so a reopen cannot apply it either.
+            _ = FileSystemCalls.retryingInterrupts { FileSystemCalls.ftruncate(fd, off_t(journalOffset)) }
             throw error
         }
         for change in written.changes { state.apply(change) }
@@ -324,13 +328,51 @@ final class JournaledFile<State: JournaledState> {
         missingNewline = false
     }
 
+    /// Where the journal stands, for `rollBack(to:)`.
+    struct Mark {
+        fileprivate var state: State
+        fileprivate var sequence: UInt64
+        fileprivate var journalOffset: Int
+        fileprivate var journalLines: Int
+        fileprivate var lastLineSequence: UInt64?
+        fileprivate var missingNewline: Bool
+    }
+
+    var mark: Mark {
+        Mark(
+            state: state, sequence: sequence, journalOffset: journalOffset, journalLines: journalLines,
+            lastLineSequence: lastLineSequence, missingNewline: missingNewline)
+    }
+
+    /// Takes back what was appended since `mark`, when a change that spans both journals failed
+    /// in the other one: an I/O error then leaves the store exactly as it was. Should the cut
+    /// itself fail, the lines stay and the next `catchUp` reads them, as a crash would leave them.
+    func rollBack(to mark: Mark) {
+        guard journalOffset != mark.journalOffset || sequence != mark.sequence else { return }
+        if let fd = try? StoreFile.openRegular(journalURL, O_WRONLY, mode: mode) {
+            _ =
+                FileSystemCalls.retryingInterrupts({ FileSystemCalls.ftruncate(fd, off_t(mark.journalOffset)) }) == 0
+                && FileSystemCalls.retryingInterrupts({ FileSystemCalls.fdatasync(fd) }) == 0
+            close(fd)
+        }
+        state = mark.state
+        sequence = mark.sequence
+        journalOffset = mark.journalOffset
+        journalLines = mark.journalLines
+        lastLineSequence = mark.lastLineSequence
+        missingNewline = mark.missingNewline
+    }
+
+    /// Whether the journal has grown past the threshold at which `compactIfNeeded` folds it.
+    var compactionDue: Bool { !compactionRefused && journalOffset >= max(compactionFloor, snapshotBytes / 4) }
+
     /// Folds the journal into a new snapshot when it has grown past the threshold.
     ///
     /// A snapshot holding a damaged record is not rewritten (the damage would be copied into a
     /// file that looks sound): the journal keeps growing instead, and `compact()` names the
     /// damage. The commit that got here is durable either way, so it does not fail for it.
     func compactIfNeeded() throws(StoreError) {
-        guard !compactionRefused, journalOffset >= max(compactionFloor, snapshotBytes / 4) else { return }
+        guard compactionDue else { return }
         do {
             try writeSnapshot()
         } catch StoreError.damaged(let file, _) where file == snapshotURL.path {
@@ -358,7 +400,9 @@ final class JournaledFile<State: JournaledState> {
             throw StoreError.io(journalURL, "open", errno: ENOENT)
         }
         defer { close(fd) }
-        guard ftruncate(fd, 0) == 0, fsync(fd) == 0 else { throw StoreError.io(journalURL, "empty after compaction") }
+        guard FileSystemCalls.retryingInterrupts({ FileSystemCalls.ftruncate(fd, 0) }) == 0,
+            FileSystemCalls.retryingInterrupts({ FileSystemCalls.fsync(fd) }) == 0
+        else { throw StoreError.io(journalURL, "empty after compaction") }
         journalOffset = 0
         journalLines = 0
         lastLineSequence = nil

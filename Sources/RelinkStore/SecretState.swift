@@ -142,9 +142,29 @@ struct SecretState: JournaledState, Equatable {
                 + "(\(SnapshotChecksum.format(seal.computed))): the file was damaged or changed outside relink. If you "
                 + "edited it on purpose, delete that line: relink then decodes the file when it opens the store, and "
                 + "writes a new checksum when it next rewrites it"
+        } else {
+            // No checksum on its second line: one moved elsewhere is checked all the same.
+            switch SnapshotChecksum.verdict(data) {
+            case .none, .matches: break
+            case .malformed(let problem):
+                throw .damaged(file: url.path, problem: "\(problem): the file was damaged or changed outside relink")
+            case .mismatch(let recorded, let computed):
+                mismatch =
+                    "its checksum (\(SnapshotChecksum.format(recorded))), moved from its second line, does not match "
+                    + "its content (\(SnapshotChecksum.format(computed))): the file was damaged or changed outside "
+                    + "relink. If you edited it on purpose, delete that field: relink then decodes the file when it "
+                    + "opens the store, and writes a new checksum when it next rewrites it"
+            }
         }
         do {
             let snapshot = try StoreCoding.decoder().decode(Snapshot<SecretState>.self, from: data)
+            if mismatch != nil, case .mismatch(let recorded, _) = SnapshotChecksum.verdict(data),
+                let canonical = try? snapshot.state.snapshotData(sequence: snapshot.sequence),
+                SecretSeal(canonical)?.recorded == recorded
+            {
+                // Laid out anew (pretty-printed otherwise, keys reordered) but holding what relink wrote.
+                mismatch = nil
+            }
             return SnapshotRead(state: snapshot.state, sequence: snapshot.sequence, deferredProblem: mismatch)
         } catch let error as SchemaVersionError {
             throw error.storeError(file: url)

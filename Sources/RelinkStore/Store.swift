@@ -99,6 +99,12 @@ public final class Store: @unchecked Sendable {
         if AtomicChange.isPending(in: directory) {
             try withFileLock(exclusive: true) { try AtomicChange.recover(in: directory) }
         }
+        if readOnlyReason == nil, !AtomicFile.abandonedTemporaries(in: directory).isEmpty {
+            // Under the lock every writer holds while it writes a temporary.
+            try withFileLock(exclusive: true) {
+                for url in AtomicFile.abandonedTemporaries(in: directory) { _ = FileSystemCalls.unlink(url.path) }
+            }
+        }
         do {
             try withFileLock(exclusive: false) {
                 try secretFile.load()
@@ -268,11 +274,19 @@ public final class Store: @unchecked Sendable {
             try publicFile.catchUp()
             var transaction = StoreTransaction(publicFile: publicFile, secretFile: secretFile)
             let result = try body(&transaction)
-            // Secrets first: a crash between the two leaves an unused token, never a record
-            // naming a token that is not there.
-            try secretFile.append(transaction.secretChanges)
-            try publicFile.append(transaction.changes)
+            // New secrets before the records, forgotten ones after: a crash between the appends
+            // leaves an unused token (dropped by the next compaction), never a record naming a
+            // token that is not there. A failed write of the records takes the new secrets back.
+            let (secretsFirst, secretsAfter) = transaction.secretChangesAroundRecords
+            let before = secretFile.mark
+            try secretFile.append(secretsFirst)
+            do { try publicFile.append(transaction.changes) } catch {
+                secretFile.rollBack(to: before)
+                throw error
+            }
+            try secretFile.append(secretsAfter)
             if !deferringCompaction {
+                if secretFile.compactionDue { forgetUnreferencedTokens() }
                 try secretFile.compactIfNeeded()
                 try publicFile.compactIfNeeded()
             }
@@ -288,6 +302,22 @@ public final class Store: @unchecked Sendable {
             try secretFile.writeSnapshot()
             try publicFile.writeSnapshot()
         }
+    }
+
+    /// Forgets the tokens no connection names, just before a commit folds the secrets into a new
+    /// snapshot (not `compact()`, which folds what is there as it is): a crash or a failed write between a commit's appends leaves such a token (by
+    /// design: never a connection without its token), and `verify` reports them until then. It
+    /// decodes the secrets and every connection, which a compaction's rewrite dwarfs. Best effort:
+    /// a record that does not read or a failed append leaves the tokens for the next compaction.
+    /// The caller holds the exclusive lock and has caught up.
+    private func forgetUnreferencedTokens() {
+        guard let connections = try? publicFile.state.connections.all(),
+            let secrets = try? secretFile.state.decoded()
+        else { return }
+        let referenced = Set(connections.values.compactMap { $0.state.authorization?.tokenID })
+        let unused = secrets.tokens.keys.filter { !referenced.contains($0) }.sorted()
+        guard !unused.isEmpty else { return }
+        try? secretFile.append(unused.map { .forgetToken(id: $0) })
     }
 
     /// Why this store refuses changes (the user cannot write its directory), or nil.
@@ -394,6 +424,19 @@ public struct StoreTransaction {
 
     public mutating func setOAuthClient(_ client: OAuthClientCredentials?) {
         secretChanges.append(.setOAuthClient(client: client))
+    }
+
+    /// The secret changes split around the records' append: tokens forgotten (and not put again
+    /// by this change) go after it, everything else before it, each part in its order.
+    var secretChangesAroundRecords: (before: [SecretState.Change], after: [SecretState.Change]) {
+        var putAgain: Set<String> = []
+        for change in secretChanges { if case .putToken(let id, _) = change { putAgain.insert(id) } }
+        var before: [SecretState.Change] = []
+        var after: [SecretState.Change] = []
+        for change in secretChanges {
+            if case .forgetToken(let id) = change, !putAgain.contains(id) { after.append(change) } else { before.append(change) }
+        }
+        return (before, after)
     }
 
     /// Keeps the OAuth app's client secret (`config set client-secret`); `nil` forgets it.

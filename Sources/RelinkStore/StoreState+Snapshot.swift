@@ -99,7 +99,10 @@ extension StoreState {
                 let snapshot = try StoreCoding.decoder().decode(Snapshot<StoreState>.self, from: data)
                 var state = snapshot.state
                 try checkEvents(&state, url: url)
-                return SnapshotRead(state: state, sequence: snapshot.sequence)
+                let problem = try movedChecksumProblem(data, url: url) {
+                    (try? state.snapshotData(sequence: snapshot.sequence)).flatMap { LineLayout($0)?.checksum }
+                }
+                return SnapshotRead(state: state, sequence: snapshot.sequence, deferredProblem: problem)
             } catch let error as SchemaVersionError {
                 throw error.storeError(file: url)
             } catch let error as StoreError {
@@ -159,6 +162,28 @@ extension StoreState {
         }
         try checkEvents(&state, url: url)
         return SnapshotRead(state: state, sequence: layout.sequence, deferredProblem: checksumProblem)
+    }
+
+    /// A file not in relink's line layout that still records a checksum somewhere (moved out of
+    /// the first line): checked all the same, so that moving it does not step around it.
+    ///
+    /// - Returns: the mismatch, to report once the journal is checked too (as a first line's is).
+    /// - Throws: `StoreError.damaged` for a repeated key or a checksum that is not one.
+    /// - Parameter canonical: the checksum relink would write for the content as decoded.
+    static func movedChecksumProblem(_ data: Data, url: URL, canonical: () -> UInt32?) throws(StoreError) -> String? {
+        switch SnapshotChecksum.verdict(data) {
+        case .none, .matches: return nil
+        case .malformed(let problem):
+            throw .damaged(file: url.path, problem: "\(problem): the file was damaged or changed outside relink")
+        case .mismatch(let recorded, let computed):
+            // Laid out anew (pretty-printed, keys reordered) but holding what relink wrote: the
+            // checksum relink would write for the decoded content is the one recorded.
+            if canonical() == recorded { return nil }
+            return "its checksum (\(SnapshotChecksum.format(recorded))), moved from its first line, does not match its "
+                + "content (\(SnapshotChecksum.format(computed))): the file was damaged or changed outside relink. If "
+                + "you edited it on purpose, delete its \"checksum\" field: relink then reads and checks every record "
+                + "when it opens the store, and writes a new checksum when it next rewrites the file"
+        }
     }
 
     /// Events of a snapshot without a checksum are decoded once at open (and not kept).

@@ -81,10 +81,13 @@ public enum SupportBundle {
                 try? manager.removeItem(at: directory)
                 throw ExportError(description: "export stopped: \(name) would contain a secret; nothing was written")
             }
-            do {
-                try data.write(to: directory.appendingPathComponent(name))
+            // Through the store's file seam (a new regular file, never a link followed), so a test
+            // can fail each write as it fails the store's; a bundle is not synced, like any export.
+            do throws(StoreError) {
+                try AtomicFile.createSynced(data, at: directory.appendingPathComponent(name), mode: 0o644, synced: false)
             } catch {
-                throw ExportError(description: "cannot write \(name) into \(path): \(error.localizedDescription)")
+                let reason = if case .io(_, _, let reason) = error { reason } else { "\(error)" }
+                throw ExportError(description: "cannot write \(name) into \(path): \(reason)")
             }
         }
         return Summary(projects: projects.count, events: store.eventCount, includesWorld: world != nil)

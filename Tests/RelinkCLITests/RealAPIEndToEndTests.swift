@@ -197,6 +197,35 @@ struct RealAPIEndToEndTests {
         }
     }
 
+    /// Issue 28's finding that held: an answer 302 to another host is not followed, so the token
+    /// is never sent there. The other host is a second stand-in the same CA vouches for, so that
+    /// a followed redirect would reach it over TLS and show in its log.
+    @Test("A 302 to another host is not followed: the token never reaches it, and it is no verdict")
+    func redirectToAnotherHostIsNotFollowed() async throws {
+        try await RealIntercomStandIn.with { standIn in
+            try await RealIntercomStandIn.with(authority: standIn.authority) { other in
+                let real = try await RealCase(standIn)
+                standIn.setAnswer(
+                    CannedAnswer(
+                        status: 302, body: "", contentType: "text/plain", headers: ["Location": other.localhostURL + "/me"]),
+                    for: .me)
+                let token = standIn.issueToken(workspace: Self.demoWorkspace)
+                let reconnect = try await runRelink(
+                    ["--store", real.store, "--endpoint", standIn.baseURL, "--real", "-c", "reconnect WEB --token"],
+                    input: token + "\n", environment: real.pipeEnvironment)
+                #expect(reconnect.status == 1, "\(reconnect)")
+                #expect(!reconnect.stdout.contains(token) && !reconnect.stderr.contains(token))
+                let check = try await runRelink(
+                    ["--store", real.store, "--endpoint", standIn.baseURL, "--real", "-c", "check SUP"],
+                    environment: real.pipeEnvironment)
+                #expect(other.requests.isEmpty, "the redirect was followed: \(other.requests)")
+                #expect(standIn.requests.contains { $0.path == "/me" && $0.status == 302 }, "\(standIn.requests)")
+                #expect(try await real.show("WEB")["state"] as? String == "broken")
+                #expect(try await real.show("SUP")["state"] as? String == "connected")
+            }
+        }
+    }
+
     @Test(
         "HTTPS_PROXY tunnels the real API through CONNECT; NO_PROXY's hosts go direct; a refusing proxy is no verdict")
     func proxy() async throws {

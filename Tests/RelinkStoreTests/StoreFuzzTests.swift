@@ -83,7 +83,13 @@ struct StoreFuzzTests {
         // What may be there: every change, or, for a journal cut short, those of its complete lines.
         let isJournal = name.hasSuffix(".jsonl")
         let publicStates = contents.map(\.publicPart)
-        let secretStates = [contents[1], contents[2], contents[3]].map(\.secretPart)  // commit 1 wrote no secret
+        // Commit 1 wrote no secret; commit 2 (the reconnect) two lines: its new token before the
+        // records' line, the old token forgotten after it; commit 3 one.
+        let reconnectedKeepingOld =
+            contents[2].secretPart + contents[1].secretPart.filter { !contents[2].secretPart.contains($0) }
+        let secretStates = [
+            contents[1].secretPart, reconnectedKeepingOld, contents[2].secretPart, contents[3].secretPart,
+        ]
         if isJournal, let completeLines = completeLines(mutated, original: original, kind: kind) {
             let expected = name == "journal.jsonl"
                 ? StoreContent(records: publicStates[completeLines] + contents.last!.secretPart)
@@ -101,6 +107,17 @@ struct StoreFuzzTests {
         } else {
             // At most the one record a well-formed edit touches (see the type's comment).
             #expect(opened.distance(to: contents.last!) <= 2, "\(label): opened with other data\n\(opened)")
+        }
+
+        // The cross-file oracle (issue 28): a store that opens has every connection's token, or
+        // verify names the connection whose token it lacks, and no other.
+        if outcome == "opened" {
+            let verification = try store.verify()
+            for (key, connection) in try store.connections {
+                guard let id = connection.state.authorization?.tokenID else { continue }
+                let reported = verification.findings.contains { $0.project == key && $0.file == "secrets.json" }
+                #expect((try store.token(id: id) != nil) != reported, "\(label): \(key)'s token and verify disagree")
+            }
         }
 
         // A change acknowledged after opening survives, with everything that was there.

@@ -10,6 +10,20 @@ public final class TemporaryDirectory: @unchecked Sendable {
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
     }
 
+    /// In memory (`/dev/shm`) where there is one, else where `init()` makes it: for tests that
+    /// make thousands of stores and sync each commit, where a disk's fsync (milliseconds) would be
+    /// most of their time and none of what they test.
+    public static func inMemory() throws -> TemporaryDirectory {
+        let shm = URL(fileURLWithPath: "/dev/shm", isDirectory: true)
+        guard access(shm.path, W_OK) == 0 else { return try TemporaryDirectory() }
+        return try TemporaryDirectory(at: shm.appendingPathComponent("relink-test-\(UUID().uuidString)"))
+    }
+
+    private init(at url: URL) throws {
+        self.url = url
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    }
+
     deinit { try? FileManager.default.removeItem(at: url) }
 
     public func file(_ name: String) -> URL { url.appendingPathComponent(name) }

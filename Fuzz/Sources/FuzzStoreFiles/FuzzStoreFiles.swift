@@ -4,6 +4,7 @@ import RelinkStore
 /// One damaged store file: the first byte picks which of state.json, journal.jsonl, secrets.json
 /// and secrets.jsonl is replaced by the rest of the input, in a copy of Fixtures/demo; then the
 /// store is opened. Opening never crashes: it opens, or refuses with a StoreError naming a file.
+/// A store that opens has every connection's token, or `verify` says which it lacks (issue 28).
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzStoreFiles(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     guard size > 0 else { return 0 }
@@ -19,12 +20,26 @@ public func fuzzStoreFiles(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         for project in try store.projects { _ = try store.connection(for: project.key) }
         _ = try store.allSecrets
         _ = try? store.events()
+        try checkTokensAreThereOrReported(store)
     } catch is StoreError {
         // A refusal is the right answer to damage.
     } catch {
         fatalError("opening a damaged \(name) failed with something other than a StoreError: \(error)")
     }
     return 0
+}
+
+/// The cross-file oracle: a connection whose token the secrets lack is a finding of `verify`
+/// naming that project and the secrets, and a connection whose token is there is not.
+func checkTokensAreThereOrReported(_ store: Store) throws {
+    let verification = try store.verify()
+    for (key, connection) in try store.connections {
+        guard let id = connection.state.authorization?.tokenID else { continue }
+        let reported = verification.findings.contains { $0.project == key && $0.file == "secrets.json" }
+        let present = try store.token(id: id) != nil
+        if !present, !reported { fatalError("\(key): its connection has no token and verify does not say so") }
+        if present, reported { fatalError("\(key): verify says its token is lost, but the store holds it") }
+    }
 }
 
 enum StoreFuzzing {

@@ -161,7 +161,7 @@ public final class CommandExecutor: Sendable {
                 "Every record reads: \(read.projects) projects, \(read.connections) connections, \(read.events) events "
                 + "and \(read.tokens) tokens in \(store.directory.path)."
             if read.unreferencedTokens > 0 {
-                text += " \(read.unreferencedTokens) token(s) no connection refers to (harmless leftovers)."
+                text += " \(read.unreferencedTokens) token(s) no connection refers to (harmless leftovers, dropped at the next compaction)."
             }
             guard read.findings.isEmpty else { throw CommandFailure.brokenReferences(read.findings, summary: text) }
             return presenter.report(
