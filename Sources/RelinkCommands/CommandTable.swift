@@ -5,7 +5,7 @@ import RelinkCore
 /// grouped in files by what they act on (`CommandTable+Connections`, `+Mock`, `+Work`, `+Cases`,
 /// `+Config`); `all` keeps the order `help` lists them in.
 public enum CommandTable {
-    public static let all: [CommandSpec] = connections + mock + work + cases + config + repl
+    public static let all: [CommandSpec] = connections + mock + work + cases + config + page + repl
 
     /// The REPL's own: `help` and `quit`.
     static let repl: [CommandSpec] = [
