@@ -267,6 +267,10 @@ let package = Package(
             ]
         ),
         .testTarget(
+            name: "RelinkUITests",
+            dependencies: ["RelinkUI", "RelinkCore", "RelinkStore", "RelinkFixtures", "RelinkTestSupport"]
+        ),
+        .testTarget(
             name: "RelinkCLITests",
             dependencies: [
                 "RelinkCLI", "RelinkCommands", "RelinkCore", "RelinkStore", "RelinkFixtures", "RelinkTestSupport",

@@ -147,7 +147,7 @@ extension SettingsPage {
         guard let given, constantTimeEqual(given, state.token) else {
             return text("Refused: this request does not carry the page's token.", status: .forbidden)
         }
-        if let reason = state.store.readOnlyReason {
+        if let reason = state.readOnlyReason {
             return text("Refused: the store is read-only (\(reason)).", status: .forbidden)
         }
         let key = try projectKey(context)

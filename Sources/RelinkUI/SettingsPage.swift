@@ -20,10 +20,13 @@ public enum SettingsPage {
         public var port: Int
         /// How often the store's files are looked at for another process's change.
         public var pollInterval: Duration
+        /// Serve a read-only page over a writable store, saying why (a demo shown to a customer).
+        public var readOnlyReason: String?
 
-        public init(port: Int = 0, pollInterval: Duration = .milliseconds(50)) {
+        public init(port: Int = 0, pollInterval: Duration = .milliseconds(50), readOnlyReason: String? = nil) {
             self.port = port
             self.pollInterval = pollInterval
+            self.readOnlyReason = readOnlyReason
         }
     }
 
@@ -37,7 +40,7 @@ public enum SettingsPage {
         store: Store, backend: any SettingsPageBackend, configuration: Configuration = Configuration(), logger: Logger
     ) async throws -> RunningSettingsPage {
         let state = PageState(
-            store: store, backend: backend, token: newToken(),
+            store: store, backend: backend, token: newToken(), readOnlyReason: configuration.readOnlyReason,
             watcher: StoreWatcher(directory: store.directory, interval: configuration.pollInterval))
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         let application = Application(
@@ -117,6 +120,8 @@ final class PageState: Sendable {
     let store: Store
     let backend: any SettingsPageBackend
     let token: String
+    /// Given by the caller; a store that cannot be written is read-only whatever this says.
+    let configuredReadOnlyReason: String?
     let watcher: StoreWatcher
     /// `127.0.0.1:PORT` once bound: the only `Host` answered.
     let authority = Mutex<String?>(nil)
@@ -124,7 +129,10 @@ final class PageState: Sendable {
     /// is checked for these.
     let watched = Mutex<[ProjectKey: Int]>([:])
 
-    init(store: Store, backend: any SettingsPageBackend, token: String, watcher: StoreWatcher) {
+    init(
+        store: Store, backend: any SettingsPageBackend, token: String, readOnlyReason: String?, watcher: StoreWatcher
+    ) {
+        self.configuredReadOnlyReason = readOnlyReason
         self.store = store
         self.backend = backend
         self.token = token
@@ -133,9 +141,12 @@ final class PageState: Sendable {
 
     var context: PageContext {
         PageContext(
-            token: token, readOnlyReason: store.readOnlyReason, isRealAPI: backend.isRealAPI,
+            token: token, readOnlyReason: readOnlyReason, isRealAPI: backend.isRealAPI,
             intercomDescription: backend.intercomDescription, storePath: store.directory.path)
     }
+
+    /// Why the page offers no action, if it offers none.
+    var readOnlyReason: String? { store.readOnlyReason ?? configuredReadOnlyReason }
 
     func watch(_ key: ProjectKey) { watched.withLock { $0[key, default: 0] += 1 } }
 
@@ -152,7 +163,7 @@ final class PageState: Sendable {
         guard !backend.isRealAPI else { return }
         for await change in await watcher.changes() where change.worldChanged {
             let keys = watched.withLock { Array($0.keys) }.sorted()
-            guard !keys.isEmpty, store.readOnlyReason == nil else { continue }
+            guard !keys.isEmpty, readOnlyReason == nil else { continue }
             try? store.refresh()
             let connected = keys.filter { key in
                 (try? store.connection(for: key).state.name) == .connected
