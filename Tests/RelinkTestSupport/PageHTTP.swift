@@ -8,26 +8,28 @@ import Foundation
 /// page's) and read an event stream as it comes. Every read is bounded by a receive timeout and
 /// every loop by a deadline; the blocking work runs on a thread of its own, off the cooperative
 /// pool the server runs on.
-struct PageHTTP {
-    let port: Int
+public struct PageHTTP: Sendable {
+    public let port: Int
 
-    struct Answer {
-        var status: Int
-        var headers: String
-        var body: String
+    public init(port: Int) { self.port = port }
+
+    public struct Answer: Sendable {
+        public var status: Int
+        public var headers: String
+        public var body: String
     }
 
-    struct Failure: Error, CustomStringConvertible {
-        var description: String
+    public struct Failure: Error, CustomStringConvertible {
+        public var description: String
     }
 
-    var authority: String { "127.0.0.1:\(port)" }
+    public var authority: String { "127.0.0.1:\(port)" }
 
-    func get(_ path: String, host: String? = nil) async throws -> Answer {
+    public func get(_ path: String, host: String? = nil) async throws -> Answer {
         try await exchange("GET \(path) HTTP/1.1\r\nHost: \(host ?? authority)\r\nConnection: close\r\n\r\n")
     }
 
-    func post(_ path: String, body: String = "", headers: [String: String] = [:], host: String? = nil) async throws
+    public func post(_ path: String, body: String = "", headers: [String: String] = [:], host: String? = nil) async throws
         -> Answer
     {
         var request = "POST \(path) HTTP/1.1\r\nHost: \(host ?? authority)\r\nConnection: close\r\n"
@@ -37,8 +39,8 @@ struct PageHTTP {
     }
 
     /// Sends `request` and reads until the server closes.
-    func exchange(_ request: String) async throws -> Answer {
-        let bytes = try await offPool {
+    public func exchange(_ request: String) async throws -> Answer {
+        let bytes = try await offThePool {
             let socket = try Self.connect(port: port)
             defer { close(socket) }
             try Self.send(request, on: socket)
@@ -49,11 +51,11 @@ struct PageHTTP {
 
     /// Opens `path` as an event stream and reads until `done` says the text so far is enough;
     /// fails when `deadline` passes first.
-    func stream(_ path: String, deadline: Duration = .seconds(30), until done: @escaping @Sendable (String) -> Bool)
+    public func stream(_ path: String, deadline: Duration = .seconds(30), until done: @escaping @Sendable (String) -> Bool)
         async throws -> String
     {
         let request = "GET \(path) HTTP/1.1\r\nHost: \(authority)\r\nAccept: text/event-stream\r\n\r\n"
-        let bytes = try await offPool {
+        let bytes = try await offThePool {
             let socket = try Self.connect(port: port)
             defer { close(socket) }
             try Self.send(request, on: socket)
@@ -63,14 +65,14 @@ struct PageHTTP {
     }
 
     /// An event stream kept open while the test does something else: `read(until:)` continues it.
-    final class OpenStream: @unchecked Sendable {
+    public final class OpenStream: @unchecked Sendable {
         // @unchecked: one test drives it, one read at a time.
         let socket: Int32
-        private(set) var text = ""
+        public private(set) var text = ""
 
-        init(port: Int, path: String) async throws {
+        public init(port: Int, path: String) async throws {
             let request = "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nAccept: text/event-stream\r\n\r\n"
-            socket = try await offPool {
+            socket = try await offThePool {
                 let socket = try PageHTTP.connect(port: port)
                 try PageHTTP.send(request, on: socket)
                 return socket
@@ -81,12 +83,12 @@ struct PageHTTP {
 
         /// Reads on until `done(text)`; fails after `deadline`.
         @discardableResult
-        func read(deadline: Duration = .seconds(30), until done: @escaping @Sendable (String) -> Bool) async throws
+        public func read(deadline: Duration = .seconds(30), until done: @escaping @Sendable (String) -> Bool) async throws
             -> String
         {
             let before = text
             let socket = socket
-            let more = try await offPool {
+            let more = try await offThePool {
                 try PageHTTP.readUntil(socket, deadline: ContinuousClock.now + deadline) {
                     done(before + String(decoding: $0, as: UTF8.self))
                 }
@@ -165,12 +167,5 @@ struct PageHTTP {
             rest = Substring(String(decoding: rest.utf8[start...].dropFirst(size + 2), as: UTF8.self))
         }
         return body
-    }
-}
-
-/// Runs blocking work on a thread of its own.
-func offPool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
-    try await withCheckedThrowingContinuation { continuation in
-        Thread { continuation.resume(with: Result { try work() }) }.start()
     }
 }
