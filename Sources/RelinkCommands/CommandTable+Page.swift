@@ -16,6 +16,6 @@ extension CommandTable {
                 .flag("--open", "open the page in the desktop's browser (xdg-open)"),
             ],
             examples: ["ui", "ui --port 8765 --open"]
-        ) { words in .ui(port: words.integer("--port"), open: words.flag("--open")) },
+        ) { words in .ui(port: words.integer("--port"), open: words.flag("--open")) }
     ]
 }

@@ -19,7 +19,9 @@ enum PageRenderer {
     // MARK: Documents
 
     /// A whole page around `content`; the script swaps `content` for a fresh fragment on change.
-    static func document(title: String, content: String, fragmentURL: String, project: ProjectKey?, context: PageContext)
+    static func document(
+        title: String, content: String, fragmentURL: String, project: ProjectKey?, context: PageContext
+    )
         -> String
     {
         """
@@ -100,9 +102,11 @@ enum PageRenderer {
 
             """
         guard !matching.isEmpty else {
-            return html + "<p class=\"empty\">\(listings.isEmpty ? "No projects in this store." : "No project matches.")</p>"
+            return html
+                + "<p class=\"empty\">\(listings.isEmpty ? "No projects in this store." : "No project matches.")</p>"
         }
-        html += "<table class=\"projects\">\n<thead><tr><th>Key</th><th>Name</th><th>Status</th><th>Workspace</th><th>App user</th></tr></thead>\n<tbody>\n"
+        html +=
+            "<table class=\"projects\">\n<thead><tr><th>Key</th><th>Name</th><th>Status</th><th>Workspace</th><th>App user</th></tr></thead>\n<tbody>\n"
         for listing in shown {
             let key = HTML.escape(listing.key.rawValue)
             html +=
@@ -136,7 +140,8 @@ enum PageRenderer {
 
             """
         if let warning = view.warning {
-            html += "<div class=\"warning\" role=\"alert\"><span aria-hidden=\"true\">⚠</span> <span class=\"warning-text\">\(HTML.escape(warning))</span></div>\n"
+            html +=
+                "<div class=\"warning\" role=\"alert\"><span aria-hidden=\"true\">⚠</span> <span class=\"warning-text\">\(HTML.escape(warning))</span></div>\n"
         }
         if let notice = view.notice {
             html += "<div class=\"notice\"><span aria-hidden=\"true\">ⓘ</span> \(HTML.escape(notice))</div>\n"
@@ -173,7 +178,8 @@ enum PageRenderer {
     static func actions(view: SettingsView, context: PageContext) -> String {
         let key = view.key
         if let reason = context.readOnlyReason {
-            return "<p class=\"readonly\">Read-only: the store cannot be written (\(HTML.escape(reason))), so no action is offered.</p>\n"
+            return
+                "<p class=\"readonly\">Read-only: \(HTML.escape(reason)), so no action is offered.</p>\n"
         }
         let offered = PageAction.offered(for: view, realAPI: context.isRealAPI)
         func form(_ action: PageAction, _ label: String, _ classes: String) -> String {
@@ -188,7 +194,8 @@ enum PageRenderer {
         if offered.contains(.check) { html += form(.check, "Check", "secondary") }
         let menu = offered.filter { if case .simulate = $0 { true } else { $0 == .revoke } }
         if !menu.isEmpty {
-            html += "<details class=\"menu\"><summary aria-label=\"More actions\" title=\"More actions\">⋯</summary><div class=\"menu-items\">\n"
+            html +=
+                "<details class=\"menu\"><summary aria-label=\"More actions\" title=\"More actions\">⋯</summary><div class=\"menu-items\">\n"
             if menu.contains(.revoke) { html += form(.revoke, "Revoke connection", "danger") }
             let simulations = menu.compactMap { if case .simulate(let cause) = $0 { cause } else { nil } }
             if !simulations.isEmpty {
@@ -226,7 +233,8 @@ enum PageRenderer {
         func trigger(_ name: String, _ enabled: Bool, _ reopen: Bool, extra: String = "") -> String {
             "<tr><td>\(name)</td><td>\(onOff(enabled))</td><td>\(reopen ? "yes" : "no")</td><td>\(extra)</td></tr>"
         }
-        let transitions = triggers.issueTransitioned.transitions.map { HTML.escape($0.joined(separator: ", ")) } ?? "any"
+        let transitions =
+            triggers.issueTransitioned.transitions.map { HTML.escape($0.joined(separator: ", ")) } ?? "any"
         return """
             <section class="settings"><h2>Settings</h2>
             <dl class="fields">
@@ -261,7 +269,8 @@ enum PageRenderer {
             html += "<p class=\"empty\">Nothing held.</p>\n"
         } else {
             if let held = view.heldWork { html += "<p>\(HTML.escape(held))</p>\n" }
-            html += "<table><thead><tr><th>Id</th><th>Issue</th><th>Conversation</th><th>Note</th><th>Why it waits</th></tr></thead><tbody>\n"
+            html +=
+                "<table><thead><tr><th>Id</th><th>Issue</th><th>Conversation</th><th>Note</th><th>Why it waits</th></tr></thead><tbody>\n"
             for item in project.outbox {
                 html +=
                     "<tr><td>\(HTML.escape(item.id))</td><td>\(HTML.escape(item.issueKey))</td><td>\(HTML.escape(item.conversationID))</td>"

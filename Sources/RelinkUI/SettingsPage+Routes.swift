@@ -23,14 +23,16 @@ extension SettingsPage {
             let content = try projectFragment(state: state, key: key)
             return html(
                 PageRenderer.document(
-                    title: key.rawValue, content: content, fragmentURL: "/fragment/projects/\(HTML.component(key.rawValue))",
+                    title: key.rawValue, content: content,
+                    fragmentURL: "/fragment/projects/\(HTML.component(key.rawValue))",
                     project: key, context: state.context))
         }
         router.get("/fragment/projects/:key") { _, context in
             html(try projectFragment(state: state, key: try projectKey(context)))
         }
         router.get("/events") { request, _ in
-            events(state: state, project: request.uri.queryParameters.get("project").flatMap(ProjectKey.init(rawValue:)))
+            events(
+                state: state, project: request.uri.queryParameters.get("project").flatMap(ProjectKey.init(rawValue:)))
         }
         router.post("/projects/:key/actions/:action") { request, context in
             try await perform(state: state, request: request, context: context)
@@ -87,7 +89,8 @@ extension SettingsPage {
     }
 
     static func asset(_ text: String, type: String) -> Response {
-        Response(status: .ok, headers: pageHeaders(type: type), body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
+        Response(
+            status: .ok, headers: pageHeaders(type: type), body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
     }
 
     static func text(_ text: String, status: HTTPResponse.Status) -> Response {
@@ -119,7 +122,7 @@ extension SettingsPage {
         return Response(
             status: .ok, headers: headers,
             body: ResponseBody { writer in
-                let changes = await state.watcher.changes()
+                let changes = state.watcher.changes()
                 if let project { state.watch(project) }
                 defer { if let project { state.unwatch(project) } }
                 let generation = await state.watcher.currentGeneration
@@ -148,7 +151,7 @@ extension SettingsPage {
             return text("Refused: this request does not carry the page's token.", status: .forbidden)
         }
         if let reason = state.readOnlyReason {
-            return text("Refused: the store is read-only (\(reason)).", status: .forbidden)
+            return text("Refused: the page is read-only: \(reason).", status: .forbidden)
         }
         let key = try projectKey(context)
         guard let name = context.parameters.get("action"), let action = PageAction(name: name) else {
@@ -218,7 +221,8 @@ struct PageGuard: RouterMiddleware {
         let expected = state.authority.withLock { $0 }
         guard let expected, request.head.authority == expected else {
             return SettingsPage.text(
-                "Misdirected request: this page answers only at the address relink printed.", status: .misdirectedRequest)
+                "Misdirected request: this page answers only at the address relink printed.",
+                status: .misdirectedRequest)
         }
         if request.method == .post, let origin = request.headers[.origin], origin != "http://" + expected {
             return SettingsPage.text("Refused: a request from another site.", status: .forbidden)

@@ -146,7 +146,9 @@ final class PageState: Sendable {
     }
 
     /// Why the page offers no action, if it offers none.
-    var readOnlyReason: String? { store.readOnlyReason ?? configuredReadOnlyReason }
+    var readOnlyReason: String? {
+        store.readOnlyReason.map { "the store cannot be written (\($0))" } ?? configuredReadOnlyReason
+    }
 
     func watch(_ key: ProjectKey) { watched.withLock { $0[key, default: 0] += 1 } }
 
@@ -161,7 +163,7 @@ final class PageState: Sendable {
     /// as the app would discover a dead token on its next call. One check at a time.
     func followWorld() async {
         guard !backend.isRealAPI else { return }
-        for await change in await watcher.changes() where change.worldChanged {
+        for await change in watcher.changes() where change.worldChanged {
             let keys = watched.withLock { Array($0.keys) }.sorted()
             guard !keys.isEmpty, readOnlyReason == nil else { continue }
             try? store.refresh()

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -25,7 +26,9 @@ actor StoreWatcher {
     private let interval: Duration
     private var fingerprints: [String: FileFingerprint] = [:]
     private var generation = 0
-    private var subscribers: [UUID: AsyncStream<Change>.Continuation] = [:]
+    /// Behind a mutex rather than the actor, so that a stream whose reader went away is removed
+    /// at once from its termination handler, without a task of its own.
+    private let subscribers = Subscribers()
     private var polling: Task<Void, Never>?
     /// Ticks since the last heartbeat: every `heartbeatTicks` subscribers hear the unchanged
     /// generation, so an event stream to a closed tab fails its write and ends.
@@ -40,7 +43,8 @@ actor StoreWatcher {
         }
         worldFile = directory.appendingPathComponent("world.json").path
         self.interval = interval
-        let milliseconds = max(1, interval.components.seconds * 1000 + interval.components.attoseconds / 1_000_000_000_000_000)
+        let milliseconds = max(
+            1, interval.components.seconds * 1000 + interval.components.attoseconds / 1_000_000_000_000_000)
         heartbeatTicks = Int(max(1, 15_000 / milliseconds))
     }
 
@@ -62,25 +66,28 @@ actor StoreWatcher {
     func stop() {
         polling?.cancel()
         polling = nil
-        for continuation in subscribers.values { continuation.finish() }
-        subscribers.removeAll()
+        let ended = subscribers.list.withLock { subscribers in
+            defer { subscribers.removeAll() }
+            return Array(subscribers.values)
+        }
+        for continuation in ended { continuation.finish() }
     }
 
     /// The changes from now on; the stream ends when the watcher stops or the caller stops reading.
-    func changes() -> AsyncStream<Change> {
+    nonisolated func changes() -> AsyncStream<Change> {
         let (stream, continuation) = AsyncStream.makeStream(of: Change.self, bufferingPolicy: .bufferingNewest(8))
         let id = UUID()
-        subscribers[id] = continuation
-        continuation.onTermination = { [weak self] _ in
-            Task { await self?.unsubscribe(id) }
+        continuation.onTermination = { [subscribers] _ in
+            _ = subscribers.list.withLock { $0.removeValue(forKey: id) }
         }
+        subscribers.list.withLock { $0[id] = continuation }
         return stream
     }
 
     var currentGeneration: Int { generation }
 
-    private func unsubscribe(_ id: UUID) {
-        subscribers[id] = nil
+    private func broadcast(_ change: Change) {
+        for continuation in subscribers.list.withLock({ Array($0.values) }) { continuation.yield(change) }
     }
 
     /// Compares each file's identity with the last tick's.
@@ -100,16 +107,19 @@ actor StoreWatcher {
             quietTicks += 1
             if quietTicks >= heartbeatTicks {
                 quietTicks = 0
-                let heartbeat = Change(generation: generation, worldChanged: false)
-                for continuation in subscribers.values { continuation.yield(heartbeat) }
+                broadcast(Change(generation: generation, worldChanged: false))
             }
             return
         }
         quietTicks = 0
         generation += 1
-        let change = Change(generation: generation, worldChanged: worldChanged)
-        for continuation in subscribers.values { continuation.yield(change) }
+        broadcast(Change(generation: generation, worldChanged: worldChanged))
     }
+}
+
+/// The open streams, shared by reference with their termination handlers.
+final class Subscribers: Sendable {
+    let list = Mutex<[UUID: AsyncStream<StoreWatcher.Change>.Continuation]>([:])
 }
 
 /// A file's identity as `stat` tells it: a rename over the path changes the inode, an append the

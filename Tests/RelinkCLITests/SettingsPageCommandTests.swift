@@ -44,7 +44,8 @@ struct SettingsPageCommandTests {
         #expect(try await http.get("/fragment/projects/SUP").body.contains("Not connected to Intercom"))
 
         // Done on the page, logged as typed.
-        let answer = try await http.post("/projects/BUG/actions/revoke", headers: ["X-Relink-Token": try await Self.token(http)])
+        let answer = try await http.post(
+            "/projects/BUG/actions/revoke", headers: ["X-Relink-Token": try await Self.token(http)])
         #expect(answer.status == 200, "\(answer.body)")
         #expect(answer.body.contains("revoked: connected → not_connected"))
         mark = repl.mark

@@ -29,7 +29,8 @@ public struct PageHTTP: Sendable {
         try await exchange("GET \(path) HTTP/1.1\r\nHost: \(host ?? authority)\r\nConnection: close\r\n\r\n")
     }
 
-    public func post(_ path: String, body: String = "", headers: [String: String] = [:], host: String? = nil) async throws
+    public func post(_ path: String, body: String = "", headers: [String: String] = [:], host: String? = nil)
+        async throws
         -> Answer
     {
         var request = "POST \(path) HTTP/1.1\r\nHost: \(host ?? authority)\r\nConnection: close\r\n"
@@ -51,7 +52,9 @@ public struct PageHTTP: Sendable {
 
     /// Opens `path` as an event stream and reads until `done` says the text so far is enough;
     /// fails when `deadline` passes first.
-    public func stream(_ path: String, deadline: Duration = .seconds(30), until done: @escaping @Sendable (String) -> Bool)
+    public func stream(
+        _ path: String, deadline: Duration = .seconds(30), until done: @escaping @Sendable (String) -> Bool
+    )
         async throws -> String
     {
         let request = "GET \(path) HTTP/1.1\r\nHost: \(authority)\r\nAccept: text/event-stream\r\n\r\n"
@@ -59,7 +62,9 @@ public struct PageHTTP: Sendable {
             let socket = try Self.connect(port: port)
             defer { close(socket) }
             try Self.send(request, on: socket)
-            return try Self.readUntil(socket, deadline: ContinuousClock.now + deadline) { done(String(decoding: $0, as: UTF8.self)) }
+            return try Self.readUntil(socket, deadline: ContinuousClock.now + deadline) {
+                done(String(decoding: $0, as: UTF8.self))
+            }
         }
         return String(decoding: bytes, as: UTF8.self)
     }
@@ -83,7 +88,8 @@ public struct PageHTTP: Sendable {
 
         /// Reads on until `done(text)`; fails after `deadline`.
         @discardableResult
-        public func read(deadline: Duration = .seconds(30), until done: @escaping @Sendable (String) -> Bool) async throws
+        public func read(deadline: Duration = .seconds(30), until done: @escaping @Sendable (String) -> Bool)
+            async throws
             -> String
         {
             let before = text
@@ -124,7 +130,9 @@ public struct PageHTTP: Sendable {
 
     static func send(_ request: String, on socket: Int32) throws {
         let bytes = Array(request.utf8)
-        guard Glibc.send(socket, bytes, bytes.count, 0) == bytes.count else { throw Failure(description: "send() failed") }
+        guard Glibc.send(socket, bytes, bytes.count, 0) == bytes.count else {
+            throw Failure(description: "send() failed")
+        }
     }
 
     /// Reads until the peer closes or `done` holds for what was read; throws at the deadline.
@@ -144,7 +152,9 @@ public struct PageHTTP: Sendable {
             received.append(contentsOf: buffer[0..<count])
             if done(received) { return received }
         }
-        throw Failure(description: "no answer before the deadline; read so far: \(String(decoding: received.suffix(400), as: UTF8.self))")
+        throw Failure(
+            description:
+                "no answer before the deadline; read so far: \(String(decoding: received.suffix(400), as: UTF8.self))")
     }
 
     static func parse(_ bytes: [UInt8]) throws -> Answer {

@@ -125,7 +125,8 @@ struct SettingsPageTests {
             #expect(try await served.http.post("/projects/OPS/actions/revoke", headers: token).status == 409)
             #expect(try await served.http.post("/projects/SUP/actions/reconnect", headers: token).status == 409)
             #expect(try await served.http.post("/projects/SUP/actions/rm%20-rf", headers: token).status == 404)
-            #expect(try await served.http.post("/projects/SUP/actions/break-token-revoked", headers: token).status == 200)
+            #expect(
+                try await served.http.post("/projects/SUP/actions/break-token-revoked", headers: token).status == 200)
             #expect(try await served.http.post("/projects/SUP/actions/check", headers: token).status == 200)
             #expect(served.backend.lines.value == ["break SUP token-revoked", "check SUP"])
         }
@@ -136,7 +137,9 @@ struct SettingsPageTests {
             let project = try #require(try served.store.project("WEB"))
             let view = SettingsView(project: project, connection: try served.store.connection(for: "WEB"))
             let page = try await served.http.get("/projects/WEB").body
-            #expect(page.contains("<span class=\"indicator yellow\"><span class=\"dot\" aria-hidden=\"true\">●</span> yellow</span>"))
+            #expect(
+                page.contains(
+                    "<span class=\"indicator yellow\"><span class=\"dot\" aria-hidden=\"true\">●</span> yellow</span>"))
             #expect(page.contains(">\(view.headline)<"))
             let warning = try #require(view.warning)
             #expect(page.contains(HTML.escape(warning)))
@@ -159,7 +162,9 @@ struct SettingsPageTests {
             #expect(!page.contains("Simulate"))
             let token = ["X-Relink-Token": try await served.token()]
             #expect(try await served.http.post("/projects/WEB/actions/reconnect", headers: token).status == 409)
-            #expect(try await served.http.post("/projects/SUP/actions/break-password-changed", headers: token).status == 409)
+            #expect(
+                try await served.http.post("/projects/SUP/actions/break-password-changed", headers: token).status == 409
+            )
             #expect(served.backend.lines.value.isEmpty)
         }
     }
@@ -200,7 +205,7 @@ struct SettingsPageTests {
             for path in ["/", "/fragment/projects", "/?q=acme", "/assets/page.js", "/assets/page.css"] {
                 texts.append(try await served.http.get(path).body)
             }
-            for key in try served.store.projectKeys {
+            for key in served.store.projectKeys {
                 texts.append(try await served.http.get("/projects/\(key)").body)
                 texts.append(try await served.http.get("/fragment/projects/\(key)").body)
             }
@@ -211,7 +216,8 @@ struct SettingsPageTests {
             try other.update { $0.storeToken("fake-token-written-by-another-process", id: "tok-other") }
             texts.append(try await stream.read { $0.contains("event: changed") })
             let token = try await served.token()
-            texts.append(try await served.http.post("/projects/SUP/actions/check", headers: ["X-Relink-Token": token]).body)
+            texts.append(
+                try await served.http.post("/projects/SUP/actions/check", headers: ["X-Relink-Token": token]).body)
             for text in texts {
                 for secret in secrets + ["fake-token-written-by-another-process"] {
                     #expect(!text.contains(secret), "a secret reached the page")
@@ -252,7 +258,9 @@ struct SettingsPageTests {
             #expect(filtered.contains("<tr data-key=\"\(key)\">"))
             #expect(filtered.components(separatedBy: "<tr data-key=").count - 1 < 50)
             let yellow = try await served.http.get("/?indicator=yellow").body
-            #expect(!yellow.contains("indicator green\"><span class=\"dot\" aria-hidden=\"true\">●</span> green</span></td>"))
+            #expect(
+                !yellow.contains(
+                    "indicator green\"><span class=\"dot\" aria-hidden=\"true\">●</span> green</span></td>"))
         }
     }
 

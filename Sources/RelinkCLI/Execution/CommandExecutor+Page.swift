@@ -15,7 +15,8 @@ extension CommandExecutor {
         } catch {
             throw CommandFailure.settingsPageFailed(port: port, reason: "\(error)")
         }
-        var text = "The settings page: \(url)\nIt follows the store live, from any process; it stops when this relink does."
+        var text =
+            "The settings page: \(url)\nIt follows the store live, from any process; it stops when this relink does."
         if open { text += "\n" + Self.openInBrowser(url) }
         return presenter.report(text, document: Documents.SettingsPage(url: url, message: text))
     }
