@@ -58,18 +58,24 @@ extension CommandExecutor {
             interactive: false, readSecret: readSecret)
     }
 
-    /// Asks the desktop to open `url`; says what happened.
+    /// Asks the desktop to open `url` with xdg-open, when there is one; says what happened.
     static func openInBrowser(_ url: String) -> String {
-        let opener = Process()
-        opener.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        opener.arguments = ["xdg-open", url]
-        opener.standardOutput = FileHandle.nullDevice
-        opener.standardError = FileHandle.nullDevice
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+        let opener = path.split(separator: ":").map {
+            URL(fileURLWithPath: String($0)).appendingPathComponent("xdg-open")
+        }
+        .first { FileManager.default.isExecutableFile(atPath: $0.path) }
+        guard let opener else { return "There is no xdg-open on this machine: open the URL in a browser yourself." }
+        let process = Process()
+        process.executableURL = opener
+        process.arguments = [url]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
         do {
-            try opener.run()
+            try process.run()
             return "Asked the desktop's browser to open it (xdg-open)."
         } catch {
-            return "Could not run xdg-open (\(error.localizedDescription)): open the URL yourself."
+            return "xdg-open did not start (\(error.localizedDescription)): open the URL in a browser yourself."
         }
     }
 }
