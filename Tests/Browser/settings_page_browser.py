@@ -20,6 +20,7 @@ import base64
 import json
 import os
 import pathlib
+import select
 import shutil
 import signal
 import socket
@@ -153,7 +154,13 @@ class Page:
         self.process = subprocess.Popen(
             [relink, "--store", str(store), "ui"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
         )
-        line = self.process.stdout.readline()  # the URL, flushed at once; EOF if relink failed
+        # The URL is flushed at once; EOF if relink failed. Bounded: a relink that hangs before it
+        # prints is a failure, not a wait.
+        ready, _, _ = select.select([self.process.stdout], [], [], START_DEADLINE)
+        if not ready:
+            self.process.kill()
+            raise Failure(f"relink ui printed no URL within {START_DEADLINE:.0f} s")
+        line = self.process.stdout.readline()
         if "http://127.0.0.1:" not in line:
             raise Failure(f"relink ui printed {line!r}; stderr: {self.process.stderr.read()[:400]!r}")
         self.url = line.split("The settings page: ", 1)[1].strip()
