@@ -62,17 +62,22 @@ extension SettingsPage {
     }
 
     static func projectFragment(state: PageState, key: ProjectKey) throws -> String {
-        let store = state.store
-        try store.refresh()
-        guard let project = try store.project(key) else {
+        try state.store.refresh()
+        guard let (view, project) = try settingsView(store: state.store, key: key) else {
             throw HTTPError(.notFound, message: "No project \(key) in this store.")
         }
-        let connection = try store.connection(for: key)
-        // As `show` decides it: a connection whose token the secrets lack is not green.
-        let tokenLost = try connection.state.authorization.map { try store.token(id: $0.tokenID) == nil } ?? false
-        let view = SettingsView(project: project, connection: connection, tokenLost: tokenLost)
-        let events = try store.events(for: key, limit: 100)
+        let events = try state.store.events(for: key, limit: 100)
         return PageRenderer.projectSection(view: view, project: project, events: events, context: state.context)
+    }
+
+    /// The project's settings view as `show` decides it (a connection whose token the secrets
+    /// lack is not green), for what the page shows and for what it lets a POST run; nil when
+    /// there is no such project.
+    static func settingsView(store: Store, key: ProjectKey) throws -> (SettingsView, Project)? {
+        guard let project = try store.project(key) else { return nil }
+        let connection = try store.connection(for: key)
+        let tokenLost = try connection.state.authorization.map { try store.token(id: $0.tokenID) == nil } ?? false
+        return (SettingsView(project: project, connection: connection, tokenLost: tokenLost), project)
     }
 
     static func projectKey(_ context: BasicRequestContext) throws -> ProjectKey {
@@ -158,10 +163,9 @@ extension SettingsPage {
             return text("No such action.", status: .notFound)
         }
         try state.store.refresh()
-        guard let project = try state.store.project(key) else {
+        guard let (view, _) = try settingsView(store: state.store, key: key) else {
             return text("No project \(key) in this store.", status: .notFound)
         }
-        let view = SettingsView(project: project, connection: try state.store.connection(for: key))
         guard PageAction.offered(for: view, realAPI: state.backend.isRealAPI).contains(action) else {
             return text(
                 "Refused: \(action.line(for: key)) is not offered for \(key) now (it is \(view.state.rawValue.replacingOccurrences(of: "_", with: " "))).",

@@ -154,6 +154,22 @@ struct SettingsPageTests {
         }
     }
 
+    /// As `show` has it since issue 28: a connection whose token the store lost is not green, and
+    /// the page lets Reconnect repair it.
+    @Test func aConnectionWhoseTokenWasLostIsYellowAndReconnectable() async throws {
+        try await Self.withPage { served in
+            let tokenID = try #require(try served.store.connection(for: "SUP").state.authorization?.tokenID)
+            try served.store.update { $0.forgetToken(id: tokenID) }
+            let page = try await served.http.get("/projects/SUP").body
+            #expect(page.contains("data-indicator=\"yellow\""))
+            #expect(page.contains(HTML.escape("The store has lost the app user's token")))
+            let answer = try await served.http.post(
+                "/projects/SUP/actions/reconnect", headers: ["X-Relink-Token": try await served.token()])
+            #expect(answer.status == 200)
+            #expect(served.backend.lines.value == ["reconnect SUP"])
+        }
+    }
+
     @Test func againstTheRealAPIReconnectIsLeftToATerminal() async throws {
         try await Self.withPage(realAPI: true) { served in
             let page = try await served.http.get("/projects/WEB").body
