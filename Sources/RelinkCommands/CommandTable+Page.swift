@@ -14,8 +14,11 @@ extension CommandTable {
             options: [
                 .value("--port", "N", .integer(0...65535), "listen on port N (default: one the system picks)"),
                 .flag("--open", "open the page in the desktop's browser (xdg-open)"),
+                .flag("--read-only", "a page without actions, whatever the store allows (to show a customer)"),
             ],
-            examples: ["ui", "ui --port 8765 --open"]
-        ) { words in .ui(port: words.integer("--port"), open: words.flag("--open")) }
+            examples: ["ui", "ui --port 8765 --open", "ui --read-only"]
+        ) { words in
+            .ui(port: words.integer("--port"), open: words.flag("--open"), readOnly: words.flag("--read-only"))
+        }
     ]
 }

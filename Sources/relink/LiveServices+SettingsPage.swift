@@ -6,12 +6,14 @@ import RelinkUI
 extension LiveServices {
     /// Starts the settings page once, over this run's store and services.
     func startSettingsPage(
-        port: Int?, run: @escaping @Sendable (String) async -> (status: Int32, output: String)
+        port: Int?, readOnly: Bool, run: @escaping @Sendable (String) async -> (status: Int32, output: String)
     ) async throws -> String {
         if let page = settingsPage { return page.url }
         let backend = PageBackend(services: self, runLine: run)
         let page = try await SettingsPage.start(
-            store: store, backend: backend, configuration: SettingsPage.Configuration(port: port ?? 0),
+            store: store, backend: backend,
+            configuration: SettingsPage.Configuration(
+                port: port ?? 0, readOnlyReason: readOnly ? "started with ui --read-only" : nil),
             logger: Logger(label: "relink.ui"))
         settingsPage = page
         return page.url

@@ -78,6 +78,25 @@ struct SettingsPageCommandTests {
         #expect(child.process.terminationStatus == 0)
     }
 
+    @Test func relinkUIReadOnlyOffersNoActionOverAWritableStore() async throws {
+        let directory = try TemporaryDirectory()
+        let store = directory.file("store").path
+        let child = try ChildProcess(
+            try relinkExecutable(), ["--fixture", "demo", "--store", store, "ui", "--read-only"])
+        let line = try #require(await child.nextLine())
+        let http = PageHTTP(port: try Self.url(in: line).port)
+        let page = try await http.get("/projects/WEB").body
+        let answer = try await http.post(
+            "/projects/WEB/actions/reconnect", headers: ["X-Relink-Token": try await Self.token(http)])
+        child.process.interrupt()
+        await child.process.waitForExit()
+        #expect(page.contains("Read-only: started with ui --read-only"))
+        #expect(!page.contains("<form class=\"action\""))
+        #expect(answer.status == 403)
+        let log = try await runRelink(["--store", store, "-c", "log WEB"])
+        #expect(!log.stdout.contains("reconnected"))
+    }
+
     @Test func aTakenPortIsAFailureWithItsCode() async throws {
         let directory = try TemporaryDirectory()
         let store = directory.file("store").path

@@ -5,11 +5,13 @@ import RelinkService
 
 extension CommandExecutor {
     /// `ui`: the settings page, served by this process in the background; its URL.
-    func settingsPage(port: Int?, open: Bool) async throws -> String {
+    func settingsPage(port: Int?, open: Bool, readOnly: Bool) async throws -> String {
         let forPage = pageExecutor
         let url: String
         do {
-            url = try await services.startSettingsPage(port: port) { line in await forPage.runCapturing(line) }
+            url = try await services.startSettingsPage(port: port, readOnly: readOnly) { line in
+                await forPage.runCapturing(line)
+            }
         } catch let failure as CommandFailure {
             throw failure
         } catch {

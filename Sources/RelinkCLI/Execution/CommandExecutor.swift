@@ -147,8 +147,8 @@ public final class CommandExecutor: Sendable {
             return try await projectCommand(command, actor: actor)
         case .importBundle(let path, let replace):
             return try await importBundle(from: path, replace: replace)
-        case .ui(let port, let open):
-            return try await settingsPage(port: port, open: open)
+        case .ui(let port, let open, let readOnly):
+            return try await settingsPage(port: port, open: open, readOnly: readOnly)
         case .verify:
             let read = try store.verifyIncludingMock()
             var text =

@@ -28,12 +28,12 @@ public protocol ServiceProvider: Sendable {
     func storeReplaced() async
 
     /// Starts the settings page in the background of this process, once, and answers its URL;
-    /// `run` runs a command line for the page exactly as if typed. A second call answers the
+    /// `run` runs a command line for the page exactly as if typed; `readOnly` offers no action. A second call answers the
     /// running page's URL.
     ///
     /// - Throws: when the port cannot be bound.
     func startSettingsPage(
-        port: Int?, run: @escaping @Sendable (String) async -> (status: Int32, output: String)
+        port: Int?, readOnly: Bool, run: @escaping @Sendable (String) async -> (status: Int32, output: String)
     ) async throws -> String
 }
 
@@ -41,7 +41,7 @@ extension ServiceProvider {
     public func storeReplaced() async {}
 
     public func startSettingsPage(
-        port: Int?, run: @escaping @Sendable (String) async -> (status: Int32, output: String)
+        port: Int?, readOnly: Bool, run: @escaping @Sendable (String) async -> (status: Int32, output: String)
     ) async throws -> String {
         throw CommandFailure.settingsPageFailed(port: port, reason: "this run of relink cannot serve it")
     }
