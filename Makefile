@@ -3,7 +3,7 @@
 SWIFT ?= swift
 SWIFT_FLAGS ?=
 
-.PHONY: demo test build release bench bench-store bench-mock bench-check bench-startup deps fixtures fuzz
+.PHONY: demo test build release bench bench-store bench-mock bench-check bench-startup bench-ui screenshots deps fixtures fuzz
 
 deps:
 	@if ! pkg-config --exists libedit 2>/dev/null; then \
@@ -14,6 +14,18 @@ deps:
 	  else \
 	    echo "relink: libedit's headers are missing and apt-get is not available."; \
 	    echo "        Install libedit (with its development headers) and pkg-config, then run make again."; \
+	    exit 1; \
+	  fi; \
+	fi
+	@# The settings page's browser tests drive Debian's headless chromium through chromedriver.
+	@if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null 2>&1; then \
+	  if command -v apt-get >/dev/null 2>&1; then \
+	    echo "relink: installing chromium and chromium-driver (the settings page's browser tests)"; \
+	    SUDO=""; [ "$$(id -u)" -eq 0 ] || SUDO="sudo"; \
+	    $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium chromium-driver >/dev/null; \
+	  else \
+	    echo "relink: chromium and chromedriver are missing and apt-get is not available."; \
+	    echo "        Install Chromium and its WebDriver (chromedriver), then run make again."; \
 	    exit 1; \
 	  fi; \
 	fi
@@ -28,6 +40,18 @@ test: deps
 	python3 Scripts/check-architecture.py
 	$(SWIFT) build --build-tests $(SWIFT_FLAGS)
 	$(SWIFT) test --skip-build $(SWIFT_FLAGS)
+	python3 Tests/Browser/settings_page_browser.py test --relink "$$($(SWIFT) build $(SWIFT_FLAGS) --show-bin-path)/relink"
+
+# The settings page's screenshots in Docs/images (green, yellow, grey at 1280x800), taken by the
+# browser test as it runs.
+screenshots: build
+	python3 Tests/Browser/settings_page_browser.py test --screenshots Docs/images --relink "$$($(SWIFT) build $(SWIFT_FLAGS) --show-bin-path)/relink"
+
+# The settings page's two figures (a change by another process to the page; / at 10,000 projects).
+bench-ui: deps
+	$(SWIFT) build -c release --product relink
+	$(SWIFT) build -c release --product relink-bench
+	python3 Tests/Browser/settings_page_browser.py bench --relink .build/release/relink --bench .build/release/relink-bench
 
 release: deps
 	$(SWIFT) build -c release

@@ -128,6 +128,18 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // The settings page in a browser (issue 29): Hummingbird on loopback over the store, live over
+        // Server-Sent Events; its actions go through a backend the composition root implements.
+        .target(
+            name: "RelinkUI",
+            dependencies: [
+                "RelinkCore", "RelinkStore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         // The composition root: arguments, the store, the built-in mock, the HTTP client and the service.
         .executableTarget(
             name: "relink",
@@ -136,6 +148,7 @@ let package = Package(
                 "IntercomClient", "IntercomMock", "IntercomMockWorld", "IntercomMockControl", "IntercomMockStore",
                 // The demo fixture is built in, so that an installed relink has its demo.
                 "RelinkFixtures",
+                "RelinkUI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
@@ -254,6 +267,10 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
+        ),
+        .testTarget(
+            name: "RelinkUITests",
+            dependencies: ["RelinkUI", "RelinkCore", "RelinkStore", "RelinkFixtures", "RelinkTestSupport"]
         ),
         .testTarget(
             name: "RelinkCLITests",

@@ -45,6 +45,8 @@ public enum Command: Equatable, Sendable {
     case settings(ProjectKey, path: String?, value: ConnectionConfiguration.SettingValue?)
     case verify
     case config(ConfigCommand)
+    /// `ui [--port N] [--open] [--read-only]`: the settings page in a browser, served by this process.
+    case ui(port: Int?, open: Bool, readOnly: Bool)
     /// `help`, or `help COMMAND` with the command's name as the table spells it (`mock fault add`).
     case help(String?)
     case quit

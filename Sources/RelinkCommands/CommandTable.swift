@@ -13,7 +13,7 @@ public struct CommandGroup: Sendable {
 /// grouped in files by what they act on (`CommandTable+Connections`, `+Mock`, `+Work`, `+Cases`,
 /// `+Config`); `all` keeps the order `help` lists them in.
 public enum CommandTable {
-    public static let all: [CommandSpec] = connections + mock + work + cases + config + repl
+    public static let all: [CommandSpec] = connections + mock + work + cases + config + page + repl
 
     /// The commands as `help` groups them; `help GROUP` lists one group by its keyword.
     public static let groups: [CommandGroup] = [
@@ -22,6 +22,7 @@ public enum CommandTable {
         CommandGroup(keyword: "work", title: "The app's work", commands: work),
         CommandGroup(keyword: "cases", title: "Cases and the store", commands: cases),
         CommandGroup(keyword: "real-api", title: "Real-API settings", commands: config),
+        CommandGroup(keyword: "page", title: "The settings page in a browser", commands: page),
         CommandGroup(keyword: "repl", title: "The REPL", commands: repl),
     ]
 
@@ -33,7 +34,7 @@ public enum CommandTable {
         CommandSpec(
             "help", summary: "the commands by group, one group, or one command in detail",
             details:
-                "help alone lists the groups; help GROUP (connections, mock, work, cases, real-api, repl) lists "
+                "help alone lists the groups; help GROUP (connections, mock, work, cases, real-api, page, repl) lists "
                 + "a group's commands with what each does; help all lists every command; help COMMAND shows "
                 + "one in detail. From the shell, relink --help shows relink's options and relink mock serve "
                 + "--help the standalone mock.",

@@ -10,6 +10,7 @@ struct GlobalOptions: ParsableCommand {
             relink [<options>] [<command words>…]
             relink [<options>] (-c <command>)… | --script <file>
             relink mock serve [--port <port>] [--host <host>] [--store <dir>]
+            relink [<options>] ui [--port <port>] [--open] [--read-only]
             """,
         discussion: """
             With no command on a terminal, relink starts its REPL; with standard input not a terminal, it reads \

@@ -10,6 +10,7 @@ import RelinkCLI
 import RelinkCore
 import RelinkService
 import RelinkStore
+import RelinkUI
 
 /// Where Intercom is for this run of relink.
 enum IntercomTarget: Equatable {
@@ -44,6 +45,8 @@ actor LiveServices: ServiceProvider {
     /// The authorize page the service's gateway sends the person to (the real API's own hosts).
     private var serviceAuthorizeURL: String?
     private var control: MockControlClient?
+    /// The settings page, once `ui` started it; stopped first on shutdown.
+    var settingsPage: RunningSettingsPage?
 
     init(
         store: Store, target: IntercomTarget, transport: HTTPTransport, interaction: TerminalInteraction,
@@ -117,6 +120,8 @@ actor LiveServices: ServiceProvider {
     /// still preparing (a latency fault's sleep after Ctrl-C) has nobody to go to: the mock gets
     /// a moment to finish gracefully, then those are cancelled rather than waited for.
     func shutdown() async {
+        await settingsPage?.shutdown()
+        settingsPage = nil
         if !transportClosed {
             transportClosed = true
             try? await transport.shutdown()

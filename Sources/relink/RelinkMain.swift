@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import RelinkCLI
+import RelinkCommands
 import RelinkCore
 import RelinkStore
 
@@ -57,7 +58,9 @@ enum RelinkMain {
         Interrupts.install()
         let runner = ScriptRunner(executor: relink.executor, keepGoing: options.keepGoing, echo: options.echo)
         let status: Int32
-        if !options.commands.isEmpty {
+        if options.commands.count == 1, case .ui? = try? CommandParser.parse(options.commands[0]) {
+            status = await serveSettingsPage(runner: runner, line: options.commands[0])
+        } else if !options.commands.isEmpty {
             status = await runner.run(lines: options.commands, source: "-c")
         } else if let script = options.script {
             let text: String
@@ -89,6 +92,19 @@ enum RelinkMain {
     }
 
     static let version = RelinkVersion.current
+
+    /// `relink ui`: prints the page's URL, then serves it until SIGINT or SIGTERM, which end it
+    /// cleanly (exit 0), as they end `mock serve`.
+    static func serveSettingsPage(runner: ScriptRunner, line: String) async -> Int32 {
+        let status = await runner.run(lines: [line], source: "-c")
+        // The URL is the line a script waits for: flush so a pipe sees it at once.
+        fflush(nil)
+        guard status == 0 else { return status }
+        _ = await Interrupts.cancellable {
+            while !Task.isCancelled { try? await Task.sleep(for: .seconds(3600)) }
+        }
+        return 0
+    }
 
     /// A script's text: `-` is standard input (as psql -f - and sh -s read it); anything else is
     /// read as a stream, so /dev/stdin and a shell's process substitution (/dev/fd/63) work too.

@@ -66,6 +66,7 @@ struct ErrorCodeTests {
         CommandFailure.importNeedsBuiltInMock(intercom: "the mock at x", store: "s"), CommandFailure.importCancelled,
         CommandFailure.workStillHeld([key], output: "{}"), CommandFailure.notChecked([key], output: "{}"),
         CommandFailure.brokenReferences([], summary: ""),
+        CommandFailure.settingsPageFailed(port: 8765, reason: "Address already in use"),
     ]
 
     @Test func everyFailureHasItsOwnCode() throws {

@@ -34,7 +34,7 @@ struct ScreenWidthTests {
         "outbox LONG", "project remove LONG --force", "project remove OPS", "export EXPORT", "mock reset",
         "show zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz",
         "reconnect SUP --as alice@acme.test --passwrd x", "mock fault add /me latency --latency-ms x",
-        "nonsense command", "import IMPORT",
+        "nonsense command", "ui --read-only", "import IMPORT",
     ]
 
     @Test("every command, on the demo and with long names, prints no line wider than 80 columns")

@@ -61,7 +61,7 @@ public final class CommandExecutor: Sendable {
         return try await feedback.whileWaiting { try await run(command) }
     }
 
-    private func run(_ command: Command) async throws -> String {
+    func run(_ command: Command) async throws -> String {
         let actor = "relink " + Self.verb(command)
         switch command {
         case .projects:
@@ -155,6 +155,8 @@ public final class CommandExecutor: Sendable {
             return try await projectCommand(command, actor: actor)
         case .importBundle(let path, let replace):
             return try await importBundle(from: path, replace: replace)
+        case .ui(let port, let open, let readOnly):
+            return try await settingsPage(port: port, open: open, readOnly: readOnly)
         case .verify:
             let read = try store.verifyIncludingMock()
             var text =

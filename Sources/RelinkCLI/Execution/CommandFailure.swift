@@ -26,6 +26,8 @@ enum CommandFailure: Error, Equatable, CustomStringConvertible {
     /// Done in part: `output` is what was done (printed first; in JSON the command's one document).
     case workStillHeld([ProjectKey], output: String)
     case notChecked([ProjectKey], output: String)
+    /// `ui` could not listen (the port is taken); `reason` is the system's.
+    case settingsPageFailed(port: Int?, reason: String)
     /// `verify`: every record reads, but references between the files do not hold.
     case brokenReferences([IntegrityFinding], summary: String)
 
@@ -54,6 +56,9 @@ enum CommandFailure: Error, Equatable, CustomStringConvertible {
         case .secretNotGiven(let setting):
             "no \(setting.rawValue) given: type it at the prompt, or in a script pipe it to "
                 + "relink -c \"config set \(setting.rawValue)\" (or set \(setting.environmentVariable ?? "it"))"
+        case .settingsPageFailed(let port, let reason):
+            "the settings page could not listen on 127.0.0.1\(port.map { ":\($0)" } ?? ""): \(reason)"
+                + (port != nil ? " (another port, or none for one the system picks)" : "")
         case .noCodeGiven:
             "no code given"
         case .endOfInput:

@@ -26,10 +26,25 @@ public protocol ServiceProvider: Sendable {
     /// The store's files were replaced (`import`): a built-in mock started over the old world stops,
     /// and the next command that needs Intercom starts one over the new world.
     func storeReplaced() async
+
+    /// Starts the settings page in the background of this process, once, and answers its URL;
+    /// `run` runs a command line for the page exactly as if typed; `readOnly` offers no action. A second call answers the
+    /// running page's URL.
+    ///
+    /// - Throws: when the port cannot be bound.
+    func startSettingsPage(
+        port: Int?, readOnly: Bool, run: @escaping @Sendable (String) async -> (status: Int32, output: String)
+    ) async throws -> String
 }
 
 extension ServiceProvider {
     public func storeReplaced() async {}
+
+    public func startSettingsPage(
+        port: Int?, readOnly: Bool, run: @escaping @Sendable (String) async -> (status: Int32, output: String)
+    ) async throws -> String {
+        throw CommandFailure.settingsPageFailed(port: port, reason: "this run of relink cannot serve it")
+    }
 
     public var isBuiltInMock: Bool { !isRealAPI }
 }

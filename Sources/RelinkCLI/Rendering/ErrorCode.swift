@@ -58,6 +58,8 @@ enum ErrorCode: String, CaseIterable, Sendable {
     case connectionBroken = "connection_broken"
     case conversationNotFound = "conversation_not_found"
     case notLinked = "not_linked"
+    // The settings page
+    case settingsPageFailed = "settings_page_failed"
     case outboxItemNotFound = "outbox_item_not_found"
     case neverConnected = "never_connected"
     case workStillHeld = "work_still_held"
@@ -182,6 +184,7 @@ enum ErrorCode: String, CaseIterable, Sendable {
         case .workStillHeld: self = .workStillHeld
         case .notChecked: self = .notChecked
         case .brokenReferences: self = .brokenReferences
+        case .settingsPageFailed: self = .settingsPageFailed
         }
     }
 }

@@ -110,22 +110,7 @@ struct TextRenderer {
     func events(_ events: [ConnectionEvent]) -> String {
         guard !events.isEmpty else { return "No transitions recorded." }
         return events.map { event in
-            var line =
-                "\(Self.time(event.at))  \(Self.padded(event.project.rawValue, 5)) "
-                + "\(event.kind.rawValue.replacingOccurrences(of: "_", with: " ")): \(event.from.rawValue) → \(event.to.rawValue)"
-            if let cause = event.cause { line += ", cause \(cause)" }
-            if let causes = event.possibleCauses {
-                line += ", causes that fit: \(causes.map(\.rawValue).joined(separator: ", "))"
-            }
-            if let evidence = event.evidence { line += ", Intercom answered \(evidence.summary)" }
-            if let user = event.appUser {
-                switch event.kind {
-                case .broken, .recovered: break
-                case .revoked: line += ", app user was \(user.email)"
-                default: line += ", as \(user.email)"
-                }
-            }
-            if let detail = event.detail { line += "; \(detail)" }
+            let line = "\(Self.time(event.at))  \(Self.padded(event.project.rawValue, 5)) \(event.summary)"
             // The event wraps under its project key; the actor stays dim on the last line.
             return wrap(line + " " + style.dim("by \(event.actor)"), first: "", rest: String(repeating: " ", count: 25))
                 .joined(separator: "\n")
@@ -141,15 +126,7 @@ struct TextRenderer {
         text + String(repeating: " ", count: max(0, width - TerminalText.width(text)))
     }
 
-    static func label(_ action: SettingsView.Action) -> String {
-        switch action {
-        case .connect: "Connect"
-        case .check: "Check"
-        case .revoke: "Revoke"
-        case .reconnect: "Reconnect"
-        case .changeAppUser: "Change app user"
-        }
-    }
+    static func label(_ action: SettingsView.Action) -> String { action.label }
 
     /// `2026-11-29 07:45:12 UTC`: a person reads UTC; JSON carries the full timestamp.
     static func time(_ date: Date) -> String {
