@@ -26,6 +26,14 @@ public enum CommandTable {
         CommandGroup(keyword: "repl", title: "The REPL", commands: repl),
     ]
 
+    /// The commands a `help` topic names: a group's, every one for `all`, none for `mock serve`
+    /// (the shell's, not the REPL's), else those under the name (`mock fault`).
+    public static func commands(forHelpTopic topic: String) -> [CommandSpec] {
+        if topic == "all" { return all }
+        if let group = groups.first(where: { $0.keyword == topic }) { return group.commands }
+        return topic == "mock serve" ? [] : entries(under: topic)
+    }
+
     /// What `help` takes besides a command's name: a group's keyword, or `all` for every command.
     public static var helpTopics: [String] { groups.map(\.keyword) + ["all"] }
 

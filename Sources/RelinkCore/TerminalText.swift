@@ -181,11 +181,21 @@ extension TerminalText {
 
     /// The units `wrap` keeps whole: words, with bracketed groups, `--option VALUE` and `old → new` glued.
     static func units(of text: String) -> [String] {
+        let words = text.split(separator: " ", omittingEmptySubsequences: true)
+        // A `[` groups only when its `]` comes: text a person typed ("Support [EMEA") must not
+        // glue the rest of a line into one unbreakable unit.
+        var balance = 0
+        var lastBalanced = -1
+        for (index, word) in words.enumerated() {
+            let (opening, closing) = brackets(in: word)
+            balance = max(0, balance + opening - closing)
+            if balance == 0 { lastBalanced = index }
+        }
         var units: [String] = []
         var depth = 0
         var glueNext = false
-        for word in text.split(separator: " ", omittingEmptySubsequences: true) {
-            let (opening, closing) = brackets(in: word)
+        for (index, word) in words.enumerated() {
+            let (opening, closing) = index <= lastBalanced ? brackets(in: word) : (0, 0)
             let isOption = word.hasPrefix("--") && word.count > 2 && !word.contains("=")
             if let last = units.last, depth > 0 || word == "→" || (glueNext && !word.hasPrefix("-") && !word.hasPrefix("[")) {
                 units[units.count - 1] = last + " " + word

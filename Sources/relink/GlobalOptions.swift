@@ -17,7 +17,8 @@ struct GlobalOptions: ParsableCommand {
             commands from it. Words after the options are one command, as typed at the REPL (relink show SUP, \
             relink mock fault list). `relink help` lists the commands by group, `relink help GROUP` one group, \
             `relink help COMMAND` one command. Exit status: 0 done, 1 a command \
-            failed, 2 bad usage.
+            failed, 2 bad usage, 3 a check --exit-code found a broken connection, 130 interrupted \
+            (143 SIGTERM, 129 SIGHUP).
             """,
         version: "relink \(RelinkMain.version)",
         subcommands: [MockGroup.self])

@@ -210,3 +210,52 @@ struct HelpEntryPointsTests {
         #expect(serveHelp.status == 0 && serveHelp.stdout.contains("USAGE: relink mock serve"), "\(serveHelp.stdout)")
     }
 }
+
+@Suite("Review findings of issue 27 and 28, pinned")
+struct ReviewFindingsTests {
+    @Test("a file-size limit (ulimit -f) stops a run of project adds with an error naming journal.jsonl, exit 1; the store verifies")
+    func fileSizeLimitIsAnErrorNotASignal() async throws {
+        let directory = try TemporaryDirectory()
+        let store = directory.file("store").path
+        #expect(try await runRelink(["--fixture", "demo", "--store", store, "-c", "projects"]).status == 0)
+        let script = directory.file("adds.relink")
+        try (1...200).map { "project add P\($0) Project number \($0) with a name long enough to grow the journal" }
+            .joined(separator: "\n").write(to: script, atomically: true, encoding: .utf8)
+        let relink = try relinkExecutable().path
+        let result = try await offThePool { () throws -> (Int32, String) in
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/bin/sh")
+            // 8 blocks of 512 bytes: the journal passes it within a few adds.
+            process.arguments = ["-c", "ulimit -f 8; exec \"$0\" --store \"$1\" --script \"$2\"", relink, store, script.path]
+            let errors = Pipe()
+            process.standardError = errors
+            process.standardOutput = FileHandle.nullDevice
+            try process.run()
+            let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            #expect(process.terminationReason == .exit, "ended by a signal (SIGXFSZ?): \(text)")
+            return (process.terminationStatus, text)
+        }
+        #expect(result.0 == 1, "\(result.1)")
+        #expect(result.1.contains("journal.jsonl") && result.1.contains("File too large"), "\(result.1)")
+        let verify = try await runRelink(["--store", store, "-c", "verify"])
+        #expect(verify.status == 0, "\(verify.stdout) \(verify.stderr)")
+        #expect(verify.stdout.contains("Every record reads"))
+    }
+
+    @Test("--json help GROUP, all and mock serve answer what the text help lists")
+    func jsonHelpOfGroups() async throws {
+        for (topic, expected) in [("connections", "reconnect"), ("mock", "world"), ("all", "quit"), ("page", "ui")] {
+            let result = try await runRelink(["--json", "-c", "help \(topic)"])
+            #expect(result.status == 0)
+            #expect(result.stdout.contains("\"name\":\"\(expected)\""), "\(topic): \(result.stdout)")
+        }
+    }
+
+    @Test("--echo redacts a secret the store holds, wherever it stands on the line")
+    func echoRedactsStoredSecrets() async throws {
+        let result = try await runRelink(["--fixture", "demo", "--echo", "-c", "show fake-password-alice"])
+        #expect(result.stdout.contains("relink> show [redacted]"), "\(result.stdout)")
+        #expect(!result.stdout.contains("fake-password-alice") && !result.stderr.contains("fake-password-alice"))
+    }
+}

@@ -85,6 +85,9 @@ struct DisplayWidthTests {
         // A label's value wraps under itself.
         let labelled = TerminalText.fitted("  redirect-url      " + String(repeating: "long words ", count: 10), width: 60)
         #expect(labelled.split(separator: "\n").dropFirst().allSatisfy { $0.hasPrefix(String(repeating: " ", count: 20)) })
+        // A "[" that never closes (a name a person typed) does not glue the rest of the line.
+        let unbalanced = TerminalText.wrap("Added EU (Support [EMEA with many more words after it to wrap) on a site", width: 30)
+        #expect(unbalanced.count > 2 && unbalanced.allSatisfy { TerminalText.width($0) <= 30 }, "\(unbalanced)")
         // A line that fits keeps its runs of spaces; a word wider than the screen stands alone, whole.
         #expect(TerminalText.fitted("a    b", width: 80) == "a    b")
         let path = "/" + String(repeating: "x", count: 100)

@@ -109,22 +109,26 @@ public final class CommandExecutor: Sendable {
             var results: [CheckResult] = []
             var deliveries: [DeliveryReport] = []
             if all || !checkable.isEmpty {
-                let progress = ProgressBar(enabled: !json && interactive && isatty(STDERR_FILENO) == 1)
                 let service = try await services.connectionService()
+                let progress = ProgressBar(
+                    enabled: !json && interactive && isatty(STDERR_FILENO) == 1, width: style.width)
                 do {
+                    defer { progress.finish() }
                     results = try await service.health.check(
                         all ? nil : checkable, deep: deep, actor: actor, progress: { progress.update($0) },
                         rateLimitWait: { progress.waiting($0) })
-                    progress.finish()
                 } catch {
-                    progress.finish()
                     guard case .checkInterrupted(let done, _) = error else { throw error }
                     throw CommandInterrupted(
                         output: done.isEmpty ? "" : presenter.check(done, notChecked: notChecked),
                         message: error.description)
                 }
-                // The held work of each project the check found connected is delivered (the service's rule).
-                deliveries = try await service.outbox.deliver(after: results, actor: actor)
+                // The held work of each project the check found connected is delivered (the service's
+                // rule), under the same waiting line as any other call to Intercom.
+                let checked = results
+                deliveries = try await feedback.whileWaiting {
+                    try await service.outbox.deliver(after: checked, actor: actor)
+                }
             }
             let report = presenter.appending(deliveries, to: presenter.check(results, notChecked: notChecked))
             guard notChecked.isEmpty else { throw CommandFailure.notChecked(notChecked.map(\.key), output: report) }
@@ -187,7 +191,8 @@ public final class CommandExecutor: Sendable {
     /// Commands that change the store: relink's records, or the mock's world, faults and journal.
     static func writesTheStore(_ command: Command) -> Bool {
         switch command {
-        case .projects, .show, .log, .help, .quit, .world, .mockJournal, .links, .outbox, .export, .verify:
+        // The page's actions come back through `execute`, each refused there as typed.
+        case .projects, .show, .log, .help, .quit, .world, .mockJournal, .links, .outbox, .export, .verify, .ui:
             false
         case .mockFault(.list): false
         case .settings(_, _, let value): value != nil

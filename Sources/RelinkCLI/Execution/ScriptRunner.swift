@@ -55,7 +55,8 @@ public struct ScriptRunner: Sendable {
     func echo(_ line: String) {
         let trimmed = line.trimmingCharacters(in: .whitespaces)
         guard !trimmed.isEmpty, !trimmed.hasPrefix("#") else { return }
-        let shown = "relink> " + SecretLines.redact(trimmed, secrets: SecretLines.secretValues(in: trimmed))
+        let secrets = SecretLines.secretValues(in: trimmed) + ((try? executor.store.allSecrets) ?? [])
+        let shown = "relink> " + SecretLines.redact(trimmed, secrets: secrets)
         if executor.presenter is JSONPresenter { printError(shown) } else { print(shown) }
     }
 

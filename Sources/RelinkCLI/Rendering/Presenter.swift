@@ -94,7 +94,7 @@ struct JSONPresenter: Presenter {
     }
     func events(_ events: [ConnectionEvent]) -> String { Documents.render(Documents.EventList(events: events)) }
     func help(_ topic: String?) -> String {
-        let specs = topic.map(CommandTable.entries(under:)) ?? CommandTable.all
+        let specs = topic.map(CommandTable.commands(forHelpTopic:)) ?? CommandTable.all
         return Documents.render(
             Documents.Help(
                 commands: specs.map {

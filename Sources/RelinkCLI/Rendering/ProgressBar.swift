@@ -1,4 +1,5 @@
 import Foundation
+import RelinkCore
 import RelinkService
 import Synchronization
 
@@ -19,18 +20,23 @@ final class ProgressBar: Sendable {
     }
 
     private let enabled: Bool
+    /// The terminal's columns: the line is kept narrower, since a line the terminal wraps would
+    /// leave its first rows behind at every redraw.
+    private let width: Int
     private let state = Mutex(State())
     private let ticker = Mutex<Task<Void, Never>?>(nil)
 
-    init(enabled: Bool) {
+    init(enabled: Bool, width: Int = 80) {
         self.enabled = enabled
+        self.width = width
         guard enabled else { return }
         ticker.withLock {
-            $0 = Task { [self] in
+            // Weakly held: a bar dropped without finish() stops its ticker with it.
+            $0 = Task { [weak self] in
                 while !Task.isCancelled {
                     // The ticker's own pace, not a synchronisation: it only draws.
                     try? await Task.sleep(for: .seconds(1))
-                    guard !Task.isCancelled else { break }
+                    guard !Task.isCancelled, let self else { break }
                     tick()
                 }
             }
@@ -81,6 +87,9 @@ final class ProgressBar: Sendable {
         }
     }
 
+    /// `line` shortened to one column less than the terminal, so the terminal never wraps it.
+    private func fitted(_ line: String) -> String { TerminalText.shortened(line, toColumns: width - 1) }
+
     /// "rate limit: waiting 4 s for Intercom's next window", the seconds rounded up.
     static func note(for wait: RateLimitPacer.Wait) -> String {
         let seconds = Double(wait.duration.components.seconds) + Double(wait.duration.components.attoseconds) / 1e18
@@ -90,15 +99,18 @@ final class ProgressBar: Sendable {
     private func draw(_ state: inout State) {
         guard state.total > 1 else {
             // Nothing checked yet: the wait alone.
-            if let note = state.note { FileHandle.standardError.write(Data("\r\u{1B}[K\(note)".utf8)) }
+            if let note = state.note {
+                FileHandle.standardError.write(Data("\r\u{1B}[K\(fitted(note))".utf8))
+            }
             state.drawn = state.note != nil || state.drawn
             return
         }
-        let width = 30
-        let filled = state.total == 0 ? width : width * state.done / state.total
-        let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
+        let cells = 30
+        let filled = state.total == 0 ? cells : cells * state.done / state.total
+        let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: cells - filled)
         let note = state.note.map { " · \($0)" } ?? ""
-        FileHandle.standardError.write(Data("\r\u{1B}[K\(bar) \(state.done)/\(state.total) checked\(note)".utf8))
+        let line = fitted("\(bar) \(state.done)/\(state.total) checked\(note)")
+        FileHandle.standardError.write(Data("\r\u{1B}[K\(line)".utf8))
         state.drawn = true
     }
 }
