@@ -36,6 +36,19 @@ extension CommandTable {
         ) { key, words throws(UsageError) in
             let name = words.texts(from: 0)
             guard !name.isEmpty else { throw words.usage("what is the project called? give its name after the key") }
+            // The rest of the line is the name, but a word that looks like a mistyped option is
+            // refused rather than kept in the name (and in the store's files): `-site x` meant
+            // --site, and `-password PW` would write a password into state.json.
+            for word in name where word.hasPrefix("-") {
+                let bare = word.prefix { $0 != "=" }.drop { $0 == "-" }.lowercased()
+                if let meant = SecretLines.secretOption(meantBy: word) {
+                    throw words.usage("\(meant) has no place in a project's name; nothing after it is kept or shown")
+                }
+                if let meant = Suggestion.closest(to: bare, in: ["site"]) {
+                    throw words.usage(
+                        "\(TerminalText.quotedWord(word)) in the name looks like an option; did you mean --\(meant)?")
+                }
+            }
             return .projectAdd(key, name: name.joined(separator: " "), site: words.text("--site"))
         },
         CommandSpec(

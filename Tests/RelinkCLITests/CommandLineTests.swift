@@ -259,3 +259,31 @@ struct ReviewFindingsTests {
         #expect(!result.stdout.contains("fake-password-alice") && !result.stderr.contains("fake-password-alice"))
     }
 }
+
+@Suite("project add takes the rest of the line as the name")
+struct ProjectAddNameTests {
+    @Test("a name with spaces needs no quotes; a mistyped option in it is refused, a secret never kept")
+    func restOfTheLine() async throws {
+        let directory = try TemporaryDirectory()
+        let store = directory.file("store").path
+        let added = try await runRelink([
+            "--fixture", "demo", "--store", store, "-c", "project add HR Human Resources Ünïcode - Paris",
+        ])
+        #expect(added.status == 0, "\(added.stderr)")
+        #expect(added.stdout.contains("Added HR (Human Resources Ünïcode - Paris)"))
+        for line in ["project add QA Team -password hunter2-typed", "project add QA Team --Password=hunter2-typed"] {
+            let refused = try await runRelink(["--store", store, "-c", line])
+            #expect(refused.status == 2, "\(line): \(refused.stderr)")
+            #expect(!refused.stderr.contains("hunter2") && !refused.stdout.contains("hunter2"))
+        }
+        let site = try await runRelink(["--store", store, "-c", "project add QA Quality -site qa.atlassian.net"])
+        #expect(site.status == 2 && site.stderr.contains("did you mean --site?"), "\(site.stderr)")
+        let missing = try await runRelink(["--store", store, "-c", "project add QA"])
+        #expect(missing.status == 2 && missing.stderr.contains("NAME…"), "\(missing.stderr)")
+        // Nothing refused reached the store's files.
+        for file in try FileManager.default.contentsOfDirectory(atPath: store) {
+            let text = (try? String(contentsOfFile: store + "/" + file, encoding: .utf8)) ?? ""
+            #expect(!text.contains("hunter2"), "\(file)")
+        }
+    }
+}
