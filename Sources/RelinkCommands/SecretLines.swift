@@ -91,10 +91,28 @@ public enum SecretLines {
         return Array(Set((values + unquoted).filter { !$0.isEmpty }))
     }
 
-    /// `text` with every secret replaced by `[redacted]`, the longest first.
+    /// `text` with every secret replaced by `[redacted]`, the longest first; and a secret's first
+    /// characters too, where a message shortened a typed word to them (`"fake-demo-token-s…"`):
+    /// shortening happens before this net, so the whole secret is no longer there to match.
     public static func redact(_ text: String, secrets: [String]) -> String {
-        secrets.filter { !$0.isEmpty }.sorted { $0.count > $1.count }.reduce(text) {
+        let secrets = secrets.filter { !$0.isEmpty }
+        var redacted = secrets.sorted { $0.count > $1.count }.reduce(text) {
             $0.replacingOccurrences(of: $1, with: "[redacted]")
         }
+        guard redacted.contains("…") else { return redacted }
+        // The word before each `…`, back to a quote or a space.
+        var cut: [Substring] = []
+        var index = redacted.startIndex
+        while let ellipsis = redacted[index...].firstIndex(of: "…") {
+            let start = redacted[..<ellipsis].lastIndex { $0 == "\"" || $0 == " " }.map { redacted.index(after: $0) }
+                ?? redacted.startIndex
+            let word = redacted[start..<ellipsis]
+            if word.count >= 8, secrets.contains(where: { $0.count > word.count && $0.hasPrefix(word) }) {
+                cut.append(word)
+            }
+            index = redacted.index(after: ellipsis)
+        }
+        for word in Set(cut) { redacted = redacted.replacingOccurrences(of: word + "…", with: "[redacted]") }
+        return redacted
     }
 }

@@ -144,3 +144,18 @@ struct SecretsTypedWrongTests {
         #expect(SecretLines.secretOption(meantBy: word) == option)
     }
 }
+
+@Suite("Redaction of a shortened secret")
+struct ShortenedSecretRedactionTests {
+    @Test("a stored secret a message shortened to its first 39 characters is redacted all the same")
+    func shortenedSecretIsRedacted() {
+        let secret = "fake-demo-token-" + String(repeating: "x7", count: 40)
+        let message = "show: \(TerminalText.quotedWord(secret)) is not a project key"
+        #expect(!message.contains(secret), "the word was shortened first")
+        let redacted = SecretLines.redact(message, secrets: [secret, "other"])
+        #expect(redacted == "show: \"[redacted]\" is not a project key", "\(redacted)")
+        // A shortened word that is no secret's beginning stays as it was.
+        let plain = "show: \(TerminalText.quotedWord(String(repeating: "Q", count: 100))) is not a project key"
+        #expect(SecretLines.redact(plain, secrets: [secret]) == plain)
+    }
+}
