@@ -24,8 +24,13 @@ struct LongLineTerminalTests {
             #expect(await repl.expect("error", after: mark), "no answer to a \(length)-character line")
             let answer = try #require(repl.screen[mark...].range(of: "error")).lowerBound
             #expect(await repl.expect("relink> ", after: answer), "no prompt after a \(length)-character line")
-            let message = repl.screen[answer...].prefix { $0 != "\n" }
+            // Everything between the error and the next prompt: on a terminal the message is fitted
+            // to the width, so a word quoted whole would stand on lines of its own after the first.
+            let prompt = repl.screen[answer...].range(of: "relink> ")?.lowerBound ?? repl.screen.endIndex
+            let message = repl.screen[answer..<prompt].replacingOccurrences(of: "\r\n", with: "")
+                .replacingOccurrences(of: "\n", with: "")
             #expect(!message.contains(String(repeating: "Q", count: 41)), "the error quotes the word whole")
+            #expect(message.contains("Q…"), "the word is quoted, shortened: \(message.prefix(300))")
         }
     }
 }
