@@ -35,8 +35,10 @@ package enum SnapshotChecksum {
     package static func verdict(_ data: Data) -> JournalLineChecksum.Verdict {
         guard data.range(of: Data(#""checksum""#.utf8)) != nil else { return .none }
         let scan = TopLevelFields(data)
-        // Not one JSON object: the decoder names what is wrong.
-        guard scan.problem == nil else { return .none }
+        // A file that names a checksum but is not one plain JSON object to the scanner (a byte-order
+        // mark before it, say) is refused here: the decoder might accept what the scanner cannot
+        // check, and the checksum would be stepped around.
+        if let problem = scan.problem { return .malformed(problem) }
         let fields = scan.fields.filter { $0.key == "checksum" }
         guard let field = fields.first else { return .none }
         if let problem = JournalLineChecksum.repeatedKey(data) { return .malformed(problem) }

@@ -70,6 +70,22 @@ struct MovedChecksumTests {
         }
     }
 
+    @Test("A byte-order mark before a sealed snapshot does not step around its checksum")
+    func aByteOrderMarkDoesNotStepAroundTheChecksum() throws {
+        let directory = try Self.sealedStore()
+        let url = directory.file("state.json")
+        let sealed = try Data(contentsOf: url)
+        // A changed value behind a BOM (as an editor that adds one would save it).
+        let changed = String(decoding: sealed, as: UTF8.self).replacingOccurrences(of: "Support", with: "Supp0rt")
+        try (Data([0xEF, 0xBB, 0xBF]) + Data(changed.utf8)).write(to: url)
+        #expect {
+            _ = try Store(directory: directory.url)
+        } throws: { error in
+            guard case StoreError.damaged(let file, _) = error else { return false }
+            return file.hasSuffix("state.json")
+        }
+    }
+
     @Test func aRepeatedKeyBesideASnapshotChecksumIsDamage() throws {
         let directory = try Self.sealedStore()
         try Self.edit(directory.file("state.json")) {
