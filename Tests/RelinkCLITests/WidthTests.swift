@@ -1,4 +1,5 @@
 import Foundation
+import RelinkCommands
 import RelinkCore
 import RelinkFixtures
 import RelinkStore
@@ -92,5 +93,23 @@ struct DisplayWidthTests {
         #expect(TerminalText.fitted("a    b", width: 80) == "a    b")
         let path = "/" + String(repeating: "x", count: 100)
         #expect(TerminalText.fitted("error: \(path) is missing", width: 80).split(separator: "\n").contains { $0.contains(path) })
+    }
+}
+
+@Suite("Which commands write the store")
+struct WritesTheStoreTests {
+    @Test("the mock's commands write this store only with the built-in mock; a check always does")
+    func mockCommandsWriteOnlyTheBuiltInMocksStore() throws {
+        for line in ["break SUP password-changed", "mock reset", "mock fault add /me drop", "mock allowlist acme4sup"] {
+            let command = try #require(try CommandParser.parse(line))
+            #expect(CommandExecutor.writesTheStore(command, builtInMock: true), "\(line)")
+            #expect(!CommandExecutor.writesTheStore(command, builtInMock: false), "\(line) against --endpoint URL")
+        }
+        for line in ["check SUP", "reconnect SUP", "project add HR People", "settings SUP _version 3"] {
+            #expect(CommandExecutor.writesTheStore(try #require(try CommandParser.parse(line)), builtInMock: false))
+        }
+        for line in ["show SUP", "projects", "mock fault list", "settings SUP", "world", "verify", "ui"] {
+            #expect(!CommandExecutor.writesTheStore(try #require(try CommandParser.parse(line))), "\(line)")
+        }
     }
 }

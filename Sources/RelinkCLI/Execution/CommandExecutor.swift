@@ -54,7 +54,7 @@ public final class CommandExecutor: Sendable {
         // A command that must write refuses a read-only store before it sends anything: a check
         // whose verdict cannot be kept would spend a request and report a failure that is not
         // Intercom's.
-        if Self.writesTheStore(command), let reason = store.readOnlyReason {
+        if Self.writesTheStore(command, builtInMock: services.isBuiltInMock), let reason = store.readOnlyReason {
             throw StoreError.readOnly(directory: store.directory.path, reason: reason)
         }
         guard Self.waitsForIntercom(command) else { return try await run(command) }
@@ -189,17 +189,21 @@ public final class CommandExecutor: Sendable {
     }
 
     /// Commands that change the store: relink's records, or the mock's world, faults and journal.
-    static func writesTheStore(_ command: Command) -> Bool {
+    ///
+    /// - Parameter builtInMock: whether the mock is this process's, over this store's world; a
+    ///   mock at `--endpoint URL` keeps its world in a store of its own, so changing it writes
+    ///   nothing here.
+    static func writesTheStore(_ command: Command, builtInMock: Bool = true) -> Bool {
         switch command {
+        case .mockFault(.list): false
+        case .breakConnection, .mockFault, .mockReset, .mockAllowlist, .mockConversation: builtInMock
         // The page's actions come back through `execute`, each refused there as typed.
         case .projects, .show, .log, .help, .quit, .world, .mockJournal, .links, .outbox, .export, .verify, .ui:
             false
-        case .mockFault(.list): false
         case .settings(_, _, let value): value != nil
         case .config(.show): false
-        case .connect, .check, .breakConnection, .reconnect, .revoke, .appUser, .mockFault, .mockReset,
-            .mockAllowlist, .link, .unlink, .comment, .assign, .transition, .outboxDeliver, .outboxDiscard,
-            .mockConversation, .importBundle, .projectAdd, .projectRemove, .config:
+        case .connect, .check, .reconnect, .revoke, .appUser, .link, .unlink, .comment, .assign, .transition,
+            .outboxDeliver, .outboxDiscard, .importBundle, .projectAdd, .projectRemove, .config:
             true
         }
     }
