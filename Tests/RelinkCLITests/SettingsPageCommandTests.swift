@@ -97,6 +97,36 @@ struct SettingsPageCommandTests {
         #expect(!log.stdout.contains("reconnected"))
     }
 
+    /// A store its user cannot write, as another user sees it (nobody, through setpriv, when the
+    /// tests run as root: root writes anywhere, so a chmod alone proves nothing).
+    @Test(.enabled(if: getuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv")))
+    func aStoreTheUserCannotWriteGivesAReadOnlyPage() async throws {
+        let directory = try TemporaryDirectory()
+        let store = directory.file("store")
+        #expect(try await runRelink(["--fixture", "demo", "--store", store.path, "-c", "projects"]).status == 0)
+        chmod(directory.url.path, 0o755)
+        chmod(store.path, 0o755)
+        for name in try FileManager.default.contentsOfDirectory(atPath: store.path) {
+            chmod(store.appendingPathComponent(name).path, 0o644)
+        }
+        try? FileManager.default.removeItem(at: store.appendingPathComponent(".lock"))
+        let child = try ChildProcess(
+            URL(fileURLWithPath: "/usr/bin/setpriv"),
+            ["--reuid=65534", "--regid=65534", "--clear-groups", try relinkExecutable().path, "--store", store.path, "ui"])
+        var line = try #require(await child.nextLine())
+        // The first line may be relink's note that the store is read-only; the URL follows.
+        if !line.contains("http://") { line = try #require(await child.nextLine()) }
+        let http = PageHTTP(port: try Self.url(in: line).port)
+        let page = try await http.get("/projects/WEB").body
+        let answer = try await http.post(
+            "/projects/WEB/actions/reconnect", headers: ["X-Relink-Token": try await Self.token(http)])
+        child.process.interrupt()
+        await child.process.waitForExit()
+        #expect(page.contains("Read-only:"), "\(page.prefix(2000))")
+        #expect(!page.contains("<form class=\"action\""))
+        #expect(answer.status == 403)
+    }
+
     @Test func aTakenPortIsAFailureWithItsCode() async throws {
         let directory = try TemporaryDirectory()
         let store = directory.file("store").path
