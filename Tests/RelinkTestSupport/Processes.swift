@@ -69,18 +69,24 @@ public final class ChildProcess: @unchecked Sendable {
         try process.run()
     }
 
-    /// The next complete line, or nil at end of output.
-    public func nextLine() async -> String? {
-        await offThePool { self.blockingNextLine() }
+    /// The next complete line, or nil at end of output or when none came within `seconds` (a
+    /// bound against a hang, generous for a loaded machine; not a synchronisation).
+    public func nextLine(within seconds: Double = 60) async -> String? {
+        await offThePool { self.blockingNextLine(within: seconds) }
     }
 
-    private func blockingNextLine() -> String? {
+    private func blockingNextLine(within seconds: Double) -> String? {
+        let deadline = Date().addingTimeInterval(seconds)
         while true {
             if let newline = buffer.firstIndex(of: UInt8(ascii: "\n")) {
                 let line = String(decoding: buffer[buffer.startIndex..<newline], as: UTF8.self)
                 buffer.removeSubrange(buffer.startIndex...newline)
                 return line
             }
+            let remaining = deadline.timeIntervalSinceNow
+            guard remaining > 0 else { return nil }
+            var ready = pollfd(fd: output.fileHandleForReading.fileDescriptor, events: Int16(POLLIN), revents: 0)
+            guard poll(&ready, 1, Int32(min(remaining * 1000, 1000))) > 0 else { continue }
             let chunk = output.fileHandleForReading.availableData
             if chunk.isEmpty { return nil }
             buffer.append(chunk)
