@@ -140,20 +140,10 @@ struct ReadOnlyStoreTests {
     /// root (root writes anywhere), else the store's directory made read-only.
     func runReadOnly(_ store: URL, _ arguments: [String]) async throws -> RunResult {
         if getuid() == 0 {
-            let relink = try relinkExecutable().path
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
-            process.arguments =
-                ["--reuid=65534", "--regid=65534", "--clear-groups", relink, "--store", store.path] + arguments
-            let output = Pipe()
-            let errors = Pipe()
-            process.standardOutput = output
-            process.standardError = errors
-            try process.run()
-            let stderr = ErrorCollector(errors.fileHandleForReading)
-            let stdout = String(decoding: await output.readToEnd(), as: UTF8.self)
-            await process.waitForExit()
-            return RunResult(status: process.terminationStatus, stdout: stdout, stderr: stderr.text())
+            return try await runProgram(
+                URL(fileURLWithPath: "/usr/bin/setpriv"),
+                ["--reuid=65534", "--regid=65534", "--clear-groups", try relinkExecutable().path, "--store", store.path]
+                    + arguments)
         }
         return try await runRelink(["--store", store.path] + arguments)
     }
@@ -204,34 +194,11 @@ struct ReadOnlyStoreTests {
 @Suite("The demo fixture built in")
 struct BuiltInFixtureTests {
     /// Runs a copy of relink from a directory of its own, far from the checkout and its Fixtures,
-    /// as an installed relink runs. Off the cooperative pool: its two threads must not wait on a
-    /// child while other tests' servers need them.
+    /// as an installed relink runs.
     func runInstalled(_ arguments: [String], in directory: TemporaryDirectory) async throws -> RunResult {
         let installed = directory.file("bin/relink")
-        let executable = try relinkExecutable()
-        return try await offThePool { try Self.blockingRunInstalled(arguments, installed: installed, executable: executable, in: directory.url) }
-    }
-
-    static func blockingRunInstalled(_ arguments: [String], installed: URL, executable: URL, in directory: URL) throws -> RunResult {
-        try install(executable, at: installed)
-        let process = Process()
-        process.executableURL = installed
-        process.currentDirectoryURL = directory
-        process.arguments = arguments
-        var environment = ProcessInfo.processInfo.environment
-        environment["RELINK_FIXTURES"] = nil
-        process.environment = environment
-        let stdout = Pipe()
-        let stderr = Pipe()
-        process.standardOutput = stdout
-        process.standardError = stderr
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let errors = ErrorCollector(stderr.fileHandleForReading)
-        let output = stdout.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return RunResult(
-            status: process.terminationStatus, stdout: String(decoding: output, as: UTF8.self), stderr: errors.text())
+        try install(try relinkExecutable(), at: installed)
+        return try await runProgram(installed, arguments, environment: ["RELINK_FIXTURES": nil], in: directory.url)
     }
 
     @Test("a relink copied away from its checkout has the demo, the same as Fixtures/demo")
@@ -268,26 +235,15 @@ struct BenchOnItsOwnTests {
         let directory = try TemporaryDirectory()
         let bin = directory.file("bin")
         try install(try builtExecutable("relink-bench"), at: bin.appendingPathComponent("relink-bench"))
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.currentDirectoryURL = directory.url
-        process.arguments = [
-            "relink-bench", "store", "--sizes", "20", "--commits", "2", "--no-tinydb", "--work", directory.file("work").path,
-        ]
-        var environment = ProcessInfo.processInfo.environment
-        environment["PATH"] = bin.path + ":" + (environment["PATH"] ?? "/usr/bin:/bin")
-        process.environment = environment
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        let stderr = ErrorCollector(errors.fileHandleForReading)
-        let stdout = String(decoding: await output.readToEnd(), as: UTF8.self)
-        await process.waitForExit()
-        #expect(process.terminationStatus == 0, "\(stderr.text())")
+        let path = bin.path + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")
+        let result = try await runProgram(
+            URL(fileURLWithPath: "/usr/bin/env"),
+            ["relink-bench", "store", "--sizes", "20", "--commits", "2", "--no-tinydb", "--work", directory.file("work").path],
+            environment: ["PATH": path], in: directory.url)
+        let stdout = result.stdout
+        #expect(result.status == 0, "\(result.stderr)")
         #expect(stdout.contains("TinyDB's rows are skipped: --no-tinydb."))
         #expect(stdout.split(separator: "\n").contains { $0.hasPrefix("20 ") && $0.contains("relink") }, "\(stdout)")
-        #expect(!stderr.text().contains("NSCocoaErrorDomain"))
+        #expect(!result.stderr.contains("NSCocoaErrorDomain"))
     }
 }

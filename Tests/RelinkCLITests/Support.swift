@@ -298,3 +298,31 @@ func install(_ executable: URL, at destination: URL) throws {
         try FileManager.default.copyItem(at: executable, to: destination)
     }
 }
+
+/// Runs any program to completion, no terminal, standard input empty; off the cooperative pool.
+/// `environment` changes the test's own environment (a nil value removes the variable).
+func runProgram(
+    _ executable: URL, _ arguments: [String], environment changes: [String: String?] = [:], in directory: URL? = nil
+) async throws -> RunResult {
+    try await offThePool {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        if let directory { process.currentDirectoryURL = directory }
+        var environment = ProcessInfo.processInfo.environment
+        for (name, value) in changes { environment[name] = value }
+        process.environment = environment
+        let stdout = Pipe()
+        let stderr = Pipe()
+        process.standardOutput = stdout
+        process.standardError = stderr
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        // Read both pipes to the end before waiting, so a full pipe never blocks the child.
+        let errors = ErrorCollector(stderr.fileHandleForReading)
+        let output = stdout.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return RunResult(
+            status: process.terminationStatus, stdout: String(decoding: output, as: UTF8.self), stderr: errors.text())
+    }
+}
