@@ -52,8 +52,9 @@ extension TextRenderer {
                 }, columns: [.kept, .kept, .shortened, .kept], empty: "none"))
         if shown.contains(where: { $0.status == "alive" && holders[$0.id] == nil }) {
             sections += wrap(
-                "A token no project holds is one relink forgot on revoke, app-user or project remove: "
-                    + "the mock still accepts it, as Intercom would. Not a leak.", first: "  ", rest: "  ")
+                "A token no project holds is one relink no longer keeps: forgotten on revoke, app-user or "
+                    + "project remove, or minted for a reconnect that was then refused. The mock still accepts "
+                    + "it, as Intercom would. Not a leak.", first: "  ", rest: "  ")
         }
         if world.tokens.count > shown.count {
             sections.append("  … and \(world.tokens.count - shown.count) older (world --json lists them all)")
