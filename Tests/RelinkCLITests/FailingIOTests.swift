@@ -87,14 +87,28 @@ struct FailingIOTests {
         }
     }
 
-    @Test func everyWritingCommandSurvivesTheFailureOfEachOfItsFileCalls() async throws {
-        // The scenarios at once: a run waits on fsync more than it computes.
-        let counts = try await withThrowingTaskGroup(of: (String, Int).self) { group in
-            for scenario in Self.scenarios {
-                group.addTask { (scenario.name, try await failEachCall(of: scenario)) }
+    /// `body`'s answer for every scenario, by name: all at once in memory, where a file call is
+    /// quick; one after another on a disk, where each fsync would hold one of the cooperative
+    /// pool's threads for milliseconds while other tests' bounded waits run.
+    static func forEachScenario<T: Sendable>(
+        _ body: @escaping @Sendable (Scenario) async throws -> T
+    ) async throws -> [String: T] {
+        let atOnce = TemporaryDirectory.memoryIsAvailable ? scenarios.count : 1
+        return try await withThrowingTaskGroup(of: (String, T).self) { group in
+            var pending = scenarios[...]
+            var answers: [String: T] = [:]
+            for scenario in pending.prefix(atOnce) { group.addTask { (scenario.name, try await body(scenario)) } }
+            pending = pending.dropFirst(atOnce)
+            while let (name, answer) = try await group.next() {
+                answers[name] = answer
+                if let scenario = pending.popFirst() { group.addTask { (scenario.name, try await body(scenario)) } }
             }
-            return try await group.reduce(into: [String: Int]()) { $0[$1.0] = $1.1 }
+            return answers
         }
+    }
+
+    @Test func everyWritingCommandSurvivesTheFailureOfEachOfItsFileCalls() async throws {
+        let counts = try await Self.forEachScenario { try await failEachCall(of: $0) }
         let total = counts.values.reduce(0, +)
         let summary = Self.scenarios.map { "\($0.name): \(counts[$0.name] ?? 0)" }
         print("Failing I/O: \(total) failure points covered (\(summary.joined(separator: ", ")))")
@@ -102,24 +116,19 @@ struct FailingIOTests {
     }
 
     @Test func interruptedCallsAndShortWritesAreRetriedNeverReported() async throws {
-        let absorbed = try await withThrowingTaskGroup(of: Int.self) { group in
-            for scenario in Self.scenarios {
-                group.addTask {
-                    let clean = try await run(scenario, faults: nil)
-                    var absorbed = 0
-                    for plan in [FileFaults.Plan.interruptEach, .shortWrites] {
-                        let faults = FileFaults(plan)
-                        let outcome = try await run(scenario, faults: faults)
-                        #expect(outcome.failure == nil, "\(scenario.name), \(plan): \(outcome.failure ?? "")")
-                        #expect(outcome.dump == clean.dump, "\(scenario.name), \(plan): not what a clean run leaves")
-                        let (interruptions, shortWrites) = faults.absorbed
-                        absorbed += interruptions + shortWrites
-                    }
-                    return absorbed
-                }
+        let absorbed = try await Self.forEachScenario { scenario in
+            let clean = try await run(scenario, faults: nil)
+            var absorbed = 0
+            for plan in [FileFaults.Plan.interruptEach, .shortWrites] {
+                let faults = FileFaults(plan)
+                let outcome = try await run(scenario, faults: faults)
+                #expect(outcome.failure == nil, "\(scenario.name), \(plan): \(outcome.failure ?? "")")
+                #expect(outcome.dump == clean.dump, "\(scenario.name), \(plan): not what a clean run leaves")
+                let (interruptions, shortWrites) = faults.absorbed
+                absorbed += interruptions + shortWrites
             }
-            return try await group.reduce(0, +)
-        }
+            return absorbed
+        }.values.reduce(0, +)
         print("Failing I/O: \(absorbed) interruptions and short writes absorbed")
         #expect(absorbed > 100)
     }

@@ -13,6 +13,9 @@ public final class TemporaryDirectory: @unchecked Sendable {
     /// In memory (`/dev/shm`) where there is one, else where `init()` makes it: for tests that
     /// make thousands of stores and sync each commit, where a disk's fsync (milliseconds) would be
     /// most of their time and none of what they test.
+    /// Whether ``inMemory()`` gives a directory in memory here (`/dev/shm` is writable).
+    public static var memoryIsAvailable: Bool { access("/dev/shm", W_OK) == 0 }
+
     public static func inMemory() throws -> TemporaryDirectory {
         let shm = URL(fileURLWithPath: "/dev/shm", isDirectory: true)
         guard access(shm.path, W_OK) == 0 else { return try TemporaryDirectory() }
