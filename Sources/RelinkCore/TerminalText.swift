@@ -8,7 +8,10 @@
 public enum TerminalText {
     /// The columns `text` takes on a terminal.
     public static func width(_ text: some StringProtocol) -> Int {
-        text.reduce(0) { $0 + width(of: $1) }
+        // Most text is printable ASCII, a column a byte: no grapheme breaking, no Unicode
+        // properties (`projects` lays out every cell of every row).
+        if text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) { return text.utf8.count }
+        return text.reduce(0) { $0 + width(of: $1) }
     }
 
     /// The columns one grapheme takes: 0, 1 or 2.
@@ -148,7 +151,9 @@ extension TerminalText {
         var output: [Substring] = []
         var changed = false
         for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
-            guard visibleWidth(line) > width else {
+            // No character takes more columns than its UTF-8 bytes: a line of `width` bytes fits
+            // without being measured.
+            guard line.utf8.count > width, visibleWidth(line) > width else {
                 output.append(line)
                 continue
             }
