@@ -83,13 +83,7 @@ struct SettingsPageCommandTests {
         let store = directory.file("store").path
         let child = try ChildProcess(
             try relinkExecutable(), ["--fixture", "demo", "--store", store, "ui", "--read-only"])
-        let line = try #require(await child.nextLine())
-        let http = PageHTTP(port: try Self.url(in: line).port)
-        let page = try await http.get("/projects/WEB").body
-        let answer = try await http.post(
-            "/projects/WEB/actions/reconnect", headers: ["X-Relink-Token": try await Self.token(http)])
-        child.process.interrupt()
-        await child.process.waitForExit()
+        let (page, answer) = try await Self.reconnectWEBThroughThePage(of: child)
         #expect(page.contains("Read-only: started with ui --read-only"))
         #expect(!page.contains("<form class=\"action\""))
         #expect(answer.status == 403)
@@ -113,18 +107,25 @@ struct SettingsPageCommandTests {
         let child = try ChildProcess(
             URL(fileURLWithPath: "/usr/bin/setpriv"),
             ["--reuid=65534", "--regid=65534", "--clear-groups", try relinkExecutable().path, "--store", store.path, "ui"])
-        var line = try #require(await child.nextLine())
-        // The first line may be relink's note that the store is read-only; the URL follows.
-        if !line.contains("http://") { line = try #require(await child.nextLine()) }
-        let http = PageHTTP(port: try Self.url(in: line).port)
-        let page = try await http.get("/projects/WEB").body
-        let answer = try await http.post(
-            "/projects/WEB/actions/reconnect", headers: ["X-Relink-Token": try await Self.token(http)])
-        child.process.interrupt()
-        await child.process.waitForExit()
+        let (page, answer) = try await Self.reconnectWEBThroughThePage(of: child)
         #expect(page.contains("Read-only:"), "\(page.prefix(2000))")
         #expect(!page.contains("<form class=\"action\""))
         #expect(answer.status == 403)
+    }
+
+    /// WEB's page from a running `relink ui`, and the answer to the page's Reconnect with its token;
+    /// then the child is stopped. A line before the URL (relink's note that the store is
+    /// read-only) is passed over.
+    static func reconnectWEBThroughThePage(of child: ChildProcess) async throws -> (page: String, answer: PageHTTP.Answer) {
+        var line = try #require(await child.nextLine())
+        if !line.contains("http://") { line = try #require(await child.nextLine()) }
+        let http = PageHTTP(port: try url(in: line).port)
+        let page = try await http.get("/projects/WEB").body
+        let answer = try await http.post(
+            "/projects/WEB/actions/reconnect", headers: ["X-Relink-Token": try await token(http)])
+        child.process.interrupt()
+        await child.process.waitForExit()
+        return (page, answer)
     }
 
     @Test func aTakenPortIsAFailureWithItsCode() async throws {
